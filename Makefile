@@ -1,0 +1,95 @@
+# SEND mediation line assistant: set-up, run, test.
+#   make run    set up if needed, then start Rasa, the action server and the web app
+#   make test   set up if needed, then run every test (unit, data, model, integration)
+# Every step below is skipped when its inputs have not changed.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+PY        := $(VENV)/bin/python
+RASA      := $(VENV)/bin/rasa
+STAMP     := $(VENV)/.installed
+SPACY_DIR := build/spacy/en_send
+MODEL     := models/current.tar.gz
+
+# Quiet, readable logs: no TensorFlow chatter, no progress bars.
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TQDM_DISABLE := 1
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONWARNINGS := ignore::DeprecationWarning
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/stories data/rules -name '*.yml' 2>/dev/null) $(SPACY_DIR)/.built
+PATTERN_INPUTS  := $(wildcard data/patterns/*) $(wildcard bot/nlp/*.py)
+
+.PHONY: help setup migrate run test test-unit test-data test-model test-integration bench lock clean
+
+help:
+	@echo "make run    set up and start the whole service (http://localhost:8000)"
+	@echo "make test   set up and run every test"
+	@echo "make bench  run the benchmarks and write docs/benchmarks.md"
+
+# --- environment -------------------------------------------------------------
+$(STAMP): requirements.lock requirements.in scripts/find-python310
+	@python=$$(scripts/find-python310) || exit 1; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then \
+	  echo "==> creating $(VENV) with $$python"; rm -rf $(VENV); "$$python" -m venv $(VENV) || exit 1; \
+	fi
+	@echo "==> installing pinned dependencies (first time: about 3 minutes)"
+	$(PY) -m pip install -qq --upgrade "pip==24.0" "setuptools==70.3.0" "wheel==0.45.1"
+	$(PY) -m pip install -qq -r requirements.in -c requirements.lock
+	@touch $@
+
+setup: $(STAMP) $(SPACY_DIR)/.built migrate
+
+lock:  ## re-resolve requirements.in and pin the result (needs Python 3.10)
+	@python=$$(scripts/find-python310) || exit 1; tmp=$$(mktemp -d); \
+	"$$python" -m venv $$tmp/venv && $$tmp/venv/bin/pip install -qq -r requirements.in && \
+	$$tmp/venv/bin/pip freeze --exclude-editable | grep -v -E '^(pip|setuptools|wheel)==' > requirements.lock; \
+	rm -rf $$tmp; echo "==> requirements.lock updated"
+
+# --- spaCy pipeline and model ------------------------------------------------
+$(SPACY_DIR)/.built: $(STAMP) $(PATTERN_INPUTS)
+	@echo "==> building the project's spaCy pipeline"
+	$(PY) -m bot.nlp.build_pipeline --output $(SPACY_DIR)
+	@touch $@
+
+$(MODEL): $(STAMP) $(TRAINING_INPUTS)
+	@echo "==> training the Rasa model (about 2 minutes)"
+	@mkdir -p models
+	$(RASA) train --config config.yml --domain domain.yml --data data --out models --fixed-model-name current
+	@touch $@
+
+migrate: $(STAMP)
+	@$(PY) -m bot.database upgrade
+
+# --- run ---------------------------------------------------------------------
+run: setup $(MODEL)
+	$(PY) -m bot.supervisor
+
+# --- test --------------------------------------------------------------------
+test: setup
+	$(MAKE) test-unit
+	$(MAKE) test-data
+	$(MAKE) $(MODEL)
+	$(MAKE) test-model
+	$(MAKE) test-integration
+
+test-unit: $(STAMP)
+	$(PY) -m pytest tests/unit -q
+
+test-data: $(STAMP)
+	$(RASA) data validate --config config.yml --domain domain.yml --data data --fail-on-warnings
+
+test-model: $(MODEL)
+	$(PY) -m tests.conversations.run_rasa_tests --model $(MODEL)
+
+test-integration: $(MODEL)
+	$(PY) -m pytest tests/integration -q
+
+bench: setup $(MODEL)
+	$(PY) -m bench.startup_and_training
+
+clean:
+	rm -rf build models var/*.db results

@@ -1,0 +1,1 @@
+"""Rasa custom actions, one module per feature. Thin: the logic lives in bot/."""

@@ -1,0 +1,1 @@
+"""The SEND mediation line application: settings, database, domain logic, web app."""

@@ -1,0 +1,1 @@
+"""Conversations: how the app stores and reaches Rasa's conversations."""

@@ -1,0 +1,1 @@
+"""Handoff to a person: staffed hours, escalations, live takeover."""

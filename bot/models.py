@@ -1,0 +1,13 @@
+"""Where Alembic finds every feature's SQLAlchemy models.
+
+Each feature keeps its models beside its service functions (bot/<feature>/models.py);
+add the module here when a feature gains tables.
+"""
+import importlib
+
+FEATURE_MODEL_MODULES: tuple = ()
+
+
+def import_all_models() -> None:
+    for module in FEATURE_MODEL_MODULES:
+        importlib.import_module(module)

@@ -1,0 +1,1 @@
+"""The project's own spaCy pipeline: built from pattern files in data/patterns/."""

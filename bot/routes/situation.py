@@ -1,0 +1,151 @@
+"""What the caller told us (``Situation``) and what we tell them back (``RouteCheck``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.routes.dates import format_long
+
+ROLES = ("parent", "young_person", "professional")
+
+# Decisions the council can make that can be appealed to the First-tier Tribunal
+# (SEND) under CFA 2014 s.51.
+APPEALABLE_DECISIONS = (
+    "refusal_to_assess",
+    "refusal_to_reassess",
+    "refusal_to_issue_plan",
+    "plan_content",  # sections B (needs) and F (provision), when issued or amended
+    "plan_placement_only",  # section I only: school or college named, or none named
+    "refusal_to_amend",
+    "cease_to_maintain",
+)
+# Disagreements with no tribunal appeal of their own.
+OTHER_DISAGREEMENTS = (
+    "plan_health_social_care_only",  # sections C, D, G, H1, H2 and nothing else
+    "school_sen_provision",
+    "duties_not_carried_out",
+    "health_social_care_during_assessment",
+    "disability_discrimination",
+)
+ABOUT_VALUES = APPEALABLE_DECISIONS + OTHER_DISAGREEMENTS
+
+# Every RouteCheck lists all of these, in this order, available or not.
+ROUTE_IDS = (
+    "mediation",
+    "disagreement_resolution",
+    "tribunal_appeal",
+    "tribunal_recommendations",
+    "complaint",
+    "ombudsman",
+    "disability_discrimination_claim",
+)
+
+
+class InvalidSituation(ValueError):
+    """The situation cannot be checked as given. The message says what to correct."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Situation:
+    """One caller's circumstances. Build it with keywords; it validates itself.
+
+    ``decision_date``: the date on the council's decision letter. For
+    ``disability_discrimination`` it is the date of the discrimination (or of the last
+    act, if it went on over time).
+    ``certificate_date``: the date on the mediation certificate, if there is one.
+    ``in_england``: None means not asked; we assume England.
+    ``today``: injectable so that tests do not depend on the clock.
+    """
+
+    role: str
+    about: str
+    age: int | None = None
+    local_authority: str | None = None
+    decision_date: date | None = None
+    certificate_date: date | None = None
+    in_england: bool | None = None
+    today: date = field(default_factory=date.today)
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise InvalidSituation(
+                f"Unknown role {self.role!r}. Say whether you are a parent or carer "
+                f"('parent'), the young person ('young_person') or a professional "
+                f"('professional')."
+            )
+        if self.about not in ABOUT_VALUES:
+            raise InvalidSituation(
+                f"Unknown disagreement {self.about!r}. Choose one of: {', '.join(ABOUT_VALUES)}."
+            )
+        if self.age is not None and (isinstance(self.age, bool) or not isinstance(self.age, int)):
+            raise InvalidSituation(f"Age must be a whole number of years, not {self.age!r}.")
+        if self.age is not None and self.age < 0:
+            raise InvalidSituation(
+                f"Age cannot be negative (got {self.age}). Give the child's or young "
+                f"person's age in years."
+            )
+        if self.decision_date is not None and self.decision_date > self.today:
+            raise InvalidSituation(
+                f"The decision date, {format_long(self.decision_date)}, is after today "
+                f"({format_long(self.today)}). Check the date on the letter."
+            )
+        if self.certificate_date is not None and self.certificate_date > self.today:
+            raise InvalidSituation(
+                f"The mediation certificate date, {format_long(self.certificate_date)}, "
+                f"is after today ({format_long(self.today)}). Check the date on the certificate."
+            )
+        # A certificate is issued after the family contacts the adviser about a decision
+        # (Regs 33-34), so one dated earlier is for another decision or a typing slip.
+        # Refusing it is safer than guessing which date is wrong.
+        if (
+            self.certificate_date is not None
+            and self.decision_date is not None
+            and self.certificate_date < self.decision_date
+        ):
+            raise InvalidSituation(
+                f"The mediation certificate ({format_long(self.certificate_date)}) is dated "
+                f"before the decision letter ({format_long(self.decision_date)}). A "
+                f"certificate comes after the decision it is about: check both dates."
+            )
+
+
+@dataclass(frozen=True)
+class Route:
+    """One way to resolve the disagreement, and whether it is open to this caller."""
+
+    id: str
+    available: bool
+    reason: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """Last days to act. None when the deadline does not apply or a date is missing."""
+
+    contact_mediation_adviser_by: date | None = None
+    appeal_by: date | None = None
+    discrimination_claim_by: date | None = None
+
+
+@dataclass(frozen=True)
+class RouteCheck:
+    """The answer for one ``Situation``. ``messages`` starts with the next step."""
+
+    in_scope: bool
+    mediation_advice_required: bool
+    routes: list[Route]
+    deadlines: Deadlines
+    messages: list[str]
+
+    def route(self, route_id: str) -> Route:
+        """The route with this id (every id in ``ROUTE_IDS`` is always present)."""
+        for candidate in self.routes:
+            if candidate.id == route_id:
+                return candidate
+        raise KeyError(route_id)
+
+    @property
+    def available_route_ids(self) -> list[str]:
+        return [r.id for r in self.routes if r.available]

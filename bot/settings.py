@@ -1,0 +1,139 @@
+"""All settings in one place, read from the environment (and `.env`).
+
+Every setting has a safe embedded default so `make run` works on a fresh machine
+with no external service: SQLite under `var/`, an in-memory Rasa lock store, and
+Twilio pointed at nothing. `.env.example` documents each one.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+from pydantic import BaseSettings, Field, validator
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Staffed hours per weekday (Monday=0). Values are "HH:MM-HH:MM" or "" for closed.
+DEFAULT_STAFFED_HOURS = {
+    "mon": "09:00-17:00",
+    "tue": "09:00-17:00",
+    "wed": "09:00-17:00",
+    "thu": "09:00-17:00",
+    "fri": "09:00-16:30",
+    "sat": "",
+    "sun": "",
+}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Settings(BaseSettings):
+    service_name: str = "South East SEND Mediation and Disagreement Resolution Service"
+
+    # Storage. One database holds the app's tables and Rasa's tracker store.
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'send_line.db'}"
+    # Empty: Rasa keeps conversation locks in memory (one Rasa server only).
+    redis_url: str = ""
+
+    # Internal services. Rasa and the action server listen on loopback only;
+    # the web app is the one public surface.
+    rasa_host: str = "127.0.0.1"
+    rasa_port: int = 5005
+    action_server_host: str = "127.0.0.1"
+    action_server_port: int = 5055
+    web_host: str = "0.0.0.0"
+    web_port: int = 8000
+    # Where the web app and Rasa reach the other services; derived from the
+    # hosts and ports above unless set (e.g. when they run on other machines).
+    rasa_url: str = ""
+    action_server_url: str = ""
+    rasa_token: str = "change-me-rasa-token"
+    model_path: str = str(PROJECT_ROOT / "models" / "current.tar.gz")
+
+    # The URL browsers and Twilio use to reach the web app (behind any proxy).
+    public_base_url: str = "http://localhost:8000"
+
+    # Twilio. TWILIO_API_BASE_URL lets tests point the helper library at a stub.
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from_number: str = ""
+    twilio_api_base_url: str = ""
+
+    # Staffed hours of the line, per weekday, in UK local time; closed on bank holidays.
+    staffed_hours: Dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_STAFFED_HOURS))
+    timezone: str = "Europe/London"
+
+    # How long the health check waits for each dependency.
+    health_timeout_seconds: float = 2.0
+
+    class Config:
+        env_file = PROJECT_ROOT / ".env"
+        env_file_encoding = "utf-8"
+
+        @classmethod
+        def parse_env_var(cls, field_name: str, raw_value: str):
+            # STAFFED_HOURS may be JSON or "mon=09:00-17:00,tue=...".
+            if field_name == "staffed_hours" and not raw_value.lstrip().startswith("{"):
+                pairs = (part.split("=", 1) for part in raw_value.split(",") if part.strip())
+                return {day.strip().lower(): hours.strip() for day, hours in pairs}
+            return cls.json_loads(raw_value)
+
+    @validator("staffed_hours")
+    def _check_staffed_hours(cls, value: Dict[str, str]) -> Dict[str, str]:
+        hours = dict(DEFAULT_STAFFED_HOURS, **{k.lower(): v for k, v in value.items()})
+        for day, span in hours.items():
+            if day not in WEEKDAYS:
+                raise ValueError(f"unknown weekday {day!r}; use {', '.join(WEEKDAYS)}")
+            if span:
+                _parse_span(span)
+        return hours
+
+    @validator("rasa_url", always=True)
+    def _default_rasa_url(cls, value: str, values: Dict[str, object]) -> str:
+        return (value or f"http://{_loopback(values['rasa_host'])}:{values['rasa_port']}").rstrip("/")
+
+    @validator("action_server_url", always=True)
+    def _default_action_server_url(cls, value: str, values: Dict[str, object]) -> str:
+        return value or f"http://{_loopback(values['action_server_host'])}:{values['action_server_port']}/webhook"
+
+    @validator("public_base_url")
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    def staffed_span(self, weekday: int) -> Optional[Tuple[dt.time, dt.time]]:
+        """Opening and closing time on a weekday (Monday=0), or None if closed."""
+        span = self.staffed_hours.get(WEEKDAYS[weekday], "")
+        return _parse_span(span) if span else None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def public_summary(self) -> Dict[str, object]:
+        """Settings safe to print (no secrets)."""
+        hidden = {"rasa_token", "twilio_auth_token"}
+        return {k: ("***" if k in hidden and v else v) for k, v in self.dict().items()}
+
+
+def _loopback(host: object) -> str:
+    # A server bound to every interface is reached locally on loopback.
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else str(host)
+
+
+def _parse_span(span: str) -> Tuple[dt.time, dt.time]:
+    try:
+        start, end = (dt.time.fromisoformat(part.strip()) for part in span.split("-"))
+    except ValueError as error:
+        raise ValueError(f"staffed hours {span!r} must look like 09:00-17:00") from error
+    if end <= start:
+        raise ValueError(f"staffed hours {span!r} close before they open")
+    return start, end
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+__all__: List[str] = ["Settings", "get_settings", "PROJECT_ROOT"]
