@@ -83,7 +83,7 @@ test-data: $(STAMP)
 	$(RASA) data validate --config config.yml --domain domain.yml --data data --fail-on-warnings
 
 test-model: $(MODEL)
-	$(PY) -m tests.conversations.run_rasa_tests --model $(MODEL)
+	$(PY) -m pytest tests/model -q
 
 test-integration: $(MODEL)
 	$(PY) -m pytest tests/integration -q

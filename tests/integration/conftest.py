@@ -124,3 +124,12 @@ def service_stack_factory():
     yield make
     for stack in stacks:
         stack.stop()
+
+
+@pytest.fixture(scope="session")
+def running_stack(tmp_path_factory):
+    """One stack (on its own SQLite file) shared by the conversation tests of a run."""
+    database = tmp_path_factory.mktemp("stack") / "conversations.db"
+    stack = ServiceStack(f"sqlite:///{database}").start()
+    yield stack
+    stack.stop()
