@@ -3,8 +3,11 @@
     uvicorn bot.app:app   (bot.supervisor starts it for `make run`)
 """
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 
 from bot import health
+from bot.api_errors import validation_error_handler
+from bot.routes import web as route_checker_web
 from bot.settings import get_settings
 
 
@@ -15,7 +18,9 @@ def create_app() -> FastAPI:
         description="Information line for SEND mediation, disagreement resolution, tribunal appeals and complaints.",
         version="0.1.0",
     )
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.include_router(health.router)
+    app.include_router(route_checker_web.router)
     return app
 
 

@@ -79,6 +79,11 @@ class Settings(BaseSettings):
                 return {day.strip().lower(): hours.strip() for day, hours in pairs}
             return cls.json_loads(raw_value)
 
+    @validator("database_url", pre=True)
+    def _default_database(cls, value: str) -> str:
+        # An empty DATABASE_URL in .env means "the embedded default", not "no database".
+        return value or f"sqlite:///{PROJECT_ROOT / 'var' / 'send_line.db'}"
+
     @validator("staffed_hours")
     def _check_staffed_hours(cls, value: Dict[str, str]) -> Dict[str, str]:
         hours = dict(DEFAULT_STAFFED_HOURS, **{k.lower(): v for k, v in value.items()})

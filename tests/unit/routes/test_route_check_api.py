@@ -1,0 +1,119 @@
+"""POST /api/v1/route-check: the contract in the route checker issue."""
+import datetime as dt
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.app import create_app
+
+ROUTE_IDS = {"mediation", "disagreement_resolution", "tribunal_appeal", "tribunal_recommendations",
+             "complaint", "ombudsman", "disability_discrimination_claim"}
+
+
+@pytest.fixture(scope="module")
+def client():
+    return TestClient(create_app(), raise_server_exceptions=False)
+
+
+def check(client, **body):
+    return client.post("/api/v1/route-check", json=body)
+
+
+def test_an_appeal_about_plan_content_needs_mediation_advice_and_has_both_dates(client):
+    response = check(client, role="parent", age=9, local_authority="Kent", about="plan_content",
+                     decision_date="2026-03-03", certificate_date=None)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["in_scope"] is True and body["mediation_advice_required"] is True
+    assert {route["id"] for route in body["routes"]} == ROUTE_IDS
+    routes = {route["id"]: route for route in body["routes"]}
+    assert routes["tribunal_appeal"]["available"] is True and routes["tribunal_appeal"]["source"]
+    # 3 March + 2 calendar months = 3 May 2026, a Sunday; 4 May is the early May bank holiday.
+    assert body["deadlines"] == {"contact_mediation_adviser_by": "2026-05-03", "appeal_by": "2026-05-05",
+                                 "discrimination_claim_by": None}
+    assert body["local_authority"] == "Kent" and body["in_south_east_group"] is True
+
+
+def test_placement_only_needs_no_certificate(client):
+    body = check(client, role="young_person", age=17, about="plan_placement_only", decision_date="2026-01-15").json()
+    assert body["mediation_advice_required"] is False
+
+
+def test_a_later_certificate_extends_the_appeal_deadline(client):
+    body = check(client, role="parent", about="refusal_to_assess", decision_date="2026-01-05",
+                 certificate_date="2026-02-27").json()
+    # Decision + 2 months = 5 March; certificate + 1 month = 27 March 2026 (a Friday).
+    assert body["deadlines"]["appeal_by"] == "2026-03-27"
+
+
+def test_a_council_outside_the_group_is_told_where_to_go(client):
+    body = check(client, role="parent", about="refusal_to_assess", local_authority="leeds city council").json()
+    assert body["local_authority"] == "Leeds" and body["in_south_east_group"] is False
+    assert any("Leeds's own mediation service" in message for message in body["messages"])
+
+
+def test_aged_25_is_out_of_scope_with_a_signpost(client):
+    body = check(client, role="young_person", age=25, about="cease_to_maintain").json()
+    assert body["in_scope"] is False
+    assert not any(route["available"] for route in body["routes"])
+    assert any("adult social care" in message.lower() for message in body["messages"])
+
+
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        ({"role": "parent", "about": "unknown_thing"}, ["'about' cannot be 'unknown_thing'", "plan_content"]),
+        ({"role": "parent", "about": "plan_content", "decision_date": "2026-02-30"}, ["real date written YYYY-MM-DD"]),
+        ({"role": "parent", "about": "plan_content", "decision_date": (dt.date.today() + dt.timedelta(days=2)).isoformat()}, ["after today", "Check the date on the letter"]),
+        ({"role": "parent", "about": "plan_content", "age": -3}, ["Age cannot be negative"]),
+        ({"about": "plan_content"}, ["'role' is required"]),
+        ({"role": "parent", "about": "plan_content", "age": "nine"}, ["'age' must be a whole number"]),
+    ],
+)
+def test_invalid_input_gets_422_with_a_message_a_person_can_act_on(client, body, words):
+    response = check(client, **body)
+    assert response.status_code == 422
+    message = response.json()["message"]
+    for word in words:
+        assert word in message
+
+
+def test_malformed_json_is_a_422_not_a_500(client):
+    response = client.post("/api/v1/route-check", content="{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["message"] == "The request body is not valid JSON."
+
+
+def test_the_contract_is_in_the_openapi_schema(client):
+    schema = client.get("/openapi.json").json()
+    operation = schema["paths"]["/api/v1/route-check"]["post"]
+    assert "422" in operation["responses"]
+    request_schema = schema["components"]["schemas"]["RouteCheckRequest"]
+    assert set(request_schema["properties"]) >= {"role", "age", "local_authority", "about", "decision_date", "certificate_date"}
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+ANY_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+                        lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+                        max_leaves=5)
+DATES = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2035, 12, 31)).map(dt.date.isoformat)
+FIELDS = {
+    "role": st.sampled_from(["parent", "young_person", "professional", "grandparent"]) | ANY_JSON,
+    "age": st.integers(min_value=-5, max_value=120) | ANY_JSON,
+    "local_authority": st.sampled_from(["Kent", "RBWM", "Leeds", "Atlantis", ""]) | ANY_JSON,
+    "about": st.sampled_from(["plan_content", "refusal_to_assess", "disability_discrimination", "x"]) | ANY_JSON,
+    "decision_date": DATES | ANY_JSON,
+    "certificate_date": DATES | ANY_JSON,
+    "in_england": st.booleans() | ANY_JSON,
+}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.fixed_dictionaries({}, optional=FIELDS))
+def test_any_body_gets_an_answer_or_a_clear_422_never_a_500(client, body):
+    response = client.post("/api/v1/route-check", json=body)
+    assert response.status_code in (200, 422), (body, response.text)
+    if response.status_code == 422:
+        assert response.json()["message"].strip()
+        assert "Traceback" not in response.text
