@@ -1,0 +1,105 @@
+"""Benchmark: full training time and time from `python -m bot.supervisor` to /health green.
+
+    make bench            (or: .venv/bin/python -m bench.startup_and_training --runs 3)
+
+Writes the results table into docs/benchmarks.md between the markers for this benchmark.
+Runs on its own ports and a throw-away SQLite database, so `make run` can stay up.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import List
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "benchmarks.md"
+BEGIN, END = "<!-- startup-and-training:begin -->", "<!-- startup-and-training:end -->"
+ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", TQDM_DISABLE="1", SQLALCHEMY_SILENCE_UBER_WARNING="1")
+
+
+def time_full_training(out_dir: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [str(Path(sys.executable).parent / "rasa"), "train", "--force", "--config", "config.yml", "--domain", "domain.yml",
+         "--data", "data", "--out", str(out_dir), "--fixed-model-name", "bench"],
+        cwd=ROOT, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
+
+
+def time_to_health_green(model: Path, database: Path) -> float:
+    env = dict(ENV, MODEL_PATH=str(model), DATABASE_URL=f"sqlite:///{database}",
+               RASA_PORT="25005", ACTION_SERVER_PORT="25055", WEB_PORT="28000")
+    for name in ("RASA_URL", "ACTION_SERVER_URL"):
+        env.pop(name, None)
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "bot.supervisor"], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError("the supervisor exited before the services were healthy")
+            try:
+                if httpx.get("http://127.0.0.1:28000/health", timeout=2).status_code == 200:
+                    return time.perf_counter() - started
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+
+
+def percentile(values: List[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def write_section(text: str) -> None:
+    current = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
+    block = f"{BEGIN}\n{text}\n{END}"
+    if BEGIN in current:
+        head, rest = current.split(BEGIN, 1)
+        current = head + block + rest.split(END, 1)[1]
+    else:
+        current = current.rstrip() + "\n\n" + block + "\n"
+    DOC.write_text(current)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        trainings = [time_full_training(tmp_path) for _ in range(max(1, args.runs // 2))]
+        model = tmp_path / "bench.tar.gz"
+        startups = [time_to_health_green(model, tmp_path / f"bench{i}.db") for i in range(args.runs)]
+    cores = os.cpu_count()
+    table = "\n".join([
+        "| measure | runs | p50 | max |",
+        "|---|---|---|---|",
+        f"| full training (`rasa train --force`) | {len(trainings)} | {statistics.median(trainings):.0f} s | {max(trainings):.0f} s |",
+        f"| start to `/health` green (supervisor, trained model) | {len(startups)} | {statistics.median(startups):.1f} s | {max(startups):.1f} s |",
+        "",
+        f"Startup is {statistics.median(startups) / statistics.median(trainings):.2f} of a full training (p50 ratio).",
+        f"Measured {time.strftime('%Y-%m-%d')} on {cores} cores, Python {platform.python_version()}, with "
+        f"`.venv/bin/python -m bench.startup_and_training --runs {args.runs}` (`make bench`).",
+    ])
+    write_section(table)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
