@@ -50,3 +50,15 @@ def test_secrets_are_hidden_in_the_printable_summary():
     settings = Settings(_env_file=None, rasa_token="s3cret", twilio_auth_token="t0ken")
     summary = settings.public_summary()
     assert summary["rasa_token"] == "***" and summary["twilio_auth_token"] == "***"
+
+
+def test_every_variable_in_env_example_is_a_setting():
+    from pathlib import Path
+
+    names = set()
+    for line in (Path(__file__).resolve().parents[2] / ".env.example").read_text().splitlines():
+        line = line.lstrip("# ").strip()
+        if "=" in line and line.split("=", 1)[0].isupper():
+            names.add(line.split("=", 1)[0].lower())
+    assert names, "no variables found"
+    assert names <= set(Settings.__fields__), names - set(Settings.__fields__)
