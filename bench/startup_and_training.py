@@ -60,10 +60,11 @@ def time_to_health_green(model: Path, database: Path) -> float:
         process.wait(timeout=60)
 
 
-def percentile(values: List[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
+def time_noop_setup() -> float:
+    """`make setup` when nothing changed: every step should be skipped."""
+    started = time.perf_counter()
+    subprocess.run(["make", "-s", "setup"], cwd=ROOT, env=ENV, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
 
 
 def write_section(text: str) -> None:
@@ -81,6 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    noops = [time_noop_setup() for _ in range(args.runs)]
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         trainings = [time_full_training(tmp_path) for _ in range(max(1, args.runs // 2))]
@@ -92,6 +94,7 @@ def main() -> None:
         "|---|---|---|---|",
         f"| full training (`rasa train --force`) | {len(trainings)} | {statistics.median(trainings):.0f} s | {max(trainings):.0f} s |",
         f"| start to `/health` green (supervisor, trained model) | {len(startups)} | {statistics.median(startups):.1f} s | {max(startups):.1f} s |",
+        f"| `make setup` when nothing changed | {len(noops)} | {statistics.median(noops):.1f} s | {max(noops):.1f} s |",
         "",
         f"Startup is {statistics.median(startups) / statistics.median(trainings):.2f} of a full training (p50 ratio).",
         f"Measured {time.strftime('%Y-%m-%d')} on {cores} cores, Python {platform.python_version()}, with "
