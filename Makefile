@@ -90,6 +90,7 @@ test-integration: $(MODEL)
 
 bench: setup $(MODEL)
 	$(PY) -m bench.startup_and_training
+	$(PY) -m bench.model_quality
 
 clean:
 	rm -rf build models var/*.db results

@@ -23,7 +23,6 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
-BEGIN, END = "<!-- startup-and-training:begin -->", "<!-- startup-and-training:end -->"
 ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", TQDM_DISABLE="1", SQLALCHEMY_SILENCE_UBER_WARNING="1")
 
 
@@ -67,12 +66,14 @@ def time_noop_setup() -> float:
     return time.perf_counter() - started
 
 
-def write_section(text: str) -> None:
+def write_section(text: str, key: str = "startup-and-training") -> None:
+    """Replace (or add) the block between this benchmark's markers in docs/benchmarks.md."""
+    begin, end = f"<!-- {key}:begin -->", f"<!-- {key}:end -->"
     current = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    block = f"{BEGIN}\n{text}\n{END}"
-    if BEGIN in current:
-        head, rest = current.split(BEGIN, 1)
-        current = head + block + rest.split(END, 1)[1]
+    block = f"{begin}\n{text}\n{end}"
+    if begin in current:
+        head, rest = current.split(begin, 1)
+        current = head + block + rest.split(end, 1)[1]
     else:
         current = current.rstrip() + "\n\n" + block + "\n"
     DOC.write_text(current)
