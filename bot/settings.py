@@ -59,6 +59,25 @@ class Settings(BaseSettings):
     twilio_auth_token: str = ""
     twilio_from_number: str = ""
     twilio_api_base_url: str = ""
+    # Reject webhooks whose X-Twilio-Signature is wrong. Only ever false on a
+    # developer's machine; the web app logs a warning at start-up when it is.
+    twilio_validate_signatures: bool = True
+    # The voice and language of the phone line (a British neural voice).
+    twilio_voice: str = "Google.en-GB-Neural2-C"
+    twilio_language: str = "en-GB"
+    # The line's own number, said and texted to callers (e.g. "0300 123 4567").
+    service_phone_number: str = ""
+    # Numbers of the mediators on duty: live transfers ring them, alerts go to them.
+    # Comma-separated in the environment, E.164 (+44...).
+    mediator_numbers: List[str] = Field(default_factory=list)
+    # Seconds a transfer rings the mediators before voicemail.
+    transfer_ring_seconds: int = 25
+    # Hold music while waiting in the queue (empty: Twilio's default music).
+    hold_music_url: str = ""
+    # Outbound SMS outbox: the web app sends due messages in the background.
+    outbox_worker_enabled: bool = True
+    outbox_poll_seconds: float = 2.0
+    outbox_max_attempts: int = 8
 
     # Staffed hours of the line, per weekday, in UK local time; closed on bank holidays.
     staffed_hours: Dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_STAFFED_HOURS))
@@ -77,6 +96,9 @@ class Settings(BaseSettings):
             if field_name == "staffed_hours" and not raw_value.lstrip().startswith("{"):
                 pairs = (part.split("=", 1) for part in raw_value.split(",") if part.strip())
                 return {day.strip().lower(): hours.strip() for day, hours in pairs}
+            # MEDIATOR_NUMBERS may be JSON or "+447700900001,+447700900002".
+            if field_name == "mediator_numbers" and not raw_value.lstrip().startswith("["):
+                return [number.strip() for number in raw_value.split(",") if number.strip()]
             return cls.json_loads(raw_value)
 
     @validator("database_url", pre=True)
