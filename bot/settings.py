@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     transfer_ring_seconds: int = 25
     # Hold music while waiting in the queue (empty: Twilio's default music).
     hold_music_url: str = ""
+    # Secret mixed into the hash that stands for a phone number (SMS conversation ids,
+    # opt-outs). Set a long random value in production and never change it.
+    phone_hash_salt: str = "change-me-phone-hash-salt"
     # Outbound SMS outbox: the web app sends due messages in the background.
     outbox_worker_enabled: bool = True
     outbox_poll_seconds: float = 2.0
@@ -139,7 +142,7 @@ class Settings(BaseSettings):
 
     def public_summary(self) -> Dict[str, object]:
         """Settings safe to print (no secrets)."""
-        hidden = {"rasa_token", "twilio_auth_token"}
+        hidden = {"rasa_token", "twilio_auth_token", "phone_hash_salt"}
         return {k: ("***" if k in hidden and v else v) for k, v in self.dict().items()}
 
 

@@ -1,0 +1,77 @@
+"""Escalations: every live transfer, voicemail and callback request, for the staff console.
+
+No personal details beyond what the escalation needs: the callback number is kept
+only for callbacks, and the summary is written without names or numbers.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from bot.database import Base
+
+REASONS = ("person_requested", "safeguarding", "repeated_failure", "voicemail", "callback")
+PRIORITIES = ("normal", "urgent")
+CHANNELS = ("voice", "sms", "web")
+STATUSES = ("new", "assigned", "waiting", "resolved")
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Escalation(Base):
+    __tablename__ = "escalations"
+
+    id = sa.Column(sa.String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    created_at = sa.Column(sa.DateTime, nullable=False, default=_utcnow, index=True)
+    reason = sa.Column(sa.Enum(*REASONS, name="escalation_reason", native_enum=False, create_constraint=True), nullable=False)
+    priority = sa.Column(sa.Enum(*PRIORITIES, name="escalation_priority", native_enum=False, create_constraint=True),
+                         nullable=False, default="normal")
+    channel = sa.Column(sa.Enum(*CHANNELS, name="escalation_channel", native_enum=False, create_constraint=True), nullable=False)
+    conversation_id = sa.Column(sa.String(100), nullable=False, index=True)
+    local_authority = sa.Column(sa.String(100), nullable=True)
+    status = sa.Column(sa.Enum(*STATUSES, name="escalation_status", native_enum=False, create_constraint=True),
+                       nullable=False, default="new", index=True)
+    callback_number = sa.Column(sa.String(20), nullable=True)
+    preferred_time = sa.Column(sa.String(100), nullable=True)
+    recording_url = sa.Column(sa.String(500), nullable=True)
+    summary = sa.Column(sa.Text, nullable=False, default="")
+
+
+def record_escalation(
+    session: Session,
+    *,
+    reason: str,
+    channel: str,
+    conversation_id: str,
+    summary: str = "",
+    local_authority: Optional[str] = None,
+    callback_number: Optional[str] = None,
+    preferred_time: Optional[str] = None,
+    recording_url: Optional[str] = None,
+    status: str = "new",
+) -> Escalation:
+    """Add an escalation to `session`. Safeguarding is always urgent."""
+    if reason not in REASONS:
+        raise ValueError(f"unknown escalation reason {reason!r}")
+    if callback_number and reason != "callback":
+        raise ValueError("a callback number is kept only for callback requests")
+    escalation = Escalation(
+        reason=reason,
+        priority="urgent" if reason == "safeguarding" else "normal",
+        channel=channel,
+        conversation_id=conversation_id,
+        local_authority=local_authority,
+        status=status,
+        callback_number=callback_number,
+        preferred_time=preferred_time,
+        recording_url=recording_url,
+        summary=summary,
+    )
+    session.add(escalation)
+    return escalation

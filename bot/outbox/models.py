@@ -1,0 +1,43 @@
+"""Outbound messages waiting to be sent (SMS), and numbers that have opted out."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from bot.database import Base
+
+STATUSES = ("pending", "sent", "failed", "suppressed")
+KINDS = ("reply", "certificate_link", "callback_confirmation", "mediator_alert", "link")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox_messages"
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    kind = sa.Column(sa.String(40), nullable=False, default="reply")
+    to_number = sa.Column(sa.String(20), nullable=False, index=True)
+    body = sa.Column(sa.Text, nullable=False)
+    status = sa.Column(sa.Enum(*STATUSES, name="outbox_status", native_enum=False, create_constraint=True),
+                       nullable=False, default="pending")
+    attempts = sa.Column(sa.Integer, nullable=False, default=0)
+    next_attempt_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    last_error = sa.Column(sa.Text, nullable=True)
+    provider_sid = sa.Column(sa.String(64), nullable=True)
+    sent_at = sa.Column(sa.DateTime, nullable=True)
+
+    __table_args__ = (sa.Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+
+class SmsOptOut(Base):
+    """A number that texted STOP, kept as a hash: we never text it again until START."""
+
+    __tablename__ = "sms_opt_outs"
+
+    number_hash = sa.Column(sa.String(64), primary_key=True)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
