@@ -80,7 +80,7 @@ test-unit: $(STAMP)
 	$(PY) -m pytest tests/unit -q
 
 test-data: $(STAMP)
-	$(RASA) data validate --config config.yml --domain domain.yml --data data --fail-on-warnings
+	$(PY) -m pytest tests/data -q
 
 test-model: $(MODEL)
 	$(PY) -m pytest tests/model -q
