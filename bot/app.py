@@ -9,6 +9,7 @@ from bot import health
 from bot.api_errors import validation_error_handler
 from bot.routes import web as route_checker_web
 from bot.settings import get_settings
+from telephony import web as telephony_web
 
 
 def create_app() -> FastAPI:
@@ -21,6 +22,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.include_router(health.router)
     app.include_router(route_checker_web.router)
+    app.include_router(telephony_web.router)
     return app
 
 

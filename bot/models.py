@@ -5,7 +5,10 @@ add the module here when a feature gains tables.
 """
 import importlib
 
-FEATURE_MODEL_MODULES: tuple = ()
+FEATURE_MODEL_MODULES: tuple = (
+    "bot.handoff.models",
+    "bot.outbox.models",
+)
 
 
 def import_all_models() -> None:

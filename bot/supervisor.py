@@ -197,6 +197,10 @@ class Supervisor:
         signal.signal(signal.SIGINT, request_stop)
         signal.signal(signal.SIGTERM, request_stop)
         self.check_prerequisites()
+        self.say("applying database migrations ...")
+        from bot import database
+
+        database.upgrade(self.settings.database_url)
         code = 0
         try:
             for service in self.services:

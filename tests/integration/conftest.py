@@ -130,6 +130,8 @@ def service_stack_factory():
 def running_stack(tmp_path_factory):
     """One stack (on its own SQLite file) shared by the conversation tests of a run."""
     database = tmp_path_factory.mktemp("stack") / "conversations.db"
-    stack = ServiceStack(f"sqlite:///{database}").start()
+    # Its own ports, so tests that start and stop their own stacks can run beside it.
+    stack = ServiceStack(f"sqlite:///{database}", RASA_PORT="16005", ACTION_SERVER_PORT="16055", WEB_PORT="19000",
+                         PUBLIC_BASE_URL="http://localhost:19000").start()
     yield stack
     stack.stop()

@@ -1,0 +1,115 @@
+"""One turn with the assistant (Rasa) for the phone line and SMS, and what the tracker says about it."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from bot.conversations.rasa_client import RasaClient
+
+log = logging.getLogger(__name__)
+
+# The assistant's actions that hand a conversation to a person (actions/handoff.py,
+# actions/safeguarding.py); they send no custom payload, so the tracker tells us.
+HANDOFF_ACTIONS = {
+    "action_request_human": "person_requested",
+    "action_escalate_safeguarding": "safeguarding",
+    "action_safeguarding_escalation": "safeguarding",
+}
+NOT_UNDERSTOOD_ACTIONS = {"action_default_fallback", "utter_default"}
+
+
+@dataclass
+class Turn:
+    messages: List[Dict[str, Any]]
+    handoff_reason: Optional[str] = None
+    not_understood: bool = False
+    topic: Optional[str] = None
+    local_authority: Optional[str] = None
+    tracker: Dict[str, Any] = field(default_factory=dict)
+
+
+def _events_since_last_user(tracker: Dict[str, Any]) -> List[Dict[str, Any]]:
+    events = tracker.get("events") or []
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") == "user":
+            return events[index + 1:]
+    return events
+
+
+def last_bot_messages(tracker: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """What the assistant said after the caller's last turn, as REST-channel messages."""
+    messages = []
+    for event in _events_since_last_user(tracker):
+        if event.get("event") == "bot":
+            data = event.get("data") or {}
+            message = {"text": event.get("text")}
+            if data.get("buttons"):
+                message["buttons"] = data["buttons"]
+            if data.get("custom"):
+                message["custom"] = data["custom"]
+            messages.append(message)
+    return messages
+
+
+def pending_buttons(tracker: Dict[str, Any]) -> List[Dict[str, Any]]:
+    buttons: List[Dict[str, Any]] = []
+    for message in last_bot_messages(tracker):
+        buttons = message.get("buttons") or buttons
+    return buttons
+
+
+def read_turn(messages: List[Dict[str, Any]], tracker: Dict[str, Any]) -> Turn:
+    turn = Turn(messages=messages, tracker=tracker)
+    for message in messages:
+        custom = message.get("custom")
+        if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
+            turn.handoff_reason = custom["handoff"].get("reason") or "person_requested"
+    since_user = _events_since_last_user(tracker)
+    for event in since_user:
+        name = event.get("name")
+        if event.get("event") == "action" and name in HANDOFF_ACTIONS:
+            # Safeguarding outranks a plain request for a person.
+            if turn.handoff_reason != "safeguarding":
+                turn.handoff_reason = HANDOFF_ACTIONS[name]
+        if event.get("event") == "action" and name in NOT_UNDERSTOOD_ACTIONS:
+            turn.not_understood = True
+        if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == "utter_default":
+            turn.not_understood = True
+    latest = tracker.get("latest_message") or {}
+    intent = (latest.get("intent") or {}).get("name")
+    if intent == "nlu_fallback":
+        turn.not_understood = True
+    elif intent and not intent.startswith(("greet", "goodbye", "thanks", "affirm", "deny")):
+        turn.topic = intent.replace("_", " ")
+    slots = tracker.get("slots") or {}
+    turn.local_authority = slots.get("local_authority") or next(
+        (entity.get("value") for entity in latest.get("entities") or [] if entity.get("entity") == "local_authority"),
+        None)
+    if isinstance(turn.local_authority, list):
+        turn.local_authority = turn.local_authority[-1] if turn.local_authority else None
+    return turn
+
+
+async def converse(client: RasaClient, sender: str, text: str, channel: str) -> Turn:
+    """Send one user turn and read the tracker for handoffs and failures."""
+    messages = await client.send_message(sender, text, metadata={"channel": channel})
+    try:
+        tracker = await client.tracker(sender)
+    except Exception as error:  # noqa: BLE001 - the answer still stands without the tracker
+        log.warning("telephony: could not read the tracker of %s: %s", sender, error)
+        tracker = {}
+    return read_turn(messages, tracker)
+
+
+def summary_of(turn: Optional[Turn], reason: str, channel: str) -> str:
+    """A short summary for staff, with no personal details (no names, numbers or free text)."""
+    what = {"person_requested": "asked for a person", "safeguarding": "may be at risk (safeguarding)",
+            "repeated_failure": "was not understood several times", "voicemail": "left a voicemail",
+            "callback": "asked for a callback"}.get(reason, reason)
+    parts = [f"{'Caller' if channel == 'voice' else 'Texter'} {what}."]
+    if turn and turn.topic:
+        parts.append(f"Last topic: {turn.topic}.")
+    if turn and turn.local_authority:
+        parts.append(f"Council: {turn.local_authority}.")
+    return " ".join(parts)

@@ -1,0 +1,260 @@
+"""TwiML for every step of a call: conversation turns, keypad menu, transfer, voicemail, callback.
+
+Plain Python (no web or Rasa imports): functions take what was said and return TwiML.
+Call state travels in the query string of the action URLs, which Twilio signs with
+the rest of the URL, so it cannot be tampered with and no call state is stored here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Dict, Iterable, List, Optional, Sequence
+from urllib.parse import urlencode
+
+from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
+
+from bot.settings import Settings
+
+VOICE_PATH = "/telephony/voice"
+QUEUE_NAME = "mediators"
+DEFAULT_HOLD_MUSIC = "http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3"
+QUEUE_MAX_WAIT_SECONDS = 180
+NO_INPUT_SECONDS = 6
+GOODBYE_AFTER_MISSES = 4
+
+
+@dataclass(frozen=True)
+class MenuOption:
+    digit: str
+    label: str
+    # What the choice means to the assistant, as a caller would say it.
+    utterance: str
+
+
+KEYPAD_MENU: Dict[str, MenuOption] = {
+    "1": MenuOption("1", "mediation and mediation certificates", "Tell me about mediation and mediation certificates"),
+    "2": MenuOption("2", "disagreement resolution", "Tell me about disagreement resolution"),
+    "3": MenuOption("3", "appeals to the SEND Tribunal", "How do I appeal to the SEND Tribunal"),
+    "4": MenuOption("4", "complaints", "How do I make a complaint"),
+}
+PERSON_DIGIT = "0"
+REPEAT_DIGIT = "*"
+
+REASON_SPOKEN = {
+    "person_requested": "the caller asked for a person",
+    "safeguarding": "safeguarding: the caller may be at risk. Please treat as urgent",
+    "repeated_failure": "the assistant could not understand the caller",
+}
+
+PREFERRED_TIMES = {"1": "in the morning", "2": "in the afternoon", "3": "at any time"}
+
+DOMAIN_HINTS = (
+    "mediation", "mediation certificate", "certificate", "mediation advice", "disagreement resolution",
+    "EHC plan", "EHCP", "education health and care plan", "needs assessment", "SEND Tribunal", "tribunal",
+    "appeal", "complaint", "ombudsman", "local authority", "council", "SENCO", "special educational needs",
+    "section B", "section F", "section I", "placement", "transport", "speak to a person", "mediator",
+    "callback", "call me back", "yes", "no", "more",
+)
+
+
+@lru_cache(maxsize=1)
+def speech_hints() -> str:
+    from bot.nlp.patterns import south_east_group
+
+    names = [authority.name for authority in south_east_group()]
+    return ", ".join(list(DOMAIN_HINTS) + names)
+
+
+def action_url(path: str = VOICE_PATH, **state: object) -> str:
+    """A path and query carrying the call state."""
+    params = {key: value for key, value in state.items() if value not in (None, "", 0)}
+    return path + (f"?{urlencode(params)}" if params else "")
+
+
+class Twiml:
+    """TwiML builders with the line's voice, language and timings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def url(self, path: str = VOICE_PATH, **state: object) -> str:
+        """Absolute, so Twilio requests (and signs) exactly the public URL."""
+        return self.settings.public_base_url + action_url(path, **state)
+
+    # --- building blocks ------------------------------------------------------
+    def _say(self, parent, text: str) -> None:
+        parent.say(text, voice=self.settings.twilio_voice, language=self.settings.twilio_language)
+
+    def _gather(self, response: VoiceResponse, action: str, input_: str = "speech dtmf", **kwargs) -> Gather:
+        options = dict(
+            input=input_,
+            action=action,
+            method="POST",
+            language=self.settings.twilio_language,
+            timeout=NO_INPUT_SECONDS,
+            action_on_empty_result=True,
+        )
+        if "speech" in input_:
+            options.update(hints=speech_hints(), speech_timeout="auto", speech_model="phone_call",
+                           barge_in=True, profanity_filter=False)
+        options.update(kwargs)
+        return response.gather(**options)
+
+    def ask(self, turns: Sequence[str], action: str, finish_on_key: Optional[str] = None,
+            input_: str = "speech dtmf", num_digits: Optional[int] = None) -> str:
+        """Say `turns` and listen for speech or keys; barge-in lets the caller interrupt."""
+        response = VoiceResponse()
+        gather = self._gather(response, action, input_=input_, finish_on_key=finish_on_key, num_digits=num_digits)
+        for number, turn in enumerate(turns):
+            if number:
+                gather.pause(length=1)
+            self._say(gather, turn)
+        # If the gather ends without calling its action, the next verb does.
+        response.redirect(action, method="POST")
+        return str(response)
+
+    def say_and_hang_up(self, turns: Iterable[str]) -> str:
+        response = VoiceResponse()
+        for turn in turns:
+            self._say(response, turn)
+        response.hangup()
+        return str(response)
+
+    # --- conversation -------------------------------------------------------
+    def menu_text(self) -> str:
+        options = ", ".join(f"{option.digit} for {option.label}" for option in KEYPAD_MENU.values())
+        return f"Press {options}. Press 0 to talk to a person, or star to hear these options again."
+
+    def menu(self, intro: str = "", miss: int = 0, fail: int = 0) -> str:
+        turns = [intro] if intro else []
+        turns.append(self.menu_text())
+        return self.ask(turns, self.url(step="menu", miss=miss, fail=fail))
+
+    def no_input(self, miss: int, fail: int = 0) -> str:
+        if miss >= GOODBYE_AFTER_MISSES:
+            return self.say_and_hang_up([
+                "We haven't heard anything, so we'll end the call now. Please call again at any time. Goodbye."])
+        if miss >= 2:
+            return self.menu("Sorry, we still can't hear you. You can use your keypad instead.", miss=miss, fail=fail)
+        return self.ask(["Sorry, I didn't hear anything. What would you like to know? You can also press 0 for a person."],
+                        self.url(step="turn", miss=miss, fail=fail))
+
+    def answer(self, turns: List[str], fail: int = 0, part: int = 0) -> str:
+        """One short turn of an answer; offer the rest when there is more."""
+        if not turns:
+            turns = ["Sorry, I don't have an answer for that. You can ask another way, or press 0 for a person."]
+        if part + 1 < len(turns):
+            return self.ask([turns[part], "Shall I go on? Say yes or press 1. Or ask something else."],
+                            self.url(step="more", part=part + 1, fail=fail))
+        return self.ask([turns[part]], self.url(step="turn", fail=fail))
+
+    # --- transfer -----------------------------------------------------------
+    def transfer(self, reason: str, summary: str, escalation_id: str, intro: str = "") -> str:
+        response = VoiceResponse()
+        if intro:
+            self._say(response, intro)
+        if reason == "safeguarding" and "999" not in intro:
+            self._say(response, "If anyone is in immediate danger, please hang up and call 999.")
+        self._say(response, "I'm putting you through to one of our mediators now. Please hold.")
+        dial = Dial(
+            action=self.url(f"{VOICE_PATH}/dial-result", reason=reason, escalation=escalation_id),
+            method="POST",
+            timeout=self.settings.transfer_ring_seconds,
+            answer_on_bridge=True,
+        )
+        whisper = self.url(f"{VOICE_PATH}/whisper", reason=reason, summary=summary)
+        for number in self.settings.mediator_numbers:
+            dial.number(number, url=whisper, method="POST")
+        response.append(dial)
+        return str(response)
+
+    def whisper(self, reason: str, summary: str) -> str:
+        response = VoiceResponse()
+        self._say(response, f"A call from the information line. Reason: {REASON_SPOKEN.get(reason, reason)}.")
+        if summary:
+            self._say(response, f"Summary: {summary}")
+        return str(response)
+
+    def enqueue(self, reason: str, escalation_id: str) -> str:
+        response = VoiceResponse()
+        self._say(response, "All our mediators are on other calls. Please stay on the line and the next one will answer.")
+        response.enqueue(
+            QUEUE_NAME,
+            wait_url=self.url(f"{VOICE_PATH}/hold"), wait_url_method="POST",
+            action=self.url(f"{VOICE_PATH}/queue-result", reason=reason, escalation=escalation_id), method="POST",
+        )
+        return str(response)
+
+    def hold(self, queue_seconds: int) -> str:
+        response = VoiceResponse()
+        if queue_seconds >= QUEUE_MAX_WAIT_SECONDS:
+            response.leave()
+            return str(response)
+        self._say(response, "Thank you for waiting. A mediator will be with you as soon as possible.")
+        response.play(self.settings.hold_music_url or DEFAULT_HOLD_MUSIC)
+        return str(response)
+
+    def voicemail(self, reason: str, intro: str = "") -> str:
+        response = VoiceResponse()
+        if intro:
+            self._say(response, intro)
+        self._say(response, "Sorry, nobody could answer just now. Please leave a short message after the tone, "
+                            "with the best number to call you back on, then hang up. A mediator will call you back.")
+        response.record(
+            action=self.url(f"{VOICE_PATH}/voicemail", reason=reason), method="POST",
+            max_length=120, timeout=5, play_beep=True, finish_on_key="#",
+        )
+        self._say(response, "We didn't get a message. Please call again or text us. Goodbye.")
+        response.hangup()
+        return str(response)
+
+    # --- callback (outside staffed hours) -----------------------------------
+    def offer_callback(self, reason: str, next_open: str, caller_ending: Optional[str], intro: str = "") -> str:
+        turns = [intro] if intro else []
+        if reason == "safeguarding" and "999" not in intro:
+            turns.append("If anyone is in immediate danger, please hang up and call 999.")
+        staffed = f" The line is next staffed {next_open}." if next_open != "when the line next opens" else ""
+        turns.append(f"Our mediators aren't on the line just now.{staffed} I can ask a mediator to call you back.")
+        if caller_ending:
+            turns.append(f"To be called back on the number you're calling from, ending {caller_ending}, press 1. "
+                         "Or type the number to call, then press the hash key.")
+        else:
+            turns.append("Please type the number to call you back on, then press the hash key.")
+        return self.ask(turns, self.url(step="cb_number", reason=reason), input_="dtmf", finish_on_key="#")
+
+    def confirm_number(self, reason: str, number: str, spoken_number: str) -> str:
+        return self.ask([f"I have {spoken_number}. If that's right, press 1. To enter it again, press 2."],
+                        self.url(step="cb_confirm", reason=reason, number=number), input_="dtmf", num_digits=1)
+
+    def ask_preferred_time(self, reason: str, number: str) -> str:
+        return self.ask(["When is best to call you? Press 1 for the morning, 2 for the afternoon, or 3 for any time. "
+                         "Or say a day and time."],
+                        self.url(step="cb_time", reason=reason, number=number))
+
+    def callback_booked(self, preferred: str, next_open: str, texted: bool) -> str:
+        turns = [f"Thank you. A mediator will call you back {preferred}, once the line is staffed."
+                 + (f" That is next {next_open}." if next_open else "")]
+        if texted:
+            turns.append("We'll send you a text to confirm.")
+        turns.append("Goodbye.")
+        return self.say_and_hang_up(turns)
+
+
+def caller_ending(number: Optional[str]) -> Optional[str]:
+    """The last three digits of a usable caller ID, spoken: '1 2 3'."""
+    digits = "".join(ch for ch in (number or "") if ch.isdigit())
+    if len(digits) < 10:
+        return None  # withheld, anonymous or a short code
+    return " ".join(digits[-3:])
+
+
+def parse_callback_number(digits: str, caller: Optional[str]) -> Optional[str]:
+    """'1' -> the caller's own number; else a UK number typed on the keypad, or None."""
+    digits = "".join(ch for ch in digits if ch.isdigit())
+    if digits == "1" and caller_ending(caller):
+        return caller
+    if len(digits) == 11 and digits.startswith("0"):
+        return "+44" + digits[1:]
+    if len(digits) == 12 and digits.startswith("44"):
+        return "+" + digits
+    return None

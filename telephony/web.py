@@ -1,0 +1,458 @@
+"""Twilio webhooks: the phone line and SMS. Every request must carry a valid Twilio signature.
+
+    POST /telephony/voice                 incoming call, and each turn (?step=...)
+    POST /telephony/voice/whisper         what a mediator hears on answering a transfer
+    POST /telephony/voice/dial-result     after a transfer: answered, busy (queue) or voicemail
+    POST /telephony/voice/hold            hold music while queued
+    POST /telephony/voice/queue-result    after the queue: answered or voicemail
+    POST /telephony/voice/voicemail       a recorded voicemail
+    POST /telephony/voice/status          call status callback
+    POST /telephony/sms                   an incoming text
+    POST /telephony/sms/status            message status callback
+
+Every reply is built from what is at hand; escalations, texts and alerts are written
+after the reply (background tasks), so Twilio gets its answer well within its limit.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Optional
+
+from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response
+from starlette.datastructures import FormData
+
+from bot.conversations.rasa_client import RasaClient
+from bot.handoff.hours import describe_next_open, staffed_status
+from bot.outbox.service import enqueue_sms, hash_number, is_opted_out, mask_number, send_due, set_opt_out
+from bot.settings import get_settings
+from telephony import sms as sms_text
+from telephony.assistant import Turn, converse, last_bot_messages, pending_buttons, read_turn, summary_of
+from telephony.signatures import verified_form, warn_if_disabled
+from telephony.speech import button_for_digit, speak_messages, spoken_phone_number
+from telephony.voice import (KEYPAD_MENU, PERSON_DIGIT, PREFERRED_TIMES, REPEAT_DIGIT, Twiml, caller_ending,
+                             parse_callback_number)
+
+log = logging.getLogger(__name__)
+
+VOICE_RASA_TIMEOUT = 8.0  # Twilio waits 15 s in all
+SMS_RASA_TIMEOUT = 10.0
+REPEATED_FAILURES = 2
+YES_WORDS = re.compile(r"\b(yes|yeah|yep|more|go on|carry on|continue|please)\b", re.IGNORECASE)
+
+_worker_task: Optional[asyncio.Task] = None
+_worker_wake: Optional[asyncio.Event] = None
+
+
+async def _startup() -> None:
+    global _worker_task, _worker_wake
+    settings = get_settings()
+    warn_if_disabled(settings)
+    if settings.outbox_worker_enabled:
+        _worker_wake = asyncio.Event()
+        _worker_task = asyncio.create_task(_outbox_worker(settings.outbox_poll_seconds, _worker_wake))
+
+
+async def _shutdown() -> None:
+    if _worker_task:
+        _worker_task.cancel()
+
+
+router = APIRouter(prefix="/telephony", tags=["telephony"], on_startup=[_startup], on_shutdown=[_shutdown])
+
+
+async def _outbox_worker(poll_seconds: float, wake: asyncio.Event) -> None:
+    """Send due messages every few seconds, or at once when woken."""
+    failing = False
+    while True:
+        try:
+            await asyncio.to_thread(send_due)
+            failing = False
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # noqa: BLE001 - keep the worker alive; say so once
+            if not failing:
+                log.error("outbox worker: %s", error)
+            failing = True
+        try:
+            await asyncio.wait_for(wake.wait(), timeout=poll_seconds)
+        except asyncio.TimeoutError:
+            pass
+        wake.clear()
+
+
+def _wake_outbox() -> None:
+    if _worker_wake is not None:
+        _worker_wake.set()
+
+
+def twiml(body: str) -> Response:
+    return Response(content=body, media_type="application/xml")
+
+
+def _sender(form: FormData) -> str:
+    return f"voice-{form.get('CallSid', 'unknown')}"
+
+
+def _int(value: Optional[str]) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
+
+
+# --- background work (after the reply) ---------------------------------------
+def _record_escalation(escalation_id: Optional[str] = None, **fields) -> None:
+    from bot.database import session_scope
+    from bot.handoff.models import record_escalation
+
+    with session_scope() as session:
+        escalation = record_escalation(session, **fields)
+        if escalation_id:
+            escalation.id = escalation_id
+    log.info("telephony: escalation %s (%s, %s)", escalation_id or "", fields.get("reason"), fields.get("channel"))
+
+
+def _update_escalation(escalation_id: str, status: str) -> None:
+    from bot.database import session_scope
+    from bot.handoff.models import Escalation
+
+    with session_scope() as session:
+        escalation = session.get(Escalation, escalation_id)
+        if escalation is not None:
+            escalation.status = status
+
+
+def _queue_texts(texts, kind: str) -> None:
+    """texts: [(number, body)]; each split to SMS length and written to the outbox."""
+    from bot.database import session_scope
+
+    with session_scope() as session:
+        for number, body in texts:
+            for part in sms_text.split_sms(body):
+                enqueue_sms(session, number, part, kind=kind)
+
+
+def _alert_mediators(text: str) -> None:
+    settings = get_settings()
+    if settings.mediator_numbers:
+        _queue_texts([(number, text) for number in settings.mediator_numbers], "mediator_alert")
+
+
+def _nothing() -> None:
+    """A background task that only wakes the outbox worker."""
+
+
+def _after(background: BackgroundTasks, func, *args, **kwargs) -> None:
+    def run() -> None:
+        try:
+            func(*args, **kwargs)
+        except Exception:  # noqa: BLE001 - log with the traceback, never raise into the server
+            log.exception("telephony: background work %s failed", getattr(func, "__name__", func))
+        _wake_outbox_threadsafe()
+
+    background.add_task(run)
+
+
+_loop: Optional[asyncio.AbstractEventLoop] = None
+
+
+def _wake_outbox_threadsafe() -> None:
+    if _loop is not None and _worker_wake is not None:
+        _loop.call_soon_threadsafe(_worker_wake.set)
+
+
+# --- voice -------------------------------------------------------------------
+@router.post("/voice")
+async def voice(request: Request, background: BackgroundTasks, form: FormData = Depends(verified_form)) -> Response:
+    global _loop
+    _loop = asyncio.get_running_loop()
+    settings = get_settings()
+    build = Twiml(settings)
+    query = request.query_params
+    step = query.get("step", "")
+    miss, fail = _int(query.get("miss")), _int(query.get("fail"))
+    caller = form.get("From")
+    sender = _sender(form)
+    speech = (form.get("SpeechResult") or "").strip()
+    digits = (form.get("Digits") or "").strip()
+    client = RasaClient(settings, timeout=VOICE_RASA_TIMEOUT)
+
+    # A new call: one Rasa conversation per call.
+    if not step:
+        log.info("telephony: call %s from %s", form.get("CallSid"), mask_number(caller))
+        return await _talk(build, client, background, sender, "/greet", caller, fail=0,
+                           intro_suffix="You can also press 0 at any time to talk to a person.")
+
+    # Callback steps (outside staffed hours).
+    if step.startswith("cb_"):
+        return _callback_step(build, background, step, query, form, digits, speech, caller)
+
+    if not speech and not digits:
+        return twiml(build.no_input(miss + 1, fail))
+
+    if digits == PERSON_DIGIT:
+        return await _handoff(build, client, background, sender, "person_requested", caller)
+
+    if step == "more" and (digits == "1" or (speech and YES_WORDS.search(speech) and len(speech.split()) <= 4)):
+        tracker = await _tracker(client, sender)
+        spoken = speak_messages(last_bot_messages(tracker))
+        return twiml(build.answer(spoken.turns, fail=fail, part=_int(query.get("part"))))
+
+    if digits == REPEAT_DIGIT:
+        if step == "menu":
+            return twiml(build.menu(miss=0, fail=fail))
+        tracker = await _tracker(client, sender)
+        spoken = speak_messages(last_bot_messages(tracker))
+        return twiml(build.answer(spoken.turns, fail=fail) if spoken.turns else build.menu(fail=fail))
+
+    text = speech
+    if digits:
+        button = None
+        if step != "menu":
+            button = button_for_digit(pending_buttons(await _tracker(client, sender)), digits)
+        if button is not None:
+            text = str(button.get("payload") or button.get("title"))
+        elif digits in KEYPAD_MENU:
+            text = KEYPAD_MENU[digits].utterance
+        else:
+            return twiml(build.menu("Sorry, that key isn't one of the options.", fail=fail))
+    return await _talk(build, client, background, sender, text, caller, fail=fail)
+
+
+async def _tracker(client: RasaClient, sender: str) -> dict:
+    try:
+        return await client.tracker(sender)
+    except Exception as error:  # noqa: BLE001
+        log.warning("telephony: no tracker for %s: %s", sender, error)
+        return {}
+
+
+async def _talk(build: Twiml, client: RasaClient, background: BackgroundTasks, sender: str, text: str,
+                caller: Optional[str], fail: int, intro_suffix: str = "") -> Response:
+    try:
+        turn = await converse(client, sender, text, channel="voice")
+    except Exception as error:  # noqa: BLE001 - Rasa down or slow: the caller still gets an answer
+        log.error("telephony: the assistant did not answer for %s: %s", sender, error)
+        if staffed_status().open_now and get_settings().mediator_numbers:
+            return await _handoff(build, client, background, sender, "repeated_failure", caller, turn=None,
+                                  intro="Sorry, I'm having trouble answering just now.")
+        return twiml(build.menu("Sorry, I'm having trouble answering just now.", fail=fail))
+
+    if turn.handoff_reason:
+        # Safeguarding messages (emergency and helpline numbers) are spoken before anything else.
+        intro = speak_messages(turn.messages).text if turn.handoff_reason == "safeguarding" else ""
+        return await _handoff(build, client, background, sender, turn.handoff_reason, caller, turn=turn, intro=intro)
+    fail = fail + 1 if turn.not_understood else 0
+    if fail >= REPEATED_FAILURES:
+        return await _handoff(build, client, background, sender, "repeated_failure", caller, turn=turn,
+                              intro="Sorry, I'm not understanding you well.")
+
+    spoken = speak_messages(turn.messages)
+    if spoken.links and caller_ending(caller):
+        _after(background, _queue_texts, [(caller, "Links you asked about on the phone:\n" + "\n".join(spoken.links))],
+               "link")
+    turns = list(spoken.turns)
+    if intro_suffix:
+        turns = turns[:1] + [intro_suffix] + turns[1:] if turns else [intro_suffix]
+        if len(turns) > 2:
+            turns = [f"{turns[0]} {turns[1]}"] + turns[2:]
+    return twiml(build.answer(turns, fail=fail))
+
+
+async def _handoff(build: Twiml, client: RasaClient, background: BackgroundTasks, sender: str, reason: str,
+                   caller: Optional[str], turn: Optional[Turn] = None, intro: str = "") -> Response:
+    import uuid
+
+    settings = get_settings()
+    if turn is None:
+        tracker = await _tracker(client, sender)
+        turn = read_turn([], tracker) if tracker else None
+    summary = summary_of(turn, reason, "voice")
+    local_authority = turn.local_authority if turn else None
+    status = staffed_status(settings=settings)
+    if status.open_now and settings.mediator_numbers:
+        escalation_id = str(uuid.uuid4())
+        _after(background, _record_escalation, escalation_id, reason=reason, channel="voice", conversation_id=sender,
+               summary=summary, local_authority=local_authority, status="assigned")
+        if reason == "safeguarding":
+            _after(background, _alert_mediators, f"{settings.service_name}: URGENT safeguarding call being "
+                                                  "transferred now. See the console.")
+        body = build.transfer(reason, summary, escalation_id, intro=intro)
+        log.info("telephony: transferring %s (%s)", sender, reason)
+        return twiml(body)
+    if status.open_now:
+        # Staffed, but no numbers to ring: take a voicemail.
+        return twiml(build.voicemail(reason, intro=intro))
+    return twiml(build.offer_callback(reason, describe_next_open(status), caller_ending(caller), intro=intro))
+
+
+def _callback_step(build: Twiml, background: BackgroundTasks, step: str, query, form: FormData, digits: str,
+                   speech: str, caller: Optional[str]) -> Response:
+    settings = get_settings()
+    reason = query.get("reason") or "person_requested"
+    if step == "cb_number":
+        number = parse_callback_number(digits, caller)
+        if number is None:
+            status = staffed_status(settings=settings)
+            return twiml(build.offer_callback(reason, describe_next_open(status), caller_ending(caller)))
+        return twiml(build.confirm_number(reason, number, spoken_phone_number(number)))
+    number = query.get("number") or ""
+    if step == "cb_confirm":
+        if digits == "1" and number:
+            return twiml(build.ask_preferred_time(reason, number))
+        status = staffed_status(settings=settings)
+        return twiml(build.offer_callback(reason, describe_next_open(status), caller_ending(caller)))
+    # cb_time
+    preferred = PREFERRED_TIMES.get(digits) or (speech[:100] if speech else "at any time")
+    if speech and not digits:
+        preferred = f"at the time you asked for ({preferred})"
+    status = staffed_status(settings=settings)
+    next_open = describe_next_open(status)
+    sender = _sender(form)
+    _after(background, _record_escalation, reason="callback", channel="voice", conversation_id=sender,
+           summary=summary_of(None, "safeguarding" if reason == "safeguarding" else "callback", "voice"),
+           callback_number=number, preferred_time=preferred)
+    if reason == "safeguarding":
+        # Urgent: a separate record, so the console shows the priority.
+        _after(background, _record_escalation, reason="safeguarding", channel="voice", conversation_id=sender,
+               summary=summary_of(None, "safeguarding", "voice"), status="waiting")
+    ending = caller_ending(number) or ""
+    staffed_note = f" The line is next staffed {next_open}." if status.next_open else ""
+    _after(background, _queue_texts, [(number, f"{settings.service_name}: we have your callback request. A mediator "
+                                                f"will call the number ending {ending.replace(' ', '')} "
+                                                f"{preferred}.{staffed_note}")],
+           "callback_confirmation")
+    _after(background, _alert_mediators, f"{settings.service_name}: new callback request ({preferred}). "
+                                          "See the console.")
+    log.info("telephony: callback booked for %s on %s", sender, mask_number(number))
+    return twiml(build.callback_booked(preferred, next_open if status.next_open else "", texted=True))
+
+
+@router.post("/voice/whisper")
+async def whisper(request: Request, form: FormData = Depends(verified_form)) -> Response:
+    query = request.query_params
+    return twiml(Twiml(get_settings()).whisper(query.get("reason", ""), query.get("summary", "")))
+
+
+@router.post("/voice/dial-result")
+async def dial_result(request: Request, background: BackgroundTasks, form: FormData = Depends(verified_form)) -> Response:
+    build = Twiml(get_settings())
+    reason = request.query_params.get("reason", "person_requested")
+    escalation_id = request.query_params.get("escalation", "")
+    outcome = form.get("DialCallStatus", "")
+    if outcome == "completed":
+        if escalation_id:
+            _after(background, _update_escalation, escalation_id, "resolved")
+        return twiml(build.say_and_hang_up([]))
+    if outcome == "busy":
+        return twiml(build.enqueue(reason, escalation_id))
+    if escalation_id:
+        _after(background, _update_escalation, escalation_id, "waiting")
+    return twiml(build.voicemail(reason))
+
+
+@router.post("/voice/hold")
+async def hold(form: FormData = Depends(verified_form)) -> Response:
+    return twiml(Twiml(get_settings()).hold(_int(form.get("QueueTime"))))
+
+
+@router.post("/voice/queue-result")
+async def queue_result(request: Request, background: BackgroundTasks, form: FormData = Depends(verified_form)) -> Response:
+    build = Twiml(get_settings())
+    if form.get("QueueResult") == "bridged":
+        return twiml(build.say_and_hang_up([]))
+    escalation_id = request.query_params.get("escalation", "")
+    if escalation_id:
+        _after(background, _update_escalation, escalation_id, "waiting")
+    return twiml(build.voicemail(request.query_params.get("reason", "person_requested")))
+
+
+@router.post("/voice/voicemail")
+async def voicemail(request: Request, background: BackgroundTasks, form: FormData = Depends(verified_form)) -> Response:
+    settings = get_settings()
+    recording = form.get("RecordingUrl")
+    if recording:
+        reason = request.query_params.get("reason", "person_requested")
+        _after(background, _record_escalation, reason="voicemail", channel="voice", conversation_id=_sender(form),
+               summary=summary_of(None, "voicemail", "voice") + (" Urgent: safeguarding." if reason == "safeguarding" else ""),
+               recording_url=recording)
+        _after(background, _alert_mediators, f"{settings.service_name}: new voicemail on the line. See the console.")
+    return twiml(Twiml(settings).say_and_hang_up(["Thank you. A mediator will call you back. Goodbye."]))
+
+
+@router.post("/voice/status")
+async def call_status(form: FormData = Depends(verified_form)) -> Response:
+    log.info("telephony: call %s is %s", form.get("CallSid"), form.get("CallStatus"))
+    return Response(status_code=204)
+
+
+# --- SMS ---------------------------------------------------------------------
+@router.post("/sms")
+async def sms(request: Request, background: BackgroundTasks, form: FormData = Depends(verified_form)) -> Response:
+    global _loop
+    _loop = asyncio.get_running_loop()
+    settings = get_settings()
+    number = form.get("From") or ""
+    body = (form.get("Body") or "").strip()
+    sender = f"sms-{hash_number(number)[:32]}"
+    from bot.database import session_scope
+
+    word = sms_text.keyword(body)
+    if word == "stop":
+        with session_scope() as session:
+            set_opt_out(session, number, True)
+        log.info("telephony: %s opted out of texts", mask_number(number))
+        return twiml("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>")
+    with session_scope() as session:
+        opted_out = is_opted_out(session, number)
+        if word == "start" and opted_out:
+            set_opt_out(session, number, False)
+            enqueue_sms(session, number, f"{settings.service_name}: you will get our texts again. "
+                                         "Text STOP to stop them.", kind="reply")
+            _after(background, _nothing)
+            return twiml("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>")
+    if opted_out:
+        return twiml("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>")
+    if word == "help":
+        reply = (f"{settings.service_name}. Text your question about SEND mediation, disagreement resolution, "
+                 "tribunal appeals or complaints." + (f" Or call {settings.service_phone_number}." if settings.service_phone_number else "")
+                 + " Text STOP to stop texts.")
+    else:
+        client = RasaClient(settings, timeout=SMS_RASA_TIMEOUT)
+        text = body
+        if body.isdigit():
+            button = button_for_digit(pending_buttons(await _tracker(client, sender)), body)
+            if button is not None:
+                text = str(button.get("payload") or button.get("title"))
+        try:
+            turn = await converse(client, sender, text, channel="sms")
+        except Exception as error:  # noqa: BLE001
+            log.error("telephony: the assistant did not answer a text from %s: %s", mask_number(number), error)
+            turn = None
+        if turn is None:
+            reply = "Sorry, we can't answer just now. Please try again in a few minutes" + (
+                f", or call {settings.service_phone_number}." if settings.service_phone_number else ".")
+        else:
+            reply = sms_text.render_messages(turn.messages) or "Sorry, I don't have an answer for that."
+            if turn.handoff_reason:
+                status = staffed_status(settings=settings)
+                _after(background, _record_escalation, reason=turn.handoff_reason, channel="sms", conversation_id=sender,
+                       summary=summary_of(turn, turn.handoff_reason, "sms"), local_authority=turn.local_authority,
+                       status="new")
+                _after(background, _alert_mediators,
+                       f"{settings.service_name}: {'URGENT safeguarding' if turn.handoff_reason == 'safeguarding' else 'new'} "
+                       "text conversation needs a mediator. See the console.")
+                if not status.open_now:
+                    reply += f"\nOur team is next available {describe_next_open(status)}."
+    # The reply is in the outbox before Twilio gets its answer: nothing is lost.
+    _queue_texts([(number, reply)], "reply")
+    _after(background, _nothing)
+    return twiml("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>")
+
+
+@router.post("/sms/status")
+async def sms_status(form: FormData = Depends(verified_form)) -> Response:
+    log.info("telephony: message %s is %s", form.get("MessageSid"), form.get("MessageStatus"))
+    return Response(status_code=204)

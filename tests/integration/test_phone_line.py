@@ -1,0 +1,246 @@
+"""A whole phone call through the real web app, the real Rasa server and the trained model.
+
+Twilio is played by the test: every webhook request is signed exactly as Twilio signs
+it, and outbound texts go to a local server that speaks Twilio's REST API. The whole
+stack (supervisor: action server, Rasa, web app) runs on its own ports with the line
+always staffed; a second web app (uvicorn, as the supervisor starts it) with the line
+always closed talks to the same Rasa server.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+import xml.etree.ElementTree as ET
+from typing import Dict, Iterator, Optional
+
+import httpx
+import pytest
+from twilio.request_validator import RequestValidator
+
+from conftest import ROOT, ServiceStack  # tests/integration/conftest.py
+from support.telephony import ALWAYS_CLOSED, ALWAYS_OPEN, MEDIATORS
+from support.twilio_stub import TwilioStub
+
+AUTH_TOKEN = "phone-line-test-token"
+
+
+class PhoneLine:
+    """The web app on its own port, and a caller who talks to it through 'Twilio'."""
+
+    def __init__(self, port: int, env: Dict[str, str]) -> None:
+        self.port = port
+        self.public_base_url = f"http://localhost:{port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "bot.app:app", "--host", "127.0.0.1", "--port", str(port),
+             "--no-access-log"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=2)
+                return
+            except httpx.TransportError:
+                if self.process.poll() is not None:
+                    pytest.fail(f"web app exited: {self.process.stdout.read()}")
+                time.sleep(0.25)
+        pytest.fail("web app did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+    def post(self, url: str, params: Dict[str, str]) -> ET.Element:
+        """POST like Twilio: to the public URL, form-encoded, signed; returns the parsed TwiML."""
+        assert url.startswith(self.public_base_url), url
+        signature = RequestValidator(AUTH_TOKEN).compute_signature(url, params)
+        local = url.replace(self.public_base_url, f"http://127.0.0.1:{self.port}", 1)
+        started = time.monotonic()
+        response = httpx.post(local, data=params, headers={"X-Twilio-Signature": signature}, timeout=15)
+        elapsed = time.monotonic() - started
+        assert response.status_code == 200, response.text
+        assert elapsed < 10, f"Twilio would have given up waiting ({elapsed:.1f} s)"
+        return ET.fromstring(response.text)
+
+
+def spoken(root: ET.Element) -> str:
+    return " ".join(say.text or "" for say in root.iter("Say"))
+
+
+@pytest.fixture(scope="module")
+def twilio_stub() -> Iterator[TwilioStub]:
+    stub = TwilioStub(auth_token=AUTH_TOKEN).start()
+    yield stub
+    stub.stop()
+
+
+# Ports of their own: the shared stack's ports may be in use by other tests.
+STACK_PORTS = {"RASA_PORT": "15105", "ACTION_SERVER_PORT": "15155", "WEB_PORT": "18100"}
+
+
+def _telephony_env(twilio_stub: TwilioStub, web_port: str, staffed_hours: str) -> Dict[str, str]:
+    return {
+        "PUBLIC_BASE_URL": f"http://localhost:{web_port}",
+        "TWILIO_ACCOUNT_SID": twilio_stub.account_sid,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_FROM_NUMBER": "+441632960000",
+        "TWILIO_API_BASE_URL": twilio_stub.url,
+        "MEDIATOR_NUMBERS": ",".join(MEDIATORS),
+        "STAFFED_HOURS": staffed_hours,
+        "OUTBOX_POLL_SECONDS": "0.5",
+    }
+
+
+@pytest.fixture(scope="module")
+def phone_stack(twilio_stub, tmp_path_factory):
+    """The real three services, line always staffed, Twilio pointed at the stub."""
+    database = tmp_path_factory.mktemp("phone") / "phone.db"
+    stack = ServiceStack(f"sqlite:///{database}", **STACK_PORTS,
+                         **_telephony_env(twilio_stub, STACK_PORTS["WEB_PORT"], ALWAYS_OPEN))
+    # As `make run` does before starting the services.
+    subprocess.run([sys.executable, "-m", "bot.database", "upgrade"], cwd=ROOT, env=stack.env, check=True,
+                   capture_output=True)
+    stack.start()
+    yield stack
+    stack.stop()
+
+
+class StackLine(PhoneLine):
+    """The stack's own web app."""
+
+    def __init__(self, stack: ServiceStack) -> None:  # noqa: super().__init__ starts a process
+        self.port = int(stack.env["WEB_PORT"])
+        self.public_base_url = stack.env["PUBLIC_BASE_URL"]
+        self.process = None
+
+    def stop(self) -> None:
+        pass
+
+
+@pytest.fixture
+def phone_line(phone_stack, twilio_stub, tmp_path):
+    lines = []
+
+    def start(staffed_hours: str) -> PhoneLine:
+        if staffed_hours == ALWAYS_OPEN:
+            return StackLine(phone_stack)
+        port = 18101
+        env = dict(phone_stack.env)
+        env.update(_telephony_env(twilio_stub, str(port), staffed_hours))
+        env.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'closed.db'}", "RASA_URL": phone_stack.rasa_url,
+                    "SQLALCHEMY_SILENCE_UBER_WARNING": "1"})
+        subprocess.run([sys.executable, "-m", "bot.database", "upgrade"], cwd=ROOT, env=env, check=True,
+                       capture_output=True)
+        line = PhoneLine(port, env)
+        lines.append(line)
+        return line
+
+    yield start
+    for line in lines:
+        line.stop()
+
+
+def _rows(database_url: str, query: str):
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(database_url, future=True)
+    with engine.connect() as connection:
+        result = [tuple(row) for row in connection.execute(sa.text(query))]
+    engine.dispose()
+    return result
+
+
+def new_call(caller: str = "+447700900123") -> Dict[str, str]:
+    return {"CallSid": "CA" + uuid.uuid4().hex, "AccountSid": "AC" + "0" * 32, "From": caller,
+            "To": "+441632960000", "CallStatus": "in-progress", "Direction": "inbound"}
+
+
+def action(root: ET.Element) -> str:
+    gather = root.find("Gather")
+    assert gather is not None, ET.tostring(root).decode()
+    return gather.get("action")
+
+
+def test_a_call_in_staffed_hours_from_greeting_to_a_live_transfer(phone_line, phone_stack):
+    line = phone_line(ALWAYS_OPEN)
+    call = new_call()
+
+    greeting = line.post(f"{line.public_base_url}/telephony/voice", call)
+    assert "mediation" in spoken(greeting).lower()
+    assert greeting.find("Gather").get("input") == "speech dtmf"
+
+    # A spoken question, answered by the trained model (and its custom action).
+    answer = line.post(action(greeting), dict(call, SpeechResult="When are you open?", Confidence="0.92"))
+    assert "the line is staffed now, until 11:59pm" in spoken(answer).lower()
+
+    # A keypad choice from the menu.
+    menu = line.post(action(answer), dict(call, Digits="*"))
+    assert menu.find("Gather") is not None
+    choice = line.post(action(menu), dict(call, Digits="1"))
+    assert choice.find("Gather") is not None and spoken(choice)
+
+    # 0: a person. The line is staffed, so the call is put through to the mediators.
+    transfer = line.post(action(choice), dict(call, Digits="0"))
+    dial = transfer.find("Dial")
+    assert dial is not None, ET.tostring(transfer).decode()
+    assert [number.text for number in dial.findall("Number")] == MEDIATORS
+    whisper = line.post(dial.find("Number").get("url"), dict(call, CallSid="CA" + uuid.uuid4().hex))
+    assert "asked for a person" in spoken(whisper)
+
+    # The transfer is an escalation the console shows, with no personal details.
+    escalations = []
+    deadline = time.monotonic() + 10
+    while not escalations and time.monotonic() < deadline:
+        escalations = _rows(phone_stack.env["DATABASE_URL"],
+                            "SELECT reason, channel, status, callback_number, summary FROM escalations")
+        time.sleep(0.2)
+    assert escalations == [("person_requested", "voice", "assigned", None, escalations[0][4])]
+    assert "900123" not in escalations[0][4]
+
+    # One Rasa conversation for the call, with every turn in it.
+    events = phone_stack.tracker(f"voice-{call['CallSid']}")["events"]
+    user_turns = [event for event in events if event["event"] == "user"]
+    assert [event["text"] for event in user_turns][:2] == ["/greet", "When are you open?"]
+    assert user_turns[1]["metadata"].get("channel") == "voice"
+
+
+def test_a_call_out_of_hours_books_a_callback_and_texts_a_confirmation(phone_line, twilio_stub):
+    line = phone_line(ALWAYS_CLOSED)
+    call = new_call("+447700900777")
+
+    greeting = line.post(f"{line.public_base_url}/telephony/voice", call)
+    offer = line.post(action(greeting), dict(call, Digits="0"))
+    assert offer.find("Dial") is None
+    assert "ending 7 7 7" in spoken(offer)
+    confirm = line.post(action(offer), dict(call, Digits="1"))
+    assert "0 7 7 0 0, 9 0 0, 7 7 7" in spoken(confirm)
+    when = line.post(action(confirm), dict(call, Digits="1"))
+    booked = line.post(action(when), dict(call, Digits="1"))
+    assert booked.find("Hangup") is not None
+    assert "call you back in the morning" in spoken(booked)
+
+    # The web app's outbox worker sends the confirmation to the caller, and alerts the mediators.
+    deadline = time.monotonic() + 20
+    recipients: Optional[set] = None
+    while time.monotonic() < deadline:
+        recipients = {message.form["To"] for message in twilio_stub.messages()}
+        if {"+447700900777", *MEDIATORS} <= recipients:
+            break
+        time.sleep(0.25)
+    assert {"+447700900777", *MEDIATORS} <= recipients
+    confirmation = [m.form["Body"] for m in twilio_stub.messages() if m.form["To"] == "+447700900777"]
+    assert "ending 777" in " ".join(confirmation)
+
+
+def test_a_text_is_answered_by_the_assistant_by_sms(phone_line, twilio_stub):
+    line = phone_line(ALWAYS_OPEN)
+    sms = {"MessageSid": "SM" + uuid.uuid4().hex, "AccountSid": "AC" + "0" * 32, "From": "+447700900888",
+           "To": "+441632960000", "Body": "When are you open?"}
+    reply = line.post(f"{line.public_base_url}/telephony/sms", sms)
+    assert reply.tag == "Response" and list(reply) == []  # the answer goes through the outbox
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not any(m.form["To"] == "+447700900888" for m in twilio_stub.messages()):
+        time.sleep(0.25)
+    [answer] = [m.form["Body"] for m in twilio_stub.messages() if m.form["To"] == "+447700900888"]
+    assert "staffed" in answer.lower() and len(answer) <= 160

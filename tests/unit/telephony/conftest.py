@@ -1,0 +1,79 @@
+"""Fixtures for the telephony tests: settings, a migrated database, the Twilio stub, signed requests."""
+from __future__ import annotations
+
+from typing import Dict, Iterator
+
+import pytest
+
+from support.telephony import ALWAYS_OPEN, AUTH_TOKEN, MEDIATORS, PUBLIC_BASE_URL, sign
+from support.twilio_stub import TwilioStub
+
+
+@pytest.fixture
+def twilio_stub() -> Iterator[TwilioStub]:
+    stub = TwilioStub(auth_token=AUTH_TOKEN).start()
+    yield stub
+    stub.stop()
+
+
+@pytest.fixture
+def configure(monkeypatch, tmp_path, twilio_stub):
+    """Set environment settings for the telephony code; returns a function to change them."""
+    from bot import database
+    from bot.settings import get_settings
+
+    def apply(database_url: str = "", **env: str):
+        values: Dict[str, str] = {
+            "DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'telephony.db'}",
+            "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+            "TWILIO_ACCOUNT_SID": twilio_stub.account_sid,
+            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "TWILIO_FROM_NUMBER": "+441632960000",
+            "TWILIO_API_BASE_URL": twilio_stub.url,
+            "MEDIATOR_NUMBERS": ",".join(MEDIATORS),
+            "RASA_URL": "http://127.0.0.1:9",  # no Rasa in unit tests: the keypad paths need none
+            "STAFFED_HOURS": ALWAYS_OPEN,
+            "OUTBOX_WORKER_ENABLED": "false",
+            "SERVICE_NAME": "SE SEND Mediation",
+        }
+        values.update(env)
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+        database.get_engine.cache_clear()
+        settings = get_settings()
+        database.upgrade(settings.database_url)
+        return settings
+
+    yield apply
+    get_settings.cache_clear()
+    database.get_engine.cache_clear()
+
+
+class TwilioPoster:
+    """Posts form requests to the app the way Twilio does: to the public URL, signed."""
+
+    def __init__(self, client, token: str = AUTH_TOKEN) -> None:
+        self.client = client
+        self.token = token
+
+    def post(self, url: str, params: Dict[str, str], signature: str = None):
+        if not url.startswith("http"):
+            url = PUBLIC_BASE_URL + url
+        path = url[len(PUBLIC_BASE_URL):]
+        headers = {"X-Twilio-Signature": signature if signature is not None else sign(url, params, self.token)}
+        return self.client.post(path, data=params, headers=headers)
+
+
+@pytest.fixture
+def twilio(configure):
+    """configure() first, then a signed-request poster on a fresh app."""
+    from fastapi.testclient import TestClient
+
+    def make(**env):
+        configure(**env)
+        from bot.app import create_app
+
+        return TwilioPoster(TestClient(create_app()))
+
+    return make
