@@ -1,0 +1,67 @@
+"""When the model is unsure: never guess. Safety first, then a kind, specific reply.
+
+Rasa's two-stage fallback calls this action first (in place of "Did you mean
+'intent'?"). A second unclear message ends in `utter_default`, which offers a person.
+"""
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.safeguarding import stop_for_safeguarding
+from bot.knowledge.input_checks import classify_input, reply_for
+from bot.knowledge.labels import unsure_message
+from bot.knowledge.local_help import find_council_in_text
+
+# A safeguarding intent this likely is treated as real, even below the fallback threshold.
+SAFEGUARDING_MIN_CONFIDENCE = 0.2
+# A short message naming a council the entity ruler recognised ("Kent", "we're in
+# Kent") is an answer about where the person lives, however unsure the classifier is.
+MAX_WORDS_FOR_A_COUNCIL_ANSWER = 6
+
+
+def _names_a_council(tracker: Tracker) -> bool:
+    text = tracker.latest_message.get("text") or ""
+    entities = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "local_authority"]
+    return bool(entities) and len(text.split()) <= MAX_WORDS_FOR_A_COUNCIL_ANSWER and bool(find_council_in_text(text))
+
+
+def _best_guess(tracker: Tracker) -> Optional[Dict[Text, Any]]:
+    for candidate in tracker.latest_message.get("intent_ranking", []):
+        if candidate.get("name") != "nlu_fallback":
+            return candidate
+    return None
+
+
+class ActionDefaultAskAffirmation(Action):
+    def name(self) -> Text:
+        return "action_default_ask_affirmation"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        text = tracker.latest_message.get("text")
+        guess = _best_guess(tracker)
+        # Risk words were already checked (actions/input_guard.py); here, the model's own
+        # guess counts even below the fallback threshold.
+        if guess and guess.get("name") == "safeguarding_risk" and guess.get("confidence", 0) >= SAFEGUARDING_MIN_CONFIDENCE:
+            return stop_for_safeguarding()
+        if _names_a_council(tracker):
+            return [FollowupAction("action_local_help")]
+        kind = classify_input(text)
+        if kind:
+            dispatcher.utter_message(text=reply_for(kind))
+        else:
+            dispatcher.utter_message(text=unsure_message(guess.get("name") if guess else None))
+        return []
+
+
+class ActionLongMessage(Action):
+    """Over 2,000 characters (run by actions/input_guard.py): ask for one question at a time."""
+
+    def name(self) -> Text:
+        return "action_long_message"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=reply_for("too_long"))
+        # Nothing else is said: the model's guess at a long message is not trusted.
+        return [FollowupAction("action_listen")]
