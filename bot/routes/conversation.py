@@ -8,18 +8,9 @@ import datetime as dt
 import re
 from typing import Dict, List, Optional
 
+from bot.knowledge.front_door import ROUTE_NAMES  # one wording of the routes for chat and phone
 from bot.routes.dates import format_long
 from bot.routes.situation import APPEALABLE_DECISIONS, RouteCheck, Situation
-
-ROUTE_NAMES = {
-    "mediation": "mediation",
-    "disagreement_resolution": "disagreement resolution",
-    "tribunal_appeal": "an appeal to the SEND Tribunal",
-    "tribunal_recommendations": "tribunal recommendations on health and social care",
-    "complaint": "a complaint",
-    "ombudsman": "the ombudsman",
-    "disability_discrimination_claim": "a disability discrimination claim",
-}
 
 ROLE_NAMES = {
     "parent": "a parent or carer",
