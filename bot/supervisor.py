@@ -119,7 +119,7 @@ class Supervisor:
         self.width = max(len("supervisor"), *(len(service.name) for service in self.services))
 
     def say(self, message: str) -> None:
-        print(f"[{'supervisor':>{self.width}}] {message}", flush=True)
+        _print(f"[{'supervisor':>{self.width}}] {message}")
 
     # --- start -------------------------------------------------------------
     def check_prerequisites(self) -> None:
@@ -142,6 +142,7 @@ class Supervisor:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,  # Ctrl-C reaches the supervisor, which stops parts in order
+            preexec_fn=_die_with_parent,
             text=True,
             bufsize=1,
         )
@@ -151,7 +152,7 @@ class Supervisor:
     def _relay_output(self, service: Service) -> None:
         assert service.process and service.process.stdout
         for line in service.process.stdout:
-            print(f"[{service.name:>{self.width}}] {line.rstrip()}", flush=True)
+            _print(f"[{service.name:>{self.width}}] {line.rstrip()}")
 
     def wait_until_ready(self, service: Service) -> None:
         deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
@@ -230,6 +231,25 @@ class Supervisor:
         ]
         for line in lines:
             self.say(line)
+
+
+def _print(line: str) -> None:
+    # A closed terminal or pipe must not stop the supervisor from stopping its parts.
+    try:
+        print(line, flush=True)
+    except (BrokenPipeError, OSError):
+        pass
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM if the supervisor itself dies, so no part is left orphaned (Linux)."""
+    try:
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:
+        pass
 
 
 def _signal_group(process: subprocess.Popen, sig: int) -> None:

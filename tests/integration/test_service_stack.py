@@ -85,3 +85,17 @@ def test_health_is_503_and_names_the_part_that_is_down(tmp_path):
     finally:
         web.terminate()
         web.wait(timeout=10)
+
+
+def test_no_part_outlives_a_killed_supervisor(tmp_path, service_stack_factory):
+    stack = service_stack_factory(f"sqlite:///{tmp_path / 'orphans.db'}").start()
+    children = [stack.child_pid(marker) for marker in ("actions.server", "rasa", "uvicorn")]
+    stack.process.kill()  # SIGKILL: the supervisor gets no chance to clean up
+    stack.process.wait(timeout=10)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{pid}") and
+                                              "zombie" not in open(f"/proc/{pid}/status").read().lower()
+                                              for pid in children):
+        time.sleep(0.5)
+    alive = [pid for pid in children if os.path.exists(f"/proc/{pid}") and "zombie" not in open(f"/proc/{pid}/status").read().lower()]
+    assert not alive, f"parts still running after the supervisor died: {alive}"
