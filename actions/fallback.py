@@ -41,8 +41,8 @@ class ActionDefaultAskAffirmation(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         text = tracker.latest_message.get("text")
         guess = _best_guess(tracker)
-        # Risk words were already checked (actions/input_guard.py); here, the model's own
-        # guess counts even below the fallback threshold.
+        # Risk words are caught before this (actions/input_guard.py); here the model's own
+        # guess counts too, even below the fallback threshold.
         if guess and guess.get("name") == "safeguarding_risk" and guess.get("confidence", 0) >= SAFEGUARDING_MIN_CONFIDENCE:
             return stop_for_safeguarding()
         if _names_a_council(tracker):
@@ -56,7 +56,7 @@ class ActionDefaultAskAffirmation(Action):
 
 
 class ActionLongMessage(Action):
-    """Over 2,000 characters (run by actions/input_guard.py): ask for one question at a time."""
+    """Over 2,000 characters (see actions/input_guard.py): ask for one question at a time."""
 
     def name(self) -> Text:
         return "action_long_message"

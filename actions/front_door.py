@@ -1,11 +1,12 @@
 """The single front door: ask what the disagreement is about, then say which routes fit."""
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.safeguarding import SafeguardedFormValidation
 from bot.knowledge.front_door import CHOICES, QUESTION, RETRY, classify_disagreement, route_messages
 from bot.knowledge.plan_sections import section_messages
 from bot.routes import ABOUT_VALUES
@@ -27,7 +28,7 @@ class ActionAskDisagreementAbout(Action):
         return []
 
 
-class ValidateRouteFinderForm(FormValidationAction):
+class ValidateRouteFinderForm(SafeguardedFormValidation):
     def name(self) -> Text:
         return "validate_route_finder_form"
 

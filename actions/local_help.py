@@ -1,11 +1,12 @@
 """Local help: the person's council, its SENDIASS, or who covers them if we do not."""
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.safeguarding import SafeguardedFormValidation
 from bot.knowledge.local_help import find_council_in_text, local_help_messages
 
 ASK_AGAIN = "Sorry, I didn't recognise that council. Which council area do you live in? For example, Kent or Surrey."
@@ -34,7 +35,7 @@ class ActionLocalHelp(Action):
         return events
 
 
-class ValidateLocalAuthorityForm(FormValidationAction):
+class ValidateLocalAuthorityForm(SafeguardedFormValidation):
     def name(self) -> Text:
         return "validate_local_authority_form"
 

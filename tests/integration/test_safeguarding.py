@@ -85,3 +85,25 @@ def test_a_long_message_hiding_a_disclosure_still_escalates(running_stack):
     replies = running_stack.say(sender, text)
     assert _escalations_after(running_stack, sender, text) == 1, replies
     _assert_safety_reply(replies)
+
+
+@pytest.mark.parametrize("text", [
+    "what is mediation? my daughter keeps cuting herself",
+    "how do i complain about the school, he says he wants to end his life",
+])
+def test_risk_words_in_an_ordinary_question_still_escalate(running_stack, text):
+    """The model may hear a FAQ; the word check before the policies still wins."""
+    sender = f"safe-mixed-{uuid.uuid4().hex[:10]}"
+    replies = running_stack.say(sender, text)
+    assert _escalations_after(running_stack, sender, text) == 1, replies
+    _assert_safety_reply(replies)
+    assert "(Source:" not in " ".join(r.get("text") or "" for r in replies)
+
+
+def test_an_unseen_misspelling_mid_form_escalates(running_stack):
+    sender = f"safe-spell-{uuid.uuid4().hex[:10]}"
+    running_stack.say(sender, "help me choose")
+    text = "honestly i wana kil my slef"
+    replies = running_stack.say(sender, text)
+    assert _escalations_after(running_stack, sender, text) == 1, replies
+    assert running_stack.tracker(sender).get("active_loop", {}).get("name") in (None, "")
