@@ -20,7 +20,7 @@ import httpx
 import pytest
 from twilio.request_validator import RequestValidator
 
-from conftest import ROOT, ServiceStack  # tests/integration/conftest.py
+from support.stack import ROOT, ServiceStack
 from support.telephony import ALWAYS_CLOSED, ALWAYS_OPEN, MEDIATORS
 from support.twilio_stub import TwilioStub
 

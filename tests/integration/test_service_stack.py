@@ -10,7 +10,7 @@ import uuid
 
 import httpx
 
-from conftest import ROOT  # noqa: F401  (tests/integration/conftest.py)
+from support.stack import ROOT  # noqa: F401
 
 
 def test_conversation_survives_a_restart_of_every_service(database_url, service_stack_factory):
