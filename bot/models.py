@@ -8,6 +8,7 @@ import importlib
 FEATURE_MODEL_MODULES: tuple = (
     "bot.handoff.models",
     "bot.outbox.models",
+    "bot.console.models",
 )
 
 

@@ -89,6 +89,31 @@ class Settings(BaseSettings):
     # How long the health check waits for each dependency.
     health_timeout_seconds: float = 2.0
 
+    # Staff console (/console). Sessions end after this long without a request,
+    # and in any case this long after sign-in.
+    console_idle_timeout_minutes: int = 30
+    console_absolute_timeout_hours: int = 12
+    # Sign-in: after this many failures for one username the account is locked
+    # for the lockout time; one address may fail this many times in that time.
+    console_max_login_failures: int = 5
+    console_lockout_minutes: int = 15
+    console_max_failures_per_address: int = 20
+    # Escalations waiting longer than these (since raised) are flagged in the queue.
+    console_target_minutes: int = 60
+    console_urgent_target_minutes: int = 15
+    # How often the queue page checks for new escalations.
+    console_alert_poll_seconds: int = 15
+
+    # Retention (personal data, special category: SEND is health data). The
+    # retention job deletes or anonymises what is older; docs/privacy.md explains.
+    retention_transcript_months: int = 12
+    retention_certificate_years: int = 6
+    retention_callback_days: int = 30
+    retention_audit_years: int = 6
+    # The web app runs the retention job in the background this often (0: never;
+    # `python -m bot.console.retention` runs it once).
+    retention_job_hours: float = 24.0
+
     class Config:
         env_file = PROJECT_ROOT / ".env"
         env_file_encoding = "utf-8"

@@ -10,7 +10,7 @@ import uuid
 from typing import Optional
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, relationship
 
 from bot.database import Base
 
@@ -41,6 +41,28 @@ class Escalation(Base):
     preferred_time = sa.Column(sa.String(100), nullable=True)
     recording_url = sa.Column(sa.String(500), nullable=True)
     summary = sa.Column(sa.Text, nullable=False, default="")
+    # Staff work on it in the console (migration 0004_console).
+    assigned_to = sa.Column(sa.String(64), nullable=True, index=True)  # a staff username
+    assigned_at = sa.Column(sa.DateTime, nullable=True)
+    resolved_at = sa.Column(sa.DateTime, nullable=True)
+
+    notes = relationship("EscalationNote", order_by="EscalationNote.created_at", cascade="all, delete-orphan",
+                         back_populates="escalation")
+
+
+class EscalationNote(Base):
+    """A staff note on an escalation (what was done, who called back)."""
+
+    __tablename__ = "escalation_notes"
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    escalation_id = sa.Column(sa.String(36), sa.ForeignKey("escalations.id", ondelete="CASCADE"), nullable=False,
+                              index=True)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=_utcnow)
+    author = sa.Column(sa.String(64), nullable=False)
+    text = sa.Column(sa.Text, nullable=False)
+
+    escalation = relationship("Escalation", back_populates="notes")
 
 
 def record_escalation(
@@ -55,8 +77,14 @@ def record_escalation(
     preferred_time: Optional[str] = None,
     recording_url: Optional[str] = None,
     status: str = "new",
+    notify: bool = False,
 ) -> Escalation:
-    """Add an escalation to `session`. Safeguarding is always urgent."""
+    """Add an escalation to `session`. Safeguarding is always urgent.
+
+    notify=True also texts the mediators on duty (no personal details) through the
+    outbox, in the same transaction; see bot.handoff.notify. The console shows every
+    new escalation whatever `notify` says.
+    """
     if reason not in REASONS:
         raise ValueError(f"unknown escalation reason {reason!r}")
     if callback_number and reason != "callback":
@@ -74,4 +102,8 @@ def record_escalation(
         summary=summary,
     )
     session.add(escalation)
+    if notify:
+        from bot.handoff.notify import notify_staff_of_escalation
+
+        notify_staff_of_escalation(session, escalation)
     return escalation

@@ -1,0 +1,1 @@
+"""The staff console: sign-in, the escalations queue, transcripts, certificates, requests, usage, audit."""

@@ -1,0 +1,199 @@
+"""Staff users, passwords (Argon2 via argon2-cffi), sign-in with lockout, and server-side sessions.
+
+Plain Python on a SQLAlchemy session: the web routes and the management command
+(`python -m bot.console.users`) both use it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Optional
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy.orm import Session
+
+from bot.console import audit
+from bot.console.models import ROLES, LoginAttempt, StaffSession, StaffUser, utcnow
+from bot.settings import Settings, get_settings
+
+MIN_PASSWORD_LENGTH = 12
+# Each role can do everything the roles before it can.
+ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so both cases take the same time.
+_DUMMY_HASH = _hasher.hash("not a real password, only for timing")
+
+
+class UserError(ValueError):
+    """A management request that cannot be done (message for a person)."""
+
+
+def role_allows(role: str, needed: str) -> bool:
+    return ROLE_RANK.get(role, -1) >= ROLE_RANK[needed]
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+
+
+def find_user(session: Session, username: str) -> Optional[StaffUser]:
+    return session.execute(sa.select(StaffUser).where(StaffUser.username == username.strip().lower())).scalar_one_or_none()
+
+
+def create_user(session: Session, *, username: str, password: str, role: str, display_name: str = "",
+                actor: str = "system", ip_address: Optional[str] = None) -> StaffUser:
+    username = username.strip().lower()
+    if not username or not all(ch.isalnum() or ch in "._-" for ch in username) or len(username) > 64:
+        raise UserError("A username is letters, digits, dots, dashes or underscores (at most 64).")
+    if role not in ROLES:
+        raise UserError(f"The role must be one of {', '.join(ROLES)}.")
+    check_password_rules(password)
+    if find_user(session, username) is not None:
+        raise UserError(f"There is already a user called {username}.")
+    user = StaffUser(username=username, display_name=(display_name.strip() or username)[:100], role=role,
+                     password_hash=hash_password(password), active=True)
+    session.add(user)
+    audit.record(session, actor, "user_created", username, f"role {role}", ip_address)
+    return user
+
+
+def disable_user(session: Session, username: str, *, actor: str = "system", ip_address: Optional[str] = None
+                 ) -> StaffUser:
+    user = find_user(session, username)
+    if user is None:
+        raise UserError(f"There is no user called {username}.")
+    user.active = False
+    user.disabled_at = utcnow()
+    end_sessions(session, user)
+    audit.record(session, actor, "user_disabled", user.username, None, ip_address)
+    return user
+
+
+def end_sessions(session: Session, user: StaffUser) -> None:
+    session.execute(sa.update(StaffSession).where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
+                    .values(ended_at=utcnow()))
+
+
+# --- sign-in -------------------------------------------------------------------------
+@dataclass
+class SignIn:
+    user: Optional[StaffUser]
+    token: Optional[str] = None  # goes in the cookie; only its hash is stored
+    error: str = ""  # for the person signing in; the same for an unknown user and a wrong password
+
+
+LOCKED_MESSAGE = "Too many failed attempts. Wait {minutes} minutes and try again, or ask an administrator."
+WRONG_MESSAGE = "The username or password is not right."
+
+
+def _recent_failures(session: Session, column, value: str, since: dt.datetime) -> int:
+    return session.execute(
+        sa.select(sa.func.count()).select_from(LoginAttempt)
+        .where(column == value, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False))
+    ).scalar_one()
+
+
+def _last_success(session: Session, username: str) -> Optional[dt.datetime]:
+    return session.execute(sa.select(sa.func.max(LoginAttempt.at))
+                           .where(LoginAttempt.username == username, LoginAttempt.succeeded.is_(True))).scalar()
+
+
+def is_locked(session: Session, username: str, ip_address: str, settings: Settings, now: dt.datetime) -> bool:
+    window = now - dt.timedelta(minutes=settings.console_lockout_minutes)
+    last_success = _last_success(session, username)
+    since = max(window, last_success) if last_success and last_success > window else window
+    if _recent_failures(session, LoginAttempt.username, username, since) >= settings.console_max_login_failures:
+        return True
+    return _recent_failures(session, LoginAttempt.ip_address, ip_address, window) >= settings.console_max_failures_per_address
+
+
+def sign_in(session: Session, username: str, password: str, ip_address: str, settings: Optional[Settings] = None,
+            now: Optional[dt.datetime] = None) -> SignIn:
+    """Check the password, with lockout per username and rate limit per address; audit every attempt."""
+    settings = settings or get_settings()
+    now = now or utcnow()
+    username = (username or "").strip().lower()[:64]
+    if is_locked(session, username, ip_address, settings, now):
+        session.add(LoginAttempt(at=now, username=username, ip_address=ip_address, succeeded=False))
+        audit.record(session, username or "(blank)", "login_refused_locked", username, None, ip_address)
+        return SignIn(None, error=LOCKED_MESSAGE.format(minutes=settings.console_lockout_minutes))
+    user = find_user(session, username) if username else None
+    ok = _verify(user.password_hash if user else _DUMMY_HASH, password or "") and user is not None and user.active
+    session.add(LoginAttempt(at=now, username=username, ip_address=ip_address, succeeded=ok))
+    if not ok:
+        detail = "disabled user" if user is not None and not user.active else None
+        audit.record(session, username or "(blank)", "login_failed", username, detail, ip_address)
+        session.flush()
+        if is_locked(session, username, ip_address, settings, now):
+            audit.record(session, username or "(blank)", "login_locked", username,
+                         f"locked for {settings.console_lockout_minutes} minutes", ip_address)
+            return SignIn(None, error=LOCKED_MESSAGE.format(minutes=settings.console_lockout_minutes))
+        return SignIn(None, error=WRONG_MESSAGE)
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = now
+    token = secrets.token_urlsafe(32)
+    session.add(StaffSession(id=_token_hash(token), user_id=user.id, created_at=now, last_seen_at=now,
+                             csrf_token=secrets.token_urlsafe(32), ip_address=ip_address))
+    audit.record(session, user.username, "login", None, None, ip_address)
+    return SignIn(user, token=token)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- sessions ------------------------------------------------------------------------
+@dataclass
+class Current:
+    user: StaffUser
+    staff_session: StaffSession
+
+    @property
+    def csrf_token(self) -> str:
+        return self.staff_session.csrf_token
+
+
+def session_for(session: Session, token: Optional[str], settings: Optional[Settings] = None,
+                now: Optional[dt.datetime] = None, touch: bool = True) -> Optional[Current]:
+    """The signed-in user for a cookie token, or None when there is none, it ended or it expired."""
+    if not token:
+        return None
+    settings = settings or get_settings()
+    now = now or utcnow()
+    row = session.get(StaffSession, _token_hash(token))
+    if row is None or row.ended_at is not None:
+        return None
+    user = session.get(StaffUser, row.user_id)
+    idle = now - row.last_seen_at > dt.timedelta(minutes=settings.console_idle_timeout_minutes)
+    absolute = now - row.created_at > dt.timedelta(hours=settings.console_absolute_timeout_hours)
+    if user is None or not user.active or idle or absolute:
+        row.ended_at = now
+        if user is not None and (idle or absolute):
+            audit.record(session, user.username, "session_expired", None, "idle" if idle else "absolute limit",
+                         row.ip_address)
+        return None
+    if touch:
+        row.last_seen_at = now
+    return Current(user, row)
+
+
+def sign_out(session: Session, current: Current, ip_address: Optional[str] = None) -> None:
+    current.staff_session.ended_at = utcnow()
+    audit.record(session, current.user.username, "logout", None, None, ip_address)

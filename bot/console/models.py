@@ -1,0 +1,85 @@
+"""Staff users, their server-side sessions, sign-in attempts and the audit log."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from bot.database import Base
+
+ROLES = ("mediator", "manager", "admin")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    username = sa.Column(sa.String(64), nullable=False, unique=True)
+    display_name = sa.Column(sa.String(100), nullable=False)
+    role = sa.Column(sa.Enum(*ROLES, name="staff_role", native_enum=False, create_constraint=True), nullable=False)
+    password_hash = sa.Column(sa.String(255), nullable=False)
+    active = sa.Column(sa.Boolean, nullable=False, default=True)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    disabled_at = sa.Column(sa.DateTime, nullable=True)
+    last_login_at = sa.Column(sa.DateTime, nullable=True)
+
+
+class StaffSession(Base):
+    """A signed-in browser. The cookie holds a random token; only its SHA-256 is stored."""
+
+    __tablename__ = "staff_sessions"
+
+    id = sa.Column(sa.String(64), primary_key=True)  # sha256 of the cookie's token
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("staff_users.id", ondelete="CASCADE"), nullable=False, index=True)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    last_seen_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    csrf_token = sa.Column(sa.String(64), nullable=False)
+    ip_address = sa.Column(sa.String(64), nullable=True)
+    ended_at = sa.Column(sa.DateTime, nullable=True)
+
+
+class LoginAttempt(Base):
+    """One sign-in attempt, for rate limiting and lockout (kept for a day)."""
+
+    __tablename__ = "staff_login_attempts"
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    at = sa.Column(sa.DateTime, nullable=False, default=utcnow, index=True)
+    username = sa.Column(sa.String(64), nullable=False, index=True)
+    ip_address = sa.Column(sa.String(64), nullable=False, index=True)
+    succeeded = sa.Column(sa.Boolean, nullable=False, default=False)
+
+
+class AuditEntry(Base):
+    """Who did what, when, from where. Append-only: rows are never changed.
+
+    The database refuses UPDATE (a trigger, migration 0004); the ORM refuses changes
+    and deletes. Only the retention job removes entries past RETENTION_AUDIT_YEARS.
+    """
+
+    __tablename__ = "audit_log"
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    at = sa.Column(sa.DateTime, nullable=False, default=utcnow, index=True)
+    actor = sa.Column(sa.String(64), nullable=False, index=True)
+    action = sa.Column(sa.String(64), nullable=False, index=True)
+    target = sa.Column(sa.String(200), nullable=True)
+    detail = sa.Column(sa.Text, nullable=True)
+    ip_address = sa.Column(sa.String(64), nullable=True)
+
+
+class AuditLogIsAppendOnly(Exception):
+    pass
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session: Session, _context, _instances) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEntry):
+            raise AuditLogIsAppendOnly("the audit log is append-only")

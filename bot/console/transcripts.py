@@ -1,0 +1,96 @@
+"""Conversation transcripts read from Rasa's tracker store (table `events`, same database).
+
+Each turn keeps what staff need: who spoke, the words (redacted unless revealed),
+the intent Rasa recognised with its confidence, the actions it ran, and when.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from bot.redaction import default_redactor
+
+EVENTS = sa.table(
+    "events",
+    sa.column("id", sa.Integer), sa.column("sender_id", sa.String), sa.column("type_name", sa.String),
+    sa.column("timestamp", sa.Float), sa.column("intent_name", sa.String), sa.column("action_name", sa.String),
+    sa.column("data", sa.Text),
+)
+# Actions Rasa runs on every turn: noise in a transcript.
+QUIET_ACTIONS = {"action_listen", "action_session_start"}
+# Entities whose values are never personal (councils, routes, plan sections).
+SAFE_ENTITIES = {"local_authority", "route", "ehc_section", "age_group", "topic"}
+
+
+@dataclass
+class Turn:
+    at: dt.datetime
+    kind: str  # "user", "bot", "action", "slot", "other"
+    text: str = ""
+    intent: str = ""
+    confidence: Optional[float] = None
+    action: str = ""
+    entities: List[str] = field(default_factory=list)
+    redacted: bool = False
+
+
+def events_table_exists(session: Session) -> bool:
+    return sa.inspect(session.get_bind()).has_table("events")
+
+
+def load(session: Session, conversation_id: str, *, reveal: bool = False) -> List[Turn]:
+    """The conversation's turns in order; personal details redacted unless `reveal`."""
+    if not events_table_exists(session):
+        return []
+    rows = session.execute(
+        sa.select(EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.intent_name, EVENTS.c.action_name, EVENTS.c.data)
+        .where(EVENTS.c.sender_id == conversation_id).order_by(EVENTS.c.id)
+    ).all()
+    turns: List[Turn] = []
+    for type_name, timestamp, intent_name, action_name, data in rows:
+        turn = _turn(type_name, timestamp, intent_name, action_name, _json(data))
+        if turn is not None:
+            turns.append(turn)
+    if not reveal:
+        texts = [turn.text for turn in turns]
+        for turn, redacted in zip(turns, default_redactor().redact_all(texts)):
+            turn.redacted = redacted.text != turn.text
+            turn.text = redacted.text
+            # Entity values may repeat a personal detail (a name, a date): only the safe ones show.
+            turn.entities = [e if e.split("=", 1)[0] in SAFE_ENTITIES else e.split("=", 1)[0] + "=[hidden]"
+                             for e in turn.entities]
+    return turns
+
+
+def _json(data) -> dict:
+    if isinstance(data, dict):
+        return data
+    try:
+        return json.loads(data or "{}")
+    except ValueError:
+        return {}
+
+
+def _turn(type_name: str, timestamp: float, intent_name: str, action_name: str, data: dict) -> Optional[Turn]:
+    at = dt.datetime.fromtimestamp(timestamp or data.get("timestamp") or 0, dt.timezone.utc).replace(tzinfo=None)
+    if type_name == "user":
+        parse = data.get("parse_data") or {}
+        intent = parse.get("intent") or {}
+        entities = [f"{e.get('entity')}={e.get('value')}" for e in parse.get("entities") or [] if e.get("entity")]
+        return Turn(at, "user", data.get("text") or "", intent_name or intent.get("name") or "",
+                    intent.get("confidence"), entities=entities)
+    if type_name == "bot":
+        text = data.get("text") or ""
+        buttons = (data.get("data") or {}).get("buttons") or []
+        if buttons:
+            text += "\n" + " | ".join(str(b.get("title", "")) for b in buttons)
+        return Turn(at, "bot", text)
+    if type_name == "action":
+        name = action_name or data.get("name") or ""
+        return None if name in QUIET_ACTIONS else Turn(at, "action", action=name)
+    return None

@@ -1,0 +1,206 @@
+"""Redact personal details from text shown to staff: names, phone numbers, emails,
+postcodes, dates of birth and addresses.
+
+No downloadable spaCy model exists here, so this is rules, not statistics: regular
+expressions for what has a shape (emails, UK phone numbers and postcodes, dates after
+a birth cue, street addresses) and spaCy's Matcher on a blank English tokenizer for
+names introduced by a cue ("my name is", "my son", "called", "Mrs", "Dear" ...). A
+name found once is redacted everywhere else in the same transcript.
+
+    >>> Redactor().redact("My son Jack Smith was born on 3 March 2015.").text
+    'My son [name] was born on [date of birth].'
+
+Plain Python (no web or Rasa imports); the console uses it for transcripts.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, List, Sequence, Set, Tuple
+
+LABELS = {
+    "name": "[name]",
+    "phone": "[phone number]",
+    "email": "[email]",
+    "postcode": "[postcode]",
+    "date_of_birth": "[date of birth]",
+    "address": "[address]",
+}
+
+EMAIL = re.compile(r"\b[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\b")
+# UK numbers: +44 / 0044 / 0, then 9 or 10 more digits with optional spaces, dashes or brackets.
+PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|0044\s?|\(?0)\d(?:[\s\-)]{0,2}\d){8,9}(?!\d)")
+POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE)
+MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+DATE = (rf"(?:\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}\.?(?:,?\s+\d{{2,4}})?"
+        rf"|{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{2,4}})?|\d{{4}}-\d{{2}}-\d{{2}})")
+DATE_OF_BIRTH = re.compile(
+    rf"\b(?:born|date of birth|d\.?o\.?b\.?|birthday|birth date)\b\s*(?:is|was|on|:|-|=)?\s*(?:on\s+)?(?:the\s+)?({DATE})",
+    re.IGNORECASE)
+STREET_WORDS = (r"road|rd|street|st|avenue|ave|lane|ln|close|drive|way|crescent|cres|court|ct|place|gardens|gdns"
+                r"|grove|terrace|hill|park|square|sq|mews|walk|row|rise|view|green|parade|meadows?|vale|boulevard")
+ADDRESS = re.compile(
+    rf"\b(?:(?:flat|apartment|unit)\s+\d+[a-z]?,?\s+)?\d{{1,4}}[a-z]?,?\s+(?:[a-z][\w'’-]*\s+){{1,3}}(?:{STREET_WORDS})\b\.?",
+    re.IGNORECASE)
+# "I live at ..." / "my address is ...": the rest of the sentence.
+ADDRESS_CUE = re.compile(r"\b(?:i|we)\s+live\s+at\s+([^.!?\n]{3,80})|\b(?:my|our|the)\s+address\s+is\s*:?\s*([^.!?\n]{3,80})",
+                         re.IGNORECASE)
+
+TITLES = ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"]
+RELATIONS = ["son", "daughter", "child", "kid", "boy", "girl", "husband", "wife", "partner", "grandson",
+             "granddaughter", "stepson", "stepdaughter", "nephew", "niece", "brother", "sister", "baby", "twins",
+             "ex", "senco", "teacher", "caseworker", "social worker"]
+# Words that follow a cue ("my son ...") but are not names.
+NOT_NAMES = set("""
+is has was had needs attends goes went who with and aged age year years yr yrs old currently will would can cannot
+does did doesn't didn't isn't wasn't hasn't got gets started starts left moved struggles struggling loves likes
+hates refuses won't also too really still just now school college diagnosed diagnosis autism autistic adhd asd
+dyslexia dyspraxia plan ehcp ehc his her their our my your the a an in at on to for from of about but or so because
+been being be are were gets getting keeps kept now then there here this that these those what which when where how
+not no yes very quite has'nt cant can't wont is'nt needs' needed need goes going gone uses used wants wanted
+sees saw says said told tells feels felt seems seemed lives lived turned turns
+""".split())
+CAPITALISED_NOT_NAMES = {"I", "The", "A", "An", "And", "But", "So", "He", "She", "They", "We", "It", "His", "Her",
+                         "Their", "My", "Our", "Your", "Is", "Has", "Was", "Who", "With", "In", "At", "On", "To",
+                         "EHCP", "EHC", "SEN", "SEND", "SENCO", "ADHD", "ASD", "OK", "Ok", "Yes", "No", "Hi", "Hello",
+                         "Thanks", "Thank", "Please", "Not", "Just", "Also", "Year", "Mum", "Dad", "Council", "School"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    label: str
+    start: int
+    end: int
+
+
+@dataclass
+class Redacted:
+    text: str
+    findings: List[Finding] = field(default_factory=list)
+    names: Set[str] = field(default_factory=set)
+
+    @property
+    def labels(self) -> Set[str]:
+        return {finding.label for finding in self.findings}
+
+
+@lru_cache(maxsize=1)
+def _nlp_and_matcher():
+    # Imported here: spaCy (and what it pulls in) loads only when something is redacted.
+    import spacy
+    from spacy.matcher import Matcher
+
+    nlp = spacy.blank("en")
+    matcher = Matcher(nlp.vocab)
+    lower = lambda *words: [{"LOWER": w} for w in words]  # noqa: E731
+    # The name follows the last token of the cue; the scan below decides how far it runs.
+    matcher.add("STRONG", [lower("my", "name", "is"), lower("my", "name", "'s"), lower("name", "is"),
+                           lower("name", ":"), lower("call", "me"), lower("calls", "me"), lower("known", "as")])
+    matcher.add("RELATION", [[{"LOWER": {"IN": ["my", "our", "his", "her", "their"]}},
+                              {"LOWER": {"IN": ["step", "foster", "eldest", "youngest", "little", "older", "younger"]},
+                               "OP": "?"},
+                              {"LOWER": {"IN": [r for r in RELATIONS if " " not in r]}}],
+                             lower("my", "social", "worker"), lower("the", "senco"), lower("senco", "is"),
+                             lower("caseworker", "is"), lower("teacher", "is")])
+    matcher.add("TITLE", [[{"LOWER": {"IN": TITLES}}, {"ORTH": ".", "OP": "?"}]])
+    matcher.add("WEAK", [lower("i", "am"), lower("i", "'m"), lower("this", "is"), lower("it", "'s"), lower("called"),
+                         lower("named"), lower("dear"), lower("regards"), lower("thanks"), lower("from"),
+                         lower("spoke", "to"), lower("spoke", "with"), lower("speak", "to"), lower("speak", "with")])
+    return nlp, matcher
+
+
+def _is_capitalised(token) -> bool:
+    text = token.text
+    return text[:1].isupper() and text[1:].islower() and text not in CAPITALISED_NOT_NAMES
+
+
+def _name_after(doc, start: int, kind: str) -> Tuple[int, int]:
+    """Token span [start, end) of the name that follows a cue ending before `start` (empty if none)."""
+    end = start
+    while end < len(doc) and end - start < 3:
+        token = doc[end]
+        if not token.is_alpha or (token.text.isupper() and len(token.text) > 1):
+            break
+        if end == start:
+            # A weak cue ("I am", "called", "Dear") needs a capitalised word: "I am worried" is not a name.
+            if kind in ("WEAK", "TITLE") and not _is_capitalised(token):
+                break
+            if token.lower_ in NOT_NAMES or token.text in CAPITALISED_NOT_NAMES:
+                break
+        elif not _is_capitalised(token) or token.lower_ in NOT_NAMES:
+            # Further words count only when capitalised like a surname.
+            break
+        end += 1
+    return start, end
+
+
+class Redactor:
+    """Finds and replaces personal details. Safe to share between threads (spaCy's tokenizer is)."""
+
+    def find(self, text: str, known_names: Iterable[str] = ()) -> List[Finding]:
+        findings: List[Finding] = []
+        for label, pattern in (("email", EMAIL), ("phone", PHONE), ("postcode", POSTCODE), ("address", ADDRESS)):
+            findings += [Finding(label, m.start(), m.end()) for m in pattern.finditer(text)]
+        findings += [Finding("date_of_birth", m.start(1), m.end(1)) for m in DATE_OF_BIRTH.finditer(text)]
+        for match in ADDRESS_CUE.finditer(text):
+            group = 1 if match.group(1) else 2
+            findings.append(Finding("address", match.start(group), match.end(group)))
+        findings += self._names(text)
+        for name in known_names:
+            findings += [Finding("name", m.start(), m.end())
+                         for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE)]
+        return _merge(findings)
+
+    def _names(self, text: str) -> List[Finding]:
+        nlp, matcher = _nlp_and_matcher()
+        doc = nlp(text)
+        found = []
+        for match_id, _start, end in matcher(doc):
+            kind = nlp.vocab.strings[match_id]
+            first, last = _name_after(doc, end, kind)
+            if last > first:
+                found.append(Finding("name", doc[first].idx, doc[last - 1].idx + len(doc[last - 1].text)))
+        return found
+
+    def redact(self, text: str, known_names: Iterable[str] = ()) -> Redacted:
+        findings = self.find(text, known_names)
+        names = {text[f.start:f.end] for f in findings if f.label == "name"}
+        parts, cursor = [], 0
+        for finding in findings:
+            parts += [text[cursor:finding.start], LABELS[finding.label]]
+            cursor = finding.end
+        parts.append(text[cursor:])
+        return Redacted("".join(parts), findings, names)
+
+    def redact_all(self, texts: Sequence[str]) -> List[Redacted]:
+        """Redact the turns of one conversation: a name found in any turn is redacted in all of them."""
+        names: Set[str] = set()
+        for text in texts:
+            names |= self.redact(text).names
+        # Each word of a full name ("Jack Smith") on its own, too ("Jack loves trains").
+        names |= {word for name in names for word in name.split() if len(word) > 1}
+        return [self.redact(text, names) for text in texts]
+
+
+def _merge(findings: List[Finding]) -> List[Finding]:
+    """Sorted, without overlaps: where two overlap, the longer (then the earlier) wins, stretched to cover both."""
+    merged: List[Finding] = []
+    for finding in sorted(findings, key=lambda f: (f.start, -(f.end - f.start))):
+        if merged and finding.start < merged[-1].end:
+            last = merged[-1]
+            keep = last if (last.end - last.start) >= (finding.end - finding.start) else finding
+            merged[-1] = Finding(keep.label, last.start, max(last.end, finding.end))
+        else:
+            merged.append(finding)
+    return merged
+
+
+@lru_cache(maxsize=1)
+def default_redactor() -> Redactor:
+    return Redactor()
+
+
+def redact(text: str) -> str:
+    return default_redactor().redact(text).text
