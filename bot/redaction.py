@@ -49,6 +49,7 @@ ADDRESS_CUE = re.compile(r"\b(?:i|we)\s+live\s+at\s+([^.!?\n]{3,80})|\b(?:my|our
                          re.IGNORECASE)
 
 TITLES = ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"]
+TITLES += [title + "." for title in TITLES]  # spaCy keeps "Mr." as one token
 RELATIONS = ["son", "daughter", "child", "kid", "boy", "girl", "husband", "wife", "partner", "grandson",
              "granddaughter", "stepson", "stepdaughter", "nephew", "niece", "brother", "sister", "baby", "twins",
              "ex", "senco", "teacher", "caseworker", "social worker"]

@@ -1,0 +1,88 @@
+"""Fixtures for the console tests: a migrated database, the app, signed-in clients."""
+from __future__ import annotations
+
+import re
+from typing import Dict
+
+import pytest
+
+from support.console import add_user
+
+PASSWORD = "a long enough password"
+ROLES = ("mediator", "manager", "admin")
+
+
+@pytest.fixture
+def configure(monkeypatch, tmp_path):
+    from bot import database
+    from bot.settings import get_settings
+
+    def apply(database_url: str = "", **env: str):
+        values: Dict[str, str] = {
+            "DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'console.db'}",
+            "PUBLIC_BASE_URL": "http://testserver",
+            "OUTBOX_WORKER_ENABLED": "false",
+            "RETENTION_JOB_HOURS": "0",
+            "MEDIATOR_NUMBERS": "+447700900001,+447700900002",
+        }
+        values.update(env)
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+        database.get_engine.cache_clear()
+        settings = get_settings()
+        database.upgrade(settings.database_url)
+        return settings
+
+    yield apply
+    get_settings.cache_clear()
+    database.get_engine.cache_clear()
+
+
+class Console:
+    """The app behind a TestClient, with one user of each role."""
+
+    def __init__(self, settings) -> None:
+        from fastapi.testclient import TestClient
+
+        from bot.app import create_app
+
+        self.settings = settings
+        self.app = create_app()
+        self.TestClient = TestClient
+        for role in ROLES:
+            add_user(settings.database_url, role, role, PASSWORD, f"{role.title()} Person")
+
+    def client(self):
+        return self.TestClient(self.app, follow_redirects=False)
+
+    def sign_in(self, username: str, password: str = PASSWORD, client=None):
+        client = client or self.client()
+        page = client.get("/console/login")
+        token = csrf_from(page.text)
+        response = client.post("/console/login", data={"username": username, "password": password,
+                                                       "csrf_token": token, "next": "/console/"})
+        return client, response
+
+    def signed_in(self, role: str):
+        client, response = self.sign_in(role)
+        assert response.status_code == 303, response.text
+        client.csrf = csrf_from(client.get("/console/").text)
+        return client
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def make_console(configure):
+    """make_console(**env): the console with settings changed."""
+    return lambda database_url="", **env: Console(configure(database_url, **env))
+
+
+@pytest.fixture
+def console(make_console) -> Console:
+    return make_console()

@@ -1,0 +1,57 @@
+"""The redactor hides the personal details staff should not see by default, and keeps the rest."""
+import pytest
+
+from bot.redaction import Redactor
+from support.console import FIXTURE_KEPT, FIXTURE_PERSONAL_DETAILS, FIXTURE_TURNS
+
+
+@pytest.fixture(scope="module")
+def redactor():
+    return Redactor()
+
+
+def test_fixture_transcript_has_no_personal_details_left(redactor):
+    redacted = "\n".join(r.text for r in redactor.redact_all([text for _, text in FIXTURE_TURNS]))
+    for detail in FIXTURE_PERSONAL_DETAILS:
+        assert detail not in redacted, detail
+    for kept in FIXTURE_KEPT:
+        assert kept in redacted, kept
+    for label in ("[name]", "[phone number]", "[email]", "[postcode]", "[date of birth]", "[address]"):
+        assert label in redacted, label
+
+
+@pytest.mark.parametrize("text, label, detail", [
+    ("my number is +44 (0)7700 900 456", "phone", "7700"),
+    ("ring 01632 960123 after 3", "phone", "960123"),
+    ("it's j.bloggs+school@mail.co.uk", "email", "bloggs"),
+    ("postcode tn23 1aa", "postcode", "tn23"),
+    ("his dob is 3rd April 2015", "date_of_birth", "April"),
+    ("she was born on the 2nd of june 2010", "date_of_birth", "june"),
+    ("flat 4, 12 High Street", "address", "High Street"),
+    ("i live at rose cottage, mill lane", "address", "rose cottage"),
+    ("my daughter amy has autism", "name", "amy"),
+    ("I'm Priya and I'm a parent", "name", "Priya"),
+    ("the SENCO Mr. Okafor said no", "name", "Okafor"),
+    ("my name's Tom", "name", "Tom"),
+    ("she is called Lily-Mae", "name", "Lily"),
+])
+def test_each_kind_of_detail(redactor, text, label, detail):
+    result = redactor.redact(text)
+    assert label in result.labels and detail not in result.text, result.text
+
+
+@pytest.mark.parametrize("text", [
+    "I am worried about my son who has autism",
+    "My son is 7 and the council is Kent",
+    "The decision letter was dated 12/05/2026 and we want to appeal",
+    "Section F of the EHC plan is vague",
+    "Can I get a mediation certificate?",
+    "I called the council and Surrey said no",
+])
+def test_ordinary_words_are_left_alone(redactor, text):
+    assert redactor.redact(text).text == text
+
+
+def test_a_name_found_once_is_hidden_everywhere_in_the_conversation(redactor):
+    results = redactor.redact_all(["my son is called Jack", "jack loves trains", "Jack's school is fine"])
+    assert all("jack" not in r.text.lower() for r in results), [r.text for r in results]
