@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import List, Optional, Sequence, Tuple
 
 # A conversation full of personal details, as a parent might write it.
@@ -44,10 +45,13 @@ def save_conversation(database_url: str, conversation_id: str, turns: Sequence[T
             events.append(ActionExecuted("utter_answer", timestamp=stamp))
             events.append(BotUttered(text, timestamp=stamp))
     store = SettingsSQLTrackerStore(domain=Domain.empty(), host=database_url)
-    try:
-        asyncio.run(store.save(DialogueStateTracker.from_events(conversation_id, events)))
-    finally:
-        store.engine.dispose()
+    tracker = DialogueStateTracker.from_events(conversation_id, events)
+    # In a thread of its own: Playwright's sync API keeps an event loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        try:
+            pool.submit(asyncio.run, store.save(tracker)).result()
+        finally:
+            store.engine.dispose()
 
 
 def add_user(database_url: str, username: str, role: str, password: str, name: str = "") -> None:
