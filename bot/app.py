@@ -7,6 +7,7 @@ from fastapi.exceptions import RequestValidationError
 
 from bot import health
 from bot.api_errors import validation_error_handler
+from bot.certificates import web as certificates_web
 from bot.console import web as console_web
 from bot.routes import web as route_checker_web
 from bot.settings import get_settings
@@ -24,6 +25,7 @@ def create_app() -> FastAPI:
     app.include_router(health.router)
     app.include_router(route_checker_web.router)
     app.include_router(telephony_web.router)
+    app.include_router(certificates_web.router)
     app.include_router(console_web.router)
     return app
 

@@ -81,6 +81,27 @@ class Settings(BaseSettings):
     outbox_worker_enabled: bool = True
     outbox_poll_seconds: float = 2.0
     outbox_max_attempts: int = 8
+    # Emails (notifications to councils) are retried for longer: 48 attempts is about
+    # two days at the hourly cap of the backoff.
+    outbox_email_max_attempts: int = 48
+
+    # Email through SMTP (council notifications, certificates by email). Empty host:
+    # emails wait in the outbox until one is set.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = 10.0
+    mail_from: str = "send-mediation@localhost"
+
+    # Mediation certificates and the service contract (seed: Kent 2014).
+    # Where each council's SEND team is told of mediation requests.
+    la_contacts_file: str = str(PROJECT_ROOT / "data" / "la_contacts.yml")
+    # The contract's start: each council's core subscription includes 5 mediation or
+    # DR meetings over the contract; further meetings are pay-as-you-go.
+    contract_start: dt.date = dt.date(2015, 4, 1)
+    core_meetings_per_la: int = 5
 
     # Staffed hours of the line, per weekday, in UK local time; closed on bank holidays.
     staffed_hours: Dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_STAFFED_HOURS))
@@ -167,7 +188,7 @@ class Settings(BaseSettings):
 
     def public_summary(self) -> Dict[str, object]:
         """Settings safe to print (no secrets)."""
-        hidden = {"rasa_token", "twilio_auth_token", "phone_hash_salt"}
+        hidden = {"rasa_token", "twilio_auth_token", "phone_hash_salt", "smtp_password"}
         return {k: ("***" if k in hidden and v else v) for k, v in self.dict().items()}
 
 

@@ -1,9 +1,9 @@
-"""Outbound SMS: enqueue in the database, send in the background with retries.
+"""Outbound SMS and email: enqueue in the database, send in the background with retries.
 
 A message is written before anything is acknowledged, and a Twilio error never
-loses it: the worker retries with exponential backoff, and a message that cannot be
+loses it (nor an SMTP error): the worker retries with exponential backoff, and a message that cannot be
 sent stays in the table as `failed` with the error, for staff to see.
 
     python -m bot.outbox      send every message that is due now, once (tests, cron)
 """
-from bot.outbox.service import enqueue_sms, hash_number, is_opted_out, send_due, set_opt_out  # noqa: F401
+from bot.outbox.service import enqueue_email, enqueue_sms, hash_number, is_opted_out, send_due, set_opt_out  # noqa: F401

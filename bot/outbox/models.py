@@ -1,4 +1,4 @@
-"""Outbound messages waiting to be sent (SMS), and numbers that have opted out."""
+"""Outbound messages waiting to be sent (SMS and email), and numbers that have opted out."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +8,9 @@ import sqlalchemy as sa
 from bot.database import Base
 
 STATUSES = ("pending", "sent", "failed", "suppressed")
-KINDS = ("reply", "certificate_link", "callback_confirmation", "mediator_alert", "link")
+KINDS = ("reply", "certificate_link", "callback_confirmation", "mediator_alert", "link",
+         "la_mediation_request", "certificate_email")
+CHANNELS = ("sms", "email")
 
 
 def utcnow() -> dt.datetime:
@@ -21,7 +23,11 @@ class OutboxMessage(Base):
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     kind = sa.Column(sa.String(40), nullable=False, default="reply")
-    to_number = sa.Column(sa.String(20), nullable=False, index=True)
+    channel = sa.Column(sa.Enum(*CHANNELS, name="outbox_channel", native_enum=False, create_constraint=True),
+                        nullable=False, default="sms", server_default="sms")
+    to_number = sa.Column(sa.String(20), nullable=True, index=True)  # SMS
+    to_address = sa.Column(sa.String(320), nullable=True)  # email
+    subject = sa.Column(sa.String(300), nullable=True)  # email
     body = sa.Column(sa.Text, nullable=False)
     status = sa.Column(sa.Enum(*STATUSES, name="outbox_status", native_enum=False, create_constraint=True),
                        nullable=False, default="pending")
@@ -41,3 +47,8 @@ class SmsOptOut(Base):
 
     number_hash = sa.Column(sa.String(64), primary_key=True)
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+
+
+def recipient(message: OutboxMessage) -> str:
+    """The number or address a message goes to (messages to one recipient keep their order)."""
+    return (message.to_number if message.channel == "sms" else message.to_address) or ""

@@ -1,4 +1,4 @@
-"""Enqueue outbound SMS and send the due ones, never twice."""
+"""Enqueue outbound SMS and email and send the due ones, never twice."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.database import session_scope
-from bot.outbox.models import OutboxMessage, SmsOptOut, utcnow
+from bot.outbox.models import OutboxMessage, SmsOptOut, recipient, utcnow
 from bot.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,17 @@ def backoff_seconds(attempts: int) -> float:
 
 
 def enqueue_sms(session: Session, to_number: str, body: str, kind: str = "reply") -> OutboxMessage:
-    message = OutboxMessage(to_number=normalise_number(to_number), body=body, kind=kind)
+    message = OutboxMessage(channel="sms", to_number=normalise_number(to_number), body=body, kind=kind)
+    session.add(message)
+    return message
+
+
+def enqueue_email(session: Session, to_address: str, subject: str, body: str, kind: str) -> OutboxMessage:
+    """An email, written to the outbox in the caller's transaction and sent by the worker."""
+    address = (to_address or "").strip()
+    if "@" not in address or any(ch.isspace() for ch in address):
+        raise ValueError(f"{to_address!r} is not an email address.")
+    message = OutboxMessage(channel="email", to_address=address, subject=subject, body=body, kind=kind)
     session.add(message)
     return message
 
@@ -77,57 +87,66 @@ class TransientSendError(Exception):
 
 
 Sender = Callable[[str, str], str]  # (to, body) -> provider sid
+EmailSender = Callable[[str, str, str], str]  # (to, subject, body) -> Message-ID
 
 
 def send_due(
     database_url: Optional[str] = None,
     sender: Optional[Sender] = None,
     settings: Optional[Settings] = None,
+    email_sender: Optional[EmailSender] = None,
     now: Optional[dt.datetime] = None,
     limit: int = 50,
 ) -> int:
     """Send the messages that are due; returns how many were sent.
 
     Each message is claimed, sent and marked sent in one transaction, so two
-    workers never send the same message. Messages to one number go in order: a
-    message waits while an older one to the same number is still pending.
+    workers never send the same message. Messages to one number (or address) go in
+    order: a message waits while an older one to the same recipient is still pending.
+    SMS go through Twilio (`sender`), email through SMTP (`email_sender`).
     """
     settings = settings or get_settings()
     if sender is None:
         from telephony.twilio_client import send_sms as sender  # noqa: N813
+    if email_sender is None:
+        from bot.outbox.email import send_email as email_sender
     sent = 0
     blocked: set = set()
     for message_id in _due_ids(database_url, now, limit):
         with session_scope(database_url) as session:
             message = _claim(session, message_id, now)
-            if message is None or message.to_number in blocked:
+            if message is None or recipient(message) in blocked:
                 continue
             if _older_pending(session, message):
-                blocked.add(message.to_number)
+                blocked.add(recipient(message))
                 continue
-            if message.kind != "mediator_alert" and is_opted_out(session, message.to_number):
+            if message.channel == "sms" and message.kind != "mediator_alert" and is_opted_out(session, message.to_number):
                 message.status = "suppressed"
                 message.last_error = "the number opted out (STOP)"
                 continue
             message.attempts += 1
+            max_attempts = settings.outbox_max_attempts if message.channel == "sms" else settings.outbox_email_max_attempts
             try:
-                message.provider_sid = sender(message.to_number, message.body)
+                if message.channel == "sms":
+                    message.provider_sid = sender(message.to_number, message.body)
+                else:
+                    message.provider_sid = email_sender(message.to_address, message.subject or "", message.body)[:64]
             except PermanentSendError as error:
                 message.status = "failed"
                 message.last_error = str(error)[:2000]
-                log.error("outbox: message %s to %s failed for good: %s", message.id, mask_number(message.to_number), error)
+                log.error("outbox: message %s to %s failed for good: %s", message.id, _masked(message), error)
                 continue
             except Exception as error:  # noqa: BLE001 - any other failure is retried
                 message.last_error = str(error)[:2000]
-                blocked.add(message.to_number)
-                if message.attempts >= settings.outbox_max_attempts:
+                blocked.add(recipient(message))
+                if message.attempts >= max_attempts:
                     message.status = "failed"
                     log.error("outbox: message %s to %s failed after %s attempts: %s",
-                              message.id, mask_number(message.to_number), message.attempts, error)
+                              message.id, _masked(message), message.attempts, error)
                 else:
                     message.next_attempt_at = (now or utcnow()) + dt.timedelta(seconds=backoff_seconds(message.attempts))
                     log.warning("outbox: message %s to %s not sent (attempt %s), retrying at %s: %s",
-                                message.id, mask_number(message.to_number), message.attempts,
+                                message.id, _masked(message), message.attempts,
                                 message.next_attempt_at.isoformat(timespec="seconds"), error)
                 continue
             message.status = "sent"
@@ -163,8 +182,17 @@ def _claim(session: Session, message_id: int, now: Optional[dt.datetime]) -> Opt
 
 
 def _older_pending(session: Session, message: OutboxMessage) -> bool:
+    same_recipient = (OutboxMessage.to_number == message.to_number if message.channel == "sms"
+                      else OutboxMessage.to_address == message.to_address)
     return session.execute(
         sa.select(sa.func.count()).select_from(OutboxMessage)
-        .where(OutboxMessage.to_number == message.to_number, OutboxMessage.status == "pending",
+        .where(OutboxMessage.channel == message.channel, same_recipient, OutboxMessage.status == "pending",
                OutboxMessage.id < message.id)
     ).scalar_one() > 0
+
+
+def _masked(message: OutboxMessage) -> str:
+    if message.channel == "sms":
+        return mask_number(message.to_number)
+    local, _, domain = (message.to_address or "").partition("@")
+    return f"{local[:1]}***@{domain}"

@@ -1,0 +1,68 @@
+"""Mediation advice given, and mediation certificates issued (CFA 2014 s.55; Regs 32-34).
+
+Who, what, when and which channel are stored with each record. Only the names the
+tribunal needs are kept: the parent's or young person's, and the child's.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from bot.certificates.inputs import CHANNELS, REQUESTER_ROLES, utcnow
+from bot.database import Base
+
+KINDS = ("not_pursuing", "after_mediation", "deemed")
+STATUSES = ("valid", "revoked")
+
+
+def enum(name: str, *values: str) -> sa.Enum:
+    return sa.Enum(*values, name=name, native_enum=False, create_constraint=True)
+
+
+class MediationAdvice(Base):
+    """That the statutory mediation information was given, and the person's choice."""
+
+    __tablename__ = "mediation_advice"
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    conversation_id = sa.Column(sa.String(100), nullable=False, unique=True)
+    channel = sa.Column(enum("mediation_advice_channel", *CHANNELS), nullable=False)
+    local_authority = sa.Column(sa.String(100), nullable=False, index=True)
+    about = sa.Column(sa.String(60), nullable=False)
+    decision_date = sa.Column(sa.Date, nullable=False)
+    information_given_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    contact_adviser_by = sa.Column(sa.Date, nullable=False)
+    appeal_by = sa.Column(sa.Date, nullable=False)  # before any certificate: 2 months from the letter
+    pursue = sa.Column(sa.Boolean, nullable=True)  # None until they answer
+    choice_at = sa.Column(sa.DateTime, nullable=True)
+
+
+class Certificate(Base):
+    __tablename__ = "certificates"
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    reference = sa.Column(sa.String(16), nullable=False, unique=True)
+    token = sa.Column(sa.String(64), nullable=False, unique=True)
+    kind = sa.Column(enum("certificate_kind", *KINDS), nullable=False)
+    conversation_id = sa.Column(sa.String(100), nullable=False)
+    channel = sa.Column(enum("certificate_channel", *CHANNELS), nullable=False)
+    requester_name = sa.Column(sa.String(120), nullable=False)
+    requester_role = sa.Column(enum("certificate_requester_role", *REQUESTER_ROLES), nullable=False)
+    child_name = sa.Column(sa.String(120), nullable=False)
+    local_authority = sa.Column(sa.String(100), nullable=False, index=True)
+    about = sa.Column(sa.String(60), nullable=False)
+    decision_date = sa.Column(sa.Date, nullable=False)
+    issued_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    issued_on = sa.Column(sa.Date, nullable=False, index=True)  # UK date printed on the certificate
+    issued_by = sa.Column(sa.String(120), nullable=True)  # staff user; None when the assistant issued it
+    appeal_by = sa.Column(sa.Date, nullable=False)
+    mediation_request_id = sa.Column(sa.String(36), sa.ForeignKey("mediation_requests.id"), nullable=True)
+    mediation_held_on = sa.Column(sa.Date, nullable=True)
+    # "<conversation_id>:<kind>" while the certificate stands, so asking again in the
+    # same conversation returns it; cleared on revocation so a corrected one can be issued.
+    issue_key = sa.Column(sa.String(130), nullable=True, unique=True)
+    status = sa.Column(enum("certificate_status", *STATUSES), nullable=False, default="valid")
+    revoked_at = sa.Column(sa.DateTime, nullable=True)
+    revoked_by = sa.Column(sa.String(120), nullable=True)
+    revoked_reason = sa.Column(sa.Text, nullable=True)
+
+    __table_args__ = (sa.Index("ix_certificates_conversation_id", "conversation_id"),)

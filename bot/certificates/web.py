@@ -1,0 +1,82 @@
+"""Public certificate pages: verification (HTML and JSON) and the PDF download.
+
+    GET /certificates/verify                      a form to type a reference
+    GET /certificates/verify/{reference}          valid, revoked, unknown or mistyped
+    GET /api/v1/certificates/{reference}/status   the same as JSON
+    GET /certificates/download/{token}            the PDF (404 for any unknown token)
+
+Only initials and the council are shown. Status codes: 200 valid or revoked, 404
+unknown, 422 mistyped (so a typing slip is told apart from a forgery).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from bot.certificates.pdf import certificate_pdf
+from bot.certificates.service import Verification, certificate_by_token, verify_reference
+from bot.database import session_scope
+from bot.routes.dates import format_long
+from bot.settings import get_settings
+
+router = APIRouter(tags=["certificates"])
+_templates = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
+                         autoescape=select_autoescape(["html"]))
+STATUS_CODES = {"valid": 200, "revoked": 200, "unknown": 404, "mistyped": 422}
+NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+
+
+def _page(template: str, status_code: int = 200, **context) -> HTMLResponse:
+    html = _templates.get_template(template).render(service_name=get_settings().service_name, **context)
+    return HTMLResponse(html, status_code=status_code, headers=NO_STORE)
+
+
+def _verify(reference: str) -> Verification:
+    with session_scope() as session:
+        return verify_reference(session, reference)
+
+
+def _verification_page(reference: Optional[str]) -> HTMLResponse:
+    if not reference or not reference.strip():
+        return _page("verify.html", title="Check a mediation certificate", result=None, typed="")
+    result = _verify(reference)
+    return _page("verify.html", STATUS_CODES[result.status], title="Check a mediation certificate", result=result,
+                 typed=reference.strip()[:40],
+                 issued_on=format_long(result.issued_on) if result.issued_on else "",
+                 revoked_on=format_long(result.revoked_on) if result.revoked_on else "")
+
+
+@router.get("/certificates/verify", response_class=HTMLResponse)
+def verify_form(reference: Optional[str] = Query(None, max_length=100)) -> HTMLResponse:
+    return _verification_page(reference)
+
+
+@router.get("/certificates/verify/{reference}", response_class=HTMLResponse)
+def verify_page(reference: str) -> HTMLResponse:
+    return _verification_page(reference[:100])
+
+
+@router.get("/api/v1/certificates/{reference}/status")
+def certificate_status(reference: str) -> JSONResponse:
+    result = _verify(reference[:100])
+    return JSONResponse(result.as_json(), status_code=STATUS_CODES[result.status], headers=NO_STORE)
+
+
+@router.get("/certificates/download/{token}")
+def download(token: str) -> Response:
+    with session_scope() as session:
+        certificate = certificate_by_token(session, token)
+        if certificate is None:
+            return _page("unavailable.html", 404, title="Certificate not found",
+                         message="There is no certificate at this address. Check the link in your text or email.")
+        if certificate.status == "revoked":
+            return _page("unavailable.html", 410, title="Certificate revoked",
+                         message=f"Certificate {certificate.reference} was revoked and is no longer valid. "
+                                 "Contact the service for a new one.")
+        body, reference = certificate_pdf(certificate), certificate.reference
+    return Response(body, media_type="application/pdf", headers={
+        **NO_STORE, "Content-Disposition": f'inline; filename="mediation-certificate-{reference}.pdf"'})
