@@ -128,3 +128,10 @@ def test_unknown_escalation_is_a_404_page(console):
     client = console.signed_in("mediator")
     response = client.get("/console/escalations/nope")
     assert response.status_code == 404 and "Page not found" in response.text
+
+
+def test_certificates_register_searches_and_refuses_an_unknown_reference(console):
+    client = console.signed_in("mediator")
+    page = client.get("/console/certificates", params={"local_authority": "Kent"})
+    assert page.status_code == 200 and "Certificates register" in page.text
+    assert client.get("/console/certificates/SEM-0000-0000").status_code == 404

@@ -1,0 +1,98 @@
+"""Certificates register in the console: search by reference, LA and date; view the PDF; revoke with a reason.
+
+The certificates feature (bot.certificates) owns the data and the rules; these pages
+call its service functions and audit every look and change.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from fastapi import Depends, Form, Request
+from fastapi.responses import Response
+
+from bot.console import audit
+from bot.console.web import Actor, checked, redirect, render, router, staff
+from bot.database import session_scope
+
+
+def _feature():
+    try:
+        from bot.certificates import pdf, service
+    except ImportError:
+        return None
+    return service, pdf
+
+
+def _date(value: str) -> Optional[dt.date]:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@router.get("/certificates")
+def certificates_page(request: Request, reference: str = "", local_authority: str = "", issued_from: str = "",
+                      issued_to: str = "", actor: Actor = Depends(staff())) -> Response:
+    feature = _feature()
+    rows, error = [], ""
+    if feature is not None:
+        service, _ = feature
+        try:
+            with session_scope() as session:
+                rows = service.search_certificates(session, reference=reference.strip() or None,
+                                                   local_authority=local_authority.strip() or None,
+                                                   issued_from=_date(issued_from), issued_to=_date(issued_to))
+        except ValueError as problem:
+            error = str(problem)
+    return render(request, "certificates.html", actor, rows=rows, error=error, available=feature is not None,
+                  query={"reference": reference, "local_authority": local_authority, "issued_from": issued_from,
+                         "issued_to": issued_to})
+
+
+def _certificate(reference: str):
+    feature = _feature()
+    if feature is None:
+        raise LookupError(reference)
+    service, _ = feature
+    with session_scope() as session:
+        try:
+            certificate = service.find_certificate(session, reference)
+        except ValueError:
+            certificate = None
+    if certificate is None:
+        raise LookupError(reference)
+    return certificate
+
+
+@router.get("/certificates/{reference}")
+def certificate_page(request: Request, reference: str, actor: Actor = Depends(staff())) -> Response:
+    certificate = _certificate(reference)
+    with session_scope() as session:
+        audit.record(session, actor.username, "certificate_viewed", certificate.reference, None, actor.ip)
+    return render(request, "certificate.html", actor, c=certificate, error="")
+
+
+@router.get("/certificates/{reference}/pdf")
+def certificate_pdf(request: Request, reference: str, actor: Actor = Depends(staff())) -> Response:
+    certificate = _certificate(reference)
+    _, pdf = _feature()
+    body = pdf.certificate_pdf(certificate)
+    with session_scope() as session:
+        audit.record(session, actor.username, "certificate_pdf_viewed", certificate.reference, None, actor.ip)
+    return Response(body, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{certificate.reference}.pdf"'})
+
+
+@router.post("/certificates/{reference}/revoke")
+def revoke(request: Request, reference: str, reason: str = Form(""), actor: Actor = Depends(checked())) -> Response:
+    certificate = _certificate(reference)
+    service, _ = _feature()
+    try:
+        with session_scope() as session:
+            service.revoke_certificate(session, certificate.reference, reason=reason, by=actor.username)
+            audit.record(session, actor.username, "certificate_revoked", certificate.reference, reason.strip()[:500],
+                         actor.ip)
+    except ValueError as problem:
+        return render(request, "certificate.html", actor, c=certificate, error=str(problem), status_code=400)
+    return redirect(f"/console/certificates/{certificate.reference}")
