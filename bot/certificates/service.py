@@ -161,8 +161,15 @@ def record_mediation_information(
         raise NoCertificateNeeded(info.why_not_needed)
     advice = _advice(session, conversation_id)
     if advice is None:
-        advice = MediationAdvice(conversation_id=conversation_id)
-        session.add(advice)
+        try:
+            with session.begin_nested():
+                advice = MediationAdvice(conversation_id=conversation_id, channel=channel,
+                                         local_authority=info.local_authority, about=about,
+                                         decision_date=info.decision_date, contact_adviser_by=info.contact_adviser_by,
+                                         appeal_by=info.appeal_by, information_given_at=now)
+                session.add(advice)
+        except IntegrityError:  # the same conversation recorded it at the same moment
+            advice = _advice(session, conversation_id)
     advice.channel = channel
     advice.local_authority = info.local_authority
     advice.about = about
