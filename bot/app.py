@@ -11,6 +11,7 @@ from bot.certificates import web as certificates_web
 from bot.console import web as console_web
 from bot.routes import web as route_checker_web
 from bot.settings import get_settings
+from bot.webchat import web as webchat_web
 from telephony import web as telephony_web
 
 
@@ -27,6 +28,7 @@ def create_app() -> FastAPI:
     app.include_router(telephony_web.router)
     app.include_router(certificates_web.router)
     app.include_router(console_web.router)
+    app.include_router(webchat_web.router)
     return app
 
 

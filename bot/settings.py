@@ -107,6 +107,15 @@ class Settings(BaseSettings):
     staffed_hours: Dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_STAFFED_HOURS))
     timezone: str = "Europe/London"
 
+    # Web chat (/ and /widget.js). How long the web app waits for Rasa's answer before
+    # it apologises and asks for a person; how often each open chat looks for news
+    # in the database (pushes are immediate; this covers writers in other processes);
+    # which sites may show the chat in a frame (the widget on council pages), as a
+    # CSP frame-ancestors list ("*" any site; e.g. "https://www.kent.gov.uk https://*.surreycc.gov.uk").
+    webchat_rasa_timeout_seconds: float = 20.0
+    webchat_poll_seconds: float = 2.0
+    webchat_embed_origins: str = "*"
+
     # How long the health check waits for each dependency.
     health_timeout_seconds: float = 2.0
 

@@ -37,6 +37,19 @@ class RasaClient:
             response.raise_for_status()
             return response.json()
 
+    async def append_events(self, conversation_id: str, events: List[Dict[str, Any]]) -> None:
+        """Add events (pause, resume, a staff member's words as a bot utterance) to a conversation."""
+        async with httpx.AsyncClient(timeout=self.timeout) as client:
+            response = await client.post(f"{self.settings.rasa_url}/conversations/{conversation_id}/tracker/events",
+                                         params={**self._auth, "include_events": "NONE"}, json=events)
+            response.raise_for_status()
+
+    def append_events_blocking(self, conversation_id: str, events: List[Dict[str, Any]]) -> None:
+        """`append_events` for code that runs outside the event loop (staff actions in a thread)."""
+        response = httpx.post(f"{self.settings.rasa_url}/conversations/{conversation_id}/tracker/events",
+                              params={**self._auth, "include_events": "NONE"}, json=events, timeout=self.timeout)
+        response.raise_for_status()
+
     async def tracker(self, conversation_id: str) -> Dict[str, Any]:
         async with httpx.AsyncClient(timeout=self.timeout) as client:
             response = await client.get(

@@ -1,0 +1,377 @@
+"""Live handoff: who holds a conversation, and moving it between the assistant and staff.
+
+One status machine for a conversation's owner (table ``conversation_owners``; a
+conversation with no row is with the bot):
+
+    state      who answers                             Rasa
+    bot        the assistant                           running
+    waiting    nobody yet: a person was asked for      paused (the bot stays silent)
+    assigned   a staff member (``staff_username``)     paused (the bot stays silent)
+    snoozed    the assistant, until a mediator comes   running
+               back (``snoozed_until``, optional)
+    resolved   the assistant; the handoff is finished  running
+
+Transitions (anything else raises ``LiveError``):
+
+    request_person   bot, snoozed, resolved -> waiting   (staffed hours; records an escalation)
+                     waiting, assigned      -> unchanged (no second escalation)
+                     out of hours: stays bot, records the escalation and offers a callback
+    take_over        bot, waiting, snoozed, resolved -> assigned; assigned -> assigned (same staff member only)
+    hand_back        waiting, assigned, snoozed -> bot
+    snooze           waiting, assigned -> snoozed
+    resolve          bot, waiting, assigned, snoozed -> resolved (open escalations are resolved too)
+    carry_on         waiting -> bot   (the person chooses to carry on with the assistant)
+
+Every change tells the person in the chat (a "system" message) and is written to
+Rasa's tracker through its HTTP API: ``pause`` on entering waiting or assigned,
+``resume`` on leaving them, and each notice and staff message as a bot utterance
+(staff ones with metadata ``{"from_staff": <username>}``), so the transcript is whole
+and the bot resumes with the full history. The relay (bot/webchat/relay.py) checks
+``is_held`` before it asks Rasa and again before it shows Rasa's replies, so the bot
+stays silent while a person holds the conversation even if Rasa missed the pause.
+
+The functions are blocking (database and HTTP); call them from a thread in async code.
+The browsers connected to the conversation are told at once (bot.webchat.hub).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import logging
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from bot.database import Base, session_scope
+from bot.handoff.hours import describe_next_open, staffed_status
+from bot.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+
+class OwnerState(str, enum.Enum):
+    BOT = "bot"
+    WAITING = "waiting"
+    ASSIGNED = "assigned"
+    SNOOZED = "snoozed"
+    RESOLVED = "resolved"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+HELD = frozenset({OwnerState.WAITING, OwnerState.ASSIGNED})
+S = OwnerState
+# action -> (states it may start from, the state it leads to)
+TRANSITIONS: Dict[str, tuple] = {
+    "request_person": ({S.BOT, S.SNOOZED, S.RESOLVED}, S.WAITING),
+    "take_over": ({S.BOT, S.WAITING, S.SNOOZED, S.RESOLVED, S.ASSIGNED}, S.ASSIGNED),
+    "hand_back": ({S.WAITING, S.ASSIGNED, S.SNOOZED}, S.BOT),
+    "snooze": ({S.WAITING, S.ASSIGNED}, S.SNOOZED),
+    "resolve": ({S.BOT, S.WAITING, S.ASSIGNED, S.SNOOZED}, S.RESOLVED),
+    "carry_on": ({S.WAITING}, S.BOT),
+}
+
+
+class LiveError(ValueError):
+    """A change that the conversation's state does not allow; the message says why."""
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class ConversationOwner(Base):
+    __tablename__ = "conversation_owners"
+
+    conversation_id = sa.Column(sa.String(100), primary_key=True)
+    state = sa.Column(sa.Enum(*[s.value for s in OwnerState], name="conversation_owner_state", native_enum=False,
+                              create_constraint=True), nullable=False, default="bot", index=True)
+    channel = sa.Column(sa.String(10), nullable=False, default="web")
+    staff_username = sa.Column(sa.String(64), nullable=True)
+    staff_name = sa.Column(sa.String(100), nullable=True)  # the first name the person sees
+    snoozed_until = sa.Column(sa.DateTime, nullable=True)
+    updated_at = sa.Column(sa.DateTime, nullable=False, default=_utcnow)
+
+
+@dataclass(frozen=True)
+class Owner:
+    state: OwnerState
+    staff_username: Optional[str] = None
+    staff_name: Optional[str] = None
+    snoozed_until: Optional[dt.datetime] = None
+
+    @property
+    def value(self) -> str:  # the console reads `.value`
+        return self.state.value
+
+
+def next_state(current: OwnerState, action: str) -> OwnerState:
+    """The state `action` leads to from `current`; LiveError if it is not allowed."""
+    allowed, target = TRANSITIONS[action]
+    if OwnerState(current) not in allowed:
+        raise LiveError(f"cannot {action.replace('_', ' ')}: the conversation is {OwnerState(current).value}")
+    return target
+
+
+# --- reading -----------------------------------------------------------------
+def _row(session: Session, conversation_id: str) -> Optional[ConversationOwner]:
+    return session.get(ConversationOwner, conversation_id)
+
+
+def owner_in(session: Session, conversation_id: str) -> Owner:
+    row = _row(session, conversation_id)
+    if row is None:
+        return Owner(OwnerState.BOT)
+    return Owner(OwnerState(row.state), row.staff_username, row.staff_name, row.snoozed_until)
+
+
+def owner_of(conversation_id: str) -> Owner:
+    """Who holds the conversation now (Owner(state=bot) if nobody ever took it)."""
+    with session_scope() as session:
+        return owner_in(session, conversation_id)
+
+
+def is_held(conversation_id: str) -> bool:
+    """True while the bot must stay silent (waiting for a person, or with one)."""
+    return owner_of(conversation_id).state in HELD
+
+
+# --- changing ----------------------------------------------------------------
+def _set_state(session: Session, conversation_id: str, state: OwnerState, channel: str = "web", **fields) -> None:
+    row = _row(session, conversation_id)
+    if row is None:
+        row = ConversationOwner(conversation_id=conversation_id, channel=channel)
+        session.add(row)
+    row.state = state.value
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.updated_at = _utcnow()
+    session.flush()
+
+
+def _notice(session: Session, conversation_id: str, text: str, data: Optional[Dict[str, Any]] = None) -> None:
+    from bot.webchat.models import add_message
+
+    add_message(session, conversation_id, "system", text, data=data)
+
+
+def _tell_rasa(conversation_id: str, events: List[Dict[str, Any]]) -> bool:
+    """Write events to Rasa's tracker; a failure is logged, never raised (our record stands)."""
+    from bot.conversations.rasa_client import RasaClient
+
+    try:
+        RasaClient(get_settings(), timeout=10).append_events_blocking(conversation_id, events)
+        return True
+    except Exception as error:  # noqa: BLE001 - Rasa down: the relay still keeps the bot silent
+        log.error("live handoff: could not write %s to the tracker of %s: %s",
+                  [event.get("event") for event in events], conversation_id, error)
+        return False
+
+
+def _rasa_notice(text: str) -> Dict[str, Any]:
+    return {"event": "bot", "text": text, "metadata": {"from_webchat": "notice"}}
+
+
+def _poke(conversation_id: str) -> None:
+    from bot.webchat import hub
+
+    hub.poke(conversation_id)
+
+
+def _first_name(username: str, staff_name: Optional[str]) -> str:
+    name = (staff_name or "").strip()
+    if not name:
+        try:
+            from bot.console.models import StaffUser
+
+            with session_scope() as session:
+                user = session.execute(sa.select(StaffUser).where(StaffUser.username == username)).scalar_one_or_none()
+                name = user.display_name if user is not None else ""
+        except Exception:  # noqa: BLE001 - the console may not be installed; a plain name will do
+            name = ""
+    return name.split()[0] if name else "A mediator"
+
+
+def request_person(conversation_id: str, reason: str, channel: str = "web", local_authority: Optional[str] = None,
+                   summary: Optional[str] = None, now: Optional[dt.datetime] = None) -> OwnerState:
+    """Ask for a person: record an escalation and tell the person what happens next.
+
+    In staffed hours the conversation waits for a mediator (the bot is paused). Out of
+    hours the bot carries on and the person is offered a callback or an email.
+    A conversation already waiting for or with a person is left as it is.
+    """
+    from bot.handoff.models import record_escalation
+
+    status = staffed_status(now=now)
+    settings = get_settings()
+    with session_scope() as session:
+        current = owner_in(session, conversation_id).state
+        if current in HELD:
+            return current
+        what = {"person_requested": "asked for a person", "safeguarding": "may be at risk (safeguarding)",
+                "repeated_failure": "could not be answered by the assistant"}.get(reason, reason.replace("_", " "))
+        record_escalation(session, reason=reason, channel=channel, conversation_id=conversation_id,
+                          local_authority=local_authority, summary=summary or f"Web chat: the person {what}.",
+                          notify=status.open_now or reason == "safeguarding")
+        if status.open_now:
+            target = next_state(current, "request_person")
+            _set_state(session, conversation_id, target, channel=channel, staff_username=None, staff_name=None,
+                       snoozed_until=None)
+            text = ("I've asked a mediator from our team to join this chat. Please keep this page open: they will "
+                    "write to you here, usually within a few minutes. You can tell them now what you'd like to "
+                    "talk about.")
+            _notice(session, conversation_id, text, data={"waiting": True})
+            events = [_rasa_notice(text), {"event": "pause"}]
+        else:
+            target = current
+            when = describe_next_open(status, now=now)
+            text = (f"Our team isn't available right now. The line is next staffed {when}. Leave a phone number "
+                    "or an email address and a mediator will contact you then. You can also carry on asking me "
+                    "questions.")
+            if settings.service_phone_number:
+                text += f" Or call us on {settings.service_phone_number} when we're open."
+            _notice(session, conversation_id, text, data={"callback": True})
+            events = [_rasa_notice(text)]
+    _tell_rasa(conversation_id, events)
+    _poke(conversation_id)
+    log.info("live handoff: %s asked for a person (%s); now %s", conversation_id, reason, target.value)
+    return target
+
+
+def leave_contact(conversation_id: str, phone: str = "", email: str = "", preferred_time: str = "") -> str:
+    """Out of hours: record a callback request with a phone number or an email address.
+
+    Returns what to tell the person. Raises ValueError with a message a person can act on.
+    """
+    from bot.handoff.models import EscalationNote, record_escalation
+    from bot.outbox.service import normalise_number
+
+    phone, email, preferred_time = phone.strip(), email.strip(), " ".join(preferred_time.split())[:100]
+    number = normalise_number(phone) if phone else ""
+    if phone and not (8 <= len(number) <= 20):
+        raise ValueError("Enter a UK phone number, like 07700 900123.")
+    if email and ("@" not in email or "." not in email.rsplit("@", 1)[-1] or len(email) > 200 or " " in email):
+        raise ValueError("Enter an email address, like name@example.com.")
+    if not number and not email:
+        raise ValueError("Enter a phone number or an email address.")
+    with session_scope() as session:
+        escalation = record_escalation(
+            session, reason="callback", channel="web", conversation_id=conversation_id,
+            summary="Web chat: the person asked to be contacted " + ("by phone." if number else "by email."),
+            callback_number=number or None, preferred_time=preferred_time or None, notify=True)
+        if email:
+            # Escalations have no email column (yet): the address is a staff note, shown redacted.
+            session.flush()
+            session.add(EscalationNote(escalation_id=escalation.id, author="web chat",
+                                       text=f"Contact by email: {email}"))
+        how = "call you" if number else "email you"
+        text = (f"Thank you. A mediator will {how}" + (f" ({preferred_time})" if preferred_time else "")
+                + " when the line is next staffed.")
+        _notice(session, conversation_id, text)
+    _poke(conversation_id)
+    return text
+
+
+def take_over(conversation_id: str, username: str, staff_name: Optional[str] = None) -> OwnerState:
+    """A staff member holds the conversation: the bot is paused and the person is told who joined."""
+    first = _first_name(username, staff_name)
+    with session_scope() as session:
+        owner = owner_in(session, conversation_id)
+        if owner.state == S.ASSIGNED and owner.staff_username not in (None, username):
+            raise LiveError(f"cannot take over: {owner.staff_username} holds the conversation")
+        target = next_state(owner.state, "take_over")
+        if owner.state == S.ASSIGNED:
+            return target
+        _set_state(session, conversation_id, target, staff_username=username, staff_name=first, snoozed_until=None)
+        text = f"{first} from our mediation team has joined the chat."
+        _notice(session, conversation_id, text, data={"joined": first})
+    _tell_rasa(conversation_id, [{"event": "pause"}, _rasa_notice(text)])
+    _poke(conversation_id)
+    return target
+
+
+def send_staff_message(conversation_id: str, text: str, staff_name: Optional[str] = None,
+                       username: Optional[str] = None) -> int:
+    """A staff member's words to the person; returns the message's sequence number.
+
+    Only the staff member holding the conversation may write (take it over first).
+    """
+    text = (text or "").strip()
+    if not text:
+        raise LiveError("write a message first")
+    with session_scope() as session:
+        owner = owner_in(session, conversation_id)
+        if owner.state != S.ASSIGNED:
+            raise LiveError("take the conversation over before replying")
+        if username and owner.staff_username and username != owner.staff_username:
+            raise LiveError(f"{owner.staff_username} holds the conversation")
+        from bot.webchat.models import add_message
+
+        message = add_message(session, conversation_id, "staff", text, staff_name=owner.staff_name or staff_name)
+        seq = message.seq
+        from_staff = owner.staff_username or username or staff_name or "staff"
+    _tell_rasa(conversation_id, [{"event": "bot", "text": text, "metadata": {"from_staff": from_staff}}])
+    _poke(conversation_id)
+    return seq
+
+
+def _leave(conversation_id: str, action: str, text: str, **fields) -> OwnerState:
+    with session_scope() as session:
+        owner = owner_in(session, conversation_id)
+        target = next_state(owner.state, action)
+        was_held = owner.state in HELD
+        _set_state(session, conversation_id, target, **fields)
+        _notice(session, conversation_id, text, data={"owner": target.value})
+        if action == "resolve":
+            from bot.handoff.models import Escalation
+
+            for escalation in session.execute(sa.select(Escalation).where(
+                    Escalation.conversation_id == conversation_id,
+                    Escalation.status.in_(("new", "assigned", "waiting")))).scalars():
+                escalation.status = "resolved"
+                escalation.resolved_at = _utcnow()
+    _tell_rasa(conversation_id, [_rasa_notice(text)] + ([{"event": "resume"}] if was_held else []))
+    _poke(conversation_id)
+    return target
+
+
+def hand_back(conversation_id: str, username: Optional[str] = None) -> OwnerState:
+    """Back to the assistant, which resumes with the whole conversation."""
+    return _leave(conversation_id, "hand_back",
+                  "You're back with the assistant. You can carry on asking questions, or ask for a person again "
+                  "at any time.", staff_username=None, staff_name=None, snoozed_until=None)
+
+
+def snooze(conversation_id: str, username: Optional[str] = None, until: Optional[dt.datetime] = None) -> OwnerState:
+    """Put aside: a mediator will come back (at `until`, UTC, if given); the assistant answers meanwhile."""
+    when = ""
+    if until is not None:
+        from zoneinfo import ZoneInfo
+
+        local = until.replace(tzinfo=dt.timezone.utc).astimezone(ZoneInfo(get_settings().timezone))
+        when = f" at about {local:%H:%M} on {local:%A} {local.day} {local:%B}"
+    return _leave(conversation_id, "snooze",
+                  f"A mediator will come back to you in this chat{when}. Meanwhile the assistant can answer "
+                  "your questions.", snoozed_until=until)
+
+
+def resolve(conversation_id: str, username: Optional[str] = None) -> OwnerState:
+    """The handoff is finished: the assistant answers again and open escalations are resolved."""
+    return _leave(conversation_id, "resolve",
+                  "The mediator has left the chat. You can carry on asking the assistant questions, or ask for a "
+                  "person again at any time.", snoozed_until=None)
+
+
+def carry_on(conversation_id: str) -> OwnerState:
+    """The person stops waiting and carries on with the assistant (the escalation stays for staff)."""
+    return _leave(conversation_id, "carry_on",
+                  "You're back with the assistant. Your request stays with our team.",
+                  staff_username=None, staff_name=None)
+
+
+__all__ = ["OwnerState", "Owner", "LiveError", "ConversationOwner", "TRANSITIONS", "HELD", "next_state",
+           "owner_of", "owner_in", "is_held", "request_person", "leave_contact", "take_over", "send_staff_message",
+           "hand_back", "snooze", "resolve", "carry_on"]
