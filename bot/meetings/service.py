@@ -190,7 +190,9 @@ def request_mediation(
     )
     session.add(request)
     session.flush()
-    request.la_notification_id = _notify_council(session, request, contact, settings).id
+    notification = _notify_council(session, request, contact, settings)
+    session.flush()
+    request.la_notification_id = notification.id
     session.flush()
     return request
 
