@@ -1,0 +1,321 @@
+"""The web chat in headless Chromium, against the real product (supervisor: actions, Rasa, web app).
+
+Keyboard only where it says so; an axe-core audit in each state of the page; the
+screenshots in docs/screenshots/ (linked from the README) are taken here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from console_support import WebApp
+from support.stack import ServiceStack
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+WEB_PORT = 17000
+ALWAYS_STAFFED = ",".join(f"{day}=00:00-23:59" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+NEVER_STAFFED = ",".join(f"{day}=" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+REPLIES = "#messages li.message--bot, #messages li.message--system, #messages li.message--staff"
+
+
+@pytest.fixture(scope="module")
+def chat_stack(tmp_path_factory):
+    database_url = f"sqlite:///{tmp_path_factory.mktemp('webchat') / 'webchat.db'}"
+    stack = ServiceStack(database_url, RASA_PORT="17005", ACTION_SERVER_PORT="17055", WEB_PORT=str(WEB_PORT),
+                         PUBLIC_BASE_URL=f"http://localhost:{WEB_PORT}", STAFFED_HOURS=ALWAYS_STAFFED,
+                         OUTBOX_WORKER_ENABLED="false", RETENTION_JOB_HOURS="0", WEBCHAT_POLL_SECONDS="1").start()
+    stack.database_url = database_url
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture
+def use_stack_settings(chat_stack, monkeypatch):
+    """Settings of this process pointed at the stack, so a test can act as the console does."""
+    from bot import database
+    from bot.settings import get_settings
+
+    for name in ("DATABASE_URL", "RASA_URL", "RASA_TOKEN", "STAFFED_HOURS"):
+        monkeypatch.setenv(name, chat_stack.env.get(name) or (chat_stack.rasa_url if name == "RASA_URL" else ""))
+    monkeypatch.setenv("REDIS_URL", "")
+    get_settings.cache_clear()
+    database.get_engine.cache_clear()
+    yield
+    get_settings.cache_clear()
+    database.get_engine.cache_clear()
+
+
+# --- helpers ---------------------------------------------------------------------
+def focused(page) -> dict:
+    return page.evaluate("""() => { const e = document.activeElement;
+        return {id: e.id, tag: e.tagName, text: (e.innerText || e.value || '').trim(), cls: e.className}; }""")
+
+
+def tab_to(page, matches, shift: bool = False, limit: int = 60) -> dict:
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if shift else "Tab")
+        element = focused(page)
+        if matches(element):
+            return element
+    raise AssertionError(f"could not reach the element with the keyboard; last focused: {focused(page)}")
+
+
+def replies(page) -> int:
+    return page.locator(REPLIES).count()
+
+
+def wait_for_reply(page, before: int) -> str:
+    """Wait until the assistant has answered (new messages, typing over); returns the last reply's text."""
+    expect(page.locator(REPLIES)).not_to_have_count(before, timeout=45_000)
+    expect(page.locator("#typing")).to_be_hidden(timeout=45_000)
+    page.wait_for_timeout(400)  # a reply may come in several messages
+    return page.locator(REPLIES).last.inner_text()
+
+
+def type_and_send(page, text: str) -> str:
+    """From anywhere: Tab to the message box, type, press Enter; returns the last reply."""
+    if focused(page)["id"] != "message":
+        tab_to(page, lambda e: e["id"] == "message")
+    before = replies(page)
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    return wait_for_reply(page, before)
+
+
+def choose(page, title: re.Pattern) -> str:
+    """From the message box, Shift+Tab back to a quick reply and press Enter; returns the last reply."""
+    if focused(page)["id"] != "message":
+        tab_to(page, lambda e: e["id"] == "message")
+    tab_to(page, lambda e: e["tag"] == "BUTTON" and bool(title.search(e["text"])), shift=True)
+    before = replies(page)
+    page.keyboard.press("Enter")
+    return wait_for_reply(page, before)
+
+
+def open_chat(page, url: str) -> None:
+    page.goto(url)
+    expect(page.locator("#messages li.message--bot").first).to_contain_text("are you asking as a parent or carer")
+    expect(page.locator("#connection")).to_have_text("Connected")
+
+
+def audit(page, state: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    assert not serious, f"{state}: " + "; ".join(
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}" for v in serious)
+
+
+def stored_messages(database_url: str):
+    engine = sa.create_engine(database_url, future=True)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(sa.text(
+                "SELECT conversation_id, sender, text FROM chat_messages ORDER BY conversation_id, seq")).all()
+    finally:
+        engine.dispose()
+
+
+def session_id(page) -> str:
+    return page.evaluate("() => window.localStorage.getItem('sendline.chat.session')")
+
+
+# --- tests -------------------------------------------------------------------------
+def test_empty_page_is_accessible_and_screenshots(chromium, chat_stack):
+    for width, height, name in ((1280, 900, "webchat-desktop.png"), (375, 812, "webchat-mobile.png")):
+        context = chromium.new_context(viewport={"width": width, "height": height}, locale="en-GB")
+        page = context.new_page()
+        open_chat(page, chat_stack.web_url)
+        expect(page.locator("#privacy-notice")).to_contain_text("Your privacy")
+        expect(page.get_by_role("button", name="Talk to a person")).to_be_visible()
+        audit(page, f"empty at {width}px")
+        if width == 1280:
+            choose(page, re.compile("Parent or carer"))
+            type_and_send(page, "what is mediation")
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+        context.close()
+
+
+def test_young_person_wording_and_reflow_at_320px(chromium, chat_stack):
+    context = chromium.new_context(viewport={"width": 320, "height": 640}, locale="en-GB", reduced_motion="reduce")
+    page = context.new_page()
+    open_chat(page, chat_stack.web_url)
+    choose(page, re.compile("Young person"))
+    expect(page.locator("#intro")).to_contain_text("your own education, health and care")
+    expect(page.locator("#messages")).to_contain_text("I'll talk to you about your own education")
+    # Nothing is cut off or needs scrolling sideways at 320 px (WCAG 1.4.10).
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    page.reload()
+    expect(page.locator("#intro")).to_contain_text("your own education, health and care")
+    context.close()
+
+
+def test_reload_keeps_the_conversation_and_mid_conversation_is_accessible(page, chat_stack):
+    open_chat(page, chat_stack.web_url)
+    choose(page, re.compile("Professional"))
+    answer = type_and_send(page, "what is a mediation certificate")
+    assert answer.strip()
+    audit(page, "mid-conversation")
+    before = page.locator("#messages li").all_inner_texts()
+    conversation = session_id(page)
+    page.reload()
+    expect(page.locator("#messages li")).to_have_count(len(before))
+    assert page.locator("#messages li").all_inner_texts() == before
+    assert session_id(page) == conversation
+    # Stored on the server, in order, with the person's words.
+    rows = [row for row in stored_messages(chat_stack.database_url) if row[0] == conversation]
+    assert [row[1] for row in rows][:3] == ["bot", "person", "bot"]
+    assert ("person", "what is a mediation certificate") in [(row[1], row[2]) for row in rows]
+
+
+def test_live_handoff_staff_messages_reach_the_page_and_the_bot_stays_silent(page, chat_stack, use_stack_settings):
+    from bot.handoff import live
+
+    open_chat(page, chat_stack.web_url)
+    choose(page, re.compile("Parent or carer"))
+    tab_to(page, lambda e: e["id"] == "talk-to-person", shift=True)
+    before = replies(page)
+    page.keyboard.press("Enter")
+    expect(page.locator(REPLIES)).not_to_have_count(before, timeout=30_000)
+    expect(page.locator("#messages")).to_contain_text("asked a mediator from our team to join this chat")
+    expect(page.locator("#waiting")).to_contain_text("Waiting for a mediator")
+    conversation = session_id(page)
+
+    live.take_over(conversation, "mia", "Mia Mediator")
+    expect(page.locator("#messages")).to_contain_text("Mia from our mediation team has joined the chat.")
+    expect(page.locator("#waiting")).to_contain_text("You're chatting with Mia")
+    live.send_staff_message(conversation, "Hello, I'm Mia. What has the council decided?", "Mia Mediator")
+    expect(page.locator("#messages li.message--staff").last).to_contain_text("What has the council decided?")
+
+    # While Mia holds the conversation the assistant says nothing.
+    count = page.locator("#messages li").count()
+    tab_to(page, lambda e: e["id"] == "message")
+    page.keyboard.type("what is mediation")
+    page.keyboard.press("Enter")
+    expect(page.locator("#messages li")).to_have_count(count + 1)
+    page.wait_for_timeout(4000)
+    expect(page.locator("#messages li")).to_have_count(count + 1)
+
+    # Rasa's tracker has the whole story: paused, staff words marked, the person's message.
+    tracker = chat_stack.tracker(conversation)
+    assert tracker["paused"] is True
+    staff = [e for e in tracker["events"] if e["event"] == "bot" and (e.get("metadata") or {}).get("from_staff")]
+    assert staff and staff[-1]["text"].startswith("Hello, I'm Mia")
+    assert [e for e in tracker["events"] if e["event"] == "user"][-1]["text"] == "what is mediation"
+
+    # Handed back: the assistant answers again, with the history.
+    live.hand_back(conversation, "mia")
+    expect(page.locator("#messages")).to_contain_text("You're back with the assistant")
+    expect(page.locator("#waiting")).to_be_hidden()
+    answer = type_and_send(page, "what is mediation")
+    assert "mediat" in answer.lower()
+    assert chat_stack.tracker(conversation)["paused"] is False
+
+
+def test_assistant_failure_offline_and_retry(chromium, tmp_path):
+    """The web app alone (Rasa not running, out of hours): an apology and a callback offer,
+    then the server stops (error state with retry) and comes back with the whole conversation."""
+    database_url = f"sqlite:///{tmp_path / 'alone.db'}"
+    app = WebApp(database_url, port=17001, STAFFED_HOURS=NEVER_STAFFED, WEBCHAT_POLL_SECONDS="1",
+                 WEBCHAT_RASA_TIMEOUT_SECONDS="3")
+    app.migrate()
+    app.start()
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    try:
+        open_chat(page, app.url)
+        tab_to(page, lambda e: e["id"] == "message")
+        page.keyboard.type("what is mediation")
+        page.keyboard.press("Enter")
+        messages = page.locator("#messages")
+        expect(messages).to_contain_text("Sorry, something went wrong on our side", timeout=30_000)
+        expect(messages).to_contain_text("Our team isn't available right now")
+        # The callback form, by keyboard.
+        tab_to(page, lambda e: e["tag"] == "INPUT", shift=True)
+        phone = page.get_by_label("Phone number (optional)")
+        phone.focus()
+        page.keyboard.type("07700 900123")
+        tab_to(page, lambda e: e["text"].startswith("Ask for a callback"))
+        page.keyboard.press("Enter")
+        expect(messages).to_contain_text("A mediator will call you")
+        audit(page, "assistant failure")
+        escalations = sa.create_engine(database_url).connect().execute(sa.text(
+            "SELECT reason FROM escalations ORDER BY created_at")).scalars().all()
+        assert escalations == ["repeated_failure", "callback"]
+
+        before = page.locator("#messages li").all_inner_texts()
+        app.stop()
+        expect(page.locator("#chat-error")).to_be_visible(timeout=20_000)
+        expect(page.locator("#chat-error")).to_contain_text("We can't connect to the chat just now")
+        audit(page, "offline")
+        # A message written while offline is kept and sent once the chat is back.
+        tab_to(page, lambda e: e["id"] == "message")
+        page.keyboard.type("are you there")
+        page.keyboard.press("Enter")
+        expect(page.locator("#messages li").last).to_contain_text("Not sent yet")
+        app.start()
+        tab_to(page, lambda e: e["id"] == "retry", shift=True)
+        page.keyboard.press("Enter")
+        expect(page.locator("#connection")).to_have_text("Connected", timeout=20_000)
+        expect(page.locator("#chat-error")).to_be_hidden()
+        expect(page.locator("#messages li.message--person").last).to_contain_text("are you there")
+        expect(page.locator("#messages li.message--person").last).not_to_contain_text("Not sent yet")
+        page.reload()
+        expect(page.locator("#messages li").nth(len(before) - 1)).to_have_text(before[-1])
+    finally:
+        context.close()
+        app.stop()
+
+
+def test_widget_opens_the_chat_in_a_panel_by_keyboard(page, chat_stack):
+    page.route("http://council.example/local-offer", lambda route: route.fulfill(
+        content_type="text/html", body=f"""<!DOCTYPE html><html lang="en"><head><title>Local Offer</title></head>
+        <body><h1>Kent Local Offer</h1><a href="#">A link on the council page</a>
+        <script src="{chat_stack.web_url}/widget.js" defer></script></body></html>"""))
+    page.goto("http://council.example/local-offer")
+    tab_to(page, lambda e: e["id"] == "send-line-chat-open")
+    page.keyboard.press("Enter")
+    frame = page.frame_locator("iframe[title^='Chat:']")
+    expect(frame.locator("#messages li.message--bot").first).to_contain_text("are you asking as a parent or carer")
+    page.keyboard.press("Escape")
+    expect(page.locator("#send-line-chat-panel")).to_be_hidden()
+    assert focused(page)["id"] == "send-line-chat-open"
+
+
+def test_keyboard_only_conversation_to_a_route_check_summary(page, chat_stack):
+    """Greeting to the route check's summary, Tab, Shift+Tab, typing and Enter only."""
+    open_chat(page, chat_stack.web_url)
+    choose(page, re.compile("Parent or carer"))
+    reply = type_and_send(page, "which routes are open to me")
+    decision = (dt.date.today() - dt.timedelta(days=20))
+    answers = [
+        (re.compile(r"parent or carer, the young person", re.I), lambda: choose(page, re.compile("Parent or carer"))),
+        (re.compile(r"what is the disagreement about", re.I), lambda: type_and_send(page, "the council refused to assess my son")),
+        (re.compile(r"which council", re.I), lambda: type_and_send(page, "Kent")),
+        (re.compile(r"how old", re.I), lambda: type_and_send(page, "9")),
+        (re.compile(r"what date is on|when did it happen", re.I),
+         lambda: type_and_send(page, f"{decision.day} {decision:%B %Y}")),
+        (re.compile(r"mediation certificate", re.I), lambda: choose(page, re.compile("No certificate yet"))),
+        (re.compile(r"is that right", re.I), lambda: choose(page, re.compile("Yes, that's right"))),
+    ]
+    for _ in range(10):
+        conversation = page.locator("#messages").inner_text()
+        if "What fits your situation" in conversation:
+            break
+        for question, answer in answers:
+            if question.search(reply):
+                reply = answer()
+                break
+        else:
+            raise AssertionError(f"unexpected question: {reply!r}")
+    messages = page.locator("#messages")
+    expect(messages).to_contain_text("What fits your situation")
+    expect(messages).to_contain_text("Source:")
