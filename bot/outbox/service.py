@@ -94,9 +94,9 @@ def send_due(
     database_url: Optional[str] = None,
     sender: Optional[Sender] = None,
     settings: Optional[Settings] = None,
-    email_sender: Optional[EmailSender] = None,
     now: Optional[dt.datetime] = None,
     limit: int = 50,
+    email_sender: Optional[EmailSender] = None,
 ) -> int:
     """Send the messages that are due; returns how many were sent.
 
