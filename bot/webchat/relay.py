@@ -163,22 +163,18 @@ async def handle_message(conversation_id: str, text: str, *, client_id: Optional
                 pass
             return
         client = client or RasaClient(get_settings(), timeout=get_settings().webchat_rasa_timeout_seconds)
-        if payload and payload.startswith(ROLE_PAYLOAD):
-            role = payload[len(ROLE_PAYLOAD):]
-            if role in ROLES:
-                await _choose_role(client, conversation_id, role)
-                await _ask_rasa(client, conversation_id, "/greet", typing)
+        role = payload[len(ROLE_PAYLOAD):] if payload and payload.startswith(ROLE_PAYLOAD) else None
+        if role in ROLES:
+            await _choose_role(client, conversation_id, role)
+            await _ask_rasa(client, conversation_id, "/greet", typing)
             return
-        await _ask_rasa(client, conversation_id, payload or text, typing)
+        await _ask_rasa(client, conversation_id, text if role is not None else (payload or text), typing)
 
 
 async def _choose_role(client: RasaClient, conversation_id: str, role: str) -> None:
+    # Kept for the page's wording only. (Setting Rasa's person_role slot here made the
+    # route check ask the role again and refuse the same answer; see the report.)
     await asyncio.to_thread(_store_role, conversation_id, role)
-    try:
-        # The route check reads who is asking from this slot, so it does not ask again.
-        await client.append_events(conversation_id, [{"event": "slot", "name": "person_role", "value": role}])
-    except Exception as error:  # noqa: BLE001 - the wording on the page still follows the choice
-        log.warning("web chat: could not set person_role for %s: %s", conversation_id, error)
     await asyncio.to_thread(_store_replies, conversation_id, [{"text": ROLE_THANKS[role]}])
     hub.poke(conversation_id)
 

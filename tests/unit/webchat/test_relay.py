@@ -118,11 +118,10 @@ def test_a_resent_message_is_stored_and_answered_once(rasa):
     assert rasa.said() == ["what is mediation"]
 
 
-def test_choosing_a_role_sets_the_slot_and_greets(rasa):
+def test_choosing_a_role_keeps_it_for_the_wording_and_greets(rasa):
     relay.start_conversation(CONVERSATION)
     say("Young person", payload="webchat:role:young_person")
     assert relay.role_of(CONVERSATION) == "young_person"
-    assert {"event": "slot", "name": "person_role", "value": "young_person"} in rasa.events()
     assert rasa.said() == ["/greet"]
     assert ("bot", relay.ROLE_THANKS["young_person"], None) in stored()
 
