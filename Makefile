@@ -58,7 +58,7 @@ $(SPACY_DIR)/.built: $(STAMP) $(PATTERN_INPUTS)
 $(MODEL): $(STAMP) $(TRAINING_INPUTS)
 	@echo "==> training the Rasa model (about 2 minutes)"
 	@mkdir -p models
-	$(RASA) train --config config.yml --domain domain.yml --data data --out models --fixed-model-name current
+	$(RASA) train --quiet --config config.yml --domain domain.yml --data data --out models --fixed-model-name current
 	@touch $@
 
 migrate: $(STAMP)

@@ -56,8 +56,11 @@ class ActionExplainRoutes(Action):
         else:
             for text in route_messages(about, tracker.get_slot("local_authority")):
                 dispatcher.utter_message(text=text)
-        # Forget the answer, so the next "help me choose" asks again.
-        return [SlotSet("disagreement_about", None), SlotSet("route_finder_attempts", None)]
+            dispatcher.utter_message(text="I can also work out your dates: just say 'check my dates'.")
+        # Forget the answer, so the next "help me choose" asks again; the route check
+        # keeps it, so it does not ask what the disagreement is about.
+        events = [SlotSet("disagreement_about", None), SlotSet("route_finder_attempts", None)]
+        return events + ([SlotSet("rc_about", about)] if about in ABOUT_VALUES else [])
 
 
 class ActionExplainSection(Action):

@@ -78,7 +78,11 @@ def read_turn(messages: List[Dict[str, Any]], tracker: Dict[str, Any]) -> Turn:
             turn.not_understood = True
     latest = tracker.get("latest_message") or {}
     intent = (latest.get("intent") or {}).get("name")
-    if intent == "nlu_fallback":
+    # An answer to a form's question ("Kent", "he is nine") is often not classified
+    # confidently, but the form read it: that is understood.
+    answered_a_form = any(event.get("event") == "action" and str(event.get("name", "")).endswith("_form")
+                          for event in since_user)
+    if intent == "nlu_fallback" and not answered_a_form:
         turn.not_understood = True
     elif intent and not intent.startswith(("greet", "goodbye", "thanks", "affirm", "deny")):
         turn.topic = intent.replace("_", " ")

@@ -14,7 +14,7 @@ from typing import List, Optional, Tuple
 
 import yaml
 
-from bot.nlp.patterns import find_local_authority
+from bot.nlp.patterns import find_local_authority, find_local_authority_in
 from bot.routes.service_area import service_area
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "sendiass.yml"
@@ -109,12 +109,9 @@ def childrens_social_care_phone(local_authority: Optional[str]) -> Optional[str]
 
 
 def find_council_in_text(text: Optional[str]) -> Optional[str]:
-    """The first council named anywhere in free text ("we live in west berks now").
-
-    Longer phrases are tried first, so "West Sussex" wins over "Sussex"-like parts.
-    """
-    if not text:
-        return None
+    """The first council named anywhere in free text ("we live in west berks now")."""
+    authority = find_local_authority_in(text)
+    return authority.name if authority else None
     words = text.replace(",", " ").replace(".", " ").replace("?", " ").split()
     for size in range(min(6, len(words)), 0, -1):
         for start in range(0, len(words) - size + 1):

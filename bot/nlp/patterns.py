@@ -63,6 +63,30 @@ def find_local_authority(text: Optional[str]) -> Optional[LocalAuthority]:
     return _authority_index().get(_fold(text))
 
 
+def find_local_authority_in(text: Optional[str]) -> Optional[LocalAuthority]:
+    """The first council named anywhere in free text ("we live in west berks now").
+
+    Longer phrases are tried first, so "West Sussex" wins over "Sussex"-like parts.
+    A council whose name is also an everyday word (Reading, Bury, Bath) counts inside
+    a sentence only when written with a capital, as the spaCy entity ruler does; a
+    whole answer ("reading") is `find_local_authority`'s job.
+    """
+    if not text:
+        return None
+    words = re.sub(r"[,.?!;:()]", " ", text).split()
+    for size in range(min(6, len(words)), 0, -1):
+        for start in range(0, len(words) - size + 1):
+            phrase = " ".join(words[start:start + size])
+            authority = find_local_authority(phrase)
+            if authority is None:
+                continue
+            everyday = {_fold(variant) for variant in authority.case_sensitive_variants}
+            if _fold(phrase) in everyday and phrase not in authority.case_sensitive_variants:
+                continue
+            return authority
+    return None
+
+
 def south_east_group() -> List[LocalAuthority]:
     return [authority for authority in local_authorities() if authority.south_east_group]
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-from bot.knowledge.front_door import ROUTE_NAMES  # one wording of the routes for chat and phone
+from bot.knowledge.front_door import ROUTE_NAMES, classify_disagreement  # one wording for chat and phone
+from bot.nlp.patterns import find_local_authority, find_local_authority_in
 from bot.routes.dates import format_long
+from bot.routes.natural_dates import parse_date
 from bot.routes.situation import APPEALABLE_DECISIONS, RouteCheck, Situation
 
 ROLE_NAMES = {
@@ -34,35 +37,17 @@ ABOUT_NAMES = {
     "disability_discrimination": "unfair treatment because of disability",
 }
 
-# Words people use for each kind of disagreement (typed or spoken). Checked in order:
-# the more specific phrases come first.
-ABOUT_PHRASES: List[tuple] = [
-    ("disability_discrimination", r"discriminat|unfair(ly)? treat|exclu(ded|sion) because of (his|her|their) disab"),
-    ("cease_to_maintain", r"cease|ceasing|stop(ping)? (the |my |his |her |their )?(ehc ?p?|plan)|end(ing)? (the )?plan|take away (the )?plan"),
-    ("refusal_to_reassess", r"re-?assess"),
-    ("refusal_to_assess", r"(refus|won'?t|will not|not|declin|turn(ed)? down).{0,30}assess|assessment (was )?(refused|declined|turned down)|no assessment"),
-    ("refusal_to_issue_plan", r"(refus|won'?t|will not|not|declin).{0,30}(issue|give|make).{0,20}plan|no plan after|after (the )?assessment.{0,30}no plan"),
-    ("refusal_to_amend", r"(refus|won'?t|will not|not).{0,30}(amend|change|update).{0,20}plan|annual review"),
-    ("plan_placement_only", r"placement|section i\b|named school|school (they )?named|which school|school in the plan|wrong school|college named"),
-    ("plan_health_social_care_only", r"section (c|d|g|h1|h2)\b|health (and|or) social care (part|section)s?"),
-    ("plan_content", r"section (b|f)\b|content|what the plan says|provision in the plan|wording|therap|salt|speech and language|needs in the plan|support in the plan|draft plan|final plan"),
-    ("health_social_care_during_assessment", r"health|social care|nhs|icb|camhs"),
-    ("school_sen_provision", r"school.{0,30}(support|provision|help)|senco|sen support|nursery|college.{0,20}support"),
-    ("duties_not_carried_out", r"not (doing|providing|delivering)|isn'?t (getting|receiving)|not getting|duty|duties|delay|late"),
-]
-
-
 def about_from_text(text: Optional[str]) -> Optional[str]:
-    """The kind of disagreement a free-text answer describes, if it is clear."""
+    """The kind of disagreement a free-text answer describes, if it is clear.
+
+    One reading of people's words for the whole product: the front door's classifier.
+    """
     if not text:
         return None
     lowered = text.lower().strip()
     if lowered in ABOUT_NAMES:
         return lowered
-    for about, pattern in ABOUT_PHRASES:
-        if re.search(pattern, lowered):
-            return about
-    return None
+    return classify_disagreement(text)
 
 
 def role_from_text(text: Optional[str]) -> Optional[str]:
@@ -120,7 +105,11 @@ def read_back(facts: Dict[str, object]) -> str:
     if facts.get("age") is not None:
         who = "you are" if facts.get("role") == "young_person" else "the child or young person is"
         parts.append(f"{who} {facts['age']}")
-    if facts.get("local_authority"):
+    if facts.get("local_authority") == OUTSIDE_ENGLAND:
+        parts.append("you live outside England")
+    elif facts.get("local_authority") == UNKNOWN_COUNCIL:
+        parts.append("you are not sure which council")
+    elif facts.get("local_authority"):
         parts.append(f"the council is {facts['local_authority']}")
     if facts.get("about"):
         parts.append(f"it is about: {ABOUT_NAMES.get(str(facts['about']), facts['about'])}")
@@ -129,6 +118,8 @@ def read_back(facts: Dict[str, object]) -> str:
         parts.append(f"{label} {format_long(facts['decision_date'])}")
     if isinstance(facts.get("certificate_date"), dt.date):
         parts.append(f"the mediation certificate is dated {format_long(facts['certificate_date'])}")
+    elif facts.get("certificate_date") == NO_CERTIFICATE:
+        parts.append("you do not have a mediation certificate yet")
     return "Let me check I have this right: " + "; ".join(parts) + "."
 
 
@@ -149,16 +140,246 @@ def summary_messages(result: RouteCheck) -> List[str]:
 
 
 def situation_from_facts(facts: Dict[str, object], today: Optional[dt.date] = None) -> Situation:
+    checked = facts_in_scope(facts)
     return Situation(
-        role=str(facts.get("role") or "parent"),
-        about=str(facts["about"]),
-        age=facts.get("age") if isinstance(facts.get("age"), int) else None,
-        local_authority=facts.get("local_authority") or None,
-        decision_date=facts.get("decision_date") if isinstance(facts.get("decision_date"), dt.date) else None,
-        certificate_date=facts.get("certificate_date") if isinstance(facts.get("certificate_date"), dt.date) else None,
+        role=str(checked.get("role") or "parent"),
+        about=str(checked["about"]),
+        age=checked.get("age") if isinstance(checked.get("age"), int) else None,
+        local_authority=checked.get("local_authority") or None,
+        decision_date=checked.get("decision_date") if isinstance(checked.get("decision_date"), dt.date) else None,
+        certificate_date=checked.get("certificate_date") if isinstance(checked.get("certificate_date"), dt.date) else None,
+        in_england=False if facts.get("local_authority") == OUTSIDE_ENGLAND else None,
         today=today or dt.date.today(),
     )
 
 
 def _join(items: List[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# --- reading each answer -----------------------------------------------------------
+# The facts the conversation collects, in the order it asks for them.
+FACTS = ("role", "about", "local_authority", "age", "decision_date", "certificate_date")
+# Stand-ins for answers that are not a council or a date.
+OUTSIDE_ENGLAND = "outside England"
+UNKNOWN_COUNCIL = "not known"
+NO_CERTIFICATE = "none"
+
+FACT_LABELS = {
+    "role": "who you are",
+    "about": "what it is about",
+    "local_authority": "the council",
+    "age": "the age",
+    "decision_date": "the date",
+    "certificate_date": "the certificate date",
+}
+
+_CORRECTING = re.compile(r"\b(actually|sorry|i meant|i mean|correction|mistake|wrong|not \w+ but|should (be|say)|instead)\b")
+_CHANGE = re.compile(r"^\s*(please\s+)?(change|correct|fix|edit)\s+(the\s+|my\s+)?(?P<what>.+?)\s*\.?$")
+_CHANGE_TARGETS = (
+    ("role", r"who i am|role|me|parent|carer|young person|professional"),
+    ("about", r"what it'?s about|what it is about|disagreement|decision type|kind|subject|about"),
+    ("local_authority", r"council|local authority|\bla\b|area"),
+    ("age", r"age|how old"),
+    ("certificate_date", r"certificate"),
+    ("decision_date", r"date|letter|decision|when"),
+)
+_OUTSIDE_ENGLAND = re.compile(r"\b(wales|welsh|scotland|scottish|northern ireland|cardiff|swansea|glasgow|edinburgh|belfast|"
+                              r"isle of man|jersey|guernsey|ireland)\b")
+_DONT_KNOW = re.compile(r"\b(don'?t know|dont know|not sure|no idea|unsure|can'?t remember|cannot remember|dunno)\b")
+_NO = re.compile(r"^\s*(no|nope|nah|not yet|none|no certificate|no,? not yet|we don'?t|i don'?t|haven'?t|we haven'?t)\b"
+                 r"|\b(no certificate|don'?t have (one|a certificate)|haven'?t (got|had) (one|a certificate))\b")
+_YES = re.compile(r"^\s*(yes|yeah|yep|yup|correct|that'?s (right|correct)|right|ok|okay|sure|spot on|all correct|"
+                  r"that is (right|correct))\b")
+_STRICT_AGE = re.compile(
+    r"\b(?P<n>\d{1,2})\s*(-|\s)?\s*(years?|yrs?)(\s*-?\s*old)?\b"
+    r"|\b(aged?|age is|is aged)\s+(?P<m>\d{1,2})\b"
+    r"|\b(he|she|they|i|my \w+)\s*('s|'re|'m| is| are| am)\s+(?P<k>\d{1,2})\b(?!\s*(st|nd|rd|th|/|-|\.|january|february|march|april|may|june|july|august|september|october|november|december))"
+)
+_STRICT_ROLE = re.compile(
+    r"\b(i'?m|i am|as)\s+(a |an |the |his |her |their )?(mum|mom|dad|mother|father|parent|carer|guardian|foster|grand\w+|"
+    r"young person|student|pupil|senco|teacher|social worker|advocate|professional)\b"
+    r"|\bmy (son|daughter|child|kid|boy|girl|grandson|granddaughter)\b|\b(it'?s|it is) (about|for) me\b|\bmy own (plan|ehcp)\b"
+)
+_QUESTION = re.compile(r"\?\s*$|^\s*(what|how|why|who|when|where|which|can|could|do|does|is|are|should|will|would)\b")
+
+
+@dataclass
+class Reading:
+    """What one message says: facts to set (None clears one), things to say, and a problem
+    with the answer to the question asked (said before the question is asked again)."""
+
+    updates: Dict[str, object] = field(default_factory=dict)
+    notes: List[str] = field(default_factory=list)
+    problem: Optional[str] = None
+    confirmed: Optional[bool] = None
+
+    @property
+    def found_anything(self) -> bool:
+        return bool(self.updates) or self.problem is not None or self.confirmed is not None
+
+
+def looks_like_question(text: Optional[str]) -> bool:
+    return bool(text and _QUESTION.search(text.lower()))
+
+
+def questions_needed(facts: Dict[str, object]) -> List[str]:
+    """The facts this situation needs, in the order they are asked."""
+    needed = ["role", "about", "local_authority", "age"]
+    about = facts.get("about")
+    out_of_scope = facts.get("local_authority") == OUTSIDE_ENGLAND or (
+        isinstance(facts.get("age"), int) and facts["age"] >= 25)
+    if not out_of_scope and needs_decision_date(about):
+        needed.append("decision_date")
+    if not out_of_scope and needs_certificate_question(about):
+        needed.append("certificate_date")
+    return needed
+
+
+def next_question(facts: Dict[str, object]) -> Optional[str]:
+    return next((fact for fact in questions_needed(facts) if facts.get(fact) is None), None)
+
+
+def read_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, object],
+                today: Optional[dt.date] = None) -> Reading:
+    """Read a message in the route-check conversation.
+
+    ``asking`` is the fact just asked for ("confirmed" for the read-back). The answer to
+    it is read generously; other facts are taken from the same message only when they
+    are said plainly ("I'm his mum", "Kent", "she's 9", "dated 3 March"), and replace an
+    earlier answer only then, so the person can correct anything at any point.
+    """
+    today = today or dt.date.today()
+    reading = Reading()
+    if not text or not text.strip():
+        return reading
+    lowered = " ".join(text.lower().replace("’", "'").split())
+    # A "no" to the read-back, with an answer in it, is a correction too.
+    correcting = bool(_CORRECTING.search(lowered)) or (asking == "confirmed" and bool(_NO.search(lowered)))
+
+    change = _CHANGE.match(lowered)
+    if change:
+        for fact, pattern in _CHANGE_TARGETS:
+            if re.search(pattern, change.group("what")):
+                reading.updates[fact] = None
+                reading.notes.append(f"OK, let's change {FACT_LABELS[fact]}.")
+                return reading
+
+    def offer(fact: str, value: object, plainly_said: bool) -> None:
+        current = facts.get(fact)
+        if value is None or value == current:
+            return
+        if asking == fact or current is None or (plainly_said and correcting):
+            reading.updates[fact] = value
+            if current is not None and asking != fact:
+                reading.notes.append(f"Thanks, I've changed {FACT_LABELS[fact]}.")
+
+    # Who the person is.
+    if asking == "role":
+        role = role_from_text(text)
+        if role is None:
+            reading.problem = "Sorry, I didn't catch that."
+        offer("role", role, True)
+    elif _STRICT_ROLE.search(lowered):
+        offer("role", role_from_text(text), True)
+
+    # What it is about. Outside the question, only the specific kinds count: the general
+    # ones ("school", "council") also match answers about other things.
+    about = about_from_text(text)
+    if asking == "about":
+        if about is None:
+            reading.problem = RETRY_ABOUT
+        offer("about", about, True)
+    elif about not in (None, "school_sen_provision", "duties_not_carried_out"):
+        offer("about", about, True)
+
+    # The council.
+    council = _council_in(text, asking == "local_authority")
+    if asking == "local_authority" and council is None:
+        if _DONT_KNOW.search(lowered):
+            council = UNKNOWN_COUNCIL
+        else:
+            reading.problem = ("I didn't recognise that as a council in England. Which council sent the letter, "
+                               "or which council area do you live in?")
+    offer("local_authority", council, True)
+
+    # The age.
+    strict_age = _STRICT_AGE.search(lowered)
+    age: Optional[int] = None
+    if strict_age:
+        age = int(next(group for group in strict_age.group("n", "m", "k") if group))
+    elif asking == "age":
+        age = age_from_text(text)
+    if asking == "age" and age is None:
+        reading.problem = "Sorry, I didn't catch the age. Please give it in years, for example 9."
+    elif age is not None and not 0 <= age <= 120:
+        if asking == "age":
+            reading.problem = f"{age} doesn't look like an age. Please give it in years, for example 9."
+        age = None
+    offer("age", age, True)
+
+    # Dates: the decision letter, and a mediation certificate if there is one.
+    date = parse_date(text, today)
+    about_certificate = "certificate" in lowered
+    if date is not None and date > today and asking in ("decision_date", "certificate_date", None):
+        reading.problem = (f"{format_long(date)} is after today ({format_long(today)}). "
+                           "Please check the date on the letter.")
+        date = None
+    if asking == "certificate_date":
+        if date is None and _NO.search(lowered):
+            offer("certificate_date", NO_CERTIFICATE, True)
+        elif date is None and reading.problem is None:
+            reading.problem = "Sorry, I couldn't read a date in that."
+        elif date is not None:
+            decision = facts.get("decision_date")
+            if isinstance(decision, dt.date) and date < decision:
+                reading.problem = (f"A certificate comes after the decision letter ({format_long(decision)}), "
+                                   f"but {format_long(date)} is before it. Please check the date on the certificate.")
+            else:
+                offer("certificate_date", date, True)
+    elif date is not None and about_certificate:
+        offer("certificate_date", date, True)
+    elif date is not None and (asking == "decision_date" or re.search(r"\b(dated|letter|decision|on the|happened)\b", lowered)
+                               or facts.get("decision_date") is None):
+        offer("decision_date", date, True)
+    elif asking == "decision_date" and reading.problem is None:
+        reading.problem = "Sorry, I couldn't read a date in that."
+
+    # The read-back: yes, or no (with or without the right answer).
+    if asking == "confirmed":
+        if reading.updates:
+            reading.problem = None  # a correction given with the "no": read back again
+        elif _YES.search(lowered):
+            reading.confirmed = True
+        elif _NO.search(lowered) or correcting:
+            reading.confirmed = False
+        reading.problem = None
+
+    # Only the answer to the question asked can be a problem, and not when the message
+    # corrected something else (the question is simply asked again).
+    if reading.problem and reading.updates:
+        reading.problem = None
+    return reading
+
+
+RETRY_ABOUT = ("Sorry, I couldn't tell which kind of disagreement that is. Is it about a council decision on an "
+               "EHC needs assessment or plan, support at school or college, health or social care, or disability "
+               "discrimination?")
+
+
+def _council_in(text: str, asked: bool) -> Optional[str]:
+    lowered = text.lower()
+    if _OUTSIDE_ENGLAND.search(lowered):
+        return OUTSIDE_ENGLAND
+    authority = (find_local_authority(text) if asked else None) or find_local_authority_in(text)
+    return authority.name if authority else None
+
+
+def facts_in_scope(facts: Dict[str, object]) -> Dict[str, object]:
+    """The facts as the route checker takes them (stand-ins become 'not given')."""
+    checked = dict(facts)
+    if checked.get("local_authority") in (OUTSIDE_ENGLAND, UNKNOWN_COUNCIL):
+        checked["local_authority"] = None
+    if checked.get("certificate_date") == NO_CERTIFICATE:
+        checked["certificate_date"] = None
+    return checked

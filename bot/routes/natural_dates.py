@@ -122,9 +122,18 @@ def _worded_date(text: str, today: dt.date) -> Optional[dt.date]:
         return None
     month = MONTH_PREFIXES[month_match.group(1)]
     year_match = re.search(r"\b(19|20)\d{2}\b", text)
-    day_match = [int(number) for number in re.findall(r"\b(\d{1,2})\b", text.replace(year_match.group(0), " ") if year_match else text)]
-    day = next((number for number in day_match if 1 <= number <= 31), None)
-    if day is None:
+    # The day is the number next to the month ("3rd of March", "March 3"); any other lone
+    # number only when it is the one number in the text ("my 7 year old ... 3rd March").
+    month_word = re.escape(month_match.group(0))
+    beside = (re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + month_word + r"\b", text)
+              or re.search(r"\b" + month_word + r"\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\b(?!\d)", text))
+    if beside:
+        day = int(beside.group(1))
+    else:
+        numbers = [int(number) for number in re.findall(r"\b(\d{1,2})(?:st|nd|rd|th)?\b",
+                                                          text.replace(year_match.group(0), " ") if year_match else text)]
+        day = numbers[0] if len(numbers) == 1 else None
+    if day is None or not 1 <= day <= 31:
         return None
     if year_match:
         return _valid(int(year_match.group(0)), month, day)

@@ -244,3 +244,52 @@ def test_a_text_is_answered_by_the_assistant_by_sms(phone_line, twilio_stub):
         time.sleep(0.25)
     [answer] = [m.form["Body"] for m in twilio_stub.messages() if m.form["To"] == "+447700900888"]
     assert "staffed" in answer.lower() and len(answer) <= 160
+
+
+def _hear_everything(line: PhoneLine, call: Dict[str, str], root: ET.Element) -> tuple:
+    """Everything the line says, pressing 1 ("go on") while it has more; (text, last TwiML)."""
+    heard = [spoken(root)]
+    while "step=more" in (action(root) or ""):
+        root = line.post(action(root), dict(call, Digits="1"))
+        heard.append(spoken(root))
+    return " ".join(heard), root
+
+
+def test_a_caller_checks_routes_and_dates_by_voice_and_keypad_with_a_correction(phone_line):
+    import datetime as dt
+
+    from bot.routes.dates import format_long
+    from bot.routes.deadlines import appeal_by
+
+    line = phone_line(ALWAYS_OPEN)
+    call = new_call()
+    letter = dt.date.today() - dt.timedelta(days=21)
+    ordinal = {1: "1st", 2: "2nd", 3: "3rd", 21: "21st", 22: "22nd", 23: "23rd", 31: "31st"}.get(letter.day, f"{letter.day}th")
+
+    def say(root: ET.Element, **params: str) -> tuple:
+        return _hear_everything(line, call, line.post(action(root), dict(call, **params)))
+
+    root = line.post(f"{line.public_base_url}/telephony/voice", call)
+    text, root = say(root, SpeechResult="can you check my appeal deadline", Confidence="0.9")
+    assert "parent or carer, the young person, or a professional" in text and "press 1" in text.lower()
+
+    text, root = say(root, Digits="1")  # the keypad chooses "Parent or carer"
+    assert "what is the disagreement about" in text.lower()
+    text, root = say(root, SpeechResult="the council refused to do an EHC needs assessment", Confidence="0.9")
+    assert "Which council is it?" in text
+    text, root = say(root, SpeechResult="Kent", Confidence="0.9")
+    assert "How old is your child?" in text
+    text, root = say(root, SpeechResult="he is nine", Confidence="0.9")
+    assert "decision letter" in text
+    # A correction midway, as speech.
+    text, root = say(root, SpeechResult="sorry actually it's Surrey not Kent", Confidence="0.9")
+    assert "changed the council" in text and "decision letter" in text
+    text, root = say(root, SpeechResult=f"the letter was dated the {ordinal} of {letter.strftime('%B')}",
+                     Confidence="0.9")
+    assert "mediation certificate" in text
+    text, root = say(root, Digits="1")  # "No certificate yet"
+    assert "Surrey" in text and "Kent" not in text and format_long(letter) in text
+
+    text, root = say(root, SpeechResult="yes that's right", Confidence="0.9")
+    assert "appeal to the SEND Tribunal" in text
+    assert f"Appeal deadline: {format_long(appeal_by(letter))}" in text

@@ -59,3 +59,66 @@ def test_summary_names_the_routes_and_the_appeal_date_in_full():
     # 1 October + 2 months = 1 December 2026, a Tuesday.
     assert any("Tuesday 1 December 2026" in message for message in messages)
     assert any("must contact the mediation adviser" in message for message in messages)
+
+
+# --- reading answers in the route-check form ------------------------------------------
+from bot.routes.conversation import (NO_CERTIFICATE, OUTSIDE_ENGLAND, UNKNOWN_COUNCIL,  # noqa: E402
+                                     next_question, read_answer)
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def test_facts_volunteered_up_front_are_all_read():
+    reading = read_answer("I'm a parent, Kent refused to assess my 7 year old, the letter was dated 3rd March",
+                          None, {}, TODAY)
+    assert reading.updates == {"role": "parent", "about": "refusal_to_assess", "local_authority": "Kent", "age": 7,
+                               "decision_date": dt.date(2026, 3, 3)}
+    assert next_question(reading.updates) == "certificate_date"
+
+
+@pytest.mark.parametrize("text, asking, facts, updates", [
+    ("Surrey", "local_authority", {}, {"local_authority": "Surrey"}),
+    ("we live in Cardiff", "local_authority", {}, {"local_authority": OUTSIDE_ENGLAND}),
+    ("I don't know", "local_authority", {}, {"local_authority": UNKNOWN_COUNCIL}),
+    ("nine", "age", {}, {"age": 9}),
+    ("3/3/26", "decision_date", {}, {"decision_date": dt.date(2026, 3, 3)}),
+    ("last Tuesday", "decision_date", {}, {"decision_date": dt.date(2026, 11, 17)}),
+    ("no certificate yet", "certificate_date", {}, {"certificate_date": NO_CERTIFICATE}),
+    # Corrections: said plainly, at any question, they replace the earlier answer.
+    ("actually it's Surrey not Kent", "age", {"local_authority": "Kent"}, {"local_authority": "Surrey"}),
+    ("no, the letter was dated 5 March", "confirmed", {"decision_date": dt.date(2026, 3, 3)},
+     {"decision_date": dt.date(2026, 3, 5)}),
+    ("change the council", "confirmed", {"local_authority": "Kent"}, {"local_authority": None}),
+])
+def test_answers_and_corrections(text, asking, facts, updates):
+    assert read_answer(text, asking, facts, TODAY).updates == updates
+
+
+def test_a_council_word_does_not_replace_what_it_is_about_unless_asked():
+    assert "about" not in read_answer("Kent County Council", "local_authority", {"about": "plan_content"}, TODAY).updates
+
+
+@pytest.mark.parametrize("text, asking, problem", [
+    ("Narnia", "local_authority", "didn't recognise that as a council"),
+    ("the letter came on 5 December 2026", "decision_date", "is after today"),
+    ("20 October", "certificate_date", "comes after the decision letter"),
+    ("dunno", "age", "didn't catch the age"),
+])
+def test_an_answer_that_cannot_be_used_says_why(text, asking, problem):
+    reading = read_answer(text, asking, {"decision_date": dt.date(2026, 11, 1)}, TODAY)
+    assert not reading.updates and problem in reading.problem
+
+
+def test_the_read_back_takes_yes_and_no():
+    assert read_answer("yes that's right", "confirmed", {}, TODAY).confirmed is True
+    assert read_answer("no", "confirmed", {}, TODAY).confirmed is False
+
+
+def test_only_the_questions_a_situation_needs_are_asked():
+    placement = {"role": "parent", "about": "plan_placement_only", "local_authority": "Kent", "age": 9,
+                 "decision_date": dt.date(2026, 10, 1)}
+    assert next_question(placement) is None  # no certificate question for section I only
+    assert next_question({"role": "young_person", "about": "cease_to_maintain", "local_authority": "Kent",
+                          "age": 25}) is None  # out of scope: no dates
+    assert next_question({"role": "parent", "about": "school_sen_provision", "local_authority": "Kent",
+                          "age": 9}) is None  # no decision letter

@@ -1,0 +1,269 @@
+"""The route check: which routes are open and every date, asked one question at a time.
+
+The reading of answers, the questions needed and the summary are plain Python in
+bot/routes/conversation.py; this module maps them onto Rasa's form:
+- route_check_form's slots hold the facts (person_role, rc_*), filled only by
+  validate_route_check_form, which reads every message for any fact said plainly,
+  so volunteered facts are not asked again and any answer can be corrected midway;
+- the questions are action_ask_<slot>, the read-back is action_ask_rc_confirmed;
+- action_route_check_summary says what fits and each date in full.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.safeguarding import SafeguardedFormValidation, stop_for_safeguarding
+from bot.knowledge.front_door import CHOICES
+from bot.knowledge.safeguarding import looks_like_risk
+from bot.routes import check_routes
+from bot.routes.conversation import (FACT_LABELS, NO_CERTIFICATE, OUTSIDE_ENGLAND, UNKNOWN_COUNCIL, Reading,
+                                     looks_like_question, next_question, questions_needed, read_answer, read_back,
+                                     situation_from_facts, summary_messages)
+from bot.routes.service_area import service_area
+from bot.routes.situation import InvalidSituation
+
+
+FORM = "route_check_form"
+FACT_SLOTS = {
+    "role": "person_role",
+    "about": "rc_about",
+    "local_authority": "rc_local_authority",
+    "age": "rc_age",
+    "decision_date": "rc_decision_date",
+    "certificate_date": "rc_certificate_date",
+}
+SLOT_FACTS = {slot: fact for fact, slot in FACT_SLOTS.items()}
+CONFIRMED_SLOT = "rc_confirmed"
+# Messages of these kinds are questions or requests, not answers: when nothing in them
+# answers the form, the form steps aside so the rules answer them, then asks again.
+INTERRUPTIONS = {
+    "faq_mediation", "faq_certificate", "faq_drs", "faq_tribunal", "faq_recommendations", "faq_complaints",
+    "faq_ehc", "faq_scope", "ask_plan_section", "ask_staffed_hours", "bot_challenge", "legal_other",
+    "request_human", "goodbye", "ask_local_help", "unsure_which_route", "safeguarding_risk",
+}
+GIVE_UP_AFTER = 3
+GIVE_UP = ("Sorry, I'm having trouble with that, and I don't want to guess your dates. "
+           "A person from our team can check them with you: just say 'talk to a person'.")
+
+
+def facts_from_tracker(tracker: Tracker) -> Dict[str, object]:
+    facts: Dict[str, object] = {}
+    for fact, slot in FACT_SLOTS.items():
+        value = tracker.get_slot(slot)
+        if value is None:
+            continue
+        if fact == "age":
+            value = int(value)
+        elif fact in ("decision_date", "certificate_date") and value != NO_CERTIFICATE:
+            value = dt.date.fromisoformat(str(value))
+        facts[fact] = value
+    return facts
+
+
+def _slot_value(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return float(value)
+    return value
+
+
+def _next_slot(facts: Dict[str, object], confirmed: bool) -> Optional[str]:
+    fact = next_question(facts)
+    if fact:
+        return FACT_SLOTS[fact]
+    return None if confirmed else CONFIRMED_SLOT
+
+
+class ValidateRouteCheckForm(SafeguardedFormValidation):
+    def name(self) -> Text:
+        return "validate_route_check_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        if looks_like_risk(text):
+            return stop_for_safeguarding()
+        requested = tracker.get_slot("requested_slot") if tracker.active_loop.get("name") == FORM else None
+        asking = "confirmed" if requested == CONFIRMED_SLOT else SLOT_FACTS.get(requested or "")
+        facts = facts_from_tracker(tracker)
+        confirmed = bool(tracker.get_slot(CONFIRMED_SLOT))
+
+        # Read a message once: at the start, and when the person has just answered
+        # (not when the form carries on after answering a question in between).
+        message_id = tracker.latest_message.get("message_id") or text
+        fresh = requested is None or tracker.get_slot("rc_last_read") != message_id
+        reading = read_answer(text, asking, facts) if fresh else Reading()
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if fresh and asking and not reading.updates and reading.confirmed is None and (
+                intent in INTERRUPTIONS or looks_like_question(text)):
+            # Not an answer: the form steps aside (Rasa rejects it when no fact is set),
+            # the rules reply, then the form asks again.
+            return [SlotSet("requested_slot", _next_slot(facts, confirmed))]
+
+        events: List[EventType] = [SlotSet("rc_last_read", message_id)] if fresh else []
+        for note in reading.notes:
+            dispatcher.utter_message(text=note)
+        for fact, value in reading.updates.items():
+            facts[fact] = value
+            events.append(SlotSet(FACT_SLOTS[fact], _slot_value(value)))
+        if reading.updates:
+            confirmed = False
+            events += [SlotSet(CONFIRMED_SLOT, None), SlotSet("rc_correcting", None), SlotSet("rc_attempts", None)]
+        if reading.confirmed is True:
+            confirmed = True
+            events += [SlotSet(CONFIRMED_SLOT, True), SlotSet("rc_correcting", None)]
+        elif reading.confirmed is False:
+            events.append(SlotSet("rc_correcting", True))
+
+        if reading.problem and asking:
+            attempts = int(tracker.get_slot("rc_attempts") or 0) + 1
+            if attempts >= GIVE_UP_AFTER:
+                dispatcher.utter_message(text=GIVE_UP)
+                return events + [SlotSet("rc_attempts", None), SlotSet("requested_slot", None)]
+            dispatcher.utter_message(text=reading.problem)
+            events.append(SlotSet("rc_attempts", float(attempts)))
+        elif asking and fresh and len(events) == 1:
+            # An answer that says nothing we can use: say so, and ask again.
+            dispatcher.utter_message(text="Sorry, I didn't catch that.")
+            events.append(SlotSet("rc_attempts", float(int(tracker.get_slot("rc_attempts") or 0) + 1)))
+
+        return events + [SlotSet("requested_slot", _next_slot(facts, confirmed))]
+
+
+class AskRouteCheckQuestion(Action, ABC):
+    """Base of the form's questions: each asks for one fact, worded for the person.
+    (Abstract, so rasa_sdk registers only the questions.)"""
+
+    slot: Text = ""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.slot}"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        self.ask(dispatcher, facts_from_tracker(tracker), tracker)
+        return []
+
+    @abstractmethod
+    def ask(self, dispatcher: CollectingDispatcher, facts: Dict[str, object], tracker: Tracker) -> None:
+        """Say the question."""
+
+
+class AskRole(AskRouteCheckQuestion):
+    slot = "person_role"
+
+    def ask(self, dispatcher, facts, tracker):
+        dispatcher.utter_message(
+            text="I can check which routes are open to you and the dates that apply. First: are you a parent or "
+                 "carer, the young person, or a professional?",
+            buttons=[{"title": "Parent or carer", "payload": "I'm a parent or carer"},
+                     {"title": "Young person", "payload": "I'm the young person"},
+                     {"title": "Professional", "payload": "I'm a professional"}])
+
+
+class AskAbout(AskRouteCheckQuestion):
+    slot = "rc_about"
+
+    def ask(self, dispatcher, facts, tracker):
+        dispatcher.utter_message(
+            text="In a sentence, what is the disagreement about? For example: the council won't assess, what the "
+                 "EHC plan says, the school named in the plan, support at school, health or social care, or "
+                 "disability discrimination.",
+            buttons=[{"title": title, "payload": text} for title, text in CHOICES])
+
+
+class AskCouncil(AskRouteCheckQuestion):
+    slot = "rc_local_authority"
+
+    def ask(self, dispatcher, facts, tracker):
+        dispatcher.utter_message(text="Which council is it? For example Kent, Surrey or West Sussex.")
+
+
+class AskAge(AskRouteCheckQuestion):
+    slot = "rc_age"
+
+    def ask(self, dispatcher, facts, tracker):
+        question = {"young_person": "How old are you?", "parent": "How old is your child?"}.get(
+            str(facts.get("role")), "How old is the child or young person?")
+        dispatcher.utter_message(text=question)
+
+
+class AskDecisionDate(AskRouteCheckQuestion):
+    slot = "rc_decision_date"
+
+    def ask(self, dispatcher, facts, tracker):
+        if facts.get("about") == "disability_discrimination":
+            dispatcher.utter_message(text="When did it happen? If it went on over time, when was the last time? "
+                                          "For example 3 March 2026, or 3/3/26.")
+        else:
+            dispatcher.utter_message(text="What date is on the council's decision letter? "
+                                          "For example 3 March 2026, or 3/3/26.")
+
+
+class AskCertificateDate(AskRouteCheckQuestion):
+    slot = "rc_certificate_date"
+
+    def ask(self, dispatcher, facts, tracker):
+        dispatcher.utter_message(
+            text="Do you already have a mediation certificate for this decision? If you do, what date is on it?",
+            buttons=[{"title": "No certificate yet", "payload": "No, no certificate yet"}])
+
+
+class AskConfirmed(AskRouteCheckQuestion):
+    """The read-back; after a "no", which fact to change."""
+
+    slot = CONFIRMED_SLOT
+
+    def ask(self, dispatcher, facts, tracker):
+        if tracker.get_slot("rc_correcting"):
+            dispatcher.utter_message(
+                text="What needs changing? You can also just tell me the right answer, for example "
+                     "'the letter was dated 5 March'.",
+                buttons=[{"title": FACT_LABELS[fact].capitalize(), "payload": f"change {FACT_LABELS[fact]}"}
+                         for fact in questions_needed(facts)])
+            return
+        dispatcher.utter_message(
+            text=read_back(facts) + " Is that right?",
+            buttons=[{"title": "Yes, that's right", "payload": "yes that's right"},
+                     {"title": "No, change something", "payload": "no, that's wrong"}])
+
+
+class ActionRouteCheckSummary(Action):
+    def name(self) -> Text:
+        return "action_route_check_summary"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        facts = facts_from_tracker(tracker)
+        done = [SlotSet(CONFIRMED_SLOT, None), SlotSet("rc_correcting", None), SlotSet("rc_attempts", None)]
+        if next_question(facts) or not tracker.get_slot(CONFIRMED_SLOT):
+            dispatcher.utter_message(text="I couldn't finish the check. A person from our team can go through it "
+                                          "with you: just say 'talk to a person'.")
+            return done
+        try:
+            result = check_routes(situation_from_facts(facts))
+        except InvalidSituation as problem:
+            dispatcher.utter_message(text=f"{problem} Say 'check my routes' to start again, or 'talk to a person'.")
+            return done
+        council = facts.get("local_authority")
+        if council not in (None, OUTSIDE_ENGLAND, UNKNOWN_COUNCIL) and result.in_scope:
+            area = service_area(str(council))
+            if area.message:
+                dispatcher.utter_message(text=area.message)
+        for text in summary_messages(result):
+            dispatcher.utter_message(text=text)
+        dispatcher.utter_message(text="Ask me about any of these, or say 'talk to a person'.")
+        # The facts stay, so asking again goes straight to the read-back and later steps
+        # (mediation advice, a certificate) do not ask them again.
+        events = done
+        if council not in (None, OUTSIDE_ENGLAND, UNKNOWN_COUNCIL):
+            events.append(SlotSet("local_authority", council))
+        return events
+
+
+__all__ = ["ValidateRouteCheckForm", "ActionRouteCheckSummary", "facts_from_tracker", "NO_CERTIFICATE"]
