@@ -6,6 +6,8 @@ from typing import Dict
 
 import pytest
 
+from support.settings_env import apply_settings, reset_settings
+
 from support.console import add_user
 
 PASSWORD = "a long enough password"
@@ -14,8 +16,6 @@ ROLES = ("mediator", "manager", "admin")
 
 @pytest.fixture
 def configure(monkeypatch, tmp_path):
-    from bot import database
-    from bot.settings import get_settings
 
     def apply(database_url: str = "", **env: str):
         values: Dict[str, str] = {
@@ -26,17 +26,10 @@ def configure(monkeypatch, tmp_path):
             "MEDIATOR_NUMBERS": "+447700900001,+447700900002",
         }
         values.update(env)
-        for name, value in values.items():
-            monkeypatch.setenv(name, value)
-        get_settings.cache_clear()
-        database.get_engine.cache_clear()
-        settings = get_settings()
-        database.upgrade(settings.database_url)
-        return settings
+        return apply_settings(monkeypatch, values)
 
     yield apply
-    get_settings.cache_clear()
-    database.get_engine.cache_clear()
+    reset_settings()
 
 
 class Console:

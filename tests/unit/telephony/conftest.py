@@ -5,6 +5,8 @@ from typing import Dict, Iterator
 
 import pytest
 
+from support.settings_env import apply_settings, reset_settings
+
 from support.telephony import ALWAYS_OPEN, AUTH_TOKEN, MEDIATORS, PUBLIC_BASE_URL, sign
 from support.twilio_stub import TwilioStub
 
@@ -19,8 +21,6 @@ def twilio_stub() -> Iterator[TwilioStub]:
 @pytest.fixture
 def configure(monkeypatch, tmp_path, twilio_stub):
     """Set environment settings for the telephony code; returns a function to change them."""
-    from bot import database
-    from bot.settings import get_settings
 
     def apply(database_url: str = "", **env: str):
         values: Dict[str, str] = {
@@ -37,17 +37,10 @@ def configure(monkeypatch, tmp_path, twilio_stub):
             "SERVICE_NAME": "SE SEND Mediation",
         }
         values.update(env)
-        for name, value in values.items():
-            monkeypatch.setenv(name, value)
-        get_settings.cache_clear()
-        database.get_engine.cache_clear()
-        settings = get_settings()
-        database.upgrade(settings.database_url)
-        return settings
+        return apply_settings(monkeypatch, values)
 
     yield apply
-    get_settings.cache_clear()
-    database.get_engine.cache_clear()
+    reset_settings()
 
 
 class TwilioPoster:
