@@ -1,30 +1,51 @@
 """Talking to a person: recognise the request, acknowledge it, say when someone is there.
 
-``request_escalation`` is the one place where a conversation is handed to a person.
-The handoff issue fills it in (create the escalation, notify the team, live
-takeover); every caller (this action, safeguarding) already goes through it.
+``request_escalation`` is the one place where a conversation is handed to a person;
+every caller (this action, safeguarding) goes through it. The assistant does not
+store the escalation itself: the channel that carries the conversation does, once,
+with what it knows (the web chat: bot/webchat/relay.py and bot.handoff.live; the
+phone line and SMS: telephony/web.py). They read the handoff from the bot message
+this adds, ``custom: {"handoff": {"reason", "priority"}}`` (telephony.assistant.read_turn).
 """
 import logging
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import BotUttered, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.hours import ActionStaffedHours
+from bot.handoff.models import REASONS
 
 logger = logging.getLogger(__name__)
+# What callers may say for a reason, in the words of bot.handoff.models.REASONS.
+REASON_WORDS = {"asked for a person": "person_requested", "person": "person_requested"}
+
+
+def handoff_reason(reason: Text) -> Text:
+    """The escalation reason for `reason` (one of REASONS; a person was asked for if it is not known)."""
+    reason = (reason or "").strip()
+    if reason in REASONS:
+        return reason
+    return REASON_WORDS.get(reason.lower(), "person_requested")
 
 
 def request_escalation(tracker: Tracker, reason: Text, urgent: bool = False) -> List[EventType]:
     """Ask for a person to take over this conversation. THE single escalation point.
 
-    For now it records the request: a log line for the team and the `handoff_reason`
-    slot, which the console and the tracker show. The handoff issue replaces the body
-    with the real escalation (and keeps the signature).
+    Returns the events that say so: the ``handoff_reason`` slot (the transcript shows
+    it) and a bot message with nothing to show and ``custom: {"handoff": {"reason":
+    ..., "priority": "urgent" | "normal"}}``, which Rasa sends to the channel with the
+    turn's other messages. Safeguarding is always urgent.
     """
-    logger.warning("escalation requested: conversation=%s reason=%s urgent=%s", tracker.sender_id, reason, urgent)
-    return [SlotSet("handoff_reason", f"{reason} (urgent)" if urgent else reason)]
+    code = handoff_reason(reason)
+    priority = "urgent" if urgent or code == "safeguarding" else "normal"
+    logger.warning("escalation requested: conversation=%s reason=%s priority=%s", tracker.sender_id, code, priority)
+    return [
+        SlotSet("handoff_reason", f"{reason} (urgent)" if urgent else reason),
+        BotUttered(data={"custom": {"handoff": {"reason": code, "priority": priority}}},
+                   metadata={"handoff": True}),
+    ]
 
 
 class ActionRequestHuman(Action):

@@ -300,6 +300,11 @@ def _check_grounds(session: Session, kind: str, conversation_id: str, request_id
     return request.held_on
 
 
+def current_certificate(session: Session, conversation_id: str) -> Optional[Certificate]:
+    """The standing (not revoked) not-pursuing certificate of a conversation, if it has one."""
+    return _standing(session, conversation_id, "not_pursuing")
+
+
 def _standing(session: Session, conversation_id: str, kind: str) -> Optional[Certificate]:
     return session.execute(
         sa.select(Certificate).where(Certificate.issue_key == f"{conversation_id}:{kind}")
@@ -483,3 +488,32 @@ def verify_reference(session: Session, reference: str) -> Verification:
                             "It is no longer valid.", revoked_on=revoked_on, **details)
     return Verification("valid", canonical, f"Certificate {canonical} is valid. It was issued on "
                         f"{format_long(certificate.issued_on)}.", **details)
+
+
+
+# --- retention ------------------------------------------------------------------------------
+
+ANONYMISED_NAME = ""  # no initials on the verification page once the names are gone
+ANONYMISED_CONVERSATION = "anonymised"
+
+
+def anonymise_certificates_before(session: Session, cutoff: dt.datetime) -> int:
+    """Drop the personal details of certificates issued before ``cutoff`` (UTC); returns how many.
+
+    Kept, so the public verification still says valid or revoked and usage figures
+    stand: the reference, council, kind, status, dates and who issued or revoked it.
+    Dropped: the names, the link to the conversation, the revocation's free-text reason
+    (it may name someone) and the download token (replaced by a fresh random one, so
+    old download links stop working). Run by the retention job (bot.console.retention).
+    """
+    certificates = session.execute(sa.select(Certificate).where(
+        Certificate.issued_at < cutoff, Certificate.conversation_id != ANONYMISED_CONVERSATION)).scalars().all()
+    for certificate in certificates:
+        certificate.requester_name = certificate.child_name = ANONYMISED_NAME
+        certificate.conversation_id = ANONYMISED_CONVERSATION
+        certificate.issue_key = None
+        certificate.token = secrets.token_urlsafe(32)
+        if certificate.revoked_reason:
+            certificate.revoked_reason = "(removed at retention)"
+    session.flush()
+    return len(certificates)

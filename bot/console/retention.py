@@ -3,13 +3,17 @@
     python -m bot.console.retention     run once (the web app also runs it every RETENTION_JOB_HOURS)
 
 What goes when (settings, documented in docs/privacy.md):
-- conversation transcripts (Rasa's tracker events), whole conversations whose last
-  turn is older than RETENTION_TRANSCRIPT_MONTHS, with the staff notes on their
-  escalations and the texts sent in them (the outbox);
-- callback numbers and voicemail links of escalations resolved more than
-  RETENTION_CALLBACK_DAYS ago (the escalation itself stays, with no personal details);
-- certificates older than RETENTION_CERTIFICATE_YEARS are anonymised (the certificates
-  feature does the work; the record and its reference stay for usage figures);
+- conversation transcripts (Rasa's tracker events) and web chat messages, whole
+  conversations whose last turn is older than RETENTION_TRANSCRIPT_MONTHS, with the
+  staff notes on their escalations and the texts and emails sent (the outbox);
+- the phone numbers and email addresses that sent texts and emails went to, once
+  they are RETENTION_CALLBACK_DAYS old (the message stays until the transcripts go);
+- callback numbers, callback emails and voicemail links of escalations resolved more
+  than RETENTION_CALLBACK_DAYS ago, or raised more than RETENTION_TRANSCRIPT_MONTHS
+  ago whatever their status (the escalation itself stays, with no personal details);
+- certificates, and mediation and DR requests, older than RETENTION_CERTIFICATE_YEARS
+  are anonymised (the certificates feature anonymises its own records; the reference,
+  council, kind, status and dates stay, so verification and usage figures stand);
 - ended staff sessions and sign-in attempts after a day;
 - audit log entries older than RETENTION_AUDIT_YEARS.
 """
@@ -27,10 +31,13 @@ from bot.console.models import AuditEntry, LoginAttempt, StaffSession, utcnow
 from bot.console.transcripts import EVENTS, events_table_exists
 from bot.database import session_scope
 from bot.handoff.models import Escalation, EscalationNote
+from bot.meetings.models import DisagreementResolutionRequest, MediationRequest
 from bot.outbox.models import OutboxMessage
 from bot.settings import Settings, get_settings
+from bot.webchat.models import delete_older_than as delete_chats_older_than
 
 log = logging.getLogger(__name__)
+REMOVED = "(removed at retention)"
 
 
 def months_before(moment: dt.datetime, months: int) -> dt.datetime:
@@ -66,12 +73,15 @@ def apply_retention(database_url: Optional[str] = None, settings: Optional[Setti
     with session_scope(database_url) as session:
         transcript_cutoff = months_before(now, settings.retention_transcript_months)
         report.add("conversations deleted", _delete_transcripts(session, transcript_cutoff))
+        report.add("web chats deleted", delete_chats_older_than(session, transcript_cutoff))
         report.add("escalation notes deleted", _delete_old_notes(session, transcript_cutoff))
-        report.add("texts deleted", session.execute(
-            sa.delete(OutboxMessage).where(OutboxMessage.status != "pending", OutboxMessage.created_at < transcript_cutoff)
-            .execution_options(synchronize_session=False)).rowcount)
-        report.add("callback numbers cleared", _clear_callbacks(session, now - dt.timedelta(days=settings.retention_callback_days)))
-        report.add("certificates anonymised", _anonymise_certificates(session, months_before(now, 12 * settings.retention_certificate_years)))
+        callback_cutoff = now - dt.timedelta(days=settings.retention_callback_days)
+        report.add("outbox recipients cleared", _clear_outbox_recipients(session, callback_cutoff))
+        report.add("texts deleted", _delete_outbox(session, transcript_cutoff))
+        report.add("callback details cleared", _clear_callbacks(session, callback_cutoff, transcript_cutoff))
+        certificate_cutoff = months_before(now, 12 * settings.retention_certificate_years)
+        report.add("certificates anonymised", _anonymise_certificates(session, certificate_cutoff))
+        report.add("requests anonymised", _anonymise_requests(session, certificate_cutoff))
         day_ago = now - dt.timedelta(days=1)
         report.add("staff sessions deleted", session.execute(sa.delete(StaffSession).where(
             sa.or_(StaffSession.ended_at < day_ago,
@@ -106,15 +116,55 @@ def _delete_old_notes(session: Session, cutoff: dt.datetime) -> int:
                            .execution_options(synchronize_session=False)).rowcount
 
 
-def _clear_callbacks(session: Session, cutoff: dt.datetime) -> int:
-    resolved_before = sa.func.coalesce(Escalation.resolved_at, Escalation.created_at) < cutoff
+def _clear_callbacks(session: Session, resolved_cutoff: dt.datetime, raised_cutoff: dt.datetime) -> int:
+    resolved_before = sa.and_(Escalation.status == "resolved",
+                              sa.func.coalesce(Escalation.resolved_at, Escalation.created_at) < resolved_cutoff)
     return session.execute(
         sa.update(Escalation)
-        .where(Escalation.status == "resolved", resolved_before,
-               sa.or_(Escalation.callback_number.is_not(None), Escalation.recording_url.is_not(None)))
-        .values(callback_number=None, recording_url=None)
+        .where(sa.or_(resolved_before, Escalation.created_at < raised_cutoff),
+               sa.or_(Escalation.callback_number.is_not(None), Escalation.callback_email.is_not(None),
+                      Escalation.recording_url.is_not(None)))
+        .values(callback_number=None, callback_email=None, recording_url=None)
         .execution_options(synchronize_session=False)
     ).rowcount
+
+
+def _clear_outbox_recipients(session: Session, cutoff: dt.datetime) -> int:
+    """Sent (or given up) texts and emails keep their words a while, not where they went."""
+    return session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.status != "pending", OutboxMessage.created_at < cutoff,
+               sa.or_(OutboxMessage.to_number.is_not(None), OutboxMessage.to_address.is_not(None)))
+        .values(to_number=None, to_address=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def _delete_outbox(session: Session, cutoff: dt.datetime) -> int:
+    """Old sent messages go; a council's notice of a mediation request is emptied instead (the request points at it)."""
+    old = sa.and_(OutboxMessage.status != "pending", OutboxMessage.created_at < cutoff)
+    referenced = sa.select(MediationRequest.la_notification_id).where(MediationRequest.la_notification_id.is_not(None))
+    session.execute(sa.update(OutboxMessage).where(old, OutboxMessage.id.in_(referenced),
+                                                   OutboxMessage.body != REMOVED)
+                    .values(body=REMOVED, subject=None).execution_options(synchronize_session=False))
+    return session.execute(sa.delete(OutboxMessage).where(old, OutboxMessage.id.not_in(referenced))
+                           .execution_options(synchronize_session=False)).rowcount
+
+
+def _anonymise_requests(session: Session, cutoff: dt.datetime) -> int:
+    """Mediation and DR requests: the council, status and dates stay for usage; the people and their words go."""
+    count = 0
+    for model, words in ((MediationRequest, "issues"), (DisagreementResolutionRequest, "disagreement")):
+        personal = dict(requester_name=None, contact_details=None, **{words: REMOVED})
+        if model is MediationRequest:
+            personal.update(child_name=None, availability=REMOVED, icbs_json="[]")
+        else:
+            personal.update(availability=None, other_party_name=None,
+                            declined_reason=sa.case((model.declined_reason.is_(None), None), else_=REMOVED))
+        count += session.execute(
+            sa.update(model).where(model.requested_at < cutoff, getattr(model, words) != REMOVED).values(**personal)
+            .execution_options(synchronize_session=False)).rowcount
+    return count
 
 
 def _anonymise_certificates(session: Session, cutoff: dt.datetime) -> int:

@@ -41,7 +41,9 @@ SECURITY_HEADERS = {
                                "form-action 'self'; base-uri 'none'",
 }
 # (path, label, role needed): the pages in the header, shown to those who may see them.
-NAV_PAGES = [("/console/certificates", "Certificates", "mediator"), ("/console/audit", "Audit log", "manager"), ("/console/users", "Users", "admin")]
+NAV_PAGES = [("/console/requests", "Requests", "mediator"), ("/console/certificates", "Certificates", "mediator"),
+             ("/console/usage", "Usage", "manager"), ("/console/audit", "Audit log", "manager"),
+             ("/console/users", "Users", "admin")]
 STATIC_FILES = {"console.css": "text/css", "console.js": "text/javascript"}
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -482,4 +484,4 @@ def disable_user(request: Request, username: str, actor: Actor = Depends(checked
 
 
 # The pages of other features' data register on this router when imported.
-from bot.console import certificates_web  # noqa: E402,F401
+from bot.console import certificates_web, requests_web, usage_web  # noqa: E402,F401

@@ -212,7 +212,8 @@ def request_person(conversation_id: str, reason: str, channel: str = "web", loca
         if current in HELD:
             return current
         what = {"person_requested": "asked for a person", "safeguarding": "may be at risk (safeguarding)",
-                "repeated_failure": "could not be answered by the assistant"}.get(reason, reason.replace("_", " "))
+                "repeated_failure": "could not be answered by the assistant",
+                "bot_failure": "got no answer: the assistant failed"}.get(reason, reason.replace("_", " "))
         record_escalation(session, reason=reason, channel=channel, conversation_id=conversation_id,
                           local_authority=local_authority, summary=summary or f"Web chat: the person {what}.",
                           notify=status.open_now or reason == "safeguarding")
@@ -246,7 +247,7 @@ def leave_contact(conversation_id: str, phone: str = "", email: str = "", prefer
 
     Returns what to tell the person. Raises ValueError with a message a person can act on.
     """
-    from bot.handoff.models import EscalationNote, record_escalation
+    from bot.handoff.models import record_escalation
     from bot.outbox.service import normalise_number
 
     phone, email, preferred_time = phone.strip(), email.strip(), " ".join(preferred_time.split())[:100]
@@ -258,15 +259,11 @@ def leave_contact(conversation_id: str, phone: str = "", email: str = "", prefer
     if not number and not email:
         raise ValueError("Enter a phone number or an email address.")
     with session_scope() as session:
-        escalation = record_escalation(
+        record_escalation(
             session, reason="callback", channel="web", conversation_id=conversation_id,
             summary="Web chat: the person asked to be contacted " + ("by phone." if number else "by email."),
-            callback_number=number or None, preferred_time=preferred_time or None, notify=True)
-        if email:
-            # Escalations have no email column (yet): the address is a staff note, shown redacted.
-            session.flush()
-            session.add(EscalationNote(escalation_id=escalation.id, author="web chat",
-                                       text=f"Contact by email: {email}"))
+            callback_number=number or None, callback_email=email or None, preferred_time=preferred_time or None,
+            notify=True)
         how = "call you" if number else "email you"
         text = (f"Thank you. A mediator will {how}" + (f" ({preferred_time})" if preferred_time else "")
                 + " when the line is next staffed.")

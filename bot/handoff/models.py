@@ -1,7 +1,7 @@
 """Escalations: every live transfer, voicemail and callback request, for the staff console.
 
-No personal details beyond what the escalation needs: the callback number is kept
-only for callbacks, and the summary is written without names or numbers.
+No personal details beyond what the escalation needs: the callback number or email
+is kept only for callbacks, and the summary is written without names or numbers.
 """
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session, relationship
 
 from bot.database import Base
 
-REASONS = ("person_requested", "safeguarding", "repeated_failure", "voicemail", "callback")
+# bot_failure: the assistant failed (Rasa or the action server down, an error or a
+# timeout); repeated_failure: it answered but could not understand the person.
+REASONS = ("person_requested", "safeguarding", "repeated_failure", "voicemail", "callback", "bot_failure")
 PRIORITIES = ("normal", "urgent")
 CHANNELS = ("voice", "sms", "web")
 STATUSES = ("new", "assigned", "waiting", "resolved")
@@ -38,6 +40,7 @@ class Escalation(Base):
     status = sa.Column(sa.Enum(*STATUSES, name="escalation_status", native_enum=False, create_constraint=True),
                        nullable=False, default="new", index=True)
     callback_number = sa.Column(sa.String(20), nullable=True)
+    callback_email = sa.Column(sa.String(320), nullable=True)  # out of hours, by email (migration 0006)
     preferred_time = sa.Column(sa.String(100), nullable=True)
     recording_url = sa.Column(sa.String(500), nullable=True)
     summary = sa.Column(sa.Text, nullable=False, default="")
@@ -74,6 +77,7 @@ def record_escalation(
     summary: str = "",
     local_authority: Optional[str] = None,
     callback_number: Optional[str] = None,
+    callback_email: Optional[str] = None,
     preferred_time: Optional[str] = None,
     recording_url: Optional[str] = None,
     status: str = "new",
@@ -87,8 +91,8 @@ def record_escalation(
     """
     if reason not in REASONS:
         raise ValueError(f"unknown escalation reason {reason!r}")
-    if callback_number and reason != "callback":
-        raise ValueError("a callback number is kept only for callback requests")
+    if (callback_number or callback_email) and reason != "callback":
+        raise ValueError("a callback number or email is kept only for callback requests")
     escalation = Escalation(
         reason=reason,
         priority="urgent" if reason == "safeguarding" else "normal",
@@ -97,6 +101,7 @@ def record_escalation(
         local_authority=local_authority,
         status=status,
         callback_number=callback_number,
+        callback_email=callback_email,
         preferred_time=preferred_time,
         recording_url=recording_url,
         summary=summary,

@@ -13,7 +13,7 @@
 4. Before showing replies the owner is checked again; replies are stored, then pushed.
 5. A handoff calls live.request_person. If Rasa or the action server fails, times out
    or says nothing, the person gets a short apology and a person is asked for
-   (reason "repeated_failure", once per failing spell): never silence.
+   (reason "bot_failure", once per failing spell): never silence.
 """
 from __future__ import annotations
 
@@ -109,6 +109,8 @@ def _store_replies(conversation_id: str, messages: List[Dict[str, Any]]) -> int:
     with session_scope() as session:
         for message in messages:
             data = {key: message[key] for key in ("image", "attachment", "custom") if message.get(key)}
+            if data.get("custom") and isinstance(data["custom"], dict) and set(data["custom"]) == {"handoff"}:
+                del data["custom"]  # the handoff signal (actions/handoff.py): acted on, nothing to show
             text = str(message.get("text") or "")
             if not text and not data and not message.get("buttons"):
                 continue
@@ -135,7 +137,7 @@ def _failing_recently(conversation_id: str) -> bool:
     since = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - FAILURE_SPELL
     with session_scope() as session:
         return session.execute(sa.select(Escalation.id).where(
-            Escalation.conversation_id == conversation_id, Escalation.reason == "repeated_failure",
+            Escalation.conversation_id == conversation_id, Escalation.reason == "bot_failure",
             Escalation.created_at >= since).limit(1)).first() is not None
 
 
@@ -218,4 +220,4 @@ async def _bot_failed(conversation_id: str) -> None:
     await asyncio.to_thread(_store_sorry, conversation_id)
     hub.poke(conversation_id)
     if not await asyncio.to_thread(_failing_recently, conversation_id):
-        await asyncio.to_thread(live.request_person, conversation_id, "repeated_failure", "web")
+        await asyncio.to_thread(live.request_person, conversation_id, "bot_failure", "web")

@@ -248,7 +248,7 @@ def test_assistant_failure_offline_and_retry(chromium, tmp_path):
         audit(page, "assistant failure")
         escalations = sa.create_engine(database_url).connect().execute(sa.text(
             "SELECT reason FROM escalations ORDER BY created_at")).scalars().all()
-        assert escalations == ["repeated_failure", "callback"]
+        assert escalations == ["bot_failure", "callback"]
 
         before = page.locator("#messages li").all_inner_texts()
         app.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import NamedTuple
 
 import pytest
 import sqlalchemy as sa
@@ -27,25 +28,37 @@ def console_routes(app):
                     yield method, route.path
 
 
-def concrete(path: str, escalation_id: str) -> str:
-    return (path.replace("{escalation_id}", escalation_id).replace("{username}", "mediator")
-            .replace("{reference}", "NO-SUCH-REF"))
+class Ids(NamedTuple):
+    escalation: str
+    request: str
+
+
+def concrete(path: str, ids: Ids) -> str:
+    return (path.replace("{escalation_id}", ids.escalation).replace("{username}", "mediator")
+            .replace("{reference}", "NO-SUCH-REF").replace("{kind}", "mediation")
+            .replace("{request_id}", ids.request).replace("{action}", "withdraw"))
 
 
 @pytest.fixture
-def escalation_id(console):
+def ids(console) -> Ids:
+    """An escalation and a mediation request, for the URLs that name one."""
+    from bot.meetings.service import request_mediation
+
     with session_scope() as session:
         escalation = record_escalation(session, reason="person_requested", channel="web", conversation_id="web-1")
+        request = request_mediation(session, conversation_id="web-1", channel="web", local_authority="Kent",
+                                    issues="Section F", health_care_in_issue=False, contact_preference="phone",
+                                    availability="Mornings")
         session.flush()
-        return escalation.id
+        return Ids(escalation.id, request.id)
 
 
-def test_every_console_url_refuses_anonymous_users(console, escalation_id):
+def test_every_console_url_refuses_anonymous_users(console, ids):
     client = console.client()
     routes = list(console_routes(console.app))
     assert len(routes) >= 10
     for method, path in routes:
-        response = client.request(method, concrete(path, escalation_id), data={"csrf_token": "x"})
+        response = client.request(method, concrete(path, ids), data={"csrf_token": "x"})
         if method == "GET":
             assert response.status_code == 303, (method, path)
             assert response.headers["location"].startswith("/console/login?next=")
@@ -55,14 +68,14 @@ def test_every_console_url_refuses_anonymous_users(console, escalation_id):
 
 
 @pytest.mark.parametrize("role", ["mediator", "manager"])
-def test_pages_above_a_role_are_refused_and_audited(console, escalation_id, role):
+def test_pages_above_a_role_are_refused_and_audited(console, ids, role):
     client = console.signed_in(role)
     refused = 0
     for method, path in console_routes(console.app):
         needed = ROLE_OF.get(path, "mediator")
         if auth.role_allows(role, needed):
             continue
-        response = client.request(method, concrete(path, escalation_id), data={"csrf_token": client.csrf})
+        response = client.request(method, concrete(path, ids), data={"csrf_token": client.csrf})
         assert response.status_code == 403, (role, method, path)
         assert "You cannot see this page" in response.text
         refused += 1
@@ -73,9 +86,11 @@ def test_pages_above_a_role_are_refused_and_audited(console, escalation_id, role
     assert denied == refused
 
 
-def test_each_role_reaches_its_pages(console, escalation_id):
-    for role, allowed in {"mediator": ["/console/", f"/console/escalations/{escalation_id}"],
-                          "manager": ["/console/audit"], "admin": ["/console/users", "/console/audit"]}.items():
+def test_each_role_reaches_its_pages(console, ids):
+    for role, allowed in {"mediator": ["/console/", f"/console/escalations/{ids.escalation}", "/console/requests",
+                                       f"/console/requests/mediation/{ids.request}"],
+                          "manager": ["/console/audit", "/console/usage", "/console/usage.csv"],
+                          "admin": ["/console/users", "/console/audit", "/console/usage"]}.items():
         client = console.signed_in(role)
         for path in allowed:
             response = client.get(path)
@@ -83,25 +98,27 @@ def test_each_role_reaches_its_pages(console, escalation_id):
             assert response.headers["cache-control"] == "no-store"
 
 
-def test_forms_without_a_valid_csrf_token_are_refused(console, escalation_id):
+def test_forms_without_a_valid_csrf_token_are_refused(console, ids):
     client = console.signed_in("admin")
     for method, path in console_routes(console.app):
         if method != "POST":
             continue
         for data in ({}, {"csrf_token": "forged"}):
-            response = client.post(concrete(path, escalation_id), data={**data, "text": "hi", "reason": "x" * 20})
+            response = client.post(concrete(path, ids), data={**data, "text": "hi", "reason": "x" * 20})
             assert response.status_code == 403, (path, data)
             assert "This form has expired" in response.text
-    # Nothing happened: the escalation is still unassigned, still signed in.
-    page = client.get(f"/console/escalations/{escalation_id}")
+    # Nothing happened: the escalation is still unassigned, the request not withdrawn, still signed in.
+    page = client.get(f"/console/escalations/{ids.escalation}")
     assert page.status_code == 200 and 'id="assigned-to">Nobody' in page.text
+    page = client.get(f"/console/requests/mediation/{ids.request}")
+    assert page.status_code == 200 and 'id="request-status">Requested' in page.text
 
 
-def test_a_token_from_another_session_is_refused(console, escalation_id):
+def test_a_token_from_another_session_is_refused(console, ids):
     mine, theirs = console.signed_in("mediator"), console.signed_in("manager")
-    response = mine.post(f"/console/escalations/{escalation_id}/assign", data={"csrf_token": theirs.csrf})
+    response = mine.post(f"/console/escalations/{ids.escalation}/assign", data={"csrf_token": theirs.csrf})
     assert response.status_code == 403
-    assert mine.post(f"/console/escalations/{escalation_id}/assign", data={"csrf_token": mine.csrf}).status_code == 303
+    assert mine.post(f"/console/escalations/{ids.escalation}/assign", data={"csrf_token": mine.csrf}).status_code == 303
 
 
 def test_sign_in_form_needs_its_csrf_cookie(console):

@@ -133,7 +133,7 @@ def test_a_failing_assistant_means_an_apology_and_a_person_never_silence(rasa, m
     texts = [row[1] for row in stored()]
     assert relay.SORRY in texts
     assert any("asked a mediator from our team to join" in text for text in texts)
-    assert reasons() == ["repeated_failure"]
+    assert reasons() == ["bot_failure"]
     assert live.is_held(CONVERSATION)
     assert {"event": "pause"} in rasa.events()
 
@@ -143,7 +143,7 @@ def test_repeated_failures_record_one_escalation(rasa):
     say("first")
     live.carry_on(CONVERSATION)
     say("second")
-    assert reasons() == ["repeated_failure"]
+    assert reasons() == ["bot_failure"]
     assert [row[1] for row in stored()].count(relay.SORRY) == 2
 
 

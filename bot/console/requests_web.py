@@ -1,0 +1,256 @@
+"""Mediation and disagreement resolution (DR) requests in the console: the list with
+their statutory dates (overdue ones first and marked), one request's page, and the
+staff actions the meetings feature supports.
+
+bot.meetings owns the data and the rules (bot.meetings.service); these pages call its
+service functions, audit every look and change, and hide personal details (names,
+contact details, the family's own words) unless a mediator gives a reason.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Optional, Tuple
+
+import sqlalchemy as sa
+from fastapi import Depends, Form, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from bot.console import audit
+from bot.console.web import MIN_REASON_LENGTH, Actor, checked, redirect, render, router, staff
+from bot.database import session_scope
+from bot.meetings import service
+from bot.meetings.models import DR_STATUSES, MEDIATION_STATUSES, DisagreementResolutionRequest, MediationRequest
+
+KINDS = {"mediation": MediationRequest, "dr": DisagreementResolutionRequest}
+KIND_WORDS = {"mediation": "Mediation request", "dr": "Disagreement resolution request"}
+STATUS_WORDS = {"requested": "Requested", "arranged": "Arranged", "held": "Held",
+                "not_arranged_in_time": "Not arranged in time", "withdrawn": "Withdrawn",
+                "waiting_for_agreement": "Waiting for agreement", "agreed": "Agreed", "declined": "Declined"}
+CLOCK_WORDS = {"icb_notify_by": "Tell the ICBs by", "arrange_by": "Arrange by",
+               "deemed_certificate_by": "Issue the certificate by"}
+OPEN_STATUSES = {"requested", "arranged", "not_arranged_in_time", "waiting_for_agreement", "agreed"}
+
+
+class FormProblem(ValueError):
+    """A form field a person filled in wrongly (the message says how)."""
+
+
+# --- reading -----------------------------------------------------------------------
+@dataclass
+class Filters:
+    kind: str = ""  # "", "mediation" or "dr"
+    status: str = ""
+    local_authority: str = ""
+    overdue: bool = False
+
+    @classmethod
+    def parse(cls, params: Dict[str, str]) -> "Filters":
+        kind = params.get("kind", "") if params.get("kind", "") in KINDS else ""
+        status = (params.get("status") or "").strip()
+        return cls(kind=kind, status=status if status in STATUS_WORDS else "",
+                   local_authority=(params.get("local_authority") or "").strip()[:100],
+                   overdue=params.get("overdue") == "1")
+
+
+@dataclass
+class Row:
+    kind: str
+    request: object
+    clocks: List[service.Clock]
+    certificates: List = None
+
+    @property
+    def overdue(self) -> bool:
+        return any(clock.overdue for clock in self.clocks)
+
+
+def clocks_of(kind: str, request, today: Optional[dt.date] = None) -> List[service.Clock]:
+    return service.mediation_clocks(request, today) if kind == "mediation" else []
+
+
+def list_requests(session: Session, filters: Filters, today: Optional[dt.date] = None,
+                  limit: int = 500) -> Dict[str, List[Row]]:
+    """{"mediation": rows, "dr": rows}: overdue first, then open ones oldest first, then the rest newest first."""
+    result: Dict[str, List[Row]] = {}
+    for kind, model in KINDS.items():
+        if filters.kind and filters.kind != kind:
+            continue
+        query = sa.select(model)
+        if filters.status:
+            query = query.where(model.status == filters.status)
+        if filters.local_authority:
+            query = query.where(model.local_authority == filters.local_authority)
+        requests = session.execute(query.order_by(model.requested_at.desc()).limit(limit)).scalars()
+        rows = [Row(kind, r, clocks_of(kind, r, today)) for r in requests]
+        if filters.overdue:
+            rows = [row for row in rows if row.overdue]
+        rows.sort(key=lambda row: (not row.overdue, row.request.status not in OPEN_STATUSES,
+                                   row.request.requested_at.timestamp() * (1 if row.request.status in OPEN_STATUSES
+                                                                           else -1)))
+        result[kind] = rows
+    return result
+
+
+def local_authorities(session: Session) -> List[str]:
+    names = set()
+    for model in KINDS.values():
+        names.update(session.execute(sa.select(model.local_authority).distinct()).scalars())
+    return sorted(names)
+
+
+def _get(session: Session, kind: str, request_id: str):
+    model = KINDS.get(kind)
+    request = session.get(model, request_id) if model is not None else None
+    if request is None:
+        raise LookupError(request_id)
+    return request
+
+
+def _certificates(session: Session, request_id: str) -> List:
+    from bot.certificates.models import Certificate
+
+    return list(session.execute(sa.select(Certificate).where(Certificate.mediation_request_id == request_id)
+                                .order_by(Certificate.issued_at)).scalars())
+
+
+def _shown(kind: str, request, reveal: bool) -> Dict[str, str]:
+    """The request's personal fields: as stored if revealed, else redacted or replaced by what they are."""
+    from bot.redaction import default_redactor
+
+    names = [name for name in (getattr(request, "requester_name", None), getattr(request, "child_name", None)) if name]
+    names += [word for name in names for word in name.split() if len(word) > 1]  # "Oliver's" as well
+    words = request.issues if kind == "mediation" else request.disagreement
+    if reveal:
+        return {"words": words, "requester_name": request.requester_name or "Not recorded",
+                "child_name": getattr(request, "child_name", None) or "Not recorded",
+                "contact_details": request.contact_details or "Not recorded",
+                "availability": request.availability or "Not recorded"}
+    hidden = "Recorded (hidden)"
+    return {"words": default_redactor().redact(words, names).text,
+            "requester_name": hidden if request.requester_name else "Not recorded",
+            "child_name": hidden if getattr(request, "child_name", None) else "Not recorded",
+            "contact_details": hidden if request.contact_details else "Not recorded",
+            "availability": default_redactor().redact(request.availability, names).text
+            if request.availability else "Not recorded"}
+
+
+# --- pages ---------------------------------------------------------------------------
+@router.get("/requests")
+def requests_page(request: Request, actor: Actor = Depends(staff())) -> Response:
+    filters = Filters.parse(dict(request.query_params))
+    with session_scope() as session:
+        tables = list_requests(session, filters)
+        authorities = local_authorities(session)
+    statuses = [s for s in STATUS_WORDS if (filters.kind != "dr" or s in DR_STATUSES)
+                and (filters.kind != "mediation" or s in MEDIATION_STATUSES)]
+    overdue = sum(row.overdue for rows in tables.values() for row in rows)
+    return render(request, "requests.html", actor, tables=tables, filters=filters, authorities=authorities,
+                  statuses=statuses, status_words=STATUS_WORDS, kind_words=KIND_WORDS, overdue=overdue,
+                  clock_words=CLOCK_WORDS)
+
+
+def _request_page(request: Request, actor: Actor, kind: str, request_id: str, *, reveal_reason: str = "",
+                  error: str = "", status_code: int = 200, form: Optional[Dict[str, str]] = None):
+    from bot.routes.situation import APPEALABLE_DECISIONS
+
+    with session_scope() as session:
+        item = _get(session, kind, request_id)
+        row = Row(kind, item, clocks_of(kind, item), _certificates(session, item.id) if kind == "mediation" else [])
+        shown = _shown(kind, item, bool(reveal_reason))
+        if not reveal_reason:
+            audit.record(session, actor.username, f"{kind}_request_viewed", item.id, None, actor.ip)
+    return render(request, "request.html", actor, status_code=status_code, kind=kind, row=row, r=row.request,
+                  shown=shown, revealed=reveal_reason, error=error, form=form or {}, kind_words=KIND_WORDS,
+                  status_words=STATUS_WORDS, clock_words=CLOCK_WORDS, min_reason=MIN_REASON_LENGTH,
+                  about_values=APPEALABLE_DECISIONS)
+
+
+@router.get("/requests/{kind}/{request_id}")
+def request_page(request: Request, kind: str, request_id: str, actor: Actor = Depends(staff())) -> Response:
+    return _request_page(request, actor, kind, request_id)
+
+
+@router.post("/requests/{kind}/{request_id}/reveal")
+def reveal_request(request: Request, kind: str, request_id: str, reason: str = Form(""),
+                   actor: Actor = Depends(checked())) -> Response:
+    reason = " ".join(reason.split())
+    if len(reason) < MIN_REASON_LENGTH:
+        return _request_page(request, actor, kind, request_id, status_code=400,
+                             error=f"Give a reason of at least {MIN_REASON_LENGTH} characters to show personal details.")
+    with session_scope() as session:
+        item = _get(session, kind, request_id)
+        audit.record(session, actor.username, f"{kind}_request_revealed", item.id, reason[:500], actor.ip)
+    return _request_page(request, actor, kind, request_id, reveal_reason=reason)
+
+
+# --- staff actions -------------------------------------------------------------------
+def _date(form: Dict[str, str], name: str, what: str, required: bool = True) -> Optional[dt.date]:
+    value = (form.get(name) or "").strip()
+    if not value:
+        if required:
+            raise FormProblem(f"Enter {what}.")
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise FormProblem(f"Enter {what} as a real date, for example 2026-11-27.") from None
+
+
+def _issue_certificate(session: Session, request_id: str, by: str, form: Dict[str, str]) -> str:
+    certificate = service.issue_mediation_certificate(
+        session, request_id, issued_by=by, requester_name=form.get("requester_name", "").strip() or None,
+        child_name=form.get("child_name", "").strip() or None,
+        requester_role=form.get("requester_role", "").strip() or None,
+        about=form.get("about", "").strip() or None,
+        decision_date=_date(form, "decision_date", "the date on the decision letter", required=False))
+    session.flush()
+    return f"{certificate.kind} certificate {certificate.reference}"
+
+
+# action -> (the kind of request, what it does; returns a detail for the audit log)
+ACTIONS: Dict[Tuple[str, str], Callable[[Session, str, str, Dict[str, str]], str]] = {
+    ("mediation", "arranged"): lambda s, i, by, f: service.mark_mediation_arranged(
+        s, i, meeting_on=_date(f, "meeting_on", "the date of the mediation meeting"), by=by) and "arranged",
+    ("mediation", "held"): lambda s, i, by, f: service.mark_mediation_held(
+        s, i, held_on=_date(f, "held_on", "the day mediation ended"), by=by) and "held",
+    ("mediation", "not-arranged"): lambda s, i, by, f: service.mark_not_arranged_in_time(
+        s, i, by=by, learned_on=_date(f, "learned_on", "the day you learned of it", required=False))
+    and "not arranged in time",
+    ("mediation", "withdraw"): lambda s, i, by, f: service.withdraw_mediation(s, i, by=by) and "withdrawn",
+    ("mediation", "certificate"): _issue_certificate,
+    ("dr", "agreed"): lambda s, i, by, f: service.mark_dr_agreed(
+        s, i, by=by, agreed_on=_date(f, "agreed_on", "the day every party agreed", required=False)) and "agreed",
+    ("dr", "declined"): lambda s, i, by, f: service.mark_dr_declined(
+        s, i, by=by, reason=f.get("reason", "")) and "declined",
+    ("dr", "held"): lambda s, i, by, f: service.mark_dr_held(
+        s, i, held_on=_date(f, "held_on", "the day of the meeting"), by=by) and "held",
+    ("dr", "withdraw"): lambda s, i, by, f: service.withdraw_dr(s, i, by=by) and "withdrawn",
+}
+
+
+FORM_FIELDS = ("meeting_on", "held_on", "learned_on", "agreed_on", "reason", "requester_name", "child_name",
+               "requester_role", "about", "decision_date")
+
+
+@router.post("/requests/{kind}/{request_id}/{action}")
+def request_action(request: Request, kind: str, request_id: str, action: str, meeting_on: str = Form(""),
+                   held_on: str = Form(""), learned_on: str = Form(""), agreed_on: str = Form(""),
+                   reason: str = Form(""), requester_name: str = Form(""), child_name: str = Form(""),
+                   requester_role: str = Form(""), about: str = Form(""), decision_date: str = Form(""),
+                   actor: Actor = Depends(checked())) -> Response:
+    do = ACTIONS.get((kind, action))
+    if do is None:
+        raise LookupError(action)
+    values = locals()
+    form = {name: values[name] for name in FORM_FIELDS}
+    try:
+        with session_scope() as session:
+            item = _get(session, kind, request_id)
+            detail = do(session, item.id, actor.username, form)
+            audit.record(session, actor.username, f"{kind}_request_{action.replace('-', '_')}", item.id, detail,
+                         actor.ip)
+    except ValueError as problem:  # FormProblem, or the service's own message for a person
+        return _request_page(request, actor, kind, request_id, error=str(problem), status_code=400, form=form)
+    return redirect(f"/console/requests/{kind}/{request_id}")
