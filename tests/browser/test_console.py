@@ -1,14 +1,18 @@
 """The staff console in headless Chromium, against the real web app (uvicorn) and database."""
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from bot.console.usage_web import parse_period
 from bot.database import session_scope
 from bot.handoff.models import record_escalation
-from console_support import WebApp
+from console_support import RasaApiStub, WebApp
 from support.console import FIXTURE_PERSONAL_DETAILS, add_user, save_conversation
 
 PASSWORD = "browser test password"
@@ -115,3 +119,194 @@ def test_manager_sees_the_audit_log_and_mediator_cannot(page, console_app):
     expect(table).to_contain_text("transcript_revealed")
     expect(table).to_contain_text("access_denied")
     expect(table).to_contain_text("127.0.0.1")
+
+
+# --- certificates, requests, usage and live chat (new servers on ports 22100-22199) -------
+LIVE_PORT, RASA_STUB_PORT = 22100, 22101
+ALWAYS_STAFFED = ",".join(f"{day}=00:00-23:59" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+TODAY = dt.date.today()
+NOW = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def axe_audit(page, state: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    serious = [v for v in Axe().run(page).response["violations"] if v.get("impact") in ("serious", "critical")]
+    assert not serious, f"{state}: " + "; ".join(f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in serious)
+
+
+def mediation_request(app, conversation_id: str, days_ago: int = 0, held: bool = False) -> str:
+    from bot.meetings import service
+    from bot.models import import_all_models
+
+    import_all_models()  # the request's notice to the council goes in the outbox
+    with session_scope(app.database_url) as session:
+        request = service.request_mediation(
+            session, conversation_id=conversation_id, channel="web", local_authority="Kent",
+            issues="Section F should name speech therapy", health_care_in_issue=False, contact_preference="phone",
+            availability="Mornings", requester_name="Jo Bloggs", requester_role="parent", child_name="Sam Bloggs",
+            about="plan_content", decision_date=TODAY - dt.timedelta(days=days_ago + 20),
+            now=NOW - dt.timedelta(days=days_ago))
+        if held:
+            service.mark_mediation_held(session, request.id, held_on=TODAY, by="test")
+        return request.id
+
+
+def test_mediator_revokes_a_certificate_and_the_register_and_public_page_say_so(page, console_app):
+    from support.back_office import issue_not_pursuing
+
+    with session_scope(console_app.database_url) as session:
+        reference = issue_not_pursuing(session, conversation_id="web-cert", now=NOW,
+                                       decision_date=TODAY - dt.timedelta(days=10)).reference
+    page.goto(f"{console_app.url}/certificates/verify/{reference}")
+    expect(page.get_by_role("main")).to_contain_text("is valid")
+
+    sign_in(page, console_app, "mia")
+    page.get_by_role("link", name="Certificates").click()
+    page.get_by_label("Reference").fill(reference.lower().replace("-", " "))
+    page.get_by_role("button", name="Search").click()
+    register = page.locator("#certificates tbody tr")
+    expect(register).to_have_count(1)
+    expect(register.first).to_contain_text("Valid")
+    register.first.get_by_role("link", name=reference).click()
+
+    page.get_by_role("button", name="Revoke certificate").click()  # no reason: refused, nothing changes
+    expect(page.locator(".error-summary")).to_contain_text("why the certificate is revoked")
+    expect(page.locator("#certificate-status")).to_have_text("Valid")
+    page.get_by_label("Why revoke this certificate?").fill("Issued with the wrong council's name")
+    page.get_by_role("button", name="Revoke certificate").click()
+    expect(page.locator("#certificate-status")).to_have_text("Revoked")
+    expect(page.get_by_role("main")).to_contain_text("Issued with the wrong council's name")
+
+    page.get_by_role("link", name="Back to certificates").click()
+    expect(page.locator(f"#certificates tr:has-text('{reference}')")).to_contain_text("Revoked")
+    page.goto(f"{console_app.url}/certificates/verify/{reference}")
+    expect(page.get_by_role("main")).to_contain_text("was revoked")
+    expect(page.get_by_role("main")).to_contain_text("no longer valid")
+
+
+def test_mediator_works_an_overdue_mediation_request_to_its_deemed_certificate(page, console_app):
+    late = mediation_request(console_app, "web-late", days_ago=40)
+    sign_in(page, console_app, "mia")
+    page.get_by_role("link", name="Requests").click()
+    expect(page.get_by_role("heading", name="Mediation and disagreement resolution requests")).to_be_visible()
+    row = page.locator(f"#mediation-requests tr[data-request='{late}']")
+    expect(row).to_contain_text("Overdue")
+    axe_audit(page, "requests list")
+    page.get_by_label("Only overdue").check()
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("#mediation-requests tbody tr").first).to_have_attribute("data-request", late)
+
+    row = page.locator(f"#mediation-requests tr[data-request='{late}']")
+    row.get_by_role("link", name=re.compile("Open")).click()
+    expect(page.locator("#requester-name")).to_have_text("Recorded (hidden)")
+    expect(page.locator("#clocks")).to_contain_text("(overdue)")
+    axe_audit(page, "a mediation request")
+    page.get_by_role("button", name="Mark not arranged in time").click()
+    expect(page.locator("#request-status")).to_have_text("Not arranged in time")
+    page.get_by_role("button", name="Issue certificate").click()
+    link = page.locator("#request-certificates a").first
+    expect(page.locator("#request-certificates")).to_contain_text("deemed, valid")
+    link.click()
+    expect(page.get_by_role("heading", name=re.compile("Certificate SEM"))).to_be_visible()
+
+
+def test_manager_downloads_the_usage_csv_and_mediators_cannot(page, console_app, tmp_path):
+    for n in range(6):  # Kent: five core meetings, then one pay-as-you-go
+        mediation_request(console_app, f"web-usage-{n}", held=True)
+    month = TODAY.strftime("%Y-%m")
+    sign_in(page, console_app, "mia")
+    expect(page.get_by_role("heading", name="Escalations")).to_be_visible()
+    expect(page.get_by_role("link", name="Usage")).to_have_count(0)
+    assert page.goto(f"{console_app.url}/console/usage.csv").status == 403
+    page.goto(f"{console_app.url}/console/")
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, console_app, "max")
+    page.get_by_role("link", name="Usage").click()
+    chart = page.get_by_role("img", name=re.compile("Usage per local authority"))
+    expect(chart).to_be_visible()
+    expect(page.locator("#usage-chart desc")).to_contain_text("Kent:")
+    expect(page.locator("#allowance tr:has-text('Kent')")).to_contain_text("Billed")
+    axe_audit(page, "usage")
+    with page.expect_download() as info:
+        page.get_by_role("link", name=re.compile("Download these figures as CSV")).click()
+    download = info.value
+    period = parse_period()  # the 12 months to this one
+    assert download.suggested_filename == f"usage-{period.first_month}-to-{month}.csv"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    rows = list(csv.DictReader(io.StringIO(path.read_text())))
+    kent = [r for r in rows if r["local_authority"] == "Kent" and r["month"] == month]
+    assert len(kent) == 1
+    held = int(kent[0]["mediations_held"])
+    assert held >= 6 and int(kent[0]["core_meetings"]) == 5 and int(kent[0]["payg_meetings"]) == held - 5
+    page_kent = page.locator("#usage tr", has=page.locator("th", has_text="Kent")).filter(has_text=month)
+    expect(page_kent).to_contain_text(str(held))
+
+
+@pytest.fixture(scope="module")
+def live_app(tmp_path_factory):
+    """The web app with a stub of Rasa's HTTP API, always staffed: a chat page and the console."""
+    database_url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
+    rasa = RasaApiStub(RASA_STUB_PORT)
+    app = WebApp(database_url, port=LIVE_PORT, RASA_URL=rasa.url, STAFFED_HOURS=ALWAYS_STAFFED,
+                 WEBCHAT_POLL_SECONDS="1")
+    app.migrate()
+    add_user(database_url, "mia", "mediator", PASSWORD, "Mia Mediator")
+    app.database_url, app.rasa = database_url, rasa
+    app.start()
+    yield app
+    app.stop()
+    rasa.stop()
+
+
+def test_mediator_replies_from_the_console_and_the_person_reads_it_in_the_chat(chromium, live_app):
+    person = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
+    mediator = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
+    for tab in (person, mediator):
+        tab.set_default_timeout(15_000)
+    try:
+        person.goto(live_app.url)
+        expect(person.locator("#connection")).to_have_text("Connected")
+        person.get_by_role("button", name="Talk to a person").click()
+        expect(person.locator("#messages")).to_contain_text("asked a mediator from our team to join this chat")
+        conversation = person.evaluate("() => window.localStorage.getItem('sendline.chat.session')")
+
+        sign_in(mediator, live_app, "mia")
+        mediator.locator(f"#queue tr:has-text('web')").first.get_by_role("link").click()
+        expect(mediator.locator("#live-owner")).to_have_text("waiting")
+        mediator.get_by_role("button", name="Take over").click()
+        expect(mediator.locator("#live-owner")).to_have_text("assigned")
+        expect(person.locator("#messages")).to_contain_text("Mia from our mediation team has joined the chat.")
+
+        mediator.get_by_role("button", name="Send reply").click()  # nothing written: refused
+        expect(mediator.get_by_role("alert").first).to_contain_text("Write a reply before sending it")
+        mediator.get_by_label("Reply").fill("Hello, I'm Mia. What has the council decided?")
+        mediator.get_by_role("button", name="Send reply").click()
+        staff_message = person.locator("#messages li.message--staff").last
+        expect(staff_message).to_contain_text("Hello, I'm Mia. What has the council decided?")
+        expect(staff_message).to_contain_text("Mia")
+
+        mediator.get_by_role("button", name="Hand back to the assistant").click()
+        expect(mediator.locator("#live-owner")).to_have_text("bot")
+        expect(person.locator("#messages")).to_contain_text("You're back with the assistant")
+
+        # Rasa's tracker was told: paused, the staff member's words (marked as theirs), resumed.
+        events = live_app.rasa.events[conversation]
+        kinds = [e["event"] for e in events]
+        assert kinds.index("pause") < kinds.index("resume")
+        staff = [e for e in events if (e.get("metadata") or {}).get("from_staff")]
+        assert [(e["text"], e["metadata"]["from_staff"]) for e in staff] == [
+            ("Hello, I'm Mia. What has the council decided?", "mia")]
+        # Each step is in the audit log under Mia's name.
+        import sqlalchemy as sa
+
+        from bot.console.models import AuditEntry
+
+        with session_scope(live_app.database_url) as session:
+            actions = list(session.execute(sa.select(AuditEntry.action).where(AuditEntry.actor == "mia")).scalars())
+        assert {"live_take_over", "live_send_staff_message", "live_hand_back"} <= set(actions)
+    finally:
+        person.context.close()
+        mediator.context.close()
