@@ -230,10 +230,6 @@ ACTIONS: Dict[Tuple[str, str], Callable[[Session, str, str, Dict[str, str]], str
 }
 
 
-FORM_FIELDS = ("meeting_on", "held_on", "learned_on", "agreed_on", "reason", "requester_name", "child_name",
-               "requester_role", "about", "decision_date")
-
-
 @router.post("/requests/{kind}/{request_id}/{action}")
 def request_action(request: Request, kind: str, request_id: str, action: str, meeting_on: str = Form(""),
                    held_on: str = Form(""), learned_on: str = Form(""), agreed_on: str = Form(""),
@@ -243,8 +239,9 @@ def request_action(request: Request, kind: str, request_id: str, action: str, me
     do = ACTIONS.get((kind, action))
     if do is None:
         raise LookupError(action)
-    values = locals()
-    form = {name: values[name] for name in FORM_FIELDS}
+    form = dict(meeting_on=meeting_on, held_on=held_on, learned_on=learned_on, agreed_on=agreed_on, reason=reason,
+                requester_name=requester_name, child_name=child_name, requester_role=requester_role, about=about,
+                decision_date=decision_date)
     try:
         with session_scope() as session:
             item = _get(session, kind, request_id)

@@ -135,3 +135,23 @@ def test_certificates_register_searches_and_refuses_an_unknown_reference(console
     page = client.get("/console/certificates", params={"local_authority": "Kent"})
     assert page.status_code == 200 and "Certificates register" in page.text
     assert client.get("/console/certificates/SEM-0000-0000").status_code == 404
+
+
+def test_an_out_of_hours_email_callback_is_kept_hidden_until_revealed(make_console):
+    from bot.handoff import live
+
+    never = ",".join(f"{day}=" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+    console = make_console(STAFFED_HOURS=never, RASA_URL="http://127.0.0.1:9")
+    assert "email you" in live.leave_contact("web-cb", email="jane.doe@example.com", preferred_time="after 3pm")
+    with session_scope() as session:
+        escalation = session.execute(sa.select(Escalation).where(Escalation.conversation_id == "web-cb")).scalar_one()
+        assert (escalation.reason, escalation.callback_email, escalation.callback_number) == \
+            ("callback", "jane.doe@example.com", None)
+        assert escalation.notes == []  # the address is in its own column, not a note
+        escalation_id = escalation.id
+    client = console.signed_in("mediator")
+    page = client.get(f"/console/escalations/{escalation_id}").text
+    assert "jane.doe@example.com" not in page and "[email] (reveal to see it)" in page
+    shown = client.post(f"/console/escalations/{escalation_id}/reveal",
+                        data={"csrf_token": client.csrf, "reason": "Emailing the parent back as asked"})
+    assert 'id="callback-email">jane.doe@example.com<' in shown.text
