@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -245,6 +245,10 @@ class ActionRouteCheckSummary(Action):
             dispatcher.utter_message(text="I couldn't finish the check. A person from our team can go through it "
                                           "with you: just say 'talk to a person'.")
             return done
+        if tracker.get_slot("appeal_goal"):
+            # The person wants to appeal or to have mediation: the mediation advice
+            # (actions/mediation_advice.py) carries on from these facts instead.
+            return done + [FollowupAction("action_mediation_information")]
         try:
             result = check_routes(situation_from_facts(facts))
         except InvalidSituation as problem:

@@ -61,6 +61,11 @@ def get_engine(url: Optional[str] = None) -> Engine:
 
 
 def get_sessionmaker(url: Optional[str] = None) -> sessionmaker:
+    # Every feature's tables, so a process that uses only some features (the action
+    # server, a script) can still flush rows with foreign keys to the others.
+    from bot.models import import_all_models
+
+    import_all_models()
     return sessionmaker(bind=get_engine(url), future=True, expire_on_commit=False)
 
 

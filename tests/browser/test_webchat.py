@@ -327,3 +327,46 @@ def test_a_certificate_link_is_shown_as_a_clear_action(page, chat_stack, use_sta
     expect(action).to_have_attribute("href", url)
     tab_to(page, lambda e: e["text"] == "Download your mediation certificate (PDF)")
 
+
+
+def test_keyboard_only_from_greeting_to_a_route_check_summary_and_a_certificate(page, chat_stack):
+    """The whole journey of a parent who wants to appeal, without a mouse."""
+    import datetime as dt
+
+    from bot.routes.dates import format_long
+    from bot.routes.deadlines import appeal_by
+
+    letter = dt.date.today() - dt.timedelta(days=25)
+    open_chat(page, chat_stack.web_url)
+    choose(page, re.compile("Parent or carer"))
+
+    # The route check: quick replies and typed answers, all from the keyboard.
+    assert "parent or carer" in type_and_send(page, "can you check my deadlines")
+    choose(page, re.compile("Parent or carer"))
+    type_and_send(page, "the council refused to assess my son")
+    type_and_send(page, "Kent")
+    type_and_send(page, "he is 10")
+    assert "mediation certificate" in type_and_send(page, f"{letter.day}/{letter.month}/{letter.year % 100:02d}")
+    choose(page, re.compile("No certificate yet"))
+    expect(page.locator(REPLIES).last).to_contain_text(format_long(letter))
+    choose(page, re.compile("Yes, that's right"))
+    expect(page.locator("#messages")).to_contain_text(f"Appeal deadline: {format_long(appeal_by(letter))}")
+
+    # Then the appeal: the facts are known, so they are read back, then the mediation information.
+    type_and_send(page, "I want to appeal")
+    choose(page, re.compile("Yes, that's right"))
+    expect(page.locator("#messages")).to_contain_text("Would you like to try mediation")
+    choose(page, re.compile("No, just my certificate"))
+    type_and_send(page, "Jo Bloggs")
+    type_and_send(page, "Sam Bloggs")
+    choose(page, re.compile("Yes, that's right"))
+    expect(page.locator("#messages")).to_contain_text("I've issued your mediation certificate")
+
+    # The certificate is a clear action, reached and followed by the keyboard.
+    element = tab_to(page, lambda e: e["text"] == "Download your mediation certificate (PDF)", shift=True)
+    assert element["tag"] == "A"
+    link = page.get_by_role("link", name="Download your mediation certificate (PDF)").first
+    href = link.get_attribute("href")
+    assert "/certificates/download/" in href
+    download = page.request.get(href.replace(chat_stack.env["PUBLIC_BASE_URL"], chat_stack.web_url))
+    assert download.status == 200 and download.body().startswith(b"%PDF")

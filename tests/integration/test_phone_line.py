@@ -293,3 +293,59 @@ def test_a_caller_checks_routes_and_dates_by_voice_and_keypad_with_a_correction(
     text, root = say(root, SpeechResult="yes that's right", Confidence="0.9")
     assert "appeal to the SEND Tribunal" in text
     assert f"Appeal deadline: {format_long(appeal_by(letter))}" in text
+
+
+def test_a_caller_who_wants_to_appeal_gets_a_certificate_read_out_and_texted(phone_line, phone_stack, twilio_stub):
+    import datetime as dt
+    import re
+
+    from bot.routes.dates import format_long
+
+    line = phone_line(ALWAYS_OPEN)
+    caller = "+447700900456"
+    call = new_call(caller)
+    letter = dt.date.today() - dt.timedelta(days=12)
+
+    def say(root: ET.Element, **params: str) -> tuple:
+        return _hear_everything(line, call, line.post(action(root), dict(call, **params)))
+
+    def speech(text: str) -> Dict[str, str]:
+        return {"SpeechResult": text, "Confidence": "0.9"}
+
+    root = line.post(f"{line.public_base_url}/telephony/voice", call)
+    text, root = say(root, **speech("I want to appeal the council's decision"))
+    assert "mediation adviser" in text and "parent or carer" in text
+    text, root = say(root, Digits="1")  # parent or carer
+    text, root = say(root, **speech("they refused to reassess my daughter"))
+    text, root = say(root, **speech("Medway"))
+    text, root = say(root, **speech("she is fourteen"))
+    text, root = say(root, **speech(f"the letter was dated {letter.day} {letter.strftime('%B')}"))
+    text, root = say(root, Digits="1")  # no certificate yet
+    assert "Medway" in text and format_long(letter) in text
+    text, root = say(root, **speech("yes that's right"))
+    assert "free" in text and "your choice" in text and "Would you like to try mediation" in text
+    text, root = say(root, Digits="2")  # "No, just my certificate"
+    assert "What is your full name" in text
+    text, root = say(root, **speech("Alex Morgan"))
+    text, root = say(root, **speech("Riley Morgan"))
+    assert "Alex Morgan" in text and "Riley Morgan" in text
+    text, root = say(root, Digits="1")  # "Yes, that's right"
+    assert "issued your mediation certificate" in text
+    assert "texting the reference and a link" in text
+
+    # The reference is read out character by character; the text carries it and the link.
+    rows = _rows(phone_stack.env["DATABASE_URL"], "SELECT reference, channel, requester_name FROM certificates "
+                                                   f"WHERE conversation_id = 'voice-{call['CallSid']}'")
+    [(reference, channel, name)] = rows
+    assert (channel, name) == ("voice", "Alex Morgan")
+    assert " ".join(reference.split("-")[1]) in text
+    deadline = time.monotonic() + 20
+    bodies = []
+    while time.monotonic() < deadline and not any(reference in body for body in bodies):
+        bodies = [m.form["Body"] for m in twilio_stub.messages() if m.form["To"] == caller]
+        time.sleep(0.25)
+    [sms] = [body for body in bodies if reference in body]
+    link = re.search(r"https?://\S+/certificates/download/\S+", sms).group(0)
+    pdf = httpx.get(link.replace(line.public_base_url, f"http://127.0.0.1:{line.port}"), timeout=30)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert "Alex" not in sms  # no names in a text message

@@ -65,3 +65,10 @@ def test_buttons_are_read_as_numbered_options_and_digits_choose_them():
     assert button_for_digit(buttons, "3") is None and button_for_digit(buttons, "*") is None
     spoken = speak_messages([{"text": "What is it about?", "buttons": buttons}])
     assert spoken.turns == ["What is it about? Say or press 1 for Mediation, or 2 for Tribunal appeals."]
+
+
+def test_a_certificate_reference_with_no_digit_is_still_read_character_by_character():
+    from telephony.speech import speakable
+
+    assert speakable("Its reference is SEM-ABCD-EFGH.")[0] == "Its reference is S E M, A B C D, E F G H."
+    assert speakable("Its reference is SEM-7KQ4-MX2P.")[0] == "Its reference is S E M, 7 K Q 4, M X 2 P."

@@ -1,0 +1,346 @@
+"""Mediation advice, the mediation certificate and the mediation request, in conversation.
+
+"I want to appeal" (start_appeal) or "I'd like mediation" (request_mediation):
+1. action_start_appeal notes the goal and runs the route check (actions/route_check.py),
+   which asks only what it does not know and reads the facts back;
+2. its summary hands over to action_mediation_information: is a certificate needed
+   (section I only: no, and why), the statutory information in plain words, recorded
+   with the time (bot.certificates.service);
+3. mediation_advice_form asks the choice (recorded with the time when it is given), then
+   only what that choice needs, and reads the details back (bot.certificates.conversation);
+4. action_complete_mediation_advice issues the certificate (or records the mediation
+   request and tells the council), commits, and only then tells the person.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.answer_forms import AnswerFormValidation, ask_action, can_text, channel_of, gave_up
+from actions.route_check import FACT_SLOTS, facts_from_tracker
+from bot.certificates import conversation as advice
+from bot.certificates.service import (NoCertificateNeeded, appeal_deadline_text, certificate_appeal_text,
+                                      current_certificate, download_url, mediation_information,
+                                      record_mediation_choice, record_mediation_information, issue_certificate,
+                                      verify_url)
+from bot.database import session_scope
+from bot.routes import check_routes
+from bot.routes.conversation import (NO_CERTIFICATE, OUTSIDE_ENGLAND, UNKNOWN_COUNCIL, read_answer,
+                                     situation_from_facts, summary_messages)
+from bot.routes.deadlines import appeal_deadline
+from bot.routes.service_area import service_area
+from bot.routes.situation import APPEALABLE_DECISIONS, InvalidSituation
+
+log = logging.getLogger(__name__)
+
+FORM = "mediation_advice_form"
+GOAL_SLOT = "appeal_goal"
+ADVICE_SLOTS = {
+    "choice": "ma_choice",
+    "requester_name": "ma_requester_name",
+    "child_name": "ma_child_name",
+    "issues": "ma_issues",
+    "health_care": "ma_health_care",
+    "icbs": "ma_icbs",
+    "contact_preference": "ma_contact_preference",
+    "contact_details": "ma_contact_details",
+    "availability": "ma_availability",
+}
+CONFIRMED_SLOT = "ma_confirmed"
+CLEAR_ADVICE = [SlotSet(slot, None) for slot in (*ADVICE_SLOTS.values(), CONFIRMED_SLOT, "ma_correcting",
+                                                   "ma_attempts", "ma_last_read")]
+SORRY_NOT_SAVED = ("Sorry, I couldn't save that just now, so nothing has been issued or sent. Please try again in a "
+                   "minute, or say 'talk to a person'.")
+DR_BUTTON = {"title": "Ask for a disagreement resolution meeting", "payload": "I'd like a disagreement resolution meeting"}
+
+
+def advice_facts(tracker: Tracker) -> Dict[str, object]:
+    return {fact: tracker.get_slot(slot) for fact, slot in ADVICE_SLOTS.items() if tracker.get_slot(slot) is not None}
+
+
+def _role(tracker: Tracker) -> Optional[str]:
+    return tracker.get_slot("person_role")
+
+
+def _decision_date(facts: Dict[str, object]) -> Optional[dt.date]:
+    value = facts.get("decision_date")
+    return value if isinstance(value, dt.date) else None
+
+
+class ActionStartAppeal(Action):
+    """The person wants to appeal or to have mediation: check the facts first (the route check)."""
+
+    def name(self) -> Text:
+        return "action_start_appeal"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        goal = "mediation" if intent == "request_mediation" else "certificate"
+        with session_scope() as session:
+            existing = current_certificate(session, tracker.sender_id)
+            if existing is not None and goal == "certificate":
+                _say_certificate(dispatcher, existing, channel_of(tracker), again=True, can_text=can_text(tracker))
+                return []
+        if _role(tracker) == "professional":
+            dispatcher.utter_message(
+                text="Only the parent or the young person can talk to the mediation adviser and get a mediation "
+                     "certificate or ask for mediation, because only they can appeal (Children and Families Act 2014 "
+                     "s.55; SEND Regulations 2014 reg 33). They can use this chat or call us themselves. I can "
+                     "still tell you the routes and dates: say 'check my dates'.")
+            return []
+        lead = ("I can help you get ready to appeal. Before an appeal the law says you must talk to a mediation "
+                "adviser, and I can do that with you now." if goal == "certificate" else
+                "I can help you ask for mediation.")
+        dispatcher.utter_message(text=lead + " First, a few details about the decision.")
+        return [SlotSet(GOAL_SLOT, goal), *CLEAR_ADVICE, FollowupAction("route_check_form")]
+
+
+class ActionMediationInformation(Action):
+    """After the route check: is a certificate needed, and the statutory information."""
+
+    def name(self) -> Text:
+        return "action_mediation_information"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        goal = tracker.get_slot(GOAL_SLOT)
+        facts = facts_from_tracker(tracker)
+        stop = [SlotSet(GOAL_SLOT, None)]
+        about, council, decision_date = facts.get("about"), facts.get("local_authority"), _decision_date(facts)
+        try:
+            result = check_routes(situation_from_facts(facts))
+        except InvalidSituation as problem:
+            dispatcher.utter_message(text=f"{problem} Say 'talk to a person' and someone from our team will help.")
+            return stop
+        if not result.in_scope or council in (None, OUTSIDE_ENGLAND, UNKNOWN_COUNCIL):
+            for text in summary_messages(result):
+                dispatcher.utter_message(text=text)
+            if council == UNKNOWN_COUNCIL and result.in_scope:
+                dispatcher.utter_message(text="To give you mediation advice I need to know which council made the "
+                                              "decision: it is at the top of the letter. Say 'I want to appeal' again "
+                                              "when you have it, or 'talk to a person'.")
+            return stop
+        area = service_area(str(council))
+        if not area.in_south_east_group:
+            dispatcher.utter_message(text=str(area.message).split(" The rules and dates")[0])
+            if about in APPEALABLE_DECISIONS and decision_date:
+                dispatcher.utter_message(text=appeal_deadline_text(appeal_deadline(decision_date)))
+            return stop
+        if about not in APPEALABLE_DECISIONS or decision_date is None:
+            dispatcher.utter_message(
+                text="Mediation advice and a mediation certificate are only for appeals to the tribunal about an EHC "
+                     "needs assessment or plan (Children and Families Act 2014 s.55). For your disagreement:")
+            for text in summary_messages(result):
+                dispatcher.utter_message(text=text)
+            drs = any(route.id == "disagreement_resolution" and route.available for route in result.routes)
+            dispatcher.utter_message(text="Would you like to ask for a disagreement resolution meeting, or talk to a person?",
+                                     buttons=([DR_BUTTON] if drs else []) +
+                                     [{"title": "Talk to a person", "payload": "talk to a person"}])
+            return stop
+        if isinstance(facts.get("certificate_date"), dt.date):
+            dispatcher.utter_message(
+                text=f"You already have a mediation certificate for this decision, so you don't need another. "
+                     + appeal_deadline_text(appeal_deadline(decision_date, facts["certificate_date"]),
+                                            facts["certificate_date"]))
+            return stop
+
+        info = mediation_information(local_authority=str(council), about=str(about), decision_date=decision_date)
+        if not info.certificate_needed:
+            for text in info.paragraphs:
+                dispatcher.utter_message(text=text)
+            if goal != "mediation":
+                return stop
+            dispatcher.utter_message(text="You asked for mediation, so let's set that up.")
+            return [*CLEAR_ADVICE, SlotSet(ADVICE_SLOTS["choice"], advice.PURSUE), FollowupAction(FORM)]
+        try:
+            with session_scope() as session:
+                record_mediation_information(session, conversation_id=tracker.sender_id, channel=channel_of(tracker),
+                                             local_authority=str(council), about=str(about), decision_date=decision_date)
+        except NoCertificateNeeded as why:  # pragma: no cover - mediation_information said so already
+            dispatcher.utter_message(text=str(why))
+            return stop
+        except Exception:  # noqa: BLE001 - the database is down: say so, never pretend it was recorded
+            log.exception("mediation advice: could not record the information for %s", tracker.sender_id)
+            dispatcher.utter_message(text=SORRY_NOT_SAVED)
+            return stop
+        # The statutory information, in three short messages (easier to read and to hear).
+        paragraphs = info.paragraphs
+        for group in (paragraphs[:2], paragraphs[2:5], paragraphs[5:]):
+            dispatcher.utter_message(text=" ".join(group))
+        return [*CLEAR_ADVICE, FollowupAction(FORM)]
+
+
+class ValidateMediationAdviceForm(AnswerFormValidation):
+    form = FORM
+    slots = ADVICE_SLOTS
+    confirmed_slot = CONFIRMED_SLOT
+    prefix = "ma"
+
+    def name(self) -> Text:
+        return "validate_mediation_advice_form"
+
+    def facts(self, tracker: Tracker) -> Dict[str, object]:
+        return advice_facts(tracker)
+
+    def next_question(self, facts: Dict[str, object], tracker: Tracker) -> Optional[str]:
+        return advice.next_question(facts, _role(tracker))
+
+    def is_not_an_answer(self, text: str, asking: Optional[str]) -> bool:
+        return advice.is_not_an_answer(text, asking)
+
+    def read(self, text: str, asking: Optional[str], facts: Dict[str, object], tracker: Tracker):
+        reading = advice.read_advice_answer(text, asking, facts)
+        if asking == "confirmed" and not reading.updates and reading.confirmed is None:
+            # The council or the date, corrected at the read-back ("no, it was dated 5 March").
+            route = read_answer(text, "confirmed", facts_from_tracker(tracker))
+            extra = {fact: value for fact, value in route.updates.items()
+                     if fact in ("local_authority", "decision_date") and value is not None}
+            if extra:
+                return reading, [SlotSet(FACT_SLOTS[fact], value.isoformat() if isinstance(value, dt.date) else value)
+                                 for fact, value in extra.items()], ["Thanks, I've changed that."]
+            if "council" in text.lower() or "date" in text.lower():
+                reading.notes.append("Tell me the right council or date, for example 'the letter was dated 5 March' "
+                                     "or 'it's Surrey, not Kent'.")
+                reading.confirmed = False
+        return reading, [], []
+
+    def on_answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, fact: str, value: object) -> bool:
+        """The choice is recorded, with the time, as soon as it is given."""
+        if fact != "choice" or value is None:
+            return True
+        try:
+            with session_scope() as session:
+                record_mediation_choice(session, conversation_id=tracker.sender_id, pursue=value == advice.PURSUE)
+        except ValueError:
+            return True  # section I only: no advice was recorded, nothing to record the choice against
+        except Exception:  # noqa: BLE001
+            log.exception("mediation advice: could not record the choice for %s", tracker.sender_id)
+            dispatcher.utter_message(text=SORRY_NOT_SAVED)
+            return False
+        if value == advice.NOT_PURSUING:
+            dispatcher.utter_message(text="That's fine: choosing not to go to mediation does not affect your appeal. "
+                                          "I'll issue your certificate now; I just need a few details.")
+        else:
+            dispatcher.utter_message(text="Good. I'll ask the council to arrange mediation; I need a few details.")
+        return True
+
+
+def _question(tracker: Tracker, fact: str) -> Dict[str, object]:
+    facts = advice_facts(tracker)
+    council = str(facts_from_tracker(tracker).get("local_authority") or "the")
+    return advice.question(fact, facts, _role(tracker), council)
+
+
+def _read_back(tracker: Tracker) -> Dict[str, object]:
+    facts, route = advice_facts(tracker), facts_from_tracker(tracker)
+    if tracker.get_slot("ma_correcting"):
+        return {"text": "What needs changing? You can also just tell me, for example 'my name is Sam Jones'.",
+                "buttons": advice.correction_buttons(facts, _role(tracker))}
+    return {"text": advice.read_back(facts, _role(tracker), str(route.get("local_authority")), str(route.get("about")),
+                                     _decision_date(route)),
+            "buttons": [{"title": "Yes, that's right", "payload": "yes that's right"},
+                        {"title": "No, change something", "payload": "no, that's wrong"}]}
+
+
+for _fact, _slot in ADVICE_SLOTS.items():
+    globals()[f"AskAdvice_{_slot}"] = ask_action(_slot, lambda tracker, fact=_fact: _question(tracker, fact))
+AskAdviceConfirmed = ask_action(CONFIRMED_SLOT, _read_back)
+
+
+class ActionCompleteMediationAdvice(Action):
+    """Issue the certificate or send the mediation request: committed before the person is told."""
+
+    def name(self) -> Text:
+        return "action_complete_mediation_advice"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        facts, route = advice_facts(tracker), facts_from_tracker(tracker)
+        role = _role(tracker)
+        done = [*CLEAR_ADVICE, SlotSet(GOAL_SLOT, None)]
+        if not tracker.get_slot(CONFIRMED_SLOT) or advice.next_question(facts, role) or _decision_date(route) is None:
+            if gave_up(tracker, "ma"):
+                return done
+            dispatcher.utter_message(text="I couldn't finish that. A person from our team can help: just say "
+                                          "'talk to a person'.")
+            return done
+        channel = channel_of(tracker)
+        council, about, decision_date = str(route["local_authority"]), str(route["about"]), _decision_date(route)
+        try:
+            with session_scope() as session:
+                if facts["choice"] == advice.NOT_PURSUING:
+                    # The information again, in case the council or date was corrected at the read-back.
+                    record_mediation_information(session, conversation_id=tracker.sender_id, channel=channel,
+                                                 local_authority=council, about=about, decision_date=decision_date)
+                    record_mediation_choice(session, conversation_id=tracker.sender_id, pursue=False)
+                    certificate = issue_certificate(
+                        session, conversation_id=tracker.sender_id, channel=channel,
+                        requester_name=str(facts["requester_name"]), child_name=facts.get("child_name"),
+                        requester_role="young_person" if role == "young_person" else "parent",
+                        local_authority=council, about=about, decision_date=decision_date)
+                    session.flush()
+                    reply = lambda: _say_certificate(dispatcher, certificate, channel,  # noqa: E731
+                                                     can_text=can_text(tracker))
+                else:
+                    from bot.meetings.service import mediation_clocks, request_mediation
+
+                    request = request_mediation(
+                        session, conversation_id=tracker.sender_id, channel=channel, local_authority=council,
+                        issues=str(facts["issues"]), health_care_in_issue=bool(facts.get("health_care")),
+                        icbs=list(facts.get("icbs") or []), contact_preference=str(facts["contact_preference"]),
+                        contact_details=facts.get("contact_details"), availability=str(facts["availability"]),
+                        requester_name=str(facts["requester_name"]),
+                        requester_role="young_person" if role == "young_person" else "parent",
+                        child_name=facts.get("child_name"), about=about, decision_date=decision_date)
+                    clocks = [clock.text for clock in mediation_clocks(request)]
+                    reference = request.id[:8].upper()
+                    reply = lambda: _say_request(dispatcher, council, reference, clocks, decision_date)  # noqa: E731
+        except ValueError as problem:
+            dispatcher.utter_message(text=f"{problem} A person from our team can help: say 'talk to a person'.")
+            return done
+        except Exception:  # noqa: BLE001 - not committed: never say it was done
+            log.exception("mediation advice: could not complete for %s", tracker.sender_id)
+            dispatcher.utter_message(text=SORRY_NOT_SAVED)
+            return done
+        reply()  # only after the commit
+        return done
+
+
+def _say_certificate(dispatcher: CollectingDispatcher, certificate, channel: str, again: bool = False,
+                     can_text: bool = False) -> None:
+    url = download_url(certificate)
+    spoken = channel == "voice"
+    opening = ("You already have a mediation certificate from this conversation" if again
+               else "I've issued your mediation certificate")
+    text = f"{opening}. Its reference is {certificate.reference}."
+    if not spoken:
+        text += f" Download it here: {url}"
+    elif can_text:
+        text += " I'm texting the reference and a link to download it to the number you're calling from."
+    else:
+        text += " Your number is hidden, so I can't text it to you: please write the reference down."
+    dispatcher.utter_message(text=text, json_message={
+        "download": {"url": url, "label": "Download your mediation certificate (PDF)"},
+        "certificate": {"reference": certificate.reference}})
+    dispatcher.utter_message(text=certificate_appeal_text(certificate))
+    dispatcher.utter_message(text="Send a copy with your appeal to the First-tier Tribunal (SEND). Anyone can check "
+                                  f"it is valid at {verify_url(certificate.reference)}" if not spoken else
+                                  "Send a copy with your appeal to the First-tier Tribunal (SEND).")
+
+
+def _say_request(dispatcher: CollectingDispatcher, council: str, reference: str, clocks: List[str],
+                 decision_date: dt.date) -> None:
+    dispatcher.utter_message(text=f"Thank you. I've recorded your request for mediation (reference {reference}) and "
+                                  f"we are telling {council} council's SEND team now.")
+    for text in clocks:
+        dispatcher.utter_message(text=text)
+    dispatcher.utter_message(text=appeal_deadline_text(appeal_deadline(decision_date)) + " After mediation you get a "
+                                  "certificate, and the deadline becomes 1 month from it if that is later.")
+
+
+__all__ = ["ActionStartAppeal", "ActionMediationInformation", "ValidateMediationAdviceForm",
+           "ActionCompleteMediationAdvice", "NO_CERTIFICATE"]

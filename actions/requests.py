@@ -1,0 +1,132 @@
+"""Disagreement resolution (DR) requests in conversation: dr_request_form asks who the
+disagreement is with, the council, what it is about, a name and how to reach the person,
+reads back the terms (voluntary, every party agrees, the other party funds the meeting;
+seed: Kent 2014) and, once the person says yes, action_request_dr records the request,
+which waits for the other party's agreement (bot.meetings.service).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer_forms import AnswerFormValidation, ask_action, channel_of, gave_up
+from bot.database import session_scope
+from bot.meetings import conversation as dr
+from bot.meetings.service import PARTY_WORDS, request_disagreement_resolution
+from bot.routes.service_area import service_area
+
+log = logging.getLogger(__name__)
+
+FORM = "dr_request_form"
+DR_SLOTS = {
+    "other_party": "dr_other_party",
+    "local_authority": "dr_local_authority",
+    "disagreement": "dr_disagreement",
+    "requester_name": "dr_requester_name",
+    "contact_preference": "dr_contact_preference",
+    "contact_details": "dr_contact_details",
+}
+CONFIRMED_SLOT = "dr_confirmed"
+CLEAR = [SlotSet(slot, None) for slot in (*DR_SLOTS.values(), CONFIRMED_SLOT, "dr_correcting", "dr_attempts",
+                                          "dr_last_read")]
+
+
+def dr_facts(tracker: Tracker) -> Dict[str, object]:
+    return {fact: tracker.get_slot(slot) for fact, slot in DR_SLOTS.items() if tracker.get_slot(slot) is not None}
+
+
+class ActionStartDrRequest(Action):
+    """Start the form with what is already known: the council from the route check, and
+    who the disagreement is with when the request says so ("... with the school")."""
+
+    def name(self) -> Text:
+        return "action_start_dr_request"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        events: List[EventType] = list(CLEAR)
+        council = tracker.get_slot("rc_local_authority") or tracker.get_slot("local_authority")
+        area = service_area(council) if council else None
+        if area is not None and area.in_south_east_group:
+            events.append(SlotSet(DR_SLOTS["local_authority"], area.local_authority))
+        party = dr.read_party(tracker.latest_message.get("text") or "")
+        if party:
+            events.append(SlotSet(DR_SLOTS["other_party"], party))
+        dispatcher.utter_message(text="Disagreement resolution is a free, independent meeting to help sort out a "
+                                      "disagreement about special educational needs, with or without an EHC plan. "
+                                      "(Children and Families Act 2014 s.57; SEND Code of Practice 11.6-11.12)")
+        return events
+
+
+class ValidateDrRequestForm(AnswerFormValidation):
+    form = FORM
+    slots = DR_SLOTS
+    confirmed_slot = CONFIRMED_SLOT
+    prefix = "dr"
+
+    def name(self) -> Text:
+        return "validate_dr_request_form"
+
+    def facts(self, tracker: Tracker) -> Dict[str, object]:
+        return dr_facts(tracker)
+
+    def next_question(self, facts: Dict[str, object], tracker: Tracker) -> Optional[str]:
+        return dr.next_question(facts)
+
+    def is_not_an_answer(self, text: str, asking: Optional[str]) -> bool:
+        return text.strip().endswith("?")
+
+    def read(self, text, asking, facts, tracker):
+        return dr.read_dr_answer(text, asking, facts), [], []
+
+
+def _read_back(tracker: Tracker) -> Dict[str, object]:
+    facts = dr_facts(tracker)
+    if tracker.get_slot("dr_correcting"):
+        return {"text": "What needs changing?", "buttons": dr.correction_buttons(facts)}
+    return {"text": dr.read_back(facts),
+            "buttons": [{"title": "Yes, send it", "payload": "yes, send it"},
+                        {"title": "No, change something", "payload": "no, that's wrong"}]}
+
+
+for _fact, _slot in DR_SLOTS.items():
+    globals()[f"AskDr_{_slot}"] = ask_action(_slot, lambda tracker, fact=_fact: dr.question(fact, dr_facts(tracker)))
+AskDrConfirmed = ask_action(CONFIRMED_SLOT, _read_back)
+
+
+class ActionRequestDr(Action):
+    def name(self) -> Text:
+        return "action_request_dr"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        facts = dr_facts(tracker)
+        if not tracker.get_slot(CONFIRMED_SLOT) or dr.next_question(facts):
+            if not gave_up(tracker, "dr"):
+                dispatcher.utter_message(text="I haven't sent a request. A person from our team can help: just say "
+                                              "'talk to a person'.")
+            return CLEAR
+        try:
+            with session_scope() as session:
+                request = request_disagreement_resolution(
+                    session, conversation_id=tracker.sender_id, channel=channel_of(tracker),
+                    local_authority=str(facts["local_authority"]), other_party=str(facts["other_party"]),
+                    disagreement=str(facts["disagreement"]), contact_preference=str(facts["contact_preference"]),
+                    contact_details=facts.get("contact_details"), requester_name=str(facts["requester_name"]))
+                reference = request.id[:8].upper()
+        except ValueError as problem:
+            dispatcher.utter_message(text=f"{problem} A person from our team can help: say 'talk to a person'.")
+            return CLEAR
+        except Exception:  # noqa: BLE001 - not committed: never say it was sent
+            log.exception("DR request: could not record it for %s", tracker.sender_id)
+            dispatcher.utter_message(text="Sorry, I couldn't save your request just now, so it has not been sent. "
+                                          "Please try again in a minute, or say 'talk to a person'.")
+            return CLEAR
+        party = PARTY_WORDS[str(facts["other_party"])]
+        dispatcher.utter_message(
+            text=f"Thank you. I've recorded your request for a disagreement resolution meeting (reference {reference}). "
+                 f"We will ask {party} to agree to take part; the meeting is arranged once they do, and we will "
+                 f"contact you {'by email' if facts['contact_preference'] == 'email' else 'by ' + str(facts['contact_preference'])}.")
+        return CLEAR

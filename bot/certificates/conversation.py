@@ -1,0 +1,349 @@
+"""Mediation advice as a conversation: after the information, the person's choice, then
+either the certificate (not pursuing) or the mediation request (pursuing).
+
+Plain Python, shared by the chat form (actions/mediation_advice.py) and so by the phone
+line and SMS. It decides which question comes next, reads each answer generously,
+reads the details back before anything is issued or sent, and lets any answer be
+corrected ("change my name", "no, his name is Sam Jones").
+
+The answers ("advice facts") are: choice ("pursue" | "not_pursuing"), requester_name,
+child_name, issues, health_care (bool), icbs (list of names; [] when not known),
+contact_preference (phone | email | text | post), contact_details, availability.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Dict, List, Optional
+
+from bot.routes.conversation import _CHANGE, ABOUT_NAMES, Reading, looks_like_question  # noqa: F401 (_CHANGE shared)
+from bot.routes.dates import format_long
+
+PURSUE = "pursue"
+NOT_PURSUING = "not_pursuing"
+NOT_KNOWN = "not known"
+
+FACT_LABELS = {
+    "choice": "whether you want mediation",
+    "requester_name": "your name",
+    "child_name": "the child's name",
+    "issues": "what mediation is about",
+    "health_care": "whether health care is involved",
+    "icbs": "the health board",
+    "contact_preference": "how to contact you",
+    "contact_details": "your contact details",
+    "availability": "when you are free",
+}
+_CHANGE_TARGETS = (
+    ("child_name", r"child|son|daughter|young person'?s name|their name|his name|her name"),
+    ("requester_name", r"my name|your name|name"),
+    ("issues", r"issues|what (it'?s|it is|mediation is) about|reason"),
+    ("icbs", r"health board|icb|board"),
+    ("health_care", r"health"),
+    ("contact_details", r"number|email|address|details"),
+    ("contact_preference", r"contact|how"),
+    ("availability", r"availab|when|times?|days?"),
+    ("choice", r"choice|mediation|mind"),
+)
+_YES = re.compile(r"^\s*(yes|yeah|yep|yup|y|correct|that'?s (right|correct|fine)|right|ok|okay|sure|go ahead|spot on|"
+                  r"all (correct|good|fine)|that is (right|correct)|please do|do it|send it|issue it|confirm)\b")
+_NO = re.compile(r"^\s*(no|nope|nah|n|not (quite|right)|wrong|that'?s wrong|incorrect)\b")
+_DONT_KNOW = re.compile(r"\b(don'?t know|dont know|not sure|no idea|unsure|can'?t remember|dunno)\b")
+# The choice. "No" to "would you like to try mediation?" is not pursuing; so is asking
+# straight for the certificate. Negations are read before the wishes they negate.
+_NOT_PURSUING = re.compile(
+    r"^\s*(no|nope|nah)\b|\b(don'?t|do not|dont|won'?t|not|rather not|no)\b[^.]*\b(mediat|meeting|pursue)"
+    r"|\b(just|only|straight)\b[^.]*\b(certificate|appeal|tribunal)\b|\bskip\b|\bdecline\b|\bnot pursu"
+    r"|\b(issue|give|send|get)\b[^.]*\bcertificate\b")
+_PURSUE = re.compile(r"^\s*(yes|yeah|yep|ok|okay|sure|please)\b|\b(try|like|want|have|go ahead with|pursue|happy to"
+                     r"|willing to|arrange|set up|book)\b[^.]*\bmediat")
+_NAME_LEAD = re.compile(
+    r"^\s*(my name is|my name'?s|i am|i'?m|it is|it'?s|this is|call me|name is|the name is|"
+    r"(he|she|they)( is|'s|'re| are)? called|(his|her|their) name is|(his|her|their) name'?s|"
+    r"(my )?(son|daughter|child|kid)( is|'s)? called|(my )?(son|daughter|child)( is|'s)|called)\s+",
+    re.IGNORECASE)
+_NAME = re.compile(r"^[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-]+[^\W\d_][^\W\d_'’.\-]*)*\.?$")
+_PHONE = re.compile(r"(?<![\d+])(?:\+44\s?7\d{3}|07\d{3}|\+44\s?[1-3]\d{2,4}|0[1-3]\d{2,4})[\s-]?\d{3}[\s-]?\d{3,4}(?!\d)")
+_EMAIL = re.compile(r"\b[\w.+'-]+@[\w-]+(\.[\w-]+)+\b")
+_PREFERENCES = (
+    ("email", r"\be-?mail\b"),
+    ("text", r"\b(text|sms|message)\b"),
+    ("post", r"\b(post|letter|write|writing|mail)\b"),
+    ("phone", r"\b(phone|call|ring|telephone|mobile)\b"),
+)
+MAX_NAME_WORDS = 6
+MIN_FREE_TEXT_WORDS = 2
+
+
+# --- which question comes next -----------------------------------------------------------
+
+
+def questions_needed(facts: Dict[str, object], role: Optional[str]) -> List[str]:
+    """The answers this choice needs, in the order they are asked (then the read-back)."""
+    needed = ["choice"]
+    choice = facts.get("choice")
+    child = [] if role == "young_person" else ["child_name"]
+    if choice == NOT_PURSUING:
+        needed += ["requester_name", *child]
+    elif choice == PURSUE:
+        needed += ["issues", "health_care"]
+        if facts.get("health_care") is True:
+            needed.append("icbs")
+        needed += ["requester_name", *child, "contact_preference"]
+        if facts.get("contact_preference") in ("phone", "text", "email"):
+            needed.append("contact_details")
+        needed.append("availability")
+    return needed
+
+
+def next_question(facts: Dict[str, object], role: Optional[str]) -> Optional[str]:
+    return next((fact for fact in questions_needed(facts, role) if facts.get(fact) is None), None)
+
+
+def question(fact: str, facts: Dict[str, object], role: Optional[str], local_authority: str) -> Dict[str, object]:
+    """The question for one answer: {"text": ..., "buttons": [...]}."""
+    young = role == "young_person"
+    child = "your" if young else "your child's"
+    if fact == "choice":
+        return {"text": "Would you like to try mediation with the council? It is your choice, and either way you "
+                        "keep your right to appeal.",
+                "buttons": [{"title": "Yes, I'd like mediation", "payload": "yes, I'd like to try mediation"},
+                            {"title": "No, just my certificate", "payload": "no, I don't want mediation, please "
+                                                                           "issue my certificate"}]}
+    if fact == "requester_name":
+        return {"text": "What is your full name? It goes on the " + (
+            "certificate, which the tribunal will see." if facts.get("choice") == NOT_PURSUING
+            else f"request, so {local_authority} council can find your case.")}
+    if fact == "child_name":
+        return {"text": f"What is {child} full name, as it is on the council's letter?"}
+    if fact == "issues":
+        return {"text": "In a sentence or two, what do you want mediation to be about? For example: 'the support in "
+                        "section F is not enough' or 'the council refused to assess'."}
+    if fact == "health_care":
+        return {"text": "Is any of it about health care, such as therapy or nursing paid for by the NHS?",
+                "buttons": [{"title": "Yes", "payload": "yes, health care is involved"},
+                            {"title": "No", "payload": "no, not health care"},
+                            {"title": "Not sure", "payload": "not sure about health care"}]}
+    if fact == "icbs":
+        return {"text": "Which NHS integrated care board (ICB) is involved, if you know? If you don't, say 'don't "
+                        "know': the council will work it out.",
+                "buttons": [{"title": "Don't know", "payload": "I don't know the ICB"}]}
+    if fact == "contact_preference":
+        return {"text": f"How would you like {local_authority} council to contact you to arrange the meeting?",
+                "buttons": [{"title": "Phone call", "payload": "by phone"}, {"title": "Text", "payload": "by text"},
+                            {"title": "Email", "payload": "by email"},
+                            {"title": "Letter", "payload": "by letter to the address they have"}]}
+    if fact == "contact_details":
+        what = "email address" if facts.get("contact_preference") == "email" else "phone number"
+        return {"text": f"What {what} should the council use?"}
+    if fact == "availability":
+        return {"text": "When are you usually free for a meeting? For example 'weekday mornings' or 'any day but "
+                        "Friday'."}
+    raise KeyError(fact)
+
+
+# --- reading answers ---------------------------------------------------------------------
+
+
+def read_choice(text: str) -> Optional[str]:
+    lowered = _clean(text)
+    if _NOT_PURSUING.search(lowered):
+        return NOT_PURSUING
+    if _PURSUE.search(lowered):
+        return PURSUE
+    return None
+
+
+def read_name(text: str) -> Optional[str]:
+    """A person's name from an answer ("my name is jo smith" -> "Jo Smith"); None if it isn't one."""
+    cleaned = " ".join((text or "").replace("’", "'").split()).strip(" .,!")
+    cleaned = _NAME_LEAD.sub("", cleaned).strip(" .,!")
+    if not cleaned or len(cleaned) > 80 or len(cleaned.split()) > MAX_NAME_WORDS or not _NAME.match(cleaned):
+        return None
+    if cleaned.lower() in ("yes", "no", "ok", "okay", "hello", "hi", "thanks", "thank you", "none", "nothing"):
+        return None
+    # Keep the person's own capitals ("McDonald", "de Souza"); capitalise all-lower or all-upper.
+    if cleaned.islower() or cleaned.isupper():
+        cleaned = " ".join("-".join(part.capitalize() for part in word.split("-")) for word in cleaned.split())
+    return cleaned
+
+
+def read_phone(text: str) -> Optional[str]:
+    match = _PHONE.search(text or "")
+    return " ".join(match.group(0).split()) if match else None
+
+
+def read_email(text: str) -> Optional[str]:
+    match = _EMAIL.search(text or "")
+    return match.group(0) if match else None
+
+
+def read_preference(text: str) -> Optional[str]:
+    lowered = _clean(text)
+    for preference, pattern in _PREFERENCES:
+        if re.search(pattern, lowered):
+            return preference
+    return None
+
+
+def read_contact_details(text: str, preference: Optional[str]) -> Optional[str]:
+    """The email address or phone number the chosen way of contact needs."""
+    return read_email(text) if preference == "email" else read_phone(text)
+
+
+def contact_details_problem(preference: Optional[str]) -> str:
+    return ("Sorry, that doesn't look like an email address, for example name@example.com." if preference == "email"
+            else "Sorry, that doesn't look like a UK phone number, for example 07700 900123.")
+
+
+NAME_PROBLEM = "Sorry, I couldn't read that as a name. Please give the full name, for example 'Sam Jones'."
+
+
+def take(reading: Reading, fact: str, value: object, problem: str) -> None:
+    """Keep an answer, or say what was wrong with it."""
+    if value is None:
+        reading.problem = problem
+    else:
+        reading.updates[fact] = value
+
+
+def read_yes_no(text: str) -> Optional[bool]:
+    lowered = _clean(text)
+    if _NO.search(lowered) or re.search(r"\bnot\b", lowered):
+        return False
+    if _YES.search(lowered):
+        return True
+    return None
+
+
+def read_advice_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, object]) -> Reading:
+    """Read one message in the mediation-advice conversation.
+
+    ``asking`` is the answer just asked for ("confirmed" for the read-back). Contact
+    details said in passing ("text me on 07700 900123") are taken too.
+    """
+    reading = Reading()
+    if not text or not text.strip():
+        return reading
+    lowered = _clean(text)
+    change = _CHANGE.match(lowered)
+    if change:
+        for fact, pattern in _CHANGE_TARGETS:
+            if re.search(pattern, change.group("what")) and fact in facts:
+                reading.updates[fact] = None
+                if fact == "contact_preference":
+                    reading.updates["contact_details"] = None
+                if fact == "choice":
+                    reading.updates.update({name: None for name in FACT_LABELS})
+                reading.notes.append(f"OK, let's change {FACT_LABELS[fact]}.")
+                return reading
+
+    if asking == "choice":
+        take(reading, "choice", read_choice(text),
+             "Sorry, I didn't catch that. Would you like to try mediation, or not? Either answer is fine.")
+    elif asking in ("requester_name", "child_name"):
+        take(reading, asking, read_name(text), NAME_PROBLEM)
+    elif asking in ("issues", "availability"):
+        if len(text.split()) < MIN_FREE_TEXT_WORDS and not re.search(r"\b(any|anytime|weekdays?|weekends?)\b", lowered):
+            reading.problem = "Please say a little more, in a few words."
+        else:
+            reading.updates[asking] = " ".join(text.split())[:2000]
+    elif asking == "health_care":
+        answer = False if _DONT_KNOW.search(lowered) else read_yes_no(text)
+        if answer is None and re.search(r"\b(therap|nhs|nurs|health|medical|salt|ot\b|physio)", lowered):
+            answer = True
+        if answer is None:
+            reading.problem = "Sorry, I didn't catch that. Is any of it about health care: yes, no or not sure?"
+        else:
+            reading.updates["health_care"] = answer
+            if _DONT_KNOW.search(lowered):
+                reading.notes.append("That's fine: the council will check whether health care is involved.")
+    elif asking == "icbs":
+        if _DONT_KNOW.search(lowered) or lowered in ("no", "none", "nope"):
+            reading.updates["icbs"] = []
+        else:
+            reading.updates["icbs"] = [" ".join(text.split())[:200]]
+    elif asking == "contact_preference":
+        take(reading, "contact_preference", read_preference(text), "Sorry, I didn't catch that. Phone, text, email or letter?")
+    elif asking == "contact_details":
+        preference = facts.get("contact_preference")
+        take(reading, "contact_details", read_contact_details(text, preference), contact_details_problem(preference))
+    elif asking == "confirmed":
+        corrected = _correction(text, facts)
+        if corrected:
+            reading.updates.update(corrected)
+            reading.notes.append("Thanks, I've changed that.")
+        elif _YES.search(lowered):
+            reading.confirmed = True
+        elif _NO.search(lowered):
+            reading.confirmed = False
+    return reading
+
+
+def _correction(text: str, facts: Dict[str, object]) -> Dict[str, object]:
+    """'no, his name is Sam Jones' / 'my name is Jo Bloggs' / 'my number is ...' at the read-back."""
+    lowered = _clean(text)
+    body = re.sub(r"^\s*(no|nope|sorry|actually)[,.! ]+", "", text.strip(), flags=re.IGNORECASE)
+    updates: Dict[str, object] = {}
+    if re.search(r"\b(his|her|their|child'?s|son'?s|daughter'?s)\s+name\b|\b(he|she|they)('s| is| are)? called\b", lowered):
+        name = read_name(body)
+        if name and "child_name" in facts:
+            updates["child_name"] = name
+    elif re.search(r"\bmy name\b|\bi'?m called\b", lowered):
+        name = read_name(body)
+        if name:
+            updates["requester_name"] = name
+    phone, email = read_phone(text), read_email(text)
+    if phone and facts.get("contact_preference") in ("phone", "text"):
+        updates["contact_details"] = phone
+    if email and facts.get("contact_preference") == "email":
+        updates["contact_details"] = email
+    return {fact: value for fact, value in updates.items() if value != facts.get(fact)}
+
+
+def is_not_an_answer(text: Optional[str], asking: Optional[str]) -> bool:
+    """A question in the middle ("what is mediation?") is answered, then the question asked again."""
+    if asking in ("issues", "availability"):
+        return bool(text and text.strip().endswith("?"))
+    return looks_like_question(text) and not read_choice(text or "")
+
+
+def _clean(text: str) -> str:
+    return " ".join((text or "").lower().replace("’", "'").split())
+
+
+# --- reading back ------------------------------------------------------------------------
+
+
+def read_back(facts: Dict[str, object], role: Optional[str], local_authority: str, about: str,
+              decision_date: dt.date) -> str:
+    """The details repeated before a certificate is issued or a request is sent."""
+    young = role == "young_person"
+    lines = [f"Your name: {facts.get('requester_name')}."]
+    if not young and facts.get("child_name"):
+        lines.append(f"Your child's name: {facts['child_name']}.")
+    lines.append(f"Council: {local_authority}.")
+    lines.append(f"Decision: {ABOUT_NAMES.get(about, about)}, in the letter dated {format_long(decision_date)}.")
+    if facts.get("choice") == NOT_PURSUING:
+        head = "Before I issue your mediation certificate, please check these details."
+        tail = "You have decided not to go to mediation. Is everything right?"
+    else:
+        head = f"Before I send your mediation request to {local_authority} council, please check these details."
+        lines.append(f"Mediation about: {facts.get('issues')}.")
+        lines.append("Health care involved: " + ("yes" + (f" ({', '.join(facts['icbs'])})" if facts.get('icbs') else "")
+                                                  if facts.get("health_care") else "no") + ".")
+        contact = {"phone": "by phone", "text": "by text", "email": "by email",
+                   "post": "by letter to the address the council has"}.get(str(facts.get("contact_preference")), "")
+        if facts.get("contact_details"):
+            contact += f" on {facts['contact_details']}"
+        lines.append(f"Contact: {contact}.")
+        lines.append(f"Free: {facts.get('availability')}.")
+        tail = "Is everything right?"
+    return " ".join([head, *lines, tail])
+
+
+def correction_buttons(facts: Dict[str, object], role: Optional[str]) -> List[Dict[str, str]]:
+    wanted = [fact for fact in questions_needed(facts, role) if fact != "choice"]
+    buttons = [{"title": f"Change {FACT_LABELS[fact]}", "payload": f"change {FACT_LABELS[fact]}"} for fact in wanted]
+    buttons.append({"title": "Change the council or date", "payload": "change the council or the date"})
+    return buttons
