@@ -43,3 +43,25 @@ async def validation_error_handler(request: Request, exc: RequestValidationError
         {"field": _field_name(error), "message": _field_message(error)} for error in exc.errors()
     ]
     return JSONResponse(status_code=422, content={"message": " ".join(e["message"] for e in errors), "errors": errors})
+
+
+DATABASE_UNAVAILABLE = "The service is briefly unavailable. Nothing you sent was kept: please try again in a minute."
+
+
+def is_database_unavailable(error: BaseException) -> bool:
+    """A lost or refused database connection (or a locked SQLite file), not a bug in a query."""
+    from sqlalchemy import exc
+
+    return isinstance(error, (exc.OperationalError, exc.InterfaceError, exc.TimeoutError)) or (
+        isinstance(error, exc.DBAPIError) and error.connection_invalidated)
+
+
+async def database_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """503 with Retry-After when the database cannot be reached; anything else stays a 500."""
+    import logging
+
+    if not is_database_unavailable(exc):
+        raise exc
+    logging.getLogger(__name__).error("database unavailable during %s %s: %s", request.method, request.url.path,
+                                      str(exc).splitlines()[0][:300])
+    return JSONResponse(status_code=503, content={"message": DATABASE_UNAVAILABLE}, headers={"Retry-After": "30"})

@@ -4,11 +4,13 @@
 """
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DBAPIError, TimeoutError as PoolTimeout
 
 from bot import health
-from bot.api_errors import validation_error_handler
+from bot.api_errors import database_error_handler, validation_error_handler
 from bot.certificates import web as certificates_web
 from bot.console import web as console_web
+from bot.limits import BodySizeLimit
 from bot.routes import web as route_checker_web
 from bot.settings import get_settings
 from bot.webchat import web as webchat_web
@@ -23,6 +25,9 @@ def create_app() -> FastAPI:
         version="0.1.0",
     )
     app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(DBAPIError, database_error_handler)
+    app.add_exception_handler(PoolTimeout, database_error_handler)
+    app.add_middleware(BodySizeLimit)
     app.include_router(health.router)
     app.include_router(route_checker_web.router)
     app.include_router(telephony_web.router)

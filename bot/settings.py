@@ -116,6 +116,16 @@ class Settings(BaseSettings):
     webchat_poll_seconds: float = 2.0
     webchat_embed_origins: str = "*"
 
+    # Hostile or runaway input (bot/limits.py). Request bodies over this many bytes are
+    # refused (413); a chat message over this many characters is refused; each chat
+    # conversation and each texting number may send this many messages per window
+    # (0: no limit); over it they are asked to wait (web chat) or refused (SMS, 429).
+    max_request_bytes: int = 65536
+    chat_max_message_characters: int = 5000
+    chat_rate_limit: int = 20
+    sms_rate_limit: int = 10
+    rate_limit_window_seconds: float = 60.0
+
     # How long the health check waits for each dependency.
     health_timeout_seconds: float = 2.0
 

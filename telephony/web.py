@@ -23,6 +23,7 @@ from typing import Optional
 from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response
 from starlette.datastructures import FormData
 
+from bot import limits
 from bot.conversations.rasa_client import RasaClient
 from bot.handoff.hours import describe_next_open, staffed_status
 from bot.outbox.service import enqueue_sms, hash_number, is_opted_out, mask_number, send_due, set_opt_out
@@ -415,6 +416,17 @@ async def sms(request: Request, background: BackgroundTasks, form: FormData = De
             return twiml("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>")
     if opted_out:
         return twiml("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>")
+    wait = limits.limiter("sms", settings).hit(sender)
+    if wait:
+        # Too many texts from one number (bot.limits): not passed to the assistant; one notice per window.
+        log.warning("telephony: texts from %s over the rate limit; refused", mask_number(number))
+        if not limits.limiter("sms_notice", settings).hit(sender):
+            _queue_texts([(number, limits.slow_down_message(wait))], "reply")
+            _after(background, _nothing)
+        response = twiml("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>")
+        response.status_code = 429
+        response.headers["Retry-After"] = str(wait)
+        return response
     if word == "help":
         reply = (f"{settings.service_name}. Text your question about SEND mediation, disagreement resolution, "
                  "tribunal appeals or complaints." + (f" Or call {settings.service_phone_number}." if settings.service_phone_number else "")

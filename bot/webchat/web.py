@@ -17,6 +17,8 @@ WebSocket protocol (JSON frames):
                         {"type": "owner", "state": "bot|waiting|assigned|snoozed|resolved", "staff_name": ...}
                         {"type": "typing", "on": true|false}
                         {"type": "contact", "ok": bool, "message": ...}
+                        {"type": "refused", "client_id": ..., "reason": "too_long|rate_limited",
+                         "message": ..., "retry_after": seconds}   (bot.limits; the message was not kept)
 
 The session id is the browser's secret key to its conversation (kept in its local
 storage): 32 random characters, never chosen by the browser. Messages are stored
@@ -37,6 +39,8 @@ from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from bot import limits
+from bot.api_errors import is_database_unavailable
 from bot.database import session_scope
 from bot.handoff import live
 from bot.settings import get_settings
@@ -146,7 +150,14 @@ async def chat_socket(websocket: WebSocket) -> None:
     if not isinstance(start, dict) or start.get("type") != "start":
         await _close(websocket, 1008)
         return
-    conversation_id, role, resumed = await asyncio.to_thread(_resume_or_new, start.get("session"))
+    try:
+        conversation_id, role, resumed = await asyncio.to_thread(_resume_or_new, start.get("session"))
+    except Exception as error:
+        if not is_database_unavailable(error):
+            raise
+        log.error("web chat: database unavailable at the start of a chat: %s", str(error).splitlines()[0][:300])
+        await _close(websocket, 1013)  # try again later: the browser reconnects with backoff
+        return
     after = _int(start.get("after")) if resumed else 0
     send_lock = asyncio.Lock()
 
@@ -194,7 +205,11 @@ async def chat_socket(websocket: WebSocket) -> None:
                 continue
             kind = frame.get("type")
             if kind == "say":
-                asyncio.create_task(_relay(conversation_id, frame, typing))
+                refusal = _refusal(conversation_id, frame)
+                if refusal:
+                    await send(refusal)
+                    continue
+                asyncio.create_task(_relay(conversation_id, frame, typing, websocket))
             elif kind == "contact":
                 asyncio.create_task(_contact(conversation_id, frame, send))
     except (WebSocketDisconnect, RuntimeError, ValueError):
@@ -207,13 +222,34 @@ async def chat_socket(websocket: WebSocket) -> None:
         await _close(websocket)
 
 
-async def _relay(conversation_id: str, frame: Dict[str, Any], typing) -> None:
+def _refusal(conversation_id: str, frame: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """A "refused" frame for a message that is too long or comes too fast (bot.limits); None if it may go."""
+    settings = get_settings()
+    client_id = str(frame.get("client_id") or "")[:64]
+    if len(str(frame.get("text") or "")) > settings.chat_max_message_characters:
+        return {"type": "refused", "client_id": client_id, "reason": "too_long",
+                "message": f"Your message is too long. Please keep it under "
+                           f"{settings.chat_max_message_characters:,} characters."}
+    wait = limits.limiter("chat", settings).hit(conversation_id)
+    if wait:
+        return {"type": "refused", "client_id": client_id, "reason": "rate_limited", "retry_after": wait,
+                "message": limits.slow_down_message(wait)}
+    return None
+
+
+async def _relay(conversation_id: str, frame: Dict[str, Any], typing, websocket: Optional[WebSocket] = None) -> None:
     try:
         await relay.handle_message(conversation_id, str(frame.get("text") or ""),
                                    client_id=str(frame.get("client_id") or "")[:64] or None,
                                    payload=frame.get("payload") if isinstance(frame.get("payload"), str) else None,
                                    typing=typing)
-    except Exception:  # noqa: BLE001 - logged with the traceback; the stored message stays
+    except Exception as error:  # noqa: BLE001
+        if websocket is not None and is_database_unavailable(error):
+            # Not stored, so not acknowledged: closing makes the browser reconnect and send it again.
+            log.error("web chat: database unavailable; closing the chat of %s so it re-sends", conversation_id)
+            await _close(websocket, 1013)
+            return
+        # Logged with the traceback; the stored message stays.
         log.exception("web chat: relaying a message of %s failed", conversation_id)
 
 

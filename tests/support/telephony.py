@@ -14,3 +14,18 @@ ALWAYS_CLOSED = ",".join(f"{day}=" for day in DAYS)
 def sign(url: str, params: Dict[str, str], token: str = AUTH_TOKEN) -> str:
     """X-Twilio-Signature exactly as Twilio computes it."""
     return RequestValidator(token).compute_signature(url, params)
+
+
+class TwilioPoster:
+    """Posts form requests to the app the way Twilio does: to the public URL, signed."""
+
+    def __init__(self, client, token: str = AUTH_TOKEN) -> None:
+        self.client = client
+        self.token = token
+
+    def post(self, url: str, params: Dict[str, str], signature: str = None):
+        if not url.startswith("http"):
+            url = PUBLIC_BASE_URL + url
+        path = url[len(PUBLIC_BASE_URL):]
+        headers = {"X-Twilio-Signature": signature if signature is not None else sign(url, params, self.token)}
+        return self.client.post(path, data=params, headers=headers)

@@ -204,6 +204,15 @@
       else if (frame.type === "typing") {
         $("typing-text").textContent = owner === "assigned" ? (staffName || "The mediator") + " is writing" : "The assistant is typing";
         typingLine.hidden = !frame.on;
+      } else if (frame.type === "refused") {
+        var mine = frame.client_id && list.querySelector('[data-client-id="' + frame.client_id + '"]');
+        if (mine) { mine.parentNode.removeChild(mine); }
+        pending = pending.filter(function (p) {
+          if (p.client_id !== frame.client_id) { return true; }
+          if (!p.payload && !box.value) { box.value = p.text; }  // nothing typed is lost
+          return false;
+        });
+        fieldError(frame.message);
       } else if (frame.type === "contact") {
         var f = list.querySelector(".contact-form");
         if (!frame.ok && f) { showContactError(f, frame.message); }

@@ -7,7 +7,7 @@ import pytest
 
 from support.settings_env import apply_settings, reset_settings
 
-from support.telephony import ALWAYS_OPEN, AUTH_TOKEN, MEDIATORS, PUBLIC_BASE_URL, sign
+from support.telephony import ALWAYS_OPEN, AUTH_TOKEN, MEDIATORS, PUBLIC_BASE_URL, TwilioPoster
 from support.twilio_stub import TwilioStub
 
 
@@ -41,21 +41,6 @@ def configure(monkeypatch, tmp_path, twilio_stub):
 
     yield apply
     reset_settings()
-
-
-class TwilioPoster:
-    """Posts form requests to the app the way Twilio does: to the public URL, signed."""
-
-    def __init__(self, client, token: str = AUTH_TOKEN) -> None:
-        self.client = client
-        self.token = token
-
-    def post(self, url: str, params: Dict[str, str], signature: str = None):
-        if not url.startswith("http"):
-            url = PUBLIC_BASE_URL + url
-        path = url[len(PUBLIC_BASE_URL):]
-        headers = {"X-Twilio-Signature": signature if signature is not None else sign(url, params, self.token)}
-        return self.client.post(path, data=params, headers=headers)
 
 
 @pytest.fixture
