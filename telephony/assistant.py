@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
@@ -97,13 +98,32 @@ def read_turn(messages: List[Dict[str, Any]], tracker: Dict[str, Any]) -> Turn:
 
 async def converse(client: RasaClient, sender: str, text: str, channel: str) -> Turn:
     """Send one user turn and read the tracker for handoffs and failures."""
-    messages = await client.send_message(sender, text, metadata={"channel": channel})
+    started = time.time()
+    try:
+        messages = await client.send_message(sender, text, metadata={"channel": channel})
+    except Exception:
+        await _keep_unanswered_turn(client, sender, text, channel, started)
+        raise
     try:
         tracker = await client.tracker(sender)
     except Exception as error:  # noqa: BLE001 - the answer still stands without the tracker
         log.warning("telephony: could not read the tracker of %s: %s", sender, error)
         tracker = {}
     return read_turn(messages, tracker)
+
+
+async def _keep_unanswered_turn(client: RasaClient, sender: str, text: str, channel: str, started: float) -> None:
+    """Rasa drops a turn it could not finish when we stop waiting (a hung action server): record it."""
+    try:
+        tracker = await client.tracker(sender)
+        if any(event.get("event") == "user" and event.get("text") == text and event.get("timestamp", 0) >= started - 1
+               for event in tracker.get("events") or []):
+            return  # Rasa kept it (e.g. the action server was down, not hung)
+        parse_data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.0}, "entities": []}
+        await client.append_events(sender, [{"event": "user", "text": text, "parse_data": parse_data,
+                                             "metadata": {"channel": channel, "unanswered": True}}])
+    except Exception as error:  # noqa: BLE001 - Rasa itself is down: our own record has the turn
+        log.warning("could not record the unanswered turn of %s in Rasa: %s", sender, error)
 
 
 def summary_of(turn: Optional[Turn], reason: str, channel: str) -> str:
