@@ -23,7 +23,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/stories data/rules -name '*.yml' 2>/dev/null) $(SPACY_DIR)/.built
 PATTERN_INPUTS  := $(wildcard data/patterns/*) $(wildcard bot/nlp/*.py)
 
-.PHONY: help setup migrate run test test-unit test-data test-model test-integration test-browser browser bench lock clean
+.PHONY: help setup migrate run test test-unit test-data test-model test-integration test-resilience test-browser browser bench lock clean
 
 help:
 	@echo "make run    set up and start the whole service (http://localhost:8000)"
@@ -75,6 +75,7 @@ test: setup
 	$(MAKE) $(MODEL)
 	$(MAKE) test-model
 	$(MAKE) test-integration
+	$(MAKE) test-resilience
 	$(MAKE) test-browser
 
 test-unit: $(STAMP)
@@ -88,6 +89,11 @@ test-model: $(MODEL)
 
 test-integration: $(MODEL)
 	$(PY) -m pytest tests/integration -q
+
+# Faults and hostile input: the action server down or hung, the database away, two Rasa
+# servers on PostgreSQL and Redis, a Rasa restart, fuzzing from the OpenAPI schema, limits.
+test-resilience: $(MODEL)
+	$(PY) -m pytest tests/resilience -q
 
 # Browser tests (staff console, web chat) drive Debian's headless Chromium through Playwright.
 browser:

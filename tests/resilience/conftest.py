@@ -237,3 +237,17 @@ class ChatReader:
 @pytest.fixture
 def chat_reader():
     return ChatReader
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database (direct URL)."""
+    from bot import database
+
+    url = create_postgres_database()
+    database.upgrade(url)
+    try:
+        yield url
+    finally:
+        database.get_engine.cache_clear()
+        drop_postgres_database(url)
