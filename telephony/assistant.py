@@ -96,11 +96,17 @@ def read_turn(messages: List[Dict[str, Any]], tracker: Dict[str, Any]) -> Turn:
     return turn
 
 
-async def converse(client: RasaClient, sender: str, text: str, channel: str) -> Turn:
-    """Send one user turn and read the tracker for handoffs and failures."""
+async def converse(client: RasaClient, sender: str, text: str, channel: str, can_text: Optional[bool] = None) -> Turn:
+    """Send one user turn and read the tracker for handoffs and failures.
+
+    ``can_text``: on a call, whether the caller's number can take a text (not withheld);
+    the assistant's actions read it from the metadata. No number goes to Rasa."""
+    metadata: Dict[str, Any] = {"channel": channel}
+    if can_text is not None:
+        metadata["can_text"] = can_text
     started = time.time()
     try:
-        messages = await client.send_message(sender, text, metadata={"channel": channel})
+        messages = await client.send_message(sender, text, metadata=metadata)
     except Exception:
         await _keep_unanswered_turn(client, sender, text, channel, started)
         raise

@@ -233,11 +233,11 @@ async def _tracker(client: RasaClient, sender: str) -> dict:
 async def _talk(build: Twiml, client: RasaClient, background: BackgroundTasks, sender: str, text: str,
                 caller: Optional[str], fail: int, intro_suffix: str = "") -> Response:
     try:
-        turn = await converse(client, sender, text, channel="voice")
+        turn = await converse(client, sender, text, channel="voice", can_text=bool(caller_ending(caller)))
     except Exception as error:  # noqa: BLE001 - Rasa down or slow: the caller still gets an answer
         log.error("telephony: the assistant did not answer for %s: %s", sender, error)
         if staffed_status().open_now and get_settings().mediator_numbers:
-            return await _handoff(build, client, background, sender, "repeated_failure", caller, turn=None,
+            return await _handoff(build, client, background, sender, "bot_failure", caller, turn=None,
                                   intro="Sorry, I'm having trouble answering just now.")
         return twiml(build.menu("Sorry, I'm having trouble answering just now.", fail=fail))
 
@@ -250,7 +250,10 @@ async def _talk(build: Twiml, client: RasaClient, background: BackgroundTasks, s
         return await _handoff(build, client, background, sender, "repeated_failure", caller, turn=turn,
                               intro="Sorry, I'm not understanding you well.")
 
+    problem = _text_certificates(turn, caller)
     spoken = speak_messages(turn.messages)
+    if problem is not None:
+        spoken.turns.insert(0, problem)
     if spoken.links and caller_ending(caller):
         _after(background, _queue_texts, [(caller, "Links you asked about on the phone:\n" + "\n".join(spoken.links))],
                "link")
@@ -260,6 +263,31 @@ async def _talk(build: Twiml, client: RasaClient, background: BackgroundTasks, s
         if len(turns) > 2:
             turns = [f"{turns[0]} {turns[1]}"] + turns[2:]
     return twiml(build.answer(turns, fail=fail))
+
+
+def _text_certificates(turn: Turn, caller: Optional[str]) -> Optional[str]:
+    """A certificate issued on the call is texted to the caller (reference and link),
+    in the outbox before the caller hears the answer. The assistant has already said it
+    is texting (it knows from the metadata ``can_text``); returns what to say only when
+    the text could not be queued."""
+    references = [message["custom"]["certificate"].get("reference") for message in turn.messages
+                  if isinstance(message.get("custom"), dict) and isinstance(message["custom"].get("certificate"), dict)]
+    if not references or not caller_ending(caller):
+        return None
+    from bot.certificates.service import find_certificate, send_certificate_sms
+    from bot.database import session_scope
+
+    try:
+        with session_scope() as session:
+            for reference in references:
+                certificate = find_certificate(session, reference)
+                if certificate is not None:
+                    send_certificate_sms(session, certificate, caller)
+    except Exception:  # noqa: BLE001 - the certificate stands; say plainly the text was not sent
+        log.exception("telephony: could not queue the certificate text")
+        return "Sorry, I couldn't send you a text just now, so please write the reference down."
+    _wake_outbox_threadsafe()
+    return None
 
 
 async def _handoff(build: Twiml, client: RasaClient, background: BackgroundTasks, sender: str, reason: str,

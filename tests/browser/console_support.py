@@ -63,40 +63,17 @@ class WebApp:
                 self.process.kill()
 
 
-class RasaApiStub:
-    """A real HTTP server speaking the part of Rasa's HTTP API the live handoff uses
-    (POST /conversations/{id}/tracker/events); it keeps every event it is sent, so a
-    test sees what the tracker would record. Anything else answers as a silent Rasa."""
+PASSWORD = "browser test password"
 
-    def __init__(self, port: int) -> None:
-        import json
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-        self.events: Dict[str, list] = {}
-        stub = self
+def sign_in(page, app, username: str, password: str = PASSWORD) -> None:
+    """Sign in to the console of ``app`` (anything with a ``url``) as a browser user does."""
+    import re
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
+    from playwright.sync_api import expect
 
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"null")
-                path = self.path.split("?")[0]
-                if path.startswith("/conversations/") and path.endswith("/tracker/events"):
-                    conversation = path.split("/")[2]
-                    stub.events.setdefault(conversation, []).extend(body if isinstance(body, list) else [body])
-                data = b"[]" if path.startswith("/webhooks/") else b"{}"
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.url = f"http://127.0.0.1:{port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    page.goto(f"{app.url}/console/")
+    expect(page).to_have_url(re.compile(r"/console/login\?next="))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()

@@ -12,10 +12,9 @@ from playwright.sync_api import expect
 from bot.console.usage_web import parse_period
 from bot.database import session_scope
 from bot.handoff.models import record_escalation
-from console_support import RasaApiStub, WebApp
+from console_support import PASSWORD, WebApp, sign_in
 from support.console import FIXTURE_PERSONAL_DETAILS, add_user, save_conversation
 
-PASSWORD = "browser test password"
 
 
 @pytest.fixture(scope="module")
@@ -39,14 +38,6 @@ def escalate(app, **fields) -> str:
         escalation = record_escalation(session, **values)
         session.flush()
         return escalation.id
-
-
-def sign_in(page, app, username: str, password: str = PASSWORD) -> None:
-    page.goto(f"{app.url}/console/")
-    expect(page).to_have_url(re.compile(r"/console/login\?next="))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_mediator_works_the_queue_and_reveals_a_transcript_with_a_reason(page, console_app):
@@ -121,9 +112,8 @@ def test_manager_sees_the_audit_log_and_mediator_cannot(page, console_app):
     expect(table).to_contain_text("127.0.0.1")
 
 
-# --- certificates, requests, usage and live chat (new servers on ports 22100-22199) -------
-LIVE_PORT, RASA_STUB_PORT = 22100, 22101
-ALWAYS_STAFFED = ",".join(f"{day}=00:00-23:59" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+# --- certificates, requests and usage -------------------------------------------------
+# (A reply from the console into a live web chat, on the real stack: tests/browser/test_webchat.py.)
 TODAY = dt.date.today()
 NOW = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
@@ -243,70 +233,3 @@ def test_manager_downloads_the_usage_csv_and_mediators_cannot(page, console_app,
     assert held >= 6 and int(kent[0]["core_meetings"]) == 5 and int(kent[0]["payg_meetings"]) == held - 5
     page_kent = page.locator("#usage tr", has=page.locator("th", has_text="Kent")).filter(has_text=month)
     expect(page_kent).to_contain_text(str(held))
-
-
-@pytest.fixture(scope="module")
-def live_app(tmp_path_factory):
-    """The web app with a stub of Rasa's HTTP API, always staffed: a chat page and the console."""
-    database_url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
-    rasa = RasaApiStub(RASA_STUB_PORT)
-    app = WebApp(database_url, port=LIVE_PORT, RASA_URL=rasa.url, STAFFED_HOURS=ALWAYS_STAFFED,
-                 WEBCHAT_POLL_SECONDS="1")
-    app.migrate()
-    add_user(database_url, "mia", "mediator", PASSWORD, "Mia Mediator")
-    app.database_url, app.rasa = database_url, rasa
-    app.start()
-    yield app
-    app.stop()
-    rasa.stop()
-
-
-def test_mediator_replies_from_the_console_and_the_person_reads_it_in_the_chat(chromium, live_app):
-    person = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
-    mediator = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
-    for tab in (person, mediator):
-        tab.set_default_timeout(15_000)
-    try:
-        person.goto(live_app.url)
-        expect(person.locator("#connection")).to_have_text("Connected")
-        person.get_by_role("button", name="Talk to a person").click()
-        expect(person.locator("#messages")).to_contain_text("asked a mediator from our team to join this chat")
-        conversation = person.evaluate("() => window.localStorage.getItem('sendline.chat.session')")
-
-        sign_in(mediator, live_app, "mia")
-        mediator.locator(f"#queue tr:has-text('web')").first.get_by_role("link").click()
-        expect(mediator.locator("#live-owner")).to_have_text("waiting")
-        mediator.get_by_role("button", name="Take over").click()
-        expect(mediator.locator("#live-owner")).to_have_text("assigned")
-        expect(person.locator("#messages")).to_contain_text("Mia from our mediation team has joined the chat.")
-
-        mediator.get_by_role("button", name="Send reply").click()  # nothing written: refused
-        expect(mediator.get_by_role("alert").first).to_contain_text("Write a reply before sending it")
-        mediator.get_by_label("Reply").fill("Hello, I'm Mia. What has the council decided?")
-        mediator.get_by_role("button", name="Send reply").click()
-        staff_message = person.locator("#messages li.message--staff").last
-        expect(staff_message).to_contain_text("Hello, I'm Mia. What has the council decided?")
-        expect(staff_message).to_contain_text("Mia")
-
-        mediator.get_by_role("button", name="Hand back to the assistant").click()
-        expect(mediator.locator("#live-owner")).to_have_text("bot")
-        expect(person.locator("#messages")).to_contain_text("You're back with the assistant")
-
-        # Rasa's tracker was told: paused, the staff member's words (marked as theirs), resumed.
-        events = live_app.rasa.events[conversation]
-        kinds = [e["event"] for e in events]
-        assert kinds.index("pause") < kinds.index("resume")
-        staff = [e for e in events if (e.get("metadata") or {}).get("from_staff")]
-        assert [(e["text"], e["metadata"]["from_staff"]) for e in staff] == [
-            ("Hello, I'm Mia. What has the council decided?", "mia")]
-        # Each step is in the audit log under Mia's name.
-        import sqlalchemy as sa
-
-        from bot.console.models import AuditEntry
-
-        with session_scope(live_app.database_url) as session:
-            actions = list(session.execute(sa.select(AuditEntry.action).where(AuditEntry.actor == "mia")).scalars())
-        assert {"live_take_over", "live_send_staff_message", "live_hand_back"} <= set(actions)
-    finally:
-        person.context.close()
-        mediator.context.close()

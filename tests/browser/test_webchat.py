@@ -370,3 +370,58 @@ def test_keyboard_only_from_greeting_to_a_route_check_summary_and_a_certificate(
     assert "/certificates/download/" in href
     download = page.request.get(href.replace(chat_stack.env["PUBLIC_BASE_URL"], chat_stack.web_url))
     assert download.status == 200 and download.body().startswith(b"%PDF")
+
+
+def test_a_mediator_replies_from_the_console_and_the_person_reads_it_then_the_assistant_resumes(chromium, chat_stack):
+    """Console and chat page on the real stack: Rasa pauses, records the mediator's words, resumes."""
+    from console_support import PASSWORD, sign_in
+    from support.console import add_user
+
+    add_user(chat_stack.database_url, "mia", "mediator", PASSWORD, "Mia Mediator")
+    person = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
+    mediator = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
+    for tab in (person, mediator):
+        tab.set_default_timeout(45_000)
+    try:
+        open_chat(person, chat_stack.web_url)
+        conversation = session_id(person)
+        type_and_send(person, "what is mediation")
+        person.get_by_role("button", name="Talk to a person").click()
+        expect(person.locator("#messages")).to_contain_text("asked a mediator from our team to join this chat")
+
+        sign_in(mediator, type("Console", (), {"url": chat_stack.web_url}), "mia")
+        mediator.goto(f"{chat_stack.web_url}/console/")
+        mediator.locator("#queue tr:has-text('web')").first.get_by_role("link").click()
+        expect(mediator.locator("#live-owner")).to_have_text("waiting")
+        mediator.get_by_role("button", name="Take over").click()
+        expect(mediator.locator("#live-owner")).to_have_text("assigned")
+        expect(person.locator("#messages")).to_contain_text("Mia from our mediation team has joined the chat.")
+
+        mediator.get_by_label("Reply").fill("Hello, I'm Mia. What has the council decided?")
+        mediator.get_by_role("button", name="Send reply").click()
+        staff_message = person.locator("#messages li.message--staff").last
+        expect(staff_message).to_contain_text("Hello, I'm Mia. What has the council decided?")
+
+        # While Mia holds the chat, the assistant says nothing.
+        before = replies(person)
+        person.locator("#message").fill("they refused to assess my son")
+        person.keyboard.press("Enter")
+        person.wait_for_timeout(3000)
+        assert replies(person) == before
+
+        mediator.get_by_role("button", name="Hand back to the assistant").click()
+        expect(mediator.locator("#live-owner")).to_have_text("bot")
+        expect(person.locator("#messages")).to_contain_text("You're back with the assistant")
+        assert "free" in type_and_send(person, "is mediation free").lower()
+
+        # Rasa's own tracker: paused, Mia's words marked as hers, the person's words, resumed, answered.
+        events = chat_stack.tracker(conversation)["events"]
+        kinds = [event["event"] for event in events]
+        assert kinds.index("pause") < kinds.index("resume")
+        staff = [event for event in events if (event.get("metadata") or {}).get("from_staff")]
+        assert [event.get("text") for event in staff] == ["Hello, I'm Mia. What has the council decided?"]
+        paused = events[kinds.index("pause"):kinds.index("resume")]
+        assert "they refused to assess my son" in [event.get("text") for event in paused if event["event"] == "user"]
+    finally:
+        person.context.close()
+        mediator.context.close()
