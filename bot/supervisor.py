@@ -50,6 +50,17 @@ class Service:
     output_thread: Optional[threading.Thread] = field(default=None, repr=False)
 
 
+def websocket_max_bytes(settings: Settings) -> int:
+    """The largest WebSocket frame the web app takes (uvicorn's default is 16 MB).
+
+    Room for a chat message at its limit even written as JSON escapes (up to 12 bytes a
+    character) plus the frame's other fields, and never under the request-body limit: a
+    message a little too long still reaches the app and gets its "refused" answer; a
+    bigger frame is closed by uvicorn (1009, message too big) before anything reads it.
+    """
+    return max(settings.max_request_bytes, 12 * settings.chat_max_message_characters + 4096)
+
+
 def child_environment(settings: Settings) -> Dict[str, str]:
     """The environment every part runs with: the settings resolved once, here."""
     env = dict(os.environ)
@@ -103,6 +114,7 @@ def build_services(settings: Settings) -> List[Service]:
                 sys.executable, "-m", "uvicorn", "bot.app:app",
                 "--host", settings.web_host, "--port", str(settings.web_port),
                 "--proxy-headers", "--no-access-log",
+                "--ws-max-size", str(websocket_max_bytes(settings)),
             ],
             host=settings.web_host,
             port=settings.web_port,

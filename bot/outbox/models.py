@@ -40,6 +40,30 @@ class OutboxMessage(Base):
     __table_args__ = (sa.Index("ix_outbox_due", "status", "next_attempt_at"),)
 
 
+# What became of one try at sending a message. "unknown": the request may have reached
+# Twilio (timed out, or the connection dropped before the answer), so the message is
+# looked up there before it is sent again; "failed": it certainly did not go (refused,
+# or never reached the provider); no outcome: the try is under way, or the worker died
+# during it (treated as "unknown").
+ATTEMPT_OUTCOMES = ("sent", "found", "failed", "unknown")
+
+
+class OutboxAttempt(Base):
+    """One try at sending an outbox message, recorded (committed) before the request goes out."""
+
+    __tablename__ = "outbox_attempts"
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    message_id = sa.Column(sa.Integer, sa.ForeignKey("outbox_messages.id", ondelete="CASCADE"), nullable=False,
+                           index=True)
+    started_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    finished_at = sa.Column(sa.DateTime, nullable=True)
+    outcome = sa.Column(sa.Enum(*ATTEMPT_OUTCOMES, name="outbox_attempt_outcome", native_enum=False,
+                                create_constraint=True), nullable=True)
+    provider_sid = sa.Column(sa.String(64), nullable=True)
+    error = sa.Column(sa.Text, nullable=True)
+
+
 class SmsOptOut(Base):
     """A number that texted STOP, kept as a hash: we never text it again until START."""
 

@@ -1,23 +1,33 @@
-"""Enqueue outbound SMS and email and send the due ones, never twice."""
+"""Enqueue outbound SMS and email and send the due ones, never twice.
+
+Every try is recorded (outbox_attempts) and committed before the request goes out. A
+try that ends without a clear answer (Twilio timed out, or the connection dropped after
+the request went) may have been taken: before the next try, the message is looked up at
+Twilio (same numbers, same body, since the first such try) and, if there, marked sent
+with its sid instead of being sent again. A try left without an outcome (the worker died
+during it) counts the same.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import hmac
 import logging
-from typing import Callable, List, Optional
+from typing import Callable, List, Optional, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.database import session_scope
-from bot.outbox.models import OutboxMessage, SmsOptOut, recipient, utcnow
+from bot.outbox.models import OutboxAttempt, OutboxMessage, SmsOptOut, recipient, utcnow
 from bot.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
 BASE_BACKOFF_SECONDS = 5.0
 MAX_BACKOFF_SECONDS = 3600.0
+# Twilio's clock and ours may differ: a lookup starts this long before our first unclear try.
+CLOCK_SKEW = dt.timedelta(minutes=2)
 
 
 def hash_number(number: str, settings: Optional[Settings] = None) -> str:
@@ -83,10 +93,17 @@ class PermanentSendError(Exception):
 
 
 class TransientSendError(Exception):
-    """Twilio or the network failed in a way worth retrying."""
+    """Twilio or the network failed in a way worth retrying; the message certainly did not go."""
+
+
+class UnconfirmedSendError(TransientSendError):
+    """No answer to a request that went out (a timeout, a dropped connection): it may have been taken."""
 
 
 Sender = Callable[[str, str], str]  # (to, body) -> provider sid
+# (to, body, since) -> sids of messages with that body taken for that number since then,
+# oldest first; raises TransientSendError if the provider cannot be asked.
+Finder = Callable[[str, str, dt.datetime], Sequence[str]]
 EmailSender = Callable[[str, str, str], str]  # (to, subject, body) -> Message-ID
 
 
@@ -97,46 +114,49 @@ def send_due(
     now: Optional[dt.datetime] = None,
     limit: int = 50,
     email_sender: Optional[EmailSender] = None,
+    finder: Optional[Finder] = None,
 ) -> int:
-    """Send the messages that are due; returns how many were sent.
+    """Send the messages that are due; returns how many were sent (or found already sent).
 
     Each message is claimed, sent and marked sent in one transaction, so two
     workers never send the same message. Messages to one number (or address) go in
     order: a message waits while an older one to the same recipient is still pending.
-    SMS go through Twilio (`sender`), email through SMTP (`email_sender`).
+    SMS go through Twilio (`sender`, and `finder` to look up a try that got no answer),
+    email through SMTP (`email_sender`).
     """
     settings = settings or get_settings()
     if sender is None:
         from telephony.twilio_client import send_sms as sender  # noqa: N813
+    if finder is None:
+        from telephony.twilio_client import find_sms as finder
     if email_sender is None:
         from bot.outbox.email import send_email as email_sender
     sent = 0
     blocked: set = set()
     for message_id in _due_ids(database_url, now, limit):
+        attempt_id = _record_attempt(database_url, message_id)  # committed first: it outlives a crash
         with session_scope(database_url) as session:
-            message = _claim(session, message_id, now)
-            if message is None or recipient(message) in blocked:
-                continue
-            if _older_pending(session, message):
-                blocked.add(recipient(message))
-                continue
-            if message.channel == "sms" and message.kind != "mediator_alert" and is_opted_out(session, message.to_number):
-                message.status = "suppressed"
-                message.last_error = "the number opted out (STOP)"
+            message = _claim(session, message_id, now)  # first: SQLite's WAL cannot turn a read into a write
+            attempt = session.get(OutboxAttempt, attempt_id)
+            if message is None or not _may_send(session, message, blocked):
+                session.delete(attempt)  # nothing was tried
                 continue
             message.attempts += 1
             max_attempts = settings.outbox_max_attempts if message.channel == "sms" else settings.outbox_email_max_attempts
             try:
                 if message.channel == "sms":
-                    message.provider_sid = sender(message.to_number, message.body)
+                    message.provider_sid = (_found_earlier(session, message, attempt, finder)
+                                            or sender(message.to_number, message.body))
                 else:
                     message.provider_sid = email_sender(message.to_address, message.subject or "", message.body)[:64]
             except PermanentSendError as error:
+                _finish(attempt, "failed", error=error)
                 message.status = "failed"
                 message.last_error = str(error)[:2000]
                 log.error("outbox: message %s to %s failed for good: %s", message.id, _masked(message), error)
                 continue
             except Exception as error:  # noqa: BLE001 - any other failure is retried
+                _finish(attempt, "unknown" if isinstance(error, UnconfirmedSendError) else "failed", error=error)
                 message.last_error = str(error)[:2000]
                 blocked.add(recipient(message))
                 if message.attempts >= max_attempts:
@@ -149,11 +169,65 @@ def send_due(
                                 message.id, _masked(message), message.attempts,
                                 message.next_attempt_at.isoformat(timespec="seconds"), error)
                 continue
+            if attempt.outcome is None:
+                _finish(attempt, "sent", sid=message.provider_sid)
             message.status = "sent"
             message.sent_at = utcnow()
             message.last_error = None
             sent += 1
     return sent
+
+
+def _record_attempt(database_url: Optional[str], message_id: int) -> int:
+    """A try at sending, in its own committed transaction (before the claim, which SQLite's lock would block)."""
+    with session_scope(database_url) as session:
+        attempt = OutboxAttempt(message_id=message_id, started_at=utcnow())
+        session.add(attempt)
+        session.flush()
+        return attempt.id
+
+
+def _may_send(session: Session, message: OutboxMessage, blocked: set) -> bool:
+    """False if the message must wait (an older one to its recipient is pending) or not go (STOP)."""
+    if recipient(message) in blocked:
+        return False
+    if _older_pending(session, message):
+        blocked.add(recipient(message))
+        return False
+    if message.channel == "sms" and message.kind != "mediator_alert" and is_opted_out(session, message.to_number):
+        message.status = "suppressed"
+        message.last_error = "the number opted out (STOP)"
+        return False
+    return True
+
+
+def _found_earlier(session: Session, message: OutboxMessage, attempt: OutboxAttempt, finder: Finder) -> Optional[str]:
+    """The sid Twilio gave this message on an earlier try that got no answer, if it took it; else None."""
+    unclear_since = session.execute(
+        sa.select(sa.func.min(OutboxAttempt.started_at))
+        .where(OutboxAttempt.message_id == message.id, OutboxAttempt.id < attempt.id,
+               sa.or_(OutboxAttempt.outcome == "unknown", OutboxAttempt.outcome.is_(None)))
+    ).scalar_one()
+    if unclear_since is None:
+        return None
+    sids = list(finder(message.to_number, message.body, unclear_since - CLOCK_SKEW))
+    # A message with the same words to the same number may be another row's (sent earlier).
+    taken = set(session.execute(
+        sa.select(OutboxMessage.provider_sid).where(OutboxMessage.provider_sid.in_(sids), OutboxMessage.id != message.id)
+    ).scalars()) if sids else set()
+    sid = next((sid for sid in sids if sid not in taken), None)
+    if sid:
+        _finish(attempt, "found", sid=sid)
+        log.info("outbox: message %s to %s was taken by Twilio on an earlier try (%s); not sent again",
+                 message.id, _masked(message), sid)
+    return sid
+
+
+def _finish(attempt: OutboxAttempt, outcome: str, sid: Optional[str] = None, error: Optional[Exception] = None) -> None:
+    attempt.outcome = outcome
+    attempt.finished_at = utcnow()
+    attempt.provider_sid = sid
+    attempt.error = str(error)[:2000] if error else None
 
 
 def _due_ids(database_url: Optional[str], now: Optional[dt.datetime], limit: int) -> List[int]:

@@ -46,9 +46,11 @@ def test_a_500_is_retried_with_backoff_then_sent_once(database_url, configure, t
                              "Body": "Your mediation certificate: https://example.org/c/1"}
     assert accepted.path == f"/2010-04-01/Accounts/{twilio_stub.account_sid}/Messages.json"
 
-    # Sent means sent: running again sends nothing more.
+    # Sent means sent: running again sends nothing more. Twilio answered the 500, so
+    # nothing was looked up (a try with no answer is: test_outbox_timeouts.py).
     assert send_due(database_url, now=later + dt.timedelta(hours=2)) == 0
     assert [r.status for r in twilio_stub.requests] == [500, 201]
+    assert twilio_stub.texts_to("+447700900123") == ["Your mediation certificate: https://example.org/c/1"]
 
 
 def test_rate_limits_are_retried_and_a_bad_number_fails_for_good_but_is_kept(database_url, configure, twilio_stub):
