@@ -190,9 +190,11 @@ async def chat_socket(websocket: WebSocket) -> None:
             except asyncio.TimeoutError:
                 pass
 
-    await send({"type": "session", "session": conversation_id, "role": role})
-    pusher = asyncio.create_task(push())
+    pusher: Optional[asyncio.Task] = None
     try:
+        # Inside the try: a browser may leave between "start" and this answer.
+        await send({"type": "session", "session": conversation_id, "role": role})
+        pusher = asyncio.create_task(push())
         while True:
             receive = asyncio.ensure_future(websocket.receive_json())
             done, _ = await asyncio.wait({receive, pusher}, return_when=asyncio.FIRST_COMPLETED)
@@ -217,7 +219,8 @@ async def chat_socket(websocket: WebSocket) -> None:
     except Exception:  # noqa: BLE001
         log.exception("web chat: socket of %s failed", conversation_id)
     finally:
-        pusher.cancel()
+        if pusher is not None:
+            pusher.cancel()
         hub.unsubscribe(conversation_id, wake)
         await _close(websocket)
 
