@@ -68,7 +68,9 @@ def send_sms(to_number: str, body: str, settings: Optional[Settings] = None) -> 
     settings = settings or get_settings()
     client = _configured_client(settings)
     try:
-        message = client.messages.create(to=to_number, from_=settings.twilio_from_number, body=body)
+        # Delivery reports come back to /telephony/sms/status (logged; signed like every webhook).
+        message = client.messages.create(to=to_number, from_=settings.twilio_from_number, body=body,
+                                         status_callback=f"{settings.public_base_url}/telephony/sms/status")
     except TwilioRestException as error:
         detail = f"Twilio {error.status}" + (f" error {error.code}" if error.code else "") + f": {error.msg}"
         # 429 and 5xx are worth retrying; other 4xx (bad number, opted out) are not.

@@ -43,7 +43,9 @@ def test_a_500_is_retried_with_backoff_then_sent_once(database_url, configure, t
     assert message.status == "sent" and message.attempts == 2 and message.provider_sid.startswith("SM")
     [accepted] = twilio_stub.messages()
     assert accepted.form == {"To": "+447700900123", "From": "+441632960000",
-                             "Body": "Your mediation certificate: https://example.org/c/1"}
+                             "Body": "Your mediation certificate: https://example.org/c/1",
+                             # Delivery reports come back to the signed webhook.
+                             "StatusCallback": "https://line.example.org/telephony/sms/status"}
     assert accepted.path == f"/2010-04-01/Accounts/{twilio_stub.account_sid}/Messages.json"
 
     # Sent means sent: running again sends nothing more. Twilio answered the 500, so
