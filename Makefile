@@ -105,6 +105,7 @@ test-browser: browser $(MODEL)
 bench: setup $(MODEL)
 	$(PY) -m bench.startup_and_training
 	$(PY) -m bench.model_quality
+	$(PY) -m bench.load
 
 clean:
 	rm -rf build models var/*.db results

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import signal
 import statistics
 import subprocess
 import sys
@@ -19,10 +18,10 @@ import time
 from pathlib import Path
 from typing import List
 
-import httpx
+from bench.services import ROOT, product_env, product_ready, supervisor
 
-ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
+STARTUP_TIMEOUT = 300
 ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", TQDM_DISABLE="1", SQLALCHEMY_SILENCE_UBER_WARNING="1")
 
 
@@ -36,27 +35,14 @@ def time_full_training(out_dir: Path) -> float:
     return time.perf_counter() - started
 
 
+# Ports of its own in 21000-21999 (bench/load.py uses others), so `make run` can stay up.
+STARTUP_PORTS = {"RASA_PORT": "21205", "ACTION_SERVER_PORT": "21255", "WEB_PORT": "21280"}
+
+
 def time_to_health_green(model: Path, database: Path) -> float:
-    env = dict(ENV, MODEL_PATH=str(model), DATABASE_URL=f"sqlite:///{database}",
-               RASA_PORT="25005", ACTION_SERVER_PORT="25055", WEB_PORT="28000")
-    for name in ("RASA_URL", "ACTION_SERVER_URL"):
-        env.pop(name, None)
-    started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "bot.supervisor"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError("the supervisor exited before the services were healthy")
-            try:
-                if httpx.get("http://127.0.0.1:28000/health", timeout=2).status_code == 200:
-                    return time.perf_counter() - started
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
+    env = product_env(database, STARTUP_PORTS, MODEL_PATH=str(model))
+    with supervisor(env) as server:
+        return server.start(product_ready(env), timeout=STARTUP_TIMEOUT)
 
 
 def time_noop_setup() -> float:

@@ -11,8 +11,13 @@ from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy import event
 
+from bot.conversations import action_validation
 from bot.database import _ensure_sqlite_folder, _sqlite_pragmas
 from bot.settings import get_settings
+
+# The Rasa server imports this module at start-up (endpoints.yml): check action server
+# answers against a ready validator, not the whole schema again on every action.
+action_validation.install()
 
 
 class SettingsSQLTrackerStore(SQLTrackerStore):
