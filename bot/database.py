@@ -32,11 +32,33 @@ def make_engine(url: str) -> Engine:
     """An engine with the settings every process of the product needs."""
     if url.startswith("sqlite"):
         _ensure_sqlite_folder(url)
-        engine = create_engine(url, future=True, connect_args={"timeout": 30})
+        engine = create_engine(url, future=True, **sqlite_engine_arguments(url))
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # pool_pre_ping: a connection dropped by a database restart is replaced, not raised.
     return create_engine(url, future=True, pool_pre_ping=True)
+
+
+def sqlite_engine_arguments(url: str) -> dict:
+    """Keep SQLite connections open between uses (a pool), as for PostgreSQL.
+
+    SQLAlchemy 1.4 opens a new connection for every use of a file SQLite database
+    (NullPool): open, the pragmas below, close, every time; under load that was a quarter
+    of the Rasa tracker store's time (bench/load.py, docs/benchmarks.md). A pooled
+    connection keeps its per-connection pragmas (busy_timeout, foreign_keys); WAL is a
+    setting of the file itself, so the processes sharing the file are unaffected. The pool
+    hands a connection to one thread at a time, so sqlite3's same-thread check is off (as
+    SQLAlchemy 2.0 does for its pooled file SQLite). In-memory SQLite keeps its default."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import QueuePool
+
+    # A writer waits up to 30 s for another process's write instead of failing at once.
+    arguments: dict = {"connect_args": {"timeout": 30}}
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        arguments["connect_args"]["check_same_thread"] = False
+        arguments.update(poolclass=QueuePool, pool_size=5, max_overflow=10)
+    return arguments
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from bot.conversations.rasa_client import RasaClient
+from bot.conversations.turn_events import newest_turn
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ def read_turn(messages: List[Dict[str, Any]], tracker: Dict[str, Any]) -> Turn:
 
 
 async def converse(client: RasaClient, sender: str, text: str, channel: str, can_text: Optional[bool] = None) -> Turn:
-    """Send one user turn and read the tracker for handoffs and failures.
+    """Send one user turn and read what followed it (bot.conversations.turn_events) for handoffs and failures.
 
     ``can_text``: on a call, whether the caller's number can take a text (not withheld);
     the assistant's actions read it from the metadata. No number goes to Rasa."""
@@ -111,7 +112,8 @@ async def converse(client: RasaClient, sender: str, text: str, channel: str, can
         await _keep_unanswered_turn(client, sender, text, channel, started)
         raise
     try:
-        tracker = await client.tracker(sender)
+        # Only the turn just taken, from the events table: not the whole tracker from Rasa.
+        tracker = await newest_turn(client, sender)
     except Exception as error:  # noqa: BLE001 - the answer still stands without the tracker
         log.warning("telephony: could not read the tracker of %s: %s", sender, error)
         tracker = {}

@@ -25,6 +25,7 @@ from starlette.datastructures import FormData
 
 from bot import limits
 from bot.conversations.rasa_client import RasaClient
+from bot.conversations.turn_events import newest_turn
 from bot.handoff.hours import describe_next_open, staffed_status
 from bot.outbox.service import enqueue_sms, hash_number, is_opted_out, mask_number, send_due, set_opt_out
 from bot.settings import get_settings
@@ -223,8 +224,9 @@ async def voice(request: Request, background: BackgroundTasks, form: FormData = 
 
 
 async def _tracker(client: RasaClient, sender: str) -> dict:
+    """The conversation's newest turn (what the assistant last said, its buttons, the slots the line reads)."""
     try:
-        return await client.tracker(sender)
+        return await newest_turn(client, sender)
     except Exception as error:  # noqa: BLE001
         log.warning("telephony: no tracker for %s: %s", sender, error)
         return {}

@@ -9,10 +9,11 @@ from typing import Any, Optional
 
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import sessionmaker
 
 from bot.conversations import action_validation
-from bot.database import _ensure_sqlite_folder, _sqlite_pragmas
+from bot.database import _ensure_sqlite_folder, _sqlite_pragmas, sqlite_engine_arguments
 from bot.settings import get_settings
 
 # The Rasa server imports this module at start-up (endpoints.yml): check action server
@@ -30,8 +31,13 @@ class SettingsSQLTrackerStore(SQLTrackerStore):
         # SQLTrackerStore accepts a full SQLAlchemy URL in `host`.
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
         if self.engine.dialect.name == "sqlite":
-            # Same pragmas as the web app: three processes share the file.
+            # Rasa's engine opens a new connection for each read and write (NullPool):
+            # use the web app's pooled engine settings instead, with the same pragmas
+            # (three processes share the file; bot.database.sqlite_engine_arguments).
+            self.engine.dispose()
+            self.engine = create_engine(url, **sqlite_engine_arguments(url))
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.sessionmaker = sessionmaker(bind=self.engine)
 
 
 class SettingsLockStore(LockStore):

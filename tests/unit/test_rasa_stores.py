@@ -57,3 +57,82 @@ def test_tracker_store_keeps_events_on_the_configured_database(database_url):
     assert [event.text for event in restored.events if isinstance(event, UserUttered)] == ["hello"]
     store.engine.dispose()
     again.engine.dispose()
+
+
+def test_tracker_store_on_sqlite_keeps_one_connection_with_the_shared_pragmas(tmp_path):
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'rasa.db'}"
+    store = SettingsSQLTrackerStore(domain=Domain.empty(), host=url)
+    connects = []
+    sa.event.listen(store.engine, "connect", lambda *_: connects.append(1))
+    for turn in range(3):
+        tracker = asyncio.run(store.get_or_create_tracker("parent-2"))
+        tracker.update(UserUttered(f"turn {turn}", {"name": "greet", "confidence": 1.0}))
+        asyncio.run(store.save(tracker))
+    with store.engine.connect() as connection:
+        pragmas = [connection.execute(sa.text(f"PRAGMA {name}")).scalar_one()
+                   for name in ("journal_mode", "busy_timeout", "foreign_keys")]
+    assert pragmas == ["wal", 30000, 1]
+    assert len(connects) == 1  # not one connection (and its pragmas) for each read and write
+
+    # Another process (the web app, another Rasa server) reads every turn from the file.
+    again = SettingsSQLTrackerStore(domain=Domain.empty(), host=url)
+    restored = asyncio.run(again.retrieve("parent-2"))
+    assert [event.text for event in restored.events if isinstance(event, UserUttered)] == [
+        "turn 0", "turn 1", "turn 2"]
+    store.engine.dispose()
+    again.engine.dispose()
+
+
+def test_the_newest_turn_read_from_the_events_table_reads_as_rasas_whole_tracker(database_url, monkeypatch):
+    """The phone line reads a turn from the events table (a few rows) instead of asking
+    Rasa for the whole tracker: what it makes of the turn is the same."""
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet
+    from rasa.shared.core.trackers import EventVerbosity
+
+    from bot.conversations.turn_events import read_newest_turn
+    from telephony.assistant import last_bot_messages, pending_buttons, read_turn
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    domain = Domain.from_yaml("version: '3.1'\nentities: [local_authority]\nslots:\n  local_authority:\n"
+                              "    type: text\n    mappings: [{type: from_entity, entity: local_authority}]\n")
+    store = SettingsSQLTrackerStore(domain=domain, host=database_url)
+    buttons = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+
+    def user(text, intent, entities=()):
+        return UserUttered(text, {"name": intent, "confidence": 0.9}, list(entities))
+
+    turns = [
+        [SessionStarted(), ActionExecuted("action_listen"),
+         user("Kent", "inform_local_authority", [{"entity": "local_authority", "value": "Kent"}]),
+         SlotSet("local_authority", "Kent"), BotUttered("Kent, thank you.", {"buttons": buttons}),
+         ActionExecuted("action_listen")],
+        [user("blah", "nlu_fallback"), ActionExecuted("action_default_fallback"),
+         BotUttered("Sorry", metadata={"utter_action": "utter_default"}), ActionExecuted("action_listen")],
+        [user("it is in Surrey", "inform_local_authority"), ActionExecuted("route_check_form"),
+         SlotSet("local_authority", "Surrey"), BotUttered("How old?", {"buttons": buttons}),
+         ActionExecuted("action_listen")],
+        [user("a person please", "request_human"), ActionExecuted("action_request_human"),
+         BotUttered("Putting you through", {"custom": {"handoff": {"reason": "person_requested"}}}),
+         ActionExecuted("action_listen")],
+        [SessionStarted(), SlotSet("local_authority", "Medway"), ActionExecuted("action_listen"),
+         user("hello", "greet"), BotUttered("Hello")],
+    ]
+    events = []
+    for number, turn in enumerate(turns):
+        events += turn
+        asyncio.run(store.save(DialogueStateTracker.from_events("caller-1", events, domain.slots)))
+        whole = asyncio.run(store.retrieve_full_tracker("caller-1")).current_state(EventVerbosity.ALL)
+        newest = read_newest_turn("caller-1", database_url)
+        assert newest["events"][0]["event"] == "user" and len(newest["events"]) < len(whole["events"])
+        assert last_bot_messages(newest) == last_bot_messages(whole), number
+        assert pending_buttons(newest) == pending_buttons(whole), number
+        ours, rasas = read_turn([], newest), read_turn([], whole)
+        assert (ours.handoff_reason, ours.not_understood, ours.topic, ours.local_authority) == (
+            rasas.handoff_reason, rasas.not_understood, rasas.topic, rasas.local_authority), number
+    assert read_turn([], newest).local_authority == "Medway"
+    assert read_newest_turn("nobody-here", database_url) is None
+    store.engine.dispose()
+    get_settings.cache_clear()
