@@ -19,11 +19,6 @@ export TQDM_DISABLE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-# TensorFlow on one thread per process: on 2 cores its thread pools fight each other
-# and every other process (a full training took minutes under load, 42 s on one
-# thread), and one thread makes a training repeatable bit for bit.
-export TF_INTRA_OP_PARALLELISM_THREADS := 1
-export TF_INTER_OP_PARALLELISM_THREADS := 1
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/stories data/rules -name '*.yml' 2>/dev/null) $(SPACY_DIR)/.built
 PATTERN_INPUTS  := $(wildcard data/patterns/*) $(wildcard bot/nlp/*.py)

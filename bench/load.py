@@ -438,7 +438,9 @@ def _errors(results: Results) -> str:
 def report(stock: Measured, trained: float, chat: Measured, voice: Measured, args, command: str) -> str:
     s, c, v = stock.results, chat.results, voice.results
     ratio = c.percentile(95) / s.percentile(95)
-    total_errors = sum(s.errors.values()) + sum(c.errors.values()) + sum(v.errors.values())
+    # The target is about this assistant: the stock one's empty answers (its rules say
+    # nothing to some turns) are shown in its column, not counted against it.
+    total_errors = sum(c.errors.values()) + sum(v.errors.values())
     lines = [
         f"{args.concurrency} conversations at once, each person holding {args.conversations} conversations of "
         f"{args.turns} turns one after the other, every turn sent as soon as the answer to the previous one arrives.",
@@ -485,7 +487,7 @@ def report(stock: Measured, trained: float, chat: Measured, voice: Measured, arg
         f"{met(ratio <= TARGET_CHAT_RATIO)} |",
         f"| voice webhook p95 under {TARGET_VOICE_P95_MS:.0f} ms | {v.percentile(95):.0f} ms | "
         f"{met(v.percentile(95) < TARGET_VOICE_P95_MS)} |",
-        f"| zero errors | {total_errors} | {met(total_errors == 0)} |",
+        f"| zero errors (this assistant, chat and phone) | {total_errors} | {met(total_errors == 0)} |",
         "",
         f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"with {command}. The product ran under `python -m bot.supervisor` on its own SQLite file "
