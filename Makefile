@@ -78,8 +78,9 @@ test: setup
 	$(MAKE) test-resilience
 	$(MAKE) test-browser
 
+# Two workers (pytest-xdist): the unit tests mostly wait on PostgreSQL and local servers.
 test-unit: $(STAMP)
-	$(PY) -m pytest tests/unit -q
+	$(PY) -m pytest tests/unit -q -n 2
 
 test-data: $(STAMP)
 	$(PY) -m pytest tests/data -q
