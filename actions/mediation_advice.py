@@ -20,7 +20,6 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions.answer_forms import AnswerFormValidation, ask_action, can_text, channel_of, gave_up
 from actions.route_check import FACT_SLOTS, facts_from_tracker
@@ -31,7 +30,7 @@ from bot.certificates.service import (NoCertificateNeeded, appeal_deadline_text,
                                       verify_url)
 from bot.database import session_scope
 from bot.routes import check_routes
-from bot.routes.conversation import (NO_CERTIFICATE, OUTSIDE_ENGLAND, UNKNOWN_COUNCIL, read_answer,
+from bot.routes.conversation import (OUTSIDE_ENGLAND, UNKNOWN_COUNCIL, read_answer,
                                      situation_from_facts, summary_messages)
 from bot.routes.deadlines import appeal_deadline
 from bot.routes.service_area import service_area
@@ -144,7 +143,7 @@ class ActionMediationInformation(Action):
             return stop
         if isinstance(facts.get("certificate_date"), dt.date):
             dispatcher.utter_message(
-                text=f"You already have a mediation certificate for this decision, so you don't need another. "
+                text="You already have a mediation certificate for this decision, so you don't need another. "
                      + appeal_deadline_text(appeal_deadline(decision_date, facts["certificate_date"]),
                                             facts["certificate_date"]))
             return stop
@@ -343,4 +342,4 @@ def _say_request(dispatcher: CollectingDispatcher, council: str, reference: str,
 
 
 __all__ = ["ActionStartAppeal", "ActionMediationInformation", "ValidateMediationAdviceForm",
-           "ActionCompleteMediationAdvice", "NO_CERTIFICATE"]
+           "ActionCompleteMediationAdvice"]

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from typing import Dict, List, Optional
 
-from bot.routes.conversation import _CHANGE, ABOUT_NAMES, Reading, looks_like_question  # noqa: F401 (_CHANGE shared)
+from bot.routes.conversation import _CHANGE, ABOUT_NAMES, Reading, looks_like_question
 from bot.routes.dates import format_long
 
 PURSUE = "pursue"

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from typing import Dict, List, Optional
 
-from bot.certificates.conversation import (_CHANGE, _NO, _YES, NAME_PROBLEM, contact_details_problem, read_contact_details,
+from bot.certificates.conversation import (_NO, _YES, NAME_PROBLEM, contact_details_problem, read_contact_details,
                                            read_name, read_preference, take)
 from bot.meetings.service import PARTY_WORDS, dr_consent_statement
 from bot.nlp.patterns import find_local_authority, find_local_authority_in
-from bot.routes.conversation import Reading
+from bot.routes.conversation import _CHANGE, Reading
 from bot.routes.service_area import service_area
 
 FACT_LABELS = {
