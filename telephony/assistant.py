@@ -12,7 +12,8 @@ from bot.conversations.turn_events import newest_turn
 log = logging.getLogger(__name__)
 
 # The assistant's actions that hand a conversation to a person (actions/handoff.py,
-# actions/safeguarding.py); they send no custom payload, so the tracker tells us.
+# actions/safeguarding.py). They send a bot message with custom {"handoff": {"reason",
+# "priority", "category", "language"}}; an older model sent none, so the tracker tells us too.
 HANDOFF_ACTIONS = {
     "action_request_human": "person_requested",
     "action_escalate_safeguarding": "safeguarding",
@@ -25,6 +26,13 @@ NOT_UNDERSTOOD_ACTIONS = {"action_default_fallback", "utter_default"}
 class Turn:
     messages: List[Dict[str, Any]]
     handoff_reason: Optional[str] = None
+    # Safeguarding: the kind of concern (bot.handoff.models.CATEGORIES); anyone: the
+    # language they wrote in when not English (custom.handoff, or the detector's parse data).
+    handoff_category: Optional[str] = None
+    handoff_language: Optional[str] = None
+    # The safeguarding detector's category for the person's message, whether or not the
+    # assistant acted on it (it does not while a person holds the conversation: Rasa is paused).
+    disclosure: Optional[str] = None
     not_understood: bool = False
     topic: Optional[str] = None
     local_authority: Optional[str] = None
@@ -63,11 +71,12 @@ def pending_buttons(tracker: Dict[str, Any]) -> List[Dict[str, Any]]:
 
 def read_turn(messages: List[Dict[str, Any]], tracker: Dict[str, Any]) -> Turn:
     turn = Turn(messages=messages, tracker=tracker)
-    for message in messages:
-        custom = message.get("custom")
-        if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
-            turn.handoff_reason = custom["handoff"].get("reason") or "person_requested"
     since_user = _events_since_last_user(tracker)
+    signals = [message.get("custom") for message in messages]
+    signals += [(event.get("data") or {}).get("custom") for event in since_user if event.get("event") == "bot"]
+    for custom in signals:
+        if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
+            _read_handoff(turn, custom["handoff"])
     for event in since_user:
         name = event.get("name")
         if event.get("event") == "action" and name in HANDOFF_ACTIONS:
@@ -79,6 +88,11 @@ def read_turn(messages: List[Dict[str, Any]], tracker: Dict[str, Any]) -> Turn:
         if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == "utter_default":
             turn.not_understood = True
     latest = tracker.get("latest_message") or {}
+    found = latest.get("safeguarding")  # the detector's own finding (bot.nlp.components.SafeguardingDetector)
+    if isinstance(found, dict):
+        turn.disclosure = found.get("category") if isinstance(found.get("category"), str) else "risk_to_life"
+    if turn.handoff_reason == "safeguarding" and not turn.handoff_category:
+        turn.handoff_category = turn.disclosure
     intent = (latest.get("intent") or {}).get("name")
     # An answer to a form's question ("Kent", "he is nine") is often not classified
     # confidently, but the form read it: that is understood.
@@ -95,6 +109,20 @@ def read_turn(messages: List[Dict[str, Any]], tracker: Dict[str, Any]) -> Turn:
     if isinstance(turn.local_authority, list):
         turn.local_authority = turn.local_authority[-1] if turn.local_authority else None
     return turn
+
+
+def _read_handoff(turn: Turn, handoff: Dict[str, Any]) -> None:
+    """One handoff signal; safeguarding outranks a plain request, and what it knows is kept."""
+    reason = handoff.get("reason") if isinstance(handoff.get("reason"), str) else None
+    reason = reason or "person_requested"
+    if turn.handoff_reason != "safeguarding" or reason == "safeguarding":
+        turn.handoff_reason = reason
+    category = handoff.get("category")
+    if reason == "safeguarding" and isinstance(category, str) and category:
+        turn.handoff_category = category
+    language = handoff.get("language")
+    if isinstance(language, str) and language.strip():
+        turn.handoff_language = language.strip()
 
 
 async def converse(client: RasaClient, sender: str, text: str, channel: str, can_text: Optional[bool] = None) -> Turn:

@@ -155,7 +155,10 @@ class Twiml:
             self._say(response, intro)
         if reason == "safeguarding" and "999" not in intro:
             self._say(response, "If anyone is in immediate danger, please hang up and call 999.")
-        self._say(response, "I'm putting you through to one of our mediators now. Please hold.")
+        if reason == "safeguarding":
+            self._say(response, "I'm putting you through to a member of our team now. Please hold.")
+        else:
+            self._say(response, "I'm putting you through to one of our mediators now. Please hold.")
         dial = Dial(
             action=self.url(f"{VOICE_PATH}/dial-result", reason=reason, escalation=escalation_id),
             method="POST",
@@ -194,14 +197,14 @@ class Twiml:
         response.play(self.settings.hold_music_url or DEFAULT_HOLD_MUSIC)
         return str(response)
 
-    def voicemail(self, reason: str, intro: str = "") -> str:
+    def voicemail(self, reason: str, intro: str = "", escalation: Optional[str] = None) -> str:
         response = VoiceResponse()
         if intro:
             self._say(response, intro)
         self._say(response, "Sorry, nobody could answer just now. Please leave a short message after the tone, "
                             "with the best number to call you back on, then hang up. A mediator will call you back.")
         response.record(
-            action=self.url(f"{VOICE_PATH}/voicemail", reason=reason), method="POST",
+            action=self.url(f"{VOICE_PATH}/voicemail", reason=reason, escalation=escalation), method="POST",
             max_length=120, timeout=5, play_beep=True, finish_on_key="#",
         )
         self._say(response, "We didn't get a message. Please call again or text us. Goodbye.")
@@ -209,7 +212,8 @@ class Twiml:
         return str(response)
 
     # --- callback (outside staffed hours) -----------------------------------
-    def offer_callback(self, reason: str, next_open: str, caller_ending: Optional[str], intro: str = "") -> str:
+    def offer_callback(self, reason: str, next_open: str, caller_ending: Optional[str], intro: str = "",
+                       escalation: Optional[str] = None) -> str:
         turns = [intro] if intro else []
         if reason == "safeguarding" and "999" not in intro:
             turns.append("If anyone is in immediate danger, please hang up and call 999.")
@@ -220,16 +224,18 @@ class Twiml:
                          "Or type the number to call, then press the hash key.")
         else:
             turns.append("Please type the number to call you back on, then press the hash key.")
-        return self.ask(turns, self.url(step="cb_number", reason=reason), input_="dtmf", finish_on_key="#")
+        return self.ask(turns, self.url(step="cb_number", reason=reason, escalation=escalation), input_="dtmf",
+                        finish_on_key="#")
 
-    def confirm_number(self, reason: str, number: str, spoken_number: str) -> str:
+    def confirm_number(self, reason: str, number: str, spoken_number: str, escalation: Optional[str] = None) -> str:
         return self.ask([f"I have {spoken_number}. If that's right, press 1. To enter it again, press 2."],
-                        self.url(step="cb_confirm", reason=reason, number=number), input_="dtmf", num_digits=1)
+                        self.url(step="cb_confirm", reason=reason, number=number, escalation=escalation),
+                        input_="dtmf", num_digits=1)
 
-    def ask_preferred_time(self, reason: str, number: str) -> str:
+    def ask_preferred_time(self, reason: str, number: str, escalation: Optional[str] = None) -> str:
         return self.ask(["When is best to call you? Press 1 for the morning, 2 for the afternoon, or 3 for any time. "
                          "Or say a day and time."],
-                        self.url(step="cb_time", reason=reason, number=number))
+                        self.url(step="cb_time", reason=reason, number=number, escalation=escalation))
 
     def callback_booked(self, preferred: str, next_open: str, texted: bool) -> str:
         turns = [f"Thank you. A mediator will call you back {preferred}, once the line is staffed."

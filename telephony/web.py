@@ -105,6 +105,19 @@ def _int(value: Optional[str]) -> int:
 
 
 # --- background work (after the reply) ---------------------------------------
+def _raise_escalation(escalation_id: Optional[str] = None, notify: bool = False, **fields) -> None:
+    """One open escalation per call or SMS conversation (bot.handoff.models.raise_escalation):
+    a new one, or the open one raised to safeguarding; staff alerted (notify) only then."""
+    from bot.database import session_scope
+    from bot.handoff.models import raise_escalation
+
+    with session_scope() as session:
+        escalation, news = raise_escalation(session, escalation_id=escalation_id, notify=notify, **fields)
+        stored_id = escalation.id
+    log.info("telephony: escalation %s (%s, %s)%s", stored_id, fields.get("reason"), fields.get("channel"),
+             "" if news else ": folded into the open one")
+
+
 def _record_escalation(escalation_id: Optional[str] = None, **fields) -> None:
     from bot.database import session_scope
     from bot.handoff.models import record_escalation
@@ -116,6 +129,16 @@ def _record_escalation(escalation_id: Optional[str] = None, **fields) -> None:
     log.info("telephony: escalation %s (%s, %s)", escalation_id or "", fields.get("reason"), fields.get("channel"))
 
 
+def _call_escalation(session, escalation_id: Optional[str], conversation_id: str):
+    """The escalation a call's TwiML names, or else the call's open one (one escalation per call)."""
+    from bot.handoff.models import Escalation, open_escalation
+
+    escalation = session.get(Escalation, escalation_id) if escalation_id else None
+    if escalation is not None and escalation.conversation_id == conversation_id:
+        return escalation
+    return open_escalation(session, conversation_id)
+
+
 def _update_escalation(escalation_id: str, status: str) -> None:
     from bot.database import session_scope
     from bot.handoff.models import Escalation
@@ -124,6 +147,53 @@ def _update_escalation(escalation_id: str, status: str) -> None:
         escalation = session.get(Escalation, escalation_id)
         if escalation is not None:
             escalation.status = status
+            if status == "resolved":
+                from bot.handoff.models import _utcnow
+
+                escalation.resolved_at = _utcnow()
+
+
+def _attach_voicemail(escalation_id: Optional[str], conversation_id: str, reason: str, recording_url: str) -> None:
+    """The caller's voicemail goes on the call's escalation (urgent stays urgent); a call
+    with none yet gets one: safeguarding if that is why the caller was put through."""
+    from bot.database import session_scope
+    from bot.handoff.models import record_escalation
+
+    settings = get_settings()
+    with session_scope() as session:
+        escalation = _call_escalation(session, escalation_id, conversation_id)
+        if escalation is not None:
+            escalation.recording_url = recording_url
+            escalation.summary = (escalation.summary + " Left a voicemail.").strip()
+            if escalation.status == "resolved":
+                escalation.status, escalation.resolved_at = "new", None
+        else:
+            urgent = reason == "safeguarding"
+            escalation = record_escalation(
+                session, reason="safeguarding" if urgent else "voicemail", channel="voice",
+                conversation_id=conversation_id, recording_url=recording_url,
+                summary=summary_of(None, "safeguarding" if urgent else "voicemail", "voice")
+                + (" Left a voicemail." if urgent else ""))
+        urgent = escalation.priority == "urgent"
+    _alert_mediators(f"{settings.service_name}: " + ("URGENT safeguarding voicemail" if urgent else "new voicemail")
+                     + " on the line. See the console.", urgent=urgent)
+
+
+def _attach_callback(escalation_id: Optional[str], conversation_id: str, number: str, preferred: str) -> None:
+    """A callback asked for after a safeguarding concern goes on that (urgent) escalation."""
+    from bot.database import session_scope
+    from bot.handoff.models import record_escalation
+
+    with session_scope() as session:
+        escalation = _call_escalation(session, escalation_id, conversation_id)
+        if escalation is None or escalation.reason != "safeguarding":
+            record_escalation(session, reason="safeguarding", channel="voice", conversation_id=conversation_id,
+                              summary=summary_of(None, "safeguarding", "voice") + " Asked for a callback.",
+                              callback_number=number, preferred_time=preferred)
+            return
+        escalation.callback_number = number
+        escalation.preferred_time = preferred
+        escalation.summary = (escalation.summary + " Asked for a callback.").strip()
 
 
 def _queue_texts(texts, kind: str) -> None:
@@ -136,10 +206,18 @@ def _queue_texts(texts, kind: str) -> None:
                 enqueue_sms(session, number, part, kind=kind)
 
 
-def _alert_mediators(text: str) -> None:
+def _alert_mediators(text: str, urgent: bool = False) -> None:
+    """A text to each mediator on duty about news on an escalation (a voicemail, a callback
+    request); new escalations are alerted through bot.handoff.notify."""
     settings = get_settings()
-    if settings.mediator_numbers:
+    if not settings.mediator_numbers:
+        (log.error if urgent else log.warning)("telephony: no MEDIATOR_NUMBERS set; nobody was texted: %s", text)
+        return
+    try:
         _queue_texts([(number, text) for number in settings.mediator_numbers], "mediator_alert")
+    except Exception:
+        log.exception("telephony: could not queue the alert to the mediators: %s", text)
+        raise
 
 
 def _nothing() -> None:
@@ -294,6 +372,10 @@ def _text_certificates(turn: Turn, caller: Optional[str]) -> Optional[str]:
 
 async def _handoff(build: Twiml, client: RasaClient, background: BackgroundTasks, sender: str, reason: str,
                    caller: Optional[str], turn: Optional[Turn] = None, intro: str = "") -> Response:
+    """Hand the call to a person. The escalation is stored (after the reply) whatever
+    happens next, status "new" until a mediator takes it, so an urgent one counts in the
+    console's urgent figures; one per call (its voicemail or callback goes on it). A
+    safeguarding one alerts the mediators at once (bot.handoff.notify)."""
     import uuid
 
     settings = get_settings()
@@ -301,40 +383,49 @@ async def _handoff(build: Twiml, client: RasaClient, background: BackgroundTasks
         tracker = await _tracker(client, sender)
         turn = read_turn([], tracker) if tracker else None
     summary = summary_of(turn, reason, "voice")
-    local_authority = turn.local_authority if turn else None
+    urgent = reason == "safeguarding"
+    escalation_id = str(uuid.uuid4())
+    fields = dict(reason=reason, channel="voice", conversation_id=sender, summary=summary,
+                  local_authority=turn.local_authority if turn else None,
+                  category=turn.handoff_category if turn else None, language=turn.handoff_language if turn else None,
+                  status="new")
     status = staffed_status(settings=settings)
     if status.open_now and settings.mediator_numbers:
-        escalation_id = str(uuid.uuid4())
-        _after(background, _record_escalation, escalation_id, reason=reason, channel="voice", conversation_id=sender,
-               summary=summary, local_authority=local_authority, status="assigned")
-        if reason == "safeguarding":
-            _after(background, _alert_mediators, f"{settings.service_name}: URGENT safeguarding call being "
-                                                  "transferred now. See the console.")
+        # The mediators' phones ring now; for safeguarding they are texted too.
+        _after(background, _raise_escalation, escalation_id, notify=urgent, **fields)
         body = build.transfer(reason, summary, escalation_id, intro=intro)
         log.info("telephony: transferring %s (%s)", sender, reason)
         return twiml(body)
     if status.open_now:
-        # Staffed, but no numbers to ring: take a voicemail.
-        return twiml(build.voicemail(reason, intro=intro))
-    return twiml(build.offer_callback(reason, describe_next_open(status), caller_ending(caller), intro=intro))
+        # Staffed, but no numbers to ring: take a voicemail (nobody can be texted: logged).
+        _after(background, _raise_escalation, escalation_id, notify=True, **fields)
+        return twiml(build.voicemail(reason, intro=intro, escalation=escalation_id))
+    if urgent:
+        # Out of hours: stored now, so a caller who hangs up before booking a callback is not lost.
+        _after(background, _raise_escalation, escalation_id, notify=True, **fields)
+    return twiml(build.offer_callback(reason, describe_next_open(status), caller_ending(caller), intro=intro,
+                                      escalation=escalation_id if urgent else None))
 
 
 def _callback_step(build: Twiml, background: BackgroundTasks, step: str, query, form: FormData, digits: str,
                    speech: str, caller: Optional[str]) -> Response:
     settings = get_settings()
     reason = query.get("reason") or "person_requested"
+    escalation = query.get("escalation") or None
     if step == "cb_number":
         number = parse_callback_number(digits, caller)
         if number is None:
             status = staffed_status(settings=settings)
-            return twiml(build.offer_callback(reason, describe_next_open(status), caller_ending(caller)))
-        return twiml(build.confirm_number(reason, number, spoken_phone_number(number)))
+            return twiml(build.offer_callback(reason, describe_next_open(status), caller_ending(caller),
+                                              escalation=escalation))
+        return twiml(build.confirm_number(reason, number, spoken_phone_number(number), escalation=escalation))
     number = query.get("number") or ""
     if step == "cb_confirm":
         if digits == "1" and number:
-            return twiml(build.ask_preferred_time(reason, number))
+            return twiml(build.ask_preferred_time(reason, number, escalation=escalation))
         status = staffed_status(settings=settings)
-        return twiml(build.offer_callback(reason, describe_next_open(status), caller_ending(caller)))
+        return twiml(build.offer_callback(reason, describe_next_open(status), caller_ending(caller),
+                                          escalation=escalation))
     # cb_time
     preferred = PREFERRED_TIMES.get(digits) or (speech[:100] if speech else "at any time")
     if speech and not digits:
@@ -342,21 +433,21 @@ def _callback_step(build: Twiml, background: BackgroundTasks, step: str, query, 
     status = staffed_status(settings=settings)
     next_open = describe_next_open(status)
     sender = _sender(form)
-    _after(background, _record_escalation, reason="callback", channel="voice", conversation_id=sender,
-           summary=summary_of(None, "safeguarding" if reason == "safeguarding" else "callback", "voice"),
-           callback_number=number, preferred_time=preferred)
-    if reason == "safeguarding":
-        # Urgent: a separate record, so the console shows the priority.
-        _after(background, _record_escalation, reason="safeguarding", channel="voice", conversation_id=sender,
-               summary=summary_of(None, "safeguarding", "voice"), status="waiting")
+    urgent = reason == "safeguarding"
+    if urgent:
+        # On the call's own (urgent) escalation: one per call.
+        _after(background, _attach_callback, escalation, sender, number, preferred)
+    else:
+        _after(background, _record_escalation, reason="callback", channel="voice", conversation_id=sender,
+               summary=summary_of(None, "callback", "voice"), callback_number=number, preferred_time=preferred)
     ending = caller_ending(number) or ""
     staffed_note = f" The line is next staffed {next_open}." if status.next_open else ""
     _after(background, _queue_texts, [(number, f"{settings.service_name}: we have your callback request. A mediator "
                                                 f"will call the number ending {ending.replace(' ', '')} "
                                                 f"{preferred}.{staffed_note}")],
            "callback_confirmation")
-    _after(background, _alert_mediators, f"{settings.service_name}: new callback request ({preferred}). "
-                                          "See the console.")
+    _after(background, _alert_mediators, f"{settings.service_name}: new {'URGENT safeguarding ' if urgent else ''}"
+                                          f"callback request ({preferred}). See the console.", urgent=urgent)
     log.info("telephony: callback booked for %s on %s", sender, mask_number(number))
     return twiml(build.callback_booked(preferred, next_open if status.next_open else "", texted=True))
 
@@ -379,9 +470,8 @@ async def dial_result(request: Request, background: BackgroundTasks, form: FormD
         return twiml(build.say_and_hang_up([]))
     if outcome == "busy":
         return twiml(build.enqueue(reason, escalation_id))
-    if escalation_id:
-        _after(background, _update_escalation, escalation_id, "waiting")
-    return twiml(build.voicemail(reason))
+    # Nobody answered: the escalation stays new (nobody has it) and the voicemail goes on it.
+    return twiml(build.voicemail(reason, escalation=escalation_id or None))
 
 
 @router.post("/voice/hold")
@@ -395,9 +485,8 @@ async def queue_result(request: Request, background: BackgroundTasks, form: Form
     if form.get("QueueResult") == "bridged":
         return twiml(build.say_and_hang_up([]))
     escalation_id = request.query_params.get("escalation", "")
-    if escalation_id:
-        _after(background, _update_escalation, escalation_id, "waiting")
-    return twiml(build.voicemail(request.query_params.get("reason", "person_requested")))
+    return twiml(build.voicemail(request.query_params.get("reason", "person_requested"),
+                                 escalation=escalation_id or None))
 
 
 @router.post("/voice/voicemail")
@@ -405,11 +494,9 @@ async def voicemail(request: Request, background: BackgroundTasks, form: FormDat
     settings = get_settings()
     recording = form.get("RecordingUrl")
     if recording:
-        reason = request.query_params.get("reason", "person_requested")
-        _after(background, _record_escalation, reason="voicemail", channel="voice", conversation_id=_sender(form),
-               summary=summary_of(None, "voicemail", "voice") + (" Urgent: safeguarding." if reason == "safeguarding" else ""),
-               recording_url=recording)
-        _after(background, _alert_mediators, f"{settings.service_name}: new voicemail on the line. See the console.")
+        # On the call's escalation (the one its TwiML names, or its open one): one per call.
+        _after(background, _attach_voicemail, request.query_params.get("escalation") or None, _sender(form),
+               request.query_params.get("reason", "person_requested"), recording)
     return twiml(Twiml(settings).say_and_hang_up(["Thank you. A mediator will call you back. Goodbye."]))
 
 
@@ -480,13 +567,14 @@ async def sms(request: Request, background: BackgroundTasks, form: FormData = De
             reply = sms_text.render_messages(turn.messages) or "Sorry, I don't have an answer for that."
             if turn.handoff_reason:
                 status = staffed_status(settings=settings)
-                _after(background, _record_escalation, reason=turn.handoff_reason, channel="sms", conversation_id=sender,
-                       summary=summary_of(turn, turn.handoff_reason, "sms"), local_authority=turn.local_authority,
-                       status="new")
-                _after(background, _alert_mediators,
-                       f"{settings.service_name}: {'URGENT safeguarding' if turn.handoff_reason == 'safeguarding' else 'new'} "
-                       "text conversation needs a mediator. See the console.")
-                if not status.open_now:
+                # One open escalation per text conversation: a disclosure raises it to urgent
+                # safeguarding with its category; the mediators are alerted when there is news.
+                _after(background, _raise_escalation, reason=turn.handoff_reason, channel="sms",
+                       conversation_id=sender, summary=summary_of(turn, turn.handoff_reason, "sms"),
+                       local_authority=turn.local_authority, category=turn.handoff_category,
+                       language=turn.handoff_language, status="new", notify=True)
+                # The assistant's safeguarding reply already says who is available and when.
+                if not status.open_now and turn.handoff_reason != "safeguarding":
                     reply += f"\nOur team is next available {describe_next_open(status)}."
     # The reply is in the outbox before Twilio gets its answer: nothing is lost.
     _queue_texts([(number, reply)], "reply")

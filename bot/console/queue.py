@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.console import audit
-from bot.handoff.models import CHANNELS, PRIORITIES, STATUSES, Escalation, EscalationNote
+from bot.handoff.models import CHANNELS, PRIORITIES, STATUSES, Escalation, EscalationNote, category_words
 from bot.settings import Settings, get_settings
 
 MAX_NOTE_LENGTH = 4000
@@ -68,8 +68,21 @@ def describe_wait(delta: dt.timedelta) -> str:
     return f"{hours // 24} days"
 
 
+def reason_words(escalation: Escalation) -> str:
+    """The reason as the queue shows it: 'Safeguarding: risk to life', 'Person requested'."""
+    if escalation.reason == "safeguarding":
+        kind = category_words(escalation.category)
+        return f"Safeguarding: {kind}" if kind else "Safeguarding"
+    return escalation.reason.replace("_", " ").capitalize()
+
+
+def interpreter_words(escalation: Escalation) -> str:
+    """'Needs an interpreter: Polish' for someone who wrote in another language; else ''."""
+    return f"Needs an interpreter: {escalation.language}" if escalation.language else ""
+
+
 def list_escalations(session: Session, filters: Filters, username: str = "", limit: int = 500) -> List[Escalation]:
-    """Open ones first (urgent, then oldest); resolved ones after, newest first."""
+    """Open ones first (urgent, then oldest); resolved ones after, oldest first."""
     query = sa.select(Escalation)
     if filters.status:
         query = query.where(Escalation.status == filters.status)

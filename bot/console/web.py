@@ -47,6 +47,7 @@ NAV_PAGES = [("/console/requests", "Requests", "mediator"), ("/console/certifica
 STATIC_FILES = {"console.css": "text/css", "console.js": "text/javascript"}
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.globals.update(reason_words=queue.reason_words, interpreter_words=queue.interpreter_words)
 
 
 # --- errors the route class turns into pages -----------------------------------------

@@ -20,6 +20,18 @@ REASONS = ("person_requested", "safeguarding", "repeated_failure", "voicemail", 
 PRIORITIES = ("normal", "urgent")
 CHANNELS = ("voice", "sms", "web")
 STATUSES = ("new", "assigned", "waiting", "resolved")
+OPEN_STATUSES = ("new", "assigned", "waiting")
+# What kind of safeguarding concern (bot.safeguarding.CATEGORIES; migration 0008), in the
+# console's words. Stored as plain text: a category the console does not know is shown as it is.
+CATEGORIES = {
+    "risk_to_life": "risk to life",
+    "abuse_or_neglect": "abuse or neglect",
+    "domestic_abuse": "domestic abuse",
+    "carer_breaking_point": "parent or carer at breaking point",
+}
+# Reasons a person is waiting for (one open escalation of these per conversation, see
+# raise_escalation); safeguarding outranks the others.
+HANDOFF_REASONS = ("person_requested", "safeguarding", "repeated_failure", "bot_failure")
 
 
 def _utcnow() -> dt.datetime:
@@ -44,6 +56,10 @@ class Escalation(Base):
     preferred_time = sa.Column(sa.String(100), nullable=True)
     recording_url = sa.Column(sa.String(500), nullable=True)
     summary = sa.Column(sa.Text, nullable=False, default="")
+    # Safeguarding: the kind of concern (CATEGORIES); anyone: the language they wrote in
+    # when it is not English, so staff can arrange an interpreter (migration 0008).
+    category = sa.Column(sa.String(40), nullable=True)
+    language = sa.Column(sa.String(60), nullable=True)
     # Staff work on it in the console (migration 0004_console).
     assigned_to = sa.Column(sa.String(64), nullable=True, index=True)  # a staff username
     assigned_at = sa.Column(sa.DateTime, nullable=True)
@@ -82,8 +98,16 @@ def record_escalation(
     recording_url: Optional[str] = None,
     status: str = "new",
     notify: bool = False,
+    category: Optional[str] = None,
+    language: Optional[str] = None,
+    priority: Optional[str] = None,
 ) -> Escalation:
     """Add an escalation to `session`. Safeguarding is always urgent.
+
+    ``category``: the kind of safeguarding concern (CATEGORIES; kept for safeguarding
+    only); ``language``: the language the person wrote in, when not English;
+    ``priority``: "urgent" to raise any escalation (a callback asked for after a
+    safeguarding concern), never to lower safeguarding.
 
     notify=True also texts the mediators on duty (no personal details) through the
     outbox, in the same transaction; see bot.handoff.notify. The console shows every
@@ -91,11 +115,15 @@ def record_escalation(
     """
     if reason not in REASONS:
         raise ValueError(f"unknown escalation reason {reason!r}")
-    if (callback_number or callback_email) and reason != "callback":
+    if (callback_number or callback_email) and reason not in ("callback", "safeguarding"):
         raise ValueError("a callback number or email is kept only for callback requests")
+    if priority is not None and priority not in PRIORITIES:
+        raise ValueError(f"unknown priority {priority!r}")
     escalation = Escalation(
         reason=reason,
-        priority="urgent" if reason == "safeguarding" else "normal",
+        priority="urgent" if reason == "safeguarding" or priority == "urgent" else "normal",
+        category=clean_category(category) if reason == "safeguarding" else None,
+        language=clean_language(language),
         channel=channel,
         conversation_id=conversation_id,
         local_authority=local_authority,
@@ -112,3 +140,95 @@ def record_escalation(
 
         notify_staff_of_escalation(session, escalation)
     return escalation
+
+
+def clean_category(category: Optional[str]) -> Optional[str]:
+    """A safeguarding category as stored: one of CATEGORIES, or None."""
+    category = (category or "").strip().lower() if isinstance(category, str) else ""
+    return category if category in CATEGORIES else None
+
+
+def clean_language(language: Optional[str]) -> Optional[str]:
+    """A language name as stored ("Polish"): letters, spaces and hyphens, at most 60; None for English or nothing."""
+    if not isinstance(language, str):
+        return None
+    language = " ".join(language.split())[:60]
+    if not language or not all(ch.isalpha() or ch in " -()'" for ch in language):
+        return None
+    if language.lower() in ("english", "en", "en-gb", "british english"):
+        return None
+    return language[0].upper() + language[1:]
+
+
+def category_words(category: Optional[str]) -> str:
+    """'risk to life' for the console (the stored value, readable, if the console does not know it)."""
+    if not category:
+        return ""
+    return CATEGORIES.get(category, category.replace("_", " "))
+
+
+def open_escalation(session: Session, conversation_id: str, reasons=HANDOFF_REASONS) -> Optional[Escalation]:
+    """The conversation's open escalation for one of `reasons` (safeguarding first, then the oldest)."""
+    query = (sa.select(Escalation)
+             .where(Escalation.conversation_id == conversation_id, Escalation.status.in_(OPEN_STATUSES),
+                    Escalation.reason.in_(tuple(reasons)))
+             .order_by(sa.case((Escalation.reason == "safeguarding", 0), else_=1), Escalation.created_at)
+             .limit(1))
+    return session.execute(query).scalars().first()
+
+
+def raise_escalation(
+    session: Session,
+    *,
+    reason: str,
+    channel: str,
+    conversation_id: str,
+    summary: str = "",
+    local_authority: Optional[str] = None,
+    category: Optional[str] = None,
+    language: Optional[str] = None,
+    status: str = "new",
+    notify: bool = False,
+    escalation_id: Optional[str] = None,
+    one_per_conversation: bool = True,
+):
+    """One open escalation per conversation: record a handoff, or fold it into the open one.
+
+    Returns (escalation, news): news is True when staff have something new to act on (a
+    new escalation, or an open one raised to safeguarding), and only then are they
+    alerted (``notify``). An open escalation for a person (HANDOFF_REASONS) takes a new
+    request: a safeguarding concern raises it to safeguarding, urgent, with its
+    category, back to "new" if nobody had it; a repeated request changes nothing but
+    the category or language it did not know. With ``one_per_conversation=False`` (the
+    web chat, where each fresh request after a hand-back is its own) only safeguarding
+    is folded: a concern into any open request, and any request into an open concern.
+    A new escalation gets `escalation_id` when given (the phone line puts it in its
+    TwiML before the row exists).
+    """
+    existing = open_escalation(session, conversation_id) if reason in HANDOFF_REASONS else None
+    if existing is not None and not one_per_conversation and "safeguarding" not in (reason, existing.reason):
+        existing = None
+    if existing is None:
+        escalation = record_escalation(session, reason=reason, channel=channel, conversation_id=conversation_id,
+                                       summary=summary, local_authority=local_authority, category=category,
+                                       language=language, status=status, notify=False)
+        if escalation_id:
+            escalation.id = escalation_id
+        session.flush()
+        news = True
+    else:
+        escalation, news = existing, False
+        if reason == "safeguarding" and existing.reason != "safeguarding":
+            existing.reason, existing.priority, news = "safeguarding", "urgent", True
+            existing.summary = (summary or existing.summary)
+            if existing.status != "new" and not existing.assigned_to:
+                existing.status = "new"
+        if reason == "safeguarding" and not existing.category:
+            existing.category = clean_category(category)
+        existing.language = existing.language or clean_language(language)
+        existing.local_authority = existing.local_authority or local_authority
+    if news and notify:
+        from bot.handoff.notify import notify_staff_of_escalation
+
+        notify_staff_of_escalation(session, escalation)
+    return escalation, news

@@ -119,7 +119,7 @@ def test_every_handoff_can_text_the_mediators_on_duty_without_personal_details(c
         texts = session.execute(sa.select(OutboxMessage).order_by(OutboxMessage.id)).scalars().all()
     assert [(t.to_number, t.kind) for t in texts] == [
         ("+447700900001", "mediator_alert"), ("+447700900002", "mediator_alert")] * 2
-    assert texts[0].body == "New urgent escalation on the SEND line console (web chat). Please look now."
+    assert texts[0].body == "New urgent safeguarding escalation on the SEND line console (web chat). Please look now."
     assert texts[2].body == "New escalation on the SEND line console (text)."
     assert all("Kent" not in t.body and "Sarah" not in t.body for t in texts)
 

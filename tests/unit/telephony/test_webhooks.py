@@ -64,13 +64,15 @@ def test_keypad_zero_in_staffed_hours_transfers_to_the_mediators_and_records_it(
     assert escalation["conversation_id"] == f"voice-{CALL['CallSid']}"
     assert escalation["callback_number"] is None and "+44" not in escalation["summary"]
 
-    # Nobody answers: voicemail, then a voicemail escalation with the recording.
+    # Nobody answers: voicemail, which goes on the same escalation (one per call), still new.
     result = xml(poster.post(dial.get("action"), dict(CALL, DialCallStatus="no-answer")))
     record = result.find("Record")
     done = xml(poster.post(record.get("action"), dict(CALL, RecordingUrl="https://api.twilio.com/rec/RE1")))
     assert done.find("Hangup") is not None
-    voicemail = [row for row in rows(get_settings().database_url, "escalations") if row["reason"] == "voicemail"]
-    assert voicemail[0]["recording_url"] == "https://api.twilio.com/rec/RE1"
+    [escalation] = rows(get_settings().database_url, "escalations")
+    assert escalation["recording_url"] == "https://api.twilio.com/rec/RE1"
+    assert escalation["reason"] == "person_requested" and escalation["status"] == "new"
+    assert "Left a voicemail." in escalation["summary"]
     # The mediators were alerted by text, without the caller's number.
     engine = sa.create_engine(get_settings().database_url, future=True)
     with engine.connect() as connection:
