@@ -115,6 +115,9 @@ class Settings(BaseSettings):
     webchat_rasa_timeout_seconds: float = 20.0
     webchat_poll_seconds: float = 2.0
     webchat_embed_origins: str = "*"
+    # A person waiting in the web chat after a safeguarding disclosure whom no mediator
+    # has joined after this many seconds is told again what to do meanwhile (once).
+    safeguarding_reminder_seconds: float = 180.0
 
     # Hostile or runaway input (bot/limits.py). Request bodies over this many bytes are
     # refused (413); a chat message over this many characters is refused; each chat

@@ -94,6 +94,11 @@ class ConversationOwner(Base):
     staff_name = sa.Column(sa.String(100), nullable=True)  # the first name the person sees
     snoozed_until = sa.Column(sa.DateTime, nullable=True)
     updated_at = sa.Column(sa.DateTime, nullable=False, default=_utcnow)
+    # Why it is waiting for a person (the escalation's reason), since when, and when the
+    # person was reminded what to do meanwhile (safeguarding only; migration 0008).
+    reason = sa.Column(sa.String(30), nullable=True)
+    waiting_since = sa.Column(sa.DateTime, nullable=True)
+    reminder_sent_at = sa.Column(sa.DateTime, nullable=True)
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,12 @@ class Owner:
     staff_username: Optional[str] = None
     staff_name: Optional[str] = None
     snoozed_until: Optional[dt.datetime] = None
+    reason: Optional[str] = None  # why it is waiting (or was, before a mediator joined)
+
+    @property
+    def urgent(self) -> bool:
+        """Waiting for, or with, a person because someone may be at risk."""
+        return self.reason == "safeguarding" and self.state in HELD
 
     @property
     def value(self) -> str:  # the console reads `.value`
@@ -125,7 +136,7 @@ def owner_in(session: Session, conversation_id: str) -> Owner:
     row = _row(session, conversation_id)
     if row is None:
         return Owner(OwnerState.BOT)
-    return Owner(OwnerState(row.state), row.staff_username, row.staff_name, row.snoozed_until)
+    return Owner(OwnerState(row.state), row.staff_username, row.staff_name, row.snoozed_until, row.reason)
 
 
 def owner_of(conversation_id: str) -> Owner:
@@ -195,51 +206,145 @@ def _first_name(username: str, staff_name: Optional[str]) -> str:
     return name.split()[0] if name else "A mediator"
 
 
+# What the person is told. The assistant's own safeguarding reply (actions/safeguarding.py)
+# comes first, with the numbers and who is available; these notices say the same, never more.
+WAITING_NOTICE = ("I've asked a mediator from our team to join this chat. Please keep this page open: they will "
+                  "write to you here, usually within a few minutes. You can tell them now what you'd like to "
+                  "talk about.")
+URGENT_WAITING_NOTICE = ("A member of our team has been alerted and will join this chat as soon as they can. "
+                         "Please keep this page open. If anyone is in danger now, call 999.")
+NUMBERS = ("If anyone is in danger now, call 999. If you are under 19, you can call Childline on 0800 1111. "
+           "Samaritans are there for anyone on 116 123, day or night. If a child is at risk of harm, contact "
+           "children's social care at your local council.")
+
+HELD_WAITING_NOTICE = ("A member of our team has been alerted that you may need help urgently and will join this "
+                       f"chat as soon as they can. {NUMBERS}")
+
+
+def urgent_out_of_hours_notice(when: str) -> str:
+    """Out of hours nobody will help now: when the team will see the message, and who to call meanwhile."""
+    return (f"Our team will see your message {when}. {NUMBERS} If you'd like us to contact you, leave a phone "
+            "number or an email address.")
+
+
+def reminder_notice() -> str:
+    """Said once to a person still waiting, SAFEGUARDING_REMINDER_SECONDS after an urgent request."""
+    return ("Nobody from our team has been able to join yet, but they know you are waiting and will join as soon as "
+            f"they can. Meanwhile: {NUMBERS}")
+
+
+REMINDER_BUTTONS = [{"title": "Carry on with the assistant while I wait", "payload": "webchat:carry_on"}]
+
+
 def request_person(conversation_id: str, reason: str, channel: str = "web", local_authority: Optional[str] = None,
-                   summary: Optional[str] = None, now: Optional[dt.datetime] = None) -> OwnerState:
+                   summary: Optional[str] = None, now: Optional[dt.datetime] = None, category: Optional[str] = None,
+                   language: Optional[str] = None) -> OwnerState:
     """Ask for a person: record an escalation and tell the person what happens next.
 
-    In staffed hours the conversation waits for a mediator (the bot is paused). Out of
-    hours the bot carries on and the person is offered a callback or an email.
-    A conversation already waiting for or with a person is left as it is.
+    In staffed hours the conversation waits for a mediator (the bot is paused) and they
+    are alerted at once. Out of hours the bot carries on and the person is offered a
+    callback or an email. Safeguarding (``category``: the kind of concern) is urgent:
+    the person is told a team member has been alerted (staffed hours) or when the team
+    will see the message, with the numbers to call meanwhile (out of hours), never the
+    "usually within a few minutes" notice. A conversation already waiting for or with a
+    person is left as it is, but a safeguarding concern raises its escalation to urgent
+    and alerts staff. One open safeguarding escalation per conversation.
     """
-    from bot.handoff.models import record_escalation
+    from bot.handoff.models import raise_escalation
 
     status = staffed_status(now=now)
     settings = get_settings()
+    urgent = reason == "safeguarding"
+    events: List[Dict[str, Any]] = []
     with session_scope() as session:
-        current = owner_in(session, conversation_id).state
-        if current in HELD:
+        owner = owner_in(session, conversation_id)
+        current = owner.state
+        if current in HELD and not (urgent and owner.reason != "safeguarding"):
             return current
         what = {"person_requested": "asked for a person", "safeguarding": "may be at risk (safeguarding)",
                 "repeated_failure": "could not be answered by the assistant",
                 "bot_failure": "got no answer: the assistant failed"}.get(reason, reason.replace("_", " "))
-        record_escalation(session, reason=reason, channel=channel, conversation_id=conversation_id,
-                          local_authority=local_authority, summary=summary or f"Web chat: the person {what}.",
-                          notify=status.open_now or reason == "safeguarding")
-        if status.open_now:
+        raise_escalation(session, reason=reason, channel=channel, conversation_id=conversation_id,
+                         local_authority=local_authority, summary=summary or f"Web chat: the person {what}.",
+                         category=category, language=language, one_per_conversation=False,
+                         notify=status.open_now or urgent)
+        if current in HELD:
+            # Already waiting for, or with, a person; now someone may be at risk.
+            target = current
+            fields: Dict[str, Any] = {"reason": reason}
+            if current == S.WAITING:
+                fields.update(waiting_since=_utcnow(), reminder_sent_at=None)
+            _set_state(session, conversation_id, current, channel=channel, **fields)
+            # The assistant is paused and says nothing, so the numbers come from here.
+            text = HELD_WAITING_NOTICE if current == S.WAITING else NUMBERS
+            _notice(session, conversation_id, text, data={"urgent": True})
+            events = [_rasa_notice(text)]
+        elif status.open_now:
             target = next_state(current, "request_person")
             _set_state(session, conversation_id, target, channel=channel, staff_username=None, staff_name=None,
-                       snoozed_until=None)
-            text = ("I've asked a mediator from our team to join this chat. Please keep this page open: they will "
-                    "write to you here, usually within a few minutes. You can tell them now what you'd like to "
-                    "talk about.")
-            _notice(session, conversation_id, text, data={"waiting": True})
+                       snoozed_until=None, reason=reason, waiting_since=_utcnow(), reminder_sent_at=None)
+            text = URGENT_WAITING_NOTICE if urgent else WAITING_NOTICE
+            _notice(session, conversation_id, text, data={"waiting": True, **({"urgent": True} if urgent else {})})
             events = [_rasa_notice(text), {"event": "pause"}]
         else:
             target = current
             when = describe_next_open(status, now=now)
-            text = (f"Our team isn't available right now. The line is next staffed {when}. Leave a phone number "
-                    "or an email address and a mediator will contact you then. You can also carry on asking me "
-                    "questions.")
+            if urgent:
+                text = urgent_out_of_hours_notice(when)
+            else:
+                text = (f"Our team isn't available right now. The line is next staffed {when}. Leave a phone number "
+                        "or an email address and a mediator will contact you then. You can also carry on asking me "
+                        "questions.")
             if settings.service_phone_number:
                 text += f" Or call us on {settings.service_phone_number} when we're open."
-            _notice(session, conversation_id, text, data={"callback": True})
+            _notice(session, conversation_id, text, data={"callback": True, **({"urgent": True} if urgent else {})})
             events = [_rasa_notice(text)]
-    _tell_rasa(conversation_id, events)
+    if events:
+        _tell_rasa(conversation_id, events)
     _poke(conversation_id)
     log.info("live handoff: %s asked for a person (%s); now %s", conversation_id, reason, target.value)
     return target
+
+
+def send_due_reminders(now: Optional[dt.datetime] = None, settings=None) -> List[str]:
+    """Tell each person still waiting on an urgent (safeguarding) request what to do meanwhile.
+
+    Once per wait, SAFEGUARDING_REMINDER_SECONDS after it began, if no mediator has joined.
+    The wait is kept in ``conversation_owners`` (waiting_since, reminder_sent_at), so a
+    restart loses nothing; each reminder is claimed with one conditional UPDATE, so two
+    web servers never both send it. Returns the conversations reminded.
+    """
+    settings = settings or get_settings()
+    now = now or _utcnow()
+    due_before = now - dt.timedelta(seconds=settings.safeguarding_reminder_seconds)
+    table = ConversationOwner.__table__
+    due = (sa.select(table.c.conversation_id)
+           .where(table.c.state == S.WAITING.value, table.c.reason == "safeguarding",
+                  table.c.reminder_sent_at.is_(None), table.c.waiting_since.is_not(None),
+                  table.c.waiting_since <= due_before))
+    with session_scope() as session:
+        candidates = list(session.execute(due).scalars())
+    reminded = []
+    text = reminder_notice()
+    for conversation_id in candidates:
+        with session_scope() as session:
+            claimed = session.execute(
+                sa.update(table)
+                .where(table.c.conversation_id == conversation_id, table.c.state == S.WAITING.value,
+                       table.c.reason == "safeguarding", table.c.reminder_sent_at.is_(None))
+                .values(reminder_sent_at=now)).rowcount
+            if claimed != 1:
+                continue
+            from bot.webchat.models import add_message
+
+            add_message(session, conversation_id, "system", text, buttons=REMINDER_BUTTONS,
+                        data={"urgent": True, "reminder": True})
+        reminded.append(conversation_id)
+        _tell_rasa(conversation_id, [_rasa_notice(text)])
+        _poke(conversation_id)
+        log.warning("live handoff: nobody has joined urgent chat %s yet; the person was told again what to do",
+                    conversation_id)
+    return reminded
 
 
 def leave_contact(conversation_id: str, phone: str = "", email: str = "", preferred_time: str = "") -> str:
@@ -247,7 +352,7 @@ def leave_contact(conversation_id: str, phone: str = "", email: str = "", prefer
 
     Returns what to tell the person. Raises ValueError with a message a person can act on.
     """
-    from bot.handoff.models import record_escalation
+    from bot.handoff.models import open_escalation, record_escalation
     from bot.outbox.service import normalise_number
 
     phone, email, preferred_time = phone.strip(), email.strip(), " ".join(preferred_time.split())[:100]
@@ -259,11 +364,20 @@ def leave_contact(conversation_id: str, phone: str = "", email: str = "", prefer
     if not number and not email:
         raise ValueError("Enter a phone number or an email address.")
     with session_scope() as session:
-        record_escalation(
-            session, reason="callback", channel="web", conversation_id=conversation_id,
-            summary="Web chat: the person asked to be contacted " + ("by phone." if number else "by email."),
-            callback_number=number or None, callback_email=email or None, preferred_time=preferred_time or None,
-            notify=True)
+        concern = open_escalation(session, conversation_id, reasons=("safeguarding",))
+        if concern is not None:
+            # After a safeguarding concern: the contact goes on the same, urgent, escalation.
+            concern.callback_number = number or concern.callback_number
+            concern.callback_email = email or concern.callback_email
+            concern.preferred_time = preferred_time or concern.preferred_time
+            concern.summary = (concern.summary + " The person asked to be contacted "
+                               + ("by phone." if number else "by email.")).strip()
+        else:
+            record_escalation(
+                session, reason="callback", channel="web", conversation_id=conversation_id,
+                summary="Web chat: the person asked to be contacted " + ("by phone." if number else "by email."),
+                callback_number=number or None, callback_email=email or None, preferred_time=preferred_time or None,
+                notify=True)
         how = "call you" if number else "email you"
         text = (f"Thank you. A mediator will {how}" + (f" ({preferred_time})" if preferred_time else "")
                 + " when the line is next staffed.")
@@ -371,4 +485,4 @@ def carry_on(conversation_id: str) -> OwnerState:
 
 __all__ = ["OwnerState", "Owner", "LiveError", "ConversationOwner", "TRANSITIONS", "HELD", "next_state",
            "owner_of", "owner_in", "is_held", "request_person", "leave_contact", "take_over", "send_staff_message",
-           "hand_back", "snooze", "resolve", "carry_on"]
+           "hand_back", "snooze", "resolve", "carry_on", "send_due_reminders"]

@@ -5,11 +5,14 @@
 1. The message is stored (once per client_id) before anything else.
 2. While a person holds the conversation (waiting or assigned, bot.handoff.live) the
    message goes to Rasa only to be recorded (Rasa is paused and says nothing); the
-   bot stays silent.
+   bot stays silent. Rasa still reads it, and if its safeguarding detector finds a
+   disclosure (parse data "safeguarding") the escalation is raised to urgent, staff are
+   alerted and the person is given the numbers (live.request_person).
 3. Otherwise it goes to Rasa's REST channel with the session id as sender and
    metadata {"channel": "web"}; the tracker says whether the assistant handed over
-   (telephony.assistant.read_turn: actions action_request_human and
-   action_escalate_safeguarding, or a message with custom {"handoff": {"reason"}}).
+   (telephony.assistant.read_turn: a message with custom {"handoff": {"reason",
+   "priority", "category", "language"}}, or the actions action_request_human and
+   action_escalate_safeguarding).
 4. Before showing replies the owner is checked again; replies are stored, then pushed.
 5. A handoff calls live.request_person. If Rasa or the action server fails, times out
    or says nothing, the person gets a short apology and a person is asked for
@@ -205,12 +208,19 @@ async def _ask_rasa(client: RasaClient, conversation_id: str, text: str, typing:
                 await client.append_events(conversation_id, [{"event": "pause"}])
             except Exception:  # noqa: BLE001
                 pass
+        if turn.disclosure or turn.handoff_reason == "safeguarding":
+            # Rasa only recorded the message (paused), but the detector read it: the
+            # escalation becomes urgent, staff are alerted and the person gets the numbers.
+            await asyncio.to_thread(live.request_person, conversation_id, "safeguarding", "web",
+                                    turn.local_authority, category=turn.handoff_category or turn.disclosure,
+                                    language=turn.handoff_language)
         return
     stored = await asyncio.to_thread(_store_replies, conversation_id, turn.messages)
     hub.poke(conversation_id)
     if turn.handoff_reason:
         await asyncio.to_thread(live.request_person, conversation_id, turn.handoff_reason, "web",
-                                turn.local_authority)
+                                turn.local_authority, category=turn.handoff_category,
+                                language=turn.handoff_language)
     elif not stored:
         log.error("web chat: the assistant said nothing to %s", conversation_id)
         await _bot_failed(conversation_id)

@@ -14,7 +14,8 @@ WebSocket protocol (JSON frames):
     server -> browser   {"type": "session", "session": <id>, "role": <role or null>}
                         {"type": "message", "seq": n, "sender": "person|bot|staff|system", "text": ...,
                          "buttons": [...], "data": {...}, "client_id": ..., "staff_name": ...}
-                        {"type": "owner", "state": "bot|waiting|assigned|snoozed|resolved", "staff_name": ...}
+                        {"type": "owner", "state": "bot|waiting|assigned|snoozed|resolved", "staff_name": ...,
+                         "urgent": bool}   (urgent: waiting for or with a person after a safeguarding concern)
                         {"type": "typing", "on": true|false}
                         {"type": "contact", "ok": bool, "message": ...}
                         {"type": "refused", "client_id": ..., "reason": "too_long|rate_limited",
@@ -55,12 +56,40 @@ SESSION_PATTERN = re.compile(r"^web-[A-Za-z0-9_-]{32}$")
 START_TIMEOUT = 30.0
 
 
+_reminder_task: Optional[asyncio.Task] = None
+
+
 async def _startup() -> None:
+    global _reminder_task
     await hub.start()
+    _reminder_task = asyncio.create_task(_reminder_worker())
 
 
 async def _shutdown() -> None:
+    global _reminder_task
+    if _reminder_task is not None:
+        _reminder_task.cancel()
+        _reminder_task = None
     await hub.stop()
+
+
+async def _reminder_worker() -> None:
+    """Reminds people waiting on an urgent (safeguarding) request that nobody joined yet
+    what to do meanwhile (bot.handoff.live.send_due_reminders: kept in the database, so
+    a restart loses nothing, and claimed there, so several web servers send one)."""
+    failing = False
+    while True:
+        interval = max(0.2, min(5.0, get_settings().safeguarding_reminder_seconds / 4))
+        try:
+            await asyncio.to_thread(live.send_due_reminders)
+            failing = False
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # noqa: BLE001 - keep the worker alive; say so once per failing spell
+            if not failing:
+                log.error("web chat: safeguarding reminders could not be sent: %s", str(error).splitlines()[0][:300])
+            failing = True
+        await asyncio.sleep(interval)
 
 
 router = APIRouter(tags=["web chat"], on_startup=[_startup], on_shutdown=[_shutdown])
@@ -135,7 +164,8 @@ def _news(conversation_id: str, after: int):
     with session_scope() as session:
         messages = [message.as_event() for message in messages_after(session, conversation_id, after)]
         owner = live.owner_in(session, conversation_id)
-    return messages, {"type": "owner", "state": owner.state.value, "staff_name": owner.staff_name}
+    return messages, {"type": "owner", "state": owner.state.value, "staff_name": owner.staff_name,
+                      "urgent": owner.urgent}
 
 
 @router.websocket("/chat/ws")

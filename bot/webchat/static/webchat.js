@@ -90,7 +90,8 @@
   }
   function bubble(message) {
     var data = message.data || {}, downloads = [];
-    var item = el("li", "message message--" + message.sender + (data.error ? " message--error" : ""));
+    var item = el("li", "message message--" + message.sender + (data.error ? " message--error" : "") +
+      (data.urgent ? " message--urgent" : ""));
     item.setAttribute("data-seq", message.seq || "");
     item.appendChild(el("span", "message__who", who(message) + ":"));
     if (message.text) { addText(item, message.text, downloads); }
@@ -162,7 +163,12 @@
     owner = frame.state; staffName = frame.staff_name || "";
     var text = "";
     waitingLine.innerHTML = "";
-    if (owner === "waiting") {
+    waitingLine.className = "waiting" + (frame.urgent ? " waiting--urgent" : "");
+    if (owner === "waiting" && frame.urgent) {
+      /* Someone may be at risk: no "carry on with the assistant" here, and no promise of minutes. */
+      waitingLine.textContent = "A member of our team has been alerted and will join as soon as they can. " +
+        "If anyone is in danger now, call 999. You can keep writing: they will see it.";
+    } else if (owner === "waiting") {
       text = "Waiting for a mediator to join. You can keep writing: they will see it.";
       waitingLine.appendChild(el("span", "", text + " "));
       var carry = el("button", "link-button", "Carry on with the assistant instead");

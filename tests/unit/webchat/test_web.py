@@ -49,4 +49,4 @@ def test_a_session_is_never_chosen_by_the_browser_and_is_resumed_when_known(clie
     with client.websocket_connect("/chat/ws") as socket:
         socket.send_json({"type": "start", "session": session["session"], "after": 1})
         assert socket.receive_json()["session"] == session["session"]
-        assert socket.receive_json() == {"type": "owner", "state": "bot", "staff_name": None}
+        assert socket.receive_json() == {"type": "owner", "state": "bot", "staff_name": None, "urgent": False}
