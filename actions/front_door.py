@@ -7,7 +7,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.safeguarding import SafeguardedFormValidation
-from bot.knowledge.front_door import CHOICES, QUESTION, RETRY, classify_disagreement, route_messages
+from bot.knowledge.front_door import CHOICES, QUESTION, RETRY, route_messages
+from bot.routes.conversation import about_from_text
 from bot.knowledge.plan_sections import section_messages
 from bot.routes import ABOUT_VALUES
 
@@ -34,7 +35,9 @@ class ValidateRouteFinderForm(SafeguardedFormValidation):
 
     def validate_disagreement_about(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> Dict[Text, Any]:
-        about = value if value in ABOUT_VALUES else classify_disagreement(str(value) if value else None)
+        # What it is about: the NLU model's reading of the answer (bot.routes.conversation.about_from_text).
+        about = value if value in ABOUT_VALUES else about_from_text(
+            str(value) if value else None, tracker.latest_message.get("situation"), answering=True)
         if about:
             return {"disagreement_about": about, "route_finder_attempts": None}
         attempts = (tracker.get_slot("route_finder_attempts") or 0) + 1

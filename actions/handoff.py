@@ -8,7 +8,7 @@ phone line and SMS: telephony/web.py). They read the handoff from the bot messag
 this adds, ``custom: {"handoff": {"reason", "priority"}}`` (telephony.assistant.read_turn).
 """
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import BotUttered, EventType, SlotSet
@@ -30,20 +30,25 @@ def handoff_reason(reason: Text) -> Text:
     return REASON_WORDS.get(reason.lower(), "person_requested")
 
 
-def request_escalation(tracker: Tracker, reason: Text, urgent: bool = False) -> List[EventType]:
+def request_escalation(tracker: Tracker, reason: Text, urgent: bool = False, category: Optional[Text] = None,
+                       language: Optional[Text] = None) -> List[EventType]:
     """Ask for a person to take over this conversation. THE single escalation point.
 
     Returns the events that say so: the ``handoff_reason`` slot (the transcript shows
     it) and a bot message with nothing to show and ``custom: {"handoff": {"reason":
-    ..., "priority": "urgent" | "normal"}}``, which Rasa sends to the channel with the
-    turn's other messages. Safeguarding is always urgent.
+    ..., "priority": "urgent" | "normal", "category": ..., "language": ...}}``, which Rasa
+    sends to the channel with the turn's other messages. Safeguarding is always urgent;
+    ``category`` is its kind (bot.safeguarding.CATEGORIES); ``language`` names the language
+    of someone writing in another one, so staff can arrange an interpreter.
     """
     code = handoff_reason(reason)
+    language = language or tracker.get_slot("language")
     priority = "urgent" if urgent or code == "safeguarding" else "normal"
     logger.warning("escalation requested: conversation=%s reason=%s priority=%s", tracker.sender_id, code, priority)
     return [
         SlotSet("handoff_reason", f"{reason} (urgent)" if urgent else reason),
-        BotUttered(data={"custom": {"handoff": {"reason": code, "priority": priority}}},
+        BotUttered(data={"custom": {"handoff": {"reason": code, "priority": priority, "category": category,
+                                                "language": language}}},
                    metadata={"handoff": True}),
     ]
 

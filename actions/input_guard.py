@@ -19,6 +19,7 @@ from rasa_sdk import Tracker, ValidationAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.knowledge.follow_ups import topic_of
 from bot.knowledge.input_checks import classify_input
 from bot.knowledge.safeguarding import looks_like_risk
 
@@ -35,6 +36,18 @@ def message_check(text: Optional[Text], intent: Optional[Text]) -> Optional[Text
 class ActionValidateSlotMappings(ValidationAction):
     def name(self) -> Text:
         return "action_validate_slot_mappings"
+
+    async def extract_last_topic(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: DomainDict) -> Dict[Text, Any]:
+        """The topic of what is being asked now, kept for follow-ups (actions/follow_up.py)."""
+        message = tracker.latest_message
+        intent = (message.get("intent") or {}).get("name")
+        key = None
+        if intent and intent.startswith("faq_"):
+            selected = ((message.get("response_selector") or {}).get("default") or {}).get("response") or {}
+            key = selected.get("intent_response_key")
+        topic = topic_of(intent, key)
+        return {"last_topic": topic} if topic else {}
 
     async def extract_message_check(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> Dict[Text, Any]:

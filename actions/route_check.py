@@ -19,11 +19,11 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.safeguarding import SafeguardedFormValidation, stop_for_safeguarding
+from actions.safeguarding import SafeguardedFormValidation, is_disclosure, stop_for_safeguarding
 from bot.knowledge.front_door import CHOICES
-from bot.knowledge.safeguarding import looks_like_risk
 from bot.routes import check_routes
-from bot.routes.conversation import (FACT_LABELS, NO_CERTIFICATE, OUTSIDE_ENGLAND, UNKNOWN_COUNCIL, Reading,
+from bot.routes.conversation import (FACT_LABELS, NO_CERTIFICATE, OUTSIDE_ENGLAND, SITUATION_INTENTS,
+                                     UNKNOWN_COUNCIL, Reading,
                                      looks_like_question, next_question, questions_needed, read_answer, read_back,
                                      situation_from_facts, summary_messages)
 from bot.routes.service_area import service_area
@@ -88,7 +88,7 @@ class ValidateRouteCheckForm(SafeguardedFormValidation):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
-        if looks_like_risk(text):
+        if is_disclosure(tracker):
             return stop_for_safeguarding()
         requested = tracker.get_slot("requested_slot") if tracker.active_loop.get("name") == FORM else None
         asking = "confirmed" if requested == CONFIRMED_SLOT else SLOT_FACTS.get(requested or "")
@@ -99,8 +99,11 @@ class ValidateRouteCheckForm(SafeguardedFormValidation):
         # (not when the form carries on after answering a question in between).
         message_id = tracker.latest_message.get("message_id") or text
         fresh = requested is None or tracker.get_slot("rc_last_read") != message_id
-        reading = read_answer(text, asking, facts) if fresh else Reading()
+        if (tracker.latest_message.get("intent") or {}).get("name") == "carry_on":
+            fresh = False  # "carry on where we were" after a safeguarding reply is not an answer
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        reading = read_answer(text, asking, facts, situation=tracker.latest_message.get("situation"),
+                              describes_situation=intent in SITUATION_INTENTS) if fresh else Reading()
         if fresh and asking and not reading.updates and reading.confirmed is None and (
                 intent in INTERRUPTIONS or looks_like_question(text)):
             # Not an answer: the form steps aside (Rasa rejects it when no fact is set),

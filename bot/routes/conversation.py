@@ -37,16 +37,40 @@ ABOUT_NAMES = {
     "disability_discrimination": "unfair treatment because of disability",
 }
 
-def about_from_text(text: Optional[str]) -> Optional[str]:
-    """The kind of disagreement a free-text answer describes, if it is clear.
+# The NLU model's reading of what a situation is about (bot.nlp.components.SituationClassifier)
+# is trusted at these confidences, chosen on tests/realistic/tuning/situations.yml
+# (bench/understanding.py): lower when the person is answering "what is it about?", higher
+# when they described it unasked in a message the model took to be about their situation.
+ANSWER_MIN_CONFIDENCE = 0.35
+VOLUNTEERED_MIN_CONFIDENCE = 0.5
+# Messages of these intents describe the person's own situation (facts first).
+SITUATION_INTENTS = {"check_routes", "start_appeal", "unsure_which_route", "request_mediation", "request_drs"}
 
-    One reading of people's words for the whole product: the front door's classifier.
+
+def about_from_model(situation: Optional[dict], answering: bool) -> Optional[str]:
+    """The model's reading, when confident enough. ``situation``: the parse's
+    ``{"about", "confidence"}``; ``answering``: the question asked was what it is about."""
+    if not situation or not situation.get("about"):
+        return None
+    floor = ANSWER_MIN_CONFIDENCE if answering else VOLUNTEERED_MIN_CONFIDENCE
+    return situation["about"] if float(situation.get("confidence") or 0) >= floor else None
+
+
+def about_from_text(text: Optional[str], situation: Optional[dict] = None, answering: bool = True) -> Optional[str]:
+    """The kind of disagreement a message describes, if it is clear.
+
+    One reading of people's words for the whole product. With the NLU model's reading
+    (``situation``), the model decides; the word patterns of the front door
+    (bot.knowledge.front_door.classify_disagreement) are only for callers without a model
+    reading (plain-Python tests and tools).
     """
     if not text:
         return None
     lowered = text.lower().strip()
     if lowered in ABOUT_NAMES:
         return lowered
+    if situation is not None:
+        return about_from_model(situation, answering)
     return classify_disagreement(text)
 
 
@@ -241,13 +265,17 @@ def next_question(facts: Dict[str, object]) -> Optional[str]:
 
 
 def read_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, object],
-                today: Optional[dt.date] = None) -> Reading:
+                today: Optional[dt.date] = None, situation: Optional[dict] = None,
+                describes_situation: bool = False) -> Reading:
     """Read a message in the route-check conversation.
 
     ``asking`` is the fact just asked for ("confirmed" for the read-back). The answer to
     it is read generously; other facts are taken from the same message only when they
     are said plainly ("I'm his mum", "Kent", "she's 9", "dated 3 March"), and replace an
     earlier answer only then, so the person can correct anything at any point.
+    ``situation`` is the NLU model's reading of what the message is about, and
+    ``describes_situation`` says the model took the message as a description of the
+    person's own situation (a facts-first message); see ``about_from_text``.
     """
     today = today or dt.date.today()
     reading = Reading()
@@ -285,13 +313,22 @@ def read_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, obj
 
     # What it is about. Outside the question, only the specific kinds count: the general
     # ones ("school", "council") also match answers about other things.
-    about = about_from_text(text)
-    if asking == "about":
-        if about is None:
-            reading.problem = RETRY_ABOUT
-        offer("about", about, True)
-    elif about not in (None, "school_sen_provision", "duties_not_carried_out"):
-        offer("about", about, True)
+    if situation is not None:
+        about = about_from_text(text, situation, answering=asking == "about")
+        if asking == "about":
+            if about is None:
+                reading.problem = RETRY_ABOUT
+            offer("about", about, True)
+        elif describes_situation and about is not None:
+            offer("about", about, True)
+    else:
+        about = about_from_text(text)
+        if asking == "about":
+            if about is None:
+                reading.problem = RETRY_ABOUT
+            offer("about", about, True)
+        elif about not in (None, "school_sen_provision", "duties_not_carried_out"):
+            offer("about", about, True)
 
     # The council.
     council = _council_in(text, asking == "local_authority")

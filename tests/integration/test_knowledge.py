@@ -36,22 +36,22 @@ FACTS: Sequence[tuple] = (
     ("the council can't arrange mediation within 30 days what happens", ["3 working days", "still go ahead with mediation"]),
     ("i haven't got a certificate and the appeal deadline is close", ["exceptional circumstances"]),
     # Disagreement resolution
-    ("what is a disagreement resolution meeting", ["independent", "free"]),
+    ("so what's a disagreement resolution meeting then", ["independent", "free"]),
     ("can we use disagreement resolution if my son has no ehcp", ["does not need an EHC plan"]),
-    ("what sorts of disagreement can drs help with", ["4 kinds", "health or social care"]),
-    ("does the school have to agree to disagreement resolution", ["everyone involved must agree", "right to appeal"]),
+    ("which sorts of disagreements is drs able to help with", ["4 kinds", "health or social care"]),
+    ("is the school obliged to agree to disagreement resolution", ["everyone involved must agree", "right to appeal"]),
     ("who pays for a disagreement resolution meeting", ["free for you", "organisation you disagree with pays"]),
     ("what's the difference between drs and mediation", ["cannot refuse mediation", "everyone must agree"]),
     # Tribunal
     ("which decisions can i appeal to the send tribunal", ["refusal to assess", "section F", "stop a plan"]),
     ("what is the time limit for a send appeal", ["2 months", "1 month", "whichever is later", "1 October", "1 December"]),
-    ("what if my appeal deadline is in august", ["31 August", "1 January", "next working day"]),
+    ("what happens if an appeal deadline falls in august", ["31 August", "1 January", "next working day"]),
     ("i missed the deadline to appeal can i still do it", ["exceptional circumstances"]),
     ("does it cost anything to appeal to the tribunal", ["free to register"]),
-    ("how long until the tribunal hearing", ["12 weeks"]),
-    ("how many send appeals do parents win", ["72%", "88%"]),
+    ("how long will it be until the tribunal hearing", ["12 weeks"]),
+    ("do many parents win their send appeals", ["72%", "88%"]),
     ("should speech and language therapy be in section f", ["section F", "appeal"]),
-    ("what do i need to send with my appeal", ["don't want to guess", "mediation certificate"]),
+    ("what should go with my appeal when i send it", ["don't want to guess", "mediation certificate"]),
     # Recommendations on health and social care
     ("can the tribunal look at the health and social care parts too", ["not binding", "H2", "education part"]),
     ("can i ask for health recommendations when appealing a refusal to assess", ["cannot ask for health and social care recommendations"]),
@@ -59,31 +59,31 @@ FACTS: Sequence[tuple] = (
     # Complaints and ombudsmen
     ("how do i complain about my son's school not following his plan", ["complaints procedure", "Department for Education"]),
     ("how do i complain about the council's send team", ["Local Government and Social Care Ombudsman"]),
-    ("how do i complain about the nhs", ["NHS complaints procedure", "Parliamentary and Health Service Ombudsman"]),
+    ("how would i go about complaining about the nhs", ["NHS complaints procedure", "Parliamentary and Health Service Ombudsman"]),
     ("what does the local government ombudsman do", ["complaints about councils"]),
     ("which ombudsman looks at nhs complaints", ["Parliamentary and Health Service Ombudsman"]),
-    ("can we take the council to judicial review", ["lawfully", "legal advice"]),
+    ("is it possible for us to take the council to judicial review", ["lawfully", "legal advice"]),
     # EHC basics
-    ("what is an ehc needs assessment", ["6 weeks", "appeal"]),
+    ("can you explain what an ehc needs assessment is", ["6 weeks", "appeal"]),
     ("what is an ehcp", ["legal document", "25"]),
-    ("how long should the ehcp process take", ["20 weeks", "6 weeks"]),
-    ("what is section F", ["Section F", "special educational provision"]),
+    ("how long is the ehcp process meant to take", ["20 weeks", "6 weeks"]),
+    ("what's in section F of a plan", ["Section F", "special educational provision"]),
     # Who the service is for
-    ("who is this service for", ["parents and carers", "young people", "16 councils"]),
-    ("which councils do you cover", ["Bracknell Forest", "Wokingham", "own council's mediation service"]),
+    ("who exactly is your service meant for", ["parents and carers", "young people", "16 councils"]),
+    ("which councils does your service cover", ["Bracknell Forest", "Wokingham", "own council's mediation service"]),
     ("my son is 27 can you help", ["under 25", "adult social care"]),
-    ("i'm 17 can i appeal myself", ["last Friday in June", "for themselves"]),
-    ("i live in Manchester", ["not one of the 16", "own mediation service", "Local Offer"]),
+    ("i'm 17, am i allowed to appeal on my own", ["last Friday in June", "for themselves"]),
+    ("our family lives in Manchester", ["not one of the 16", "own mediation service", "Local Offer"]),
     # Local help
-    ("we live in milton keynes", ["one of the 16", "01908 254518", "IPSEA", "Contact"]),
+    ("we're in milton keynes", ["one of the 16", "01908 254518", "IPSEA", "Contact"]),
 )
 
 SOURCES: Sequence[tuple] = (
-    ("what is the deadline to appeal", ["SEND Code of Practice 11.50", "Tribunal Procedure Rules r.20"]),
+    ("what's the deadline for appealing", ["SEND Code of Practice 11.50", "Tribunal Procedure Rules r.20"]),
     ("my appeal deadline falls at christmas", ["r.12(3)(a)"]),
     ("do i need a certificate if i only appeal the named school", ["Children and Families Act 2014 s.55"]),
-    ("who pays for disagreement resolution", ["14/00153"]),
-    ("how long should an ehc plan take", ["SEND Regulations 2014"]),
+    ("who foots the bill for disagreement resolution", ["14/00153"]),
+    ("how long ought an ehc plan to take", ["SEND Regulations 2014"]),
 )
 
 
@@ -123,21 +123,21 @@ def test_answers_are_short_enough_to_speak(running_stack):
 
 def test_front_door_works_out_the_route(running_stack):
     sender = _new_sender("door")
-    question = _text(running_stack.say(sender, "i don't know whether i need mediation or disagreement resolution"))
+    question = _text(running_stack.say(sender, "i can't tell whether we need mediation or disagreement resolution"))
     assert "what is the disagreement about" in question.lower()
     answer = _text(running_stack.say(sender, "the council refused to assess my son"))
     assert "refusal to carry out an EHC needs assessment" in answer and "mediation adviser" in answer
     assert "(Source:" in answer
 
     sender = _new_sender("door")
-    running_stack.say(sender, "help me choose")
+    running_stack.say(sender, "please help me decide which one")
     answer = _text(running_stack.say(sender, "the school isn't giving him the support he needs"))
     assert "Disagreement resolution" in answer and "do not need an EHC plan" in answer
 
 
 def test_front_door_does_not_guess_an_unclear_answer(running_stack):
     sender = _new_sender("door")
-    running_stack.say(sender, "help me choose")
+    running_stack.say(sender, "i need help choosing a route")
     first = _text(running_stack.say(sender, "banana"))
     assert "couldn't tell" in first
     second = _text(running_stack.say(sender, "purple"))
@@ -146,7 +146,7 @@ def test_front_door_does_not_guess_an_unclear_answer(running_stack):
 
 def test_local_help_asks_for_the_council_then_answers(running_stack):
     sender = _new_sender("local")
-    question = _text(running_stack.say(sender, "where can i get free independent advice"))
+    question = _text(running_stack.say(sender, "where would i find free independent advice"))
     assert "which council" in question.lower()
     answer = _text(running_stack.say(sender, "Portsmouth"))
     assert "Portsmouth SENDIASS" in answer and "023 9323 3656" in answer
@@ -174,12 +174,12 @@ def test_unverified_sendiass_gives_no_number(running_stack):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("hello", "mediation"),
-    ("bye", "Goodbye"),
-    ("thanks a lot", "welcome"),
-    ("are you a bot?", "automated assistant"),
+    ("hello, hi", "mediation"),
+    ("bye, have a nice day", "Goodbye"),
+    ("thanks loads", "welcome"),
+    ("are you some kind of bot?", "automated assistant"),
     ("what's the weather like in Brighton", "can't help with that"),
-    ("you're useless", "frustrating"),
+    ("you're no use whatsoever", "frustrating"),
 ])
 def test_conversation_basics(running_stack, text, expected):
     assert expected.lower() in _text(running_stack.say(_new_sender("basic"), text)).lower()
@@ -208,9 +208,9 @@ def test_asking_for_a_person_is_recognised_and_says_when(running_stack):
 
 def test_the_offer_of_a_person_can_be_accepted(running_stack):
     sender = _new_sender("offer")
-    answer = _text(running_stack.say(sender, "you are rubbish"))
+    answer = _text(running_stack.say(sender, "you are absolute rubbish"))
     assert "talk to a person" in answer
-    running_stack.say(sender, "yes please")
+    running_stack.say(sender, "yes please, that would help")
     names = [e.get("name") for e in running_stack.tracker(sender)["events"] if e["event"] == "action"]
     assert "action_request_human" in names
 
@@ -220,7 +220,7 @@ def test_the_offer_of_a_person_can_be_accepted(running_stack):
     "my son " * 400,                                  # over 2,000 characters
     "😀😀😀",
     "hola, necesito ayuda con el colegio de mi hijo",
-    "<script>alert('hello')</script>",
+    "<script>alert('hello there')</script>",
     "{{7*7}} <img src=x onerror=alert(1)>",
 ])
 def test_bad_input_gets_a_kind_reply_and_no_error(running_stack, text):

@@ -46,7 +46,7 @@ def _letter(days_ago: int) -> dt.date:
 
 def _answer_the_route_check(say, letter: dt.date) -> str:
     """'I want to appeal' up to the mediation information; returns what was said last."""
-    replies = say("I want to appeal")
+    replies = say("I'd like to start an appeal")
     assert "talk to a mediation adviser" in _texts(replies)
     assert "are you a parent or carer, the young person, or a professional" in _texts(replies)
     say("I'm his dad")
@@ -56,7 +56,7 @@ def _answer_the_route_check(say, letter: dt.date) -> str:
     say(f"the letter was dated {letter.day} {letter.strftime('%B %Y')}")
     replies = say("No, no certificate yet")
     assert "Let me check I have this right" in _texts(replies)
-    return _texts(say("yes that's right"))
+    return _texts(say("yes, everything there is right"))
 
 
 def test_i_want_to_appeal_to_an_issued_certificate_that_verifies_then_revokes(running_stack):
@@ -94,7 +94,7 @@ def test_i_want_to_appeal_to_an_issued_certificate_that_verifies_then_revokes(ru
     assert "Your child's name: Samuel Bloggs." in _texts(replies)
     assert not _rows(running_stack, "SELECT 1 FROM certificates WHERE conversation_id = :c", c=sender)
 
-    replies = say("yes that's right")
+    replies = say("yep, that all sounds right")
     issued = _texts(replies)
     reference = re.search(r"SEM-[0-9A-Z]{4}-[0-9A-Z]{4}", issued).group(0)
     [download] = [custom["download"]["url"] for custom in _custom(replies) if "download" in custom]
@@ -113,7 +113,7 @@ def test_i_want_to_appeal_to_an_issued_certificate_that_verifies_then_revokes(ru
     assert "not to pursue mediation" in text.lower() or "decided not to" in text.lower()
 
     # Asking again in the same conversation gives the same certificate, never a second one.
-    replies = say("I want to appeal")
+    replies = say("we want to appeal please")
     assert reference in _texts(replies) and "already have" in _texts(replies)
     assert _rows(running_stack, "SELECT count(*) FROM certificates WHERE conversation_id = :c", c=sender) == [(1,)]
 
@@ -156,7 +156,7 @@ def test_choosing_mediation_records_the_request_with_its_clocks_and_tells_the_co
     read_back = _texts(replies)
     assert "Health care involved: yes." in read_back and "by email on jo@example.com" in read_back
 
-    replies = say("yes")
+    replies = say("yes, all of that is right")
     done = _texts(replies)
     today = dt.date.today()
     assert f"must arrange mediation by {format_long(mediation_by(today))}" in done
@@ -173,13 +173,13 @@ def test_an_appeal_only_about_the_named_school_needs_no_certificate(running_stac
     sender = f"si-{uuid.uuid4().hex[:8]}"
     say = lambda text: running_stack.say(sender, text)  # noqa: E731
     letter = _letter(15)
-    say("I want to appeal")
+    say("I want to appeal this decision")
     say("I'm her mum")
     say("we only disagree with the school named in section I")
     say("Surrey")
     say("she's 8")
     replies = say(f"dated {letter.day} {letter.strftime('%B %Y')}")
-    replies = say("yes that's right") if "Is that right" in _texts(replies) else replies
+    replies = say("yes, those details are right") if "Is that right" in _texts(replies) else replies
     text = _texts(replies)
     assert "You do not need a mediation certificate" in text
     assert format_long(appeal_deadline(letter).last_day) in text
@@ -191,7 +191,7 @@ def test_a_disagreement_resolution_request_waits_for_the_other_partys_agreement(
     say = lambda text: running_stack.say(sender, text)  # noqa: E731
     replies = say("I'd like a disagreement resolution meeting with the school")
     assert "Which council area do you live in" in _texts(replies)  # the school is already known
-    replies = say("West Sussex")
+    replies = say("we're in West Sussex")
     assert "what is the disagreement with the school about" in _texts(replies)
     say("the school is not giving the support his SEN needs")
     say("Jo Bloggs")

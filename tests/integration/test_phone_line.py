@@ -171,7 +171,7 @@ def test_a_call_in_staffed_hours_from_greeting_to_a_live_transfer(phone_line, ph
     assert greeting.find("Gather").get("input") == "speech dtmf"
 
     # A spoken question, answered by the trained model (and its custom action).
-    answer = line.post(action(greeting), dict(call, SpeechResult="When are you open?", Confidence="0.92"))
+    answer = line.post(action(greeting), dict(call, SpeechResult="When's the line open?", Confidence="0.92"))
     assert "the line is staffed now, until 11:59pm" in spoken(answer).lower()
 
     # A keypad choice from the menu.
@@ -201,7 +201,7 @@ def test_a_call_in_staffed_hours_from_greeting_to_a_live_transfer(phone_line, ph
     # One Rasa conversation for the call, with every turn in it.
     events = phone_stack.tracker(f"voice-{call['CallSid']}")["events"]
     user_turns = [event for event in events if event["event"] == "user"]
-    assert [event["text"] for event in user_turns][:2] == ["/greet", "When are you open?"]
+    assert [event["text"] for event in user_turns][:2] == ["/greet", "When's the line open?"]
     assert user_turns[1]["metadata"].get("channel") == "voice"
 
 
@@ -236,7 +236,7 @@ def test_a_call_out_of_hours_books_a_callback_and_texts_a_confirmation(phone_lin
 def test_a_text_is_answered_by_the_assistant_by_sms(phone_line, twilio_stub):
     line = phone_line(ALWAYS_OPEN)
     sms = {"MessageSid": "SM" + uuid.uuid4().hex, "AccountSid": "AC" + "0" * 32, "From": "+447700900888",
-           "To": "+441632960000", "Body": "When are you open?"}
+           "To": "+441632960000", "Body": "What hours is the line open?"}
     reply = line.post(f"{line.public_base_url}/telephony/sms", sms)
     assert reply.tag == "Response" and list(reply) == []  # the answer goes through the outbox
     deadline = time.monotonic() + 20
@@ -290,7 +290,7 @@ def test_a_caller_checks_routes_and_dates_by_voice_and_keypad_with_a_correction(
     text, root = say(root, Digits="1")  # "No certificate yet"
     assert "Surrey" in text and "Kent" not in text and format_long(letter) in text
 
-    text, root = say(root, SpeechResult="yes that's right", Confidence="0.9")
+    text, root = say(root, SpeechResult="yes that is all correct", Confidence="0.9")
     assert "appeal to the SEND Tribunal" in text
     assert f"Appeal deadline: {format_long(appeal_by(letter))}" in text
 
@@ -313,7 +313,7 @@ def test_a_caller_who_wants_to_appeal_gets_a_certificate_read_out_and_texted(pho
         return {"SpeechResult": text, "Confidence": "0.9"}
 
     root = line.post(f"{line.public_base_url}/telephony/voice", call)
-    text, root = say(root, **speech("I want to appeal the council's decision"))
+    text, root = say(root, **speech("I'd like to appeal against the council's decision"))
     assert "mediation adviser" in text and "parent or carer" in text
     text, root = say(root, Digits="1")  # parent or carer
     text, root = say(root, **speech("they refused to reassess my daughter"))
@@ -322,7 +322,7 @@ def test_a_caller_who_wants_to_appeal_gets_a_certificate_read_out_and_texted(pho
     text, root = say(root, **speech(f"the letter was dated {letter.day} {letter.strftime('%B')}"))
     text, root = say(root, Digits="1")  # no certificate yet
     assert "Medway" in text and format_long(letter) in text
-    text, root = say(root, **speech("yes that's right"))
+    text, root = say(root, **speech("yeah that's all right"))
     assert "free" in text and "your choice" in text and "Would you like to try mediation" in text
     text, root = say(root, Digits="2")  # "No, just my certificate"
     assert "What is your full name" in text

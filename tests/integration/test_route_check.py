@@ -33,7 +33,7 @@ def test_the_form_asks_each_question_takes_a_correction_midway_and_gives_dates_i
     today = dt.date.today()
     first_date, right_date = today - dt.timedelta(days=40), today - dt.timedelta(days=33)
 
-    replies = say("can you check my deadlines")
+    replies = say("could you check my deadlines for me please")
     assert "are you a parent or carer, the young person, or a professional" in _texts(replies)
     assert _buttons(replies) == ["Parent or carer", "Young person", "Professional"]
 
@@ -68,7 +68,7 @@ def test_the_form_asks_each_question_takes_a_correction_midway_and_gives_dates_i
     replies = say(f"no, the letter was dated {right_date.day} {right_date.strftime('%B')}")
     assert format_long(right_date) in _texts(replies) and format_long(first_date) not in _texts(replies)
 
-    replies = say("yes that's right")
+    replies = say("yes, all of that is correct")
     summary = _texts(replies)
     assert "What fits your situation:" in summary and "an appeal to the SEND Tribunal" in summary
     assert f"contact the mediation adviser by {format_long(contact_mediation_adviser_by(right_date))}" in summary
@@ -94,27 +94,27 @@ def test_facts_said_up_front_are_not_asked_again(running_stack):
                      "How old"):
         assert question not in text
 
-    replies = running_stack.say(sender, "no")
+    replies = running_stack.say(sender, "no, we don't have one")
     assert "Let me check I have this right" in _texts(replies) and "Kent" in _texts(replies)
     assert format_long(letter) in _texts(replies)
 
     # "No" alone: which fact to change, then that question again, then the read-back.
-    replies = running_stack.say(sender, "no, that's wrong")
+    replies = running_stack.say(sender, "no, one of those is wrong")
     assert "What needs changing?" in _texts(replies) and "The council" in _buttons(replies)
     replies = running_stack.say(sender, "change the council")
     assert "Which council is it?" in _texts(replies)
-    replies = running_stack.say(sender, "West Sussex")
+    replies = running_stack.say(sender, "it's West Sussex council")
     assert "Let me check I have this right" in _texts(replies) and "West Sussex" in _texts(replies)
 
-    summary = _texts(running_stack.say(sender, "yes"))
+    summary = _texts(running_stack.say(sender, "yep, those are right"))
     assert f"Appeal deadline: {format_long(appeal_by(letter))}" in summary
 
 
 def test_a_question_in_the_middle_is_answered_then_the_form_carries_on(running_stack):
     sender = f"rc-{uuid.uuid4().hex[:8]}"
-    running_stack.say(sender, "check my routes and dates")
+    running_stack.say(sender, "i'd like you to check my routes and dates")
     running_stack.say(sender, "I'm the young person")
-    replies = running_stack.say(sender, "what is mediation?")
+    replies = running_stack.say(sender, "hang on, what's mediation?")
     text = _texts(replies)
     assert "independent" in text.lower()  # the answer about mediation
     assert "what is the disagreement about" in text.lower()  # and the form asks again
@@ -122,12 +122,12 @@ def test_a_question_in_the_middle_is_answered_then_the_form_carries_on(running_s
 
 def test_a_young_person_aged_25_is_told_where_to_go_without_being_asked_for_dates(running_stack):
     sender = f"rc-{uuid.uuid4().hex[:8]}"
-    running_stack.say(sender, "check my deadlines")
+    running_stack.say(sender, "check my deadlines for me")
     running_stack.say(sender, "it's about me")
     running_stack.say(sender, "the council wants to stop my EHC plan")
     replies = running_stack.say(sender, "Hampshire")
     assert "How old are you?" in _texts(replies)  # worded for the young person
     replies = running_stack.say(sender, "25")
     assert "Let me check I have this right" in _texts(replies)  # no date questions
-    summary = _texts(running_stack.say(sender, "yes"))
+    summary = _texts(running_stack.say(sender, "yes that's all fine"))
     assert "under 25" in summary and "adult social care" in summary

@@ -27,10 +27,10 @@ def test_conversation_survives_a_restart_of_every_service(database_url, service_
     assert report["components"]["rasa"]["detail"]["model_fingerprint"]
 
     sender = f"persist-{uuid.uuid4().hex[:8]}"
-    replies = stack.say(sender, "hello")
+    replies = stack.say(sender, "hello there, i've got a question")
     assert replies and "mediation" in replies[0]["text"].lower()
     # A custom action runs on the action server.
-    assert stack.say(sender, "when are you open")
+    assert stack.say(sender, "what time are you open until today")
 
     assert stack.stop() == 0, stack.log_tail()
     assert "all services stopped" in stack.output[-1]
@@ -38,7 +38,7 @@ def test_conversation_survives_a_restart_of_every_service(database_url, service_
     stack.start()
     events = stack.tracker(sender)["events"]
     user_texts = [event["text"] for event in events if event["event"] == "user"]
-    assert user_texts[:2] == ["hello", "when are you open"]
+    assert user_texts[:2] == ["hello there, i've got a question", "what time are you open until today"]
     assert any(event.get("name") == "action_staffed_hours" for event in events if event["event"] == "action")
     assert stack.stop() == 0
 

@@ -1,0 +1,273 @@
+"""Rasa NLU components of this assistant (named in config.yml).
+
+- ``SentenceEncoderFeaturizer``: dense sentence features from the pretrained
+  all-MiniLM-L6-v2 encoder (bot.nlp.sentence_encoder), for DIET and the ResponseSelector,
+  beside the sparse word and character features.
+- ``SafeguardingDetector``: the one detector every message passes, whatever channel it came
+  from and whatever a form asked (bot.safeguarding.detector). When it fires the message's
+  intent becomes ``safeguarding_risk`` with confidence 1 and the parse carries
+  ``safeguarding: {category, score, by}``; it runs after the FallbackClassifier, so a
+  disclosure the model was unsure of is never "not understood".
+- ``SituationClassifier``: what a disagreement is about (a bot.routes ABOUT value), learnt
+  from the check_routes examples whose metadata gives ``about`` (data/nlu/situations.yml);
+  every parse carries ``situation: {about, confidence, ranking}``.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text, Type
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlp.encoder_files import DEFAULT_DIR
+from bot.nlp.linear import LinearClassifier
+from bot.nlp.sentence_encoder import get_encoder
+from bot.safeguarding.detector import DisclosureClassifier, detect, sentences
+
+logger = logging.getLogger(__name__)
+SAFEGUARDING_INTENT = "safeguarding_risk"
+
+
+def _texts(messages: List[Message]) -> List[str]:
+    return [m.get(TEXT) or "" for m in messages]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
+    """Adds a 384-dimension sentence feature to each message's text."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {**DenseFeaturizer.get_default_config(), "model_path": str(DEFAULT_DIR)}
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "SentenceEncoderFeaturizer":
+        return cls(config, execution_context.node_name)
+
+    def __init__(self, config: Dict[Text, Any], name: Text) -> None:
+        super().__init__(name, config)
+        self._encoder = get_encoder(Path(config["model_path"]))
+
+    def _featurise(self, messages: List[Message]) -> None:
+        messages = [m for m in messages if m.get(TEXT)]
+        if not messages:
+            return
+        vectors = self._encoder.encode(_texts(messages))
+        for message, vector in zip(messages, vectors):
+            self.add_features_to_message(None, vector[None, :], TEXT, message)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self._featurise(training_data.training_examples)
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        self._featurise(messages)
+        return messages
+
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        pass
+
+
+def _sentence_vector(message: Message) -> Optional[np.ndarray]:
+    """This assistant's sentence vector of the message (the encoder's 384 dimensions)."""
+    for features in message.features:
+        if features.attribute == TEXT and features.type == "sentence" and not features.is_sparse() \
+                and features.features.shape[-1] == 384:
+            return np.asarray(features.features).reshape(-1)
+    return None
+
+
+class _TrainedOnVectors(GraphComponent):
+    """Shared plumbing: the encoder, storage of the fitted arrays under the model's resource."""
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "_TrainedOnVectors":
+        return cls(config, model_storage, resource)
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 model: Any = None) -> None:
+        self.config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self.model = model
+        self._encoder = get_encoder(Path(config["model_path"]))
+
+    def _vectors(self, messages: List[Message]) -> np.ndarray:
+        found = [_sentence_vector(m) for m in messages]
+        if all(v is not None for v in found):
+            return np.stack(found) if found else np.zeros((0, 384), np.float32)
+        return self._encoder.encode(_texts(messages))
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class SafeguardingDetector(_TrainedOnVectors, IntentClassifier):
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        # It reads the intent DIET gave, but in training it needs only the sentence vectors.
+        return [SentenceEncoderFeaturizer]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # fallback_threshold: the FallbackClassifier's, for a message the model took to be a
+        # disclosure that the detector does not confirm (then the next intent must stand on its own).
+        return {"model_path": str(DEFAULT_DIR), "threshold": 0.5, "intent_threshold": 0.9, "fallback_threshold": 0.7}
+
+    def train(self, training_data: TrainingData) -> Resource:
+        texts: List[str] = []
+        categories: List[Optional[str]] = []
+        long_disclosures = []
+        for message in training_data.intent_examples:
+            text = message.get(TEXT)
+            if not text:
+                continue
+            if message.get(INTENT) != SAFEGUARDING_INTENT:
+                texts.append(text)
+                categories.append(None)
+                continue
+            category = ((message.get("metadata") or {}).get("intent") or {}).get("category", "risk_to_life")
+            parts = sentences(text)
+            if len(parts) > 1:
+                long_disclosures.append((parts[1:], category))
+            else:
+                texts.append(text)
+                categories.append(category)
+        # A long disclosure is one sentence among talk about plans and councils: a first
+        # model, on the short examples, finds that sentence; it is the positive example and
+        # the other sentences are ordinary ones. (Training on the whole message would teach
+        # that talk about an EHC plan is a disclosure.)
+        first = DisclosureClassifier.fit(self._encoder.encode(texts), categories, float(self.config["threshold"]),
+                                         texts)
+        for parts, category in long_disclosures:
+            scores = first.disclosure_probability(self._encoder.encode(parts), parts)
+            best = int(np.argmax(scores))
+            for i, part in enumerate(parts):
+                texts.append(part)
+                categories.append(category if i == best else None)
+        self.model = DisclosureClassifier.fit(self._encoder.encode(texts), categories, float(self.config["threshold"]),
+                                              texts)
+        with self._model_storage.write_to(self._resource) as directory:
+            self.model.save(Path(directory))
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "SafeguardingDetector":
+        with model_storage.read_from(resource) as directory:
+            model = DisclosureClassifier.load(Path(directory))
+        model.threshold = float(config["threshold"])
+        return cls(config, model_storage, resource, model)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            intent = message.get(INTENT) or {}
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            # The model's own confidence in safeguarding_risk, even under a fallback.
+            confidence = next((r.get("confidence", 0.0) for r in ranking if r.get("name") == SAFEGUARDING_INTENT),
+                              intent.get("confidence", 0.0) if intent.get("name") == SAFEGUARDING_INTENT else 0.0)
+            found = detect(text, self._encoder.encode, self.model, SAFEGUARDING_INTENT if confidence else None,
+                           confidence, float(self.config["intent_threshold"]))
+            if not found and intent.get("name") == SAFEGUARDING_INTENT:
+                self._not_a_disclosure(message, ranking)
+            if not found:
+                # The scores are kept either way: tuning and staff can see how close a message came.
+                parts = sentences(text or "")
+                scores = self.model.disclosure_probability(self._encoder.encode(parts), parts) if text else [0.0]
+                score = round(float(max(scores)), 4)
+                message.set("safeguarding", {"category": None, "score": score, "by": [], "classifier_score": score,
+                                             "intent_confidence": round(float(confidence), 4)}, add_to_output=True)
+                continue
+            message.set("safeguarding", {**found.as_dict(), "intent_confidence": round(float(confidence), 4)},
+                        add_to_output=True)
+            top = {"name": SAFEGUARDING_INTENT, "confidence": 1.0}
+            message.set(INTENT, top, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [top] + [r for r in ranking if r.get("name") != SAFEGUARDING_INTENT],
+                        add_to_output=True)
+        return messages
+
+    def _not_a_disclosure(self, message: Message, ranking: List[Dict[Text, Any]]) -> None:
+        """The model's top intent was safeguarding_risk but the detector does not confirm it:
+        the next intent stands if it is confident enough, else the message was not understood.
+        One detector decides what is a disclosure."""
+        unsafe = next((r.get("confidence", 0.0) for r in ranking if r.get("name") == SAFEGUARDING_INTENT), 0.0)
+        # The others' confidences, given that it is not a disclosure.
+        rest = [{**r, "confidence": r.get("confidence", 0.0) / max(1.0 - unsafe, 1e-6)} for r in ranking
+                if r.get("name") not in (SAFEGUARDING_INTENT, "nlu_fallback")]
+        if rest and rest[0].get("confidence", 0.0) >= float(self.config["fallback_threshold"]):
+            top = dict(rest[0])
+        else:
+            top = {"name": "nlu_fallback", "confidence": float(self.config["fallback_threshold"])}
+            rest = [top] + rest
+        message.set(INTENT, top, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, rest, add_to_output=True)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class SituationClassifier(_TrainedOnVectors):
+    """What the disagreement is about, from the words the person used (a bot.routes ABOUT value)."""
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        return [SentenceEncoderFeaturizer]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"model_path": str(DEFAULT_DIR), "metadata_key": "about"}
+
+    def train(self, training_data: TrainingData) -> Resource:
+        key = self.config["metadata_key"]
+        examples, labels = [], []
+        for message in training_data.intent_examples:
+            label = ((message.get("metadata") or {}).get("example") or {}).get(key)
+            if label and message.get(TEXT):
+                examples.append(message)
+                labels.append(label)
+        if len(set(labels)) < 2:
+            logger.warning("SituationClassifier: fewer than two labelled kinds of situation; not trained")
+            return self._resource
+        self.model = LinearClassifier.fit(self._encoder.encode(_texts(examples)), labels, c=8.0)
+        with self._model_storage.write_to(self._resource) as directory:
+            self.model.save(Path(directory) / "situation.npz")
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "SituationClassifier":
+        try:
+            with model_storage.read_from(resource) as directory:
+                model = LinearClassifier.load(Path(directory) / "situation.npz")
+        except (ValueError, FileNotFoundError):
+            model = None
+        return cls(config, model_storage, resource, model)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self.model is None:
+            return messages
+        for message in messages:
+            if not message.get(TEXT):
+                continue
+            vector = self._vectors([message])[0]
+            ranking = self.model.ranking(vector, top=3)
+            message.set("situation", {"about": ranking[0][0], "confidence": round(ranking[0][1], 4),
+                                      "ranking": [{"about": a, "confidence": round(c, 4)} for a, c in ranking]},
+                        add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

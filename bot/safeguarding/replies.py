@@ -1,0 +1,85 @@
+"""What the assistant says when someone may be at risk (send-routes.md "Safeguarding").
+
+Numbers first, then who is available, told honestly: a person "now" only when the line is
+staffed; otherwise when the team will see the message. The words depend on the category
+of the disclosure and on who is writing: a professional is told to follow their own
+safeguarding procedure today (Working Together to Safeguard Children 2023).
+"""
+from __future__ import annotations
+
+import re
+from typing import List, Optional
+
+from bot.safeguarding.words import ABUSE_OR_NEGLECT, CARER_BREAKING_POINT, DOMESTIC_ABUSE, RISK_TO_LIFE
+
+EMERGENCY = "If you or anyone else is in immediate danger, call 999 now."
+CHILDLINE = "Childline: call 0800 1111 if you are under 19."
+SAMARITANS = "Samaritans: call 116 123, any time, day or night."
+HELPLINES = f"You can talk to someone now. {CHILDLINE} {SAMARITANS}"
+CARER_HELP = ("Please talk to someone today: call NHS 111 and choose the mental health option, call Samaritans "
+              "on 116 123 any time, or speak to your GP. If you feel you might act on these feelings, call 999.")
+
+# Words by which professionals introduce themselves or the child they work with.
+_PROFESSIONAL = re.compile(
+    r"\b(one of (our|my) (pupils|students|children|learners|kids|clients|young people)|our pupil|my pupil|my student"
+    r"|my client|(i'?m|i am|as) (a|an|the|his|her|their) (teacher|teaching assistant|ta|senco|social worker|"
+    r"school nurse|health visitor|youth worker|support worker|family support worker|keyworker|key worker|"
+    r"learning support assistant|lsa|head ?teacher|headteacher|dsl|designated safeguarding lead|practitioner|"
+    r"nursery worker|childminder|tutor|pastoral lead|inclusion lead|speech (and language )?therapist|"
+    r"occupational therapist|ot|ed(ucational)? psych(ologist)?|gp|nurse|doctor|paediatrician|camhs worker)"
+    r"|in my class|at (our|my) school)\b")
+
+
+def writer_is_professional(text: Optional[str], role: Optional[str] = None) -> bool:
+    """True when the person writing works with the child (told by the role slot or their own words)."""
+    return role == "professional" or bool(_PROFESSIONAL.search((text or "").lower().replace("’", "'")))
+
+
+def front_door_message(local_authority: Optional[str] = None, phone: Optional[str] = None) -> str:
+    """Where to report that a child is at risk: the council's children's social care."""
+    where = f"{local_authority} council" if local_authority else "your local council"
+    message = f"If a child is at risk of harm, contact children's social care at {where}."
+    if phone:
+        return f"{message} Their number is {phone}."
+    return f"{message} Their number is on the council's website."
+
+
+def availability_message(staffed_now: bool, next_open: str) -> str:
+    """Who is available, honestly. ``next_open``: 'tomorrow at 9am' (bot.handoff.hours.describe_next_open)."""
+    if staffed_now:
+        return ("A person from our team is on duty and has been told. They will join this conversation as soon "
+                "as they can.")
+    return (f"Our team isn't working right now. They will see your message {next_open}. Please use the numbers "
+            "above if you need help before then.")
+
+
+def safeguarding_messages(category: str = RISK_TO_LIFE, professional: bool = False,
+                          local_authority: Optional[str] = None, front_door_phone: Optional[str] = None,
+                          staffed_now: bool = True, next_open: str = "when the line next opens") -> List[str]:
+    """The messages that stop the flow, in order: care, numbers, then who is available.
+
+    ``category``: one of bot.safeguarding.words.CATEGORIES.
+    """
+    front_door = front_door_message(local_authority, front_door_phone)
+    if professional:
+        where = f"{local_authority} council's" if local_authority else "the local"
+        phone = f" ({front_door_phone})" if front_door_phone else ""
+        messages = [
+            "Thank you for telling me. This is a safeguarding concern.",
+            "Please follow your organisation's safeguarding procedure today: tell your Designated Safeguarding "
+            f"Lead, and contact children's social care ({where} front door{phone}). If the concern is about someone "
+            "who works with children, the Local Authority Designated Officer (LADO) must be told too. In an "
+            "emergency, call 999. (Source: Working Together to Safeguard Children 2023)",
+        ]
+    elif category == CARER_BREAKING_POINT:
+        messages = ["I'm sorry things are so hard right now. You matter too, and you don't have to cope alone.",
+                    CARER_HELP, front_door]
+    elif category == ABUSE_OR_NEGLECT:
+        messages = ["Thank you for telling me. What you've described matters, and a child's safety comes first.",
+                    EMERGENCY, front_door, CHILDLINE]
+    elif category == DOMESTIC_ABUSE:
+        messages = ["Thank you for telling me. Your safety and your children's safety come first.",
+                    EMERGENCY, front_door, f"To talk to someone now: {SAMARITANS} {CHILDLINE}"]
+    else:
+        messages = ["I'm worried about what you've told me. Your safety comes first.", EMERGENCY, HELPLINES, front_door]
+    return messages + [availability_message(staffed_now, next_open)]

@@ -1,0 +1,83 @@
+"""The safeguarding detector's plain-Python parts: words by category, sentences, replies."""
+import numpy as np
+import pytest
+
+from bot.safeguarding.detector import DisclosureClassifier, detect, sentences
+from bot.safeguarding.replies import safeguarding_messages, writer_is_professional
+from bot.safeguarding.words import word_category
+
+
+@pytest.mark.parametrize("text, category", [
+    ("he said he'd rather be dead than go back", "risk_to_life"),
+    ("everyone would be better off without him", "risk_to_life"),
+    ("my stepdad locks me in my room", "abuse_or_neglect"),
+    ("my partner hits me when he's drunk", "domestic_abuse"),
+    ("i can't cope any more", "carer_breaking_point"),
+])
+def test_words_name_the_category(text, category):
+    assert word_category(text) == category
+
+
+@pytest.mark.parametrize("text", [
+    "the LA are abusing the process", "they neglected to send the draft plan", "the deadline is killing me",
+    "she hurt her wrist in PE", "i'm at the end of my tether with the council", "he'd kill for a place there",
+])
+def test_idioms_are_not_read_as_risk_by_the_words(text):
+    assert word_category(text) is None
+
+
+def test_a_long_message_is_read_sentence_by_sentence():
+    text = "We have a plan for him. The council is late. Last night he said he wants to die. What now?"
+    parts = sentences(text)
+    assert parts[0] == text and "Last night he said he wants to die." in parts
+
+
+def _toy_classifier():
+    # Two directions stand for ordinary talk and disclosure.
+    vectors = np.array([[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9]], dtype=np.float32)
+    return DisclosureClassifier.fit(vectors, [None, None, "risk_to_life", "abuse_or_neglect"], threshold=0.5)
+
+
+def test_the_classifier_alone_can_raise_the_alarm_with_its_category():
+    model = _toy_classifier()
+
+    def encode(texts):
+        return np.array([[0.05, 0.95] if "alarming" in t else [1, 0] for t in texts], dtype=np.float32)
+
+    found = detect("an alarming but wordless message", encode, model)
+    assert found and found.by == ["classifier"] and found.category in ("risk_to_life", "abuse_or_neglect")
+    assert detect("a plain question about plans", encode, model) is None
+
+
+def test_the_intent_counts_only_above_its_threshold():
+    assert detect("hmm", intent="safeguarding_risk", intent_confidence=0.95, intent_threshold=0.9).by == ["intent"]
+    assert detect("hmm", intent="safeguarding_risk", intent_confidence=0.6, intent_threshold=0.9) is None
+
+
+def test_a_professional_is_recognised_and_told_their_procedure():
+    assert writer_is_professional("One of our pupils told me today ...")
+    assert writer_is_professional("I'm a teaching assistant and a boy in my class said")
+    assert not writer_is_professional("I'm his mum and he told me")
+    text = " ".join(safeguarding_messages("abuse_or_neglect", professional=True, local_authority="Kent"))
+    for fact in ("Designated Safeguarding Lead", "children's social care", "LADO", "999", "Working Together"):
+        assert fact in text
+
+
+@pytest.mark.parametrize("category, facts", [
+    ("risk_to_life", ("999", "0800 1111", "116 123")),
+    ("abuse_or_neglect", ("999", "children's social care", "0800 1111")),
+    ("domestic_abuse", ("999", "children's social care", "116 123")),
+    ("carer_breaking_point", ("NHS 111", "116 123", "GP", "999")),
+])
+def test_each_category_has_its_own_numbers(category, facts):
+    text = " ".join(safeguarding_messages(category))
+    assert all(fact in text for fact in facts), text
+
+
+def test_availability_is_honest():
+    staffed = " ".join(safeguarding_messages(staffed_now=True))
+    closed = " ".join(safeguarding_messages(staffed_now=False, next_open="tomorrow at 9am"))
+    assert "on duty" in staffed and "help you now" not in staffed
+    assert "isn't working right now" in closed and "tomorrow at 9am" in closed and "on duty" not in closed
+    # Numbers first, then who is available.
+    assert closed.index("999") < closed.index("isn't working")
