@@ -1,5 +1,5 @@
 """The assistant's handoff reaches the channels: request_escalation adds a bot message with
-custom {"handoff": {"reason", "priority"}}, Rasa's own code sends it out with the turn, and
+custom {"handoff": {"reason", "priority", "category", "language"}}, Rasa's own code sends it out with the turn, and
 the phone line and the web chat read it (the web chat without showing an empty message)."""
 from __future__ import annotations
 
@@ -37,9 +37,18 @@ def test_request_escalation_tells_the_channel_why_and_how_urgent(reason, urgent,
     events = request_escalation(tracker(), reason, urgent=urgent)
     assert {"event": "slot", "name": "handoff_reason"}.items() <= events[0].items()
     messages = sent_by_rasa(events)
-    assert [m["custom"] for m in messages] == [{"handoff": {"reason": code, "priority": priority}}]
+    assert [m["custom"] for m in messages] == [{"handoff": {"reason": code, "priority": priority, "category": None,
+                                                            "language": None}}]
     assert not messages[0].get("text")
     assert read_turn(messages, {}).handoff_reason == code
+
+
+def test_the_channels_read_the_category_and_the_language():
+    concern = read_turn(sent_by_rasa(request_escalation(tracker(), "safeguarding", category="domestic_abuse")), {})
+    assert (concern.handoff_reason, concern.handoff_category) == ("safeguarding", "domestic_abuse")
+    polish = read_turn(sent_by_rasa(request_escalation(tracker(), "asked for a person", language="Polish")), {})
+    assert (polish.handoff_reason, polish.handoff_category, polish.handoff_language) == (
+        "person_requested", None, "Polish")
 
 
 def test_the_web_chat_acts_on_the_signal_without_showing_it(configure):
