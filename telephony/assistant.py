@@ -88,8 +88,11 @@ def read_turn(messages: List[Dict[str, Any]], tracker: Dict[str, Any]) -> Turn:
         if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == "utter_default":
             turn.not_understood = True
     latest = tracker.get("latest_message") or {}
-    found = latest.get("safeguarding")  # the detector's own finding (bot.nlp.components.SafeguardingDetector)
-    if isinstance(found, dict):
+    # The detector's reading of every message (bot.nlp.components.SafeguardingDetector): a
+    # disclosure when something raised the alarm ("by": words, classifier, intent); its
+    # scores alone ("by": [], no category) are not one.
+    found = latest.get("safeguarding")
+    if isinstance(found, dict) and (found.get("by") or found.get("category")):
         turn.disclosure = found.get("category") if isinstance(found.get("category"), str) else "risk_to_life"
     if turn.handoff_reason == "safeguarding" and not turn.handoff_category:
         turn.handoff_category = turn.disclosure

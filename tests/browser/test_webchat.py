@@ -276,6 +276,122 @@ def test_assistant_failure_offline_and_retry(chromium, tmp_path):
         app.stop()
 
 
+@pytest.fixture
+def app_settings(monkeypatch):
+    """Settings of this process pointed at a WebApp's database, to act as the relay does."""
+    from bot import database
+    from bot.settings import get_settings
+
+    def point_at(app: WebApp) -> None:
+        for name in ("DATABASE_URL", "STAFFED_HOURS", "RASA_URL", "MEDIATOR_NUMBERS"):
+            monkeypatch.setenv(name, app.env.get(name, ""))
+        monkeypatch.setenv("REDIS_URL", "")
+        get_settings.cache_clear()
+        database.get_engine.cache_clear()
+
+    yield point_at
+    get_settings.cache_clear()
+    database.get_engine.cache_clear()
+
+
+def test_an_urgent_wait_is_shown_as_such_and_the_reminder_comes_by_itself(chromium, tmp_path, app_settings):
+    """Staffed hours, the web app alone: the assistant's safeguarding handoff (as the relay
+    passes it on) shows the urgent notice and waiting line, with no 'carry on' link; nobody
+    joins, so the web app itself reminds the person what to do, and offers to carry on."""
+    from bot.handoff import live
+
+    app = WebApp(f"sqlite:///{tmp_path / 'urgent.db'}", port=17002, STAFFED_HOURS=ALWAYS_STAFFED,
+                 WEBCHAT_POLL_SECONDS="1", SAFEGUARDING_REMINDER_SECONDS="4", MEDIATOR_NUMBERS="")
+    app.migrate()
+    app.start()
+    app_settings(app)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    try:
+        open_chat(page, app.url)
+        live.request_person(session_id(page), "safeguarding", category="risk_to_life")
+        messages = page.locator("#messages")
+        expect(messages).to_contain_text("has been alerted and will join this chat as soon as they can")
+        expect(page.locator("li.message--urgent")).to_have_count(1)
+        waiting = page.locator("#waiting")
+        expect(waiting).to_contain_text("If anyone is in danger now, call 999")
+        expect(waiting).to_have_class(re.compile("waiting--urgent"))
+        expect(waiting.get_by_role("button")).to_have_count(0)  # no "carry on with the assistant" here
+        assert "usually within a few minutes" not in messages.inner_text()
+        audit(page, "urgent wait")
+
+        expect(messages).to_contain_text("Nobody from our team has been able to join yet", timeout=20_000)
+        expect(messages).to_contain_text("Childline on 0800 1111")
+        audit(page, "urgent reminder")
+        choose(page, re.compile("Carry on with the assistant while I wait"))
+        expect(messages).to_contain_text("Your request stays with our team")
+        expect(waiting).to_be_hidden()
+    finally:
+        context.close()
+        app.stop()
+
+
+def test_out_of_hours_an_urgent_notice_says_when_and_who_to_call_and_takes_contact_details(
+        chromium, tmp_path, app_settings):
+    from bot.handoff import live
+
+    database_url = f"sqlite:///{tmp_path / 'closed.db'}"
+    app = WebApp(database_url, port=17003, STAFFED_HOURS=NEVER_STAFFED, WEBCHAT_POLL_SECONDS="1")
+    app.migrate()
+    app.start()
+    app_settings(app)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    try:
+        open_chat(page, app.url)
+        live.request_person(session_id(page), "safeguarding", category="carer_breaking_point")
+        messages = page.locator("#messages")
+        expect(messages).to_contain_text("Our team will see your message when the line next opens")
+        for number in ("999", "0800 1111", "116 123"):
+            expect(page.locator("li.message--urgent")).to_contain_text(number)
+        text = messages.inner_text()
+        assert "isn't available right now" not in text and "join this chat" not in text
+        expect(page.locator("#waiting")).to_be_hidden()
+        audit(page, "urgent out of hours")
+        page.get_by_label("Email address (optional)").fill("parent@example.org")
+        page.get_by_role("button", name="Ask for a callback or email").click()
+        expect(messages).to_contain_text("A mediator will email you")
+        engine = sa.create_engine(database_url, future=True)
+        with engine.connect() as connection:
+            rows = connection.execute(sa.text("SELECT reason, priority, category, callback_email FROM escalations")).all()
+        engine.dispose()
+        assert [tuple(row) for row in rows] == [("safeguarding", "urgent", "carer_breaking_point", "parent@example.org")]
+    finally:
+        context.close()
+        app.stop()
+
+
+def test_a_disclosure_typed_in_staffed_hours_gets_the_numbers_and_the_urgent_wait(page, chat_stack):
+    """Through the trained model: the assistant's own reply, then the channel's urgent notice."""
+    open_chat(page, chat_stack.web_url)
+    choose(page, re.compile("Parent or carer"))
+    type_and_send(page, "my son keeps saying everyone would be better off without him")
+    messages = page.locator("#messages")
+    expect(messages).to_contain_text("has been alerted and will join this chat as soon as they can", timeout=30_000)
+    expect(messages).to_contain_text("999")
+    expect(page.locator("#waiting")).to_contain_text("If anyone is in danger now, call 999")
+    expect(page.locator("#waiting").get_by_role("button")).to_have_count(0)
+    assert "usually within a few minutes" not in messages.inner_text()
+    escalations = stored_escalations(chat_stack.database_url, session_id(page))
+    assert escalations == [("safeguarding", "urgent", "new", "risk_to_life")]
+
+
+def stored_escalations(database_url: str, conversation_id: str):
+    engine = sa.create_engine(database_url, future=True)
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(sa.text(
+                "SELECT reason, priority, status, category FROM escalations WHERE conversation_id = :c"),
+                {"c": conversation_id})]
+    finally:
+        engine.dispose()
+
+
 def test_widget_opens_the_chat_in_a_panel_by_keyboard(page, chat_stack):
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     import threading

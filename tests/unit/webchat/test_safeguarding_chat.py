@@ -65,7 +65,8 @@ class StubRasa:
                 self._send(stub.reply if self.path.startswith("/webhooks/rest/webhook") else {})
 
             def do_GET(self):  # noqa: N802
-                latest = {"intent": {"name": "safeguarding_risk" if stub.found else "faq"}, "entities": []}
+                alarm = bool(stub.found and stub.found.get("by"))
+                latest = {"intent": {"name": "safeguarding_risk" if alarm else "faq"}, "entities": []}
                 if stub.found:
                     latest["safeguarding"] = stub.found
                 self._send({"events": [{"event": "user", "text": "x"}], "slots": {}, "latest_message": latest})
@@ -168,6 +169,10 @@ def test_a_disclosure_while_waiting_for_a_person_raises_the_escalation_and_gives
     live.request_person(CONVERSATION, "person_requested")
     assert live.is_held(CONVERSATION)
     rasa.reply = []  # Rasa is paused: it says nothing, but its detector read the message
+    # The detector scores every message; only one that raised the alarm counts.
+    rasa.found = {"category": None, "score": 0.0011, "by": [], "classifier_score": 0.0011}
+    say("what is mediation")
+    assert [e["reason"] for e in escalations()] == ["person_requested"] and "999" not in everything_said()
     rasa.found = {"category": "domestic_abuse", "score": 1.0, "by": ["words"]}
     say("while I wait: my husband hits me and I'm scared to go home")
     [escalation] = escalations()
