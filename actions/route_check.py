@@ -48,6 +48,8 @@ INTERRUPTIONS = {
     "faq_ehc", "faq_scope", "ask_plan_section", "ask_staffed_hours", "bot_challenge", "legal_other",
     "request_human", "goodbye", "ask_local_help", "unsure_which_route", "safeguarding_risk",
 }
+# Questions about the route check itself, asked while it is running: it carries on.
+OWN_QUESTIONS = {"check_routes", "follow_up", "start_appeal"}
 GIVE_UP_AFTER = 3
 GIVE_UP = ("Sorry, I'm having trouble with that, and I don't want to guess your dates. "
            "A person from our team can check them with you: just say 'talk to a person'.")
@@ -104,6 +106,10 @@ class ValidateRouteCheckForm(SafeguardedFormValidation):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         reading = read_answer(text, asking, facts, situation=tracker.latest_message.get("situation"),
                               describes_situation=intent in SITUATION_INTENTS) if fresh else Reading()
+        if fresh and asking and not reading.updates and reading.confirmed is None and intent in OWN_QUESTIONS:
+            # "So what's my date?" in the middle of the check: the answer is the check itself.
+            dispatcher.utter_message(text="I'll work out your dates as soon as I have the details. Just this first:")
+            return [SlotSet("rc_last_read", message_id), SlotSet("requested_slot", _next_slot(facts, confirmed))]
         if fresh and asking and not reading.updates and reading.confirmed is None and (
                 intent in INTERRUPTIONS or looks_like_question(text)):
             # Not an answer: the form steps aside (Rasa rejects it when no fact is set),

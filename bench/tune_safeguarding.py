@@ -4,10 +4,10 @@
 
 Parses tests/realistic/tuning/ (disclosures, ordinary messages, intents, situations) with the
 trained model; the parse carries each signal of the detector (the words, the classifier's
-score, the model's safeguarding intent confidence). Prints, for each pair of thresholds,
-recall on the disclosures and false alarms on the ordinary and other messages, and the pair
-with every tuning disclosure caught and the fewest false alarms: put it in config.yml
-(SafeguardingDetector threshold and intent_threshold).
+scores of the whole message and of its best sentence). Prints the pairs of thresholds
+with the best recall on the disclosures and the fewest false alarms on the ordinary and
+other messages: put the first in config.yml (SafeguardingDetector threshold and
+sentence_threshold).
 """
 from __future__ import annotations
 
@@ -20,16 +20,17 @@ from bench.understanding import ROOT, load_rows, parser_for
 
 
 def signals(parse, texts):
+    """(words fired, whole-message score, best sentence score) for each text."""
     rows = []
     for text in texts:
         found = parse(text).get("safeguarding") or {}
-        rows.append(("words" in (found.get("by") or []), float(found.get("classifier_score") or 0.0),
-                     float(found.get("intent_confidence") or 0.0)))
+        rows.append(("words" in (found.get("by") or []), float(found.get("whole_score") or 0.0),
+                     float(found.get("sentence_score") or 0.0)))
     return rows
 
 
-def flagged(rows, threshold, intent_threshold):
-    return np.array([w or c >= threshold or i >= intent_threshold for w, c, i in rows])
+def flagged(rows, threshold, sentence_threshold):
+    return np.array([w or whole >= threshold or sentence >= sentence_threshold for w, whole, sentence in rows])
 
 
 def main() -> None:
@@ -41,21 +42,20 @@ def main() -> None:
     ordinary = signals(parse, [r["text"] for r in load_rows("ordinary.yml", "ordinary", True)])
     others = signals(parse, [r["text"] for r in load_rows("intents.yml", "messages", True)]
                      + [r["text"] for r in load_rows("situations.yml", "situations", True)])
-    best = None
-    print("| threshold | intent threshold | recall | false alarms (ordinary) | false alarms (other messages) |")
+    candidates = []
+    for threshold in np.arange(0.40, 0.96, 0.05):
+        for sentence_threshold in np.arange(0.50, 1.0, 0.02):
+            recall = flagged(disclosures, threshold, sentence_threshold).mean()
+            alarms = flagged(ordinary, threshold, sentence_threshold).mean()
+            other = flagged(others, threshold, sentence_threshold).mean()
+            candidates.append((recall, -(alarms + other), threshold, sentence_threshold, alarms, other))
+    candidates.sort(reverse=True)
+    print("| threshold (message) | threshold (sentence) | recall | false alarms (ordinary) | false alarms (other) |")
     print("|---|---|---|---|---|")
-    for intent_threshold in (0.8, 0.9, 0.95, 0.99, 1.01):
-        for threshold in np.arange(0.30, 0.96, 0.025):
-            recall = flagged(disclosures, threshold, intent_threshold).mean()
-            alarms = flagged(ordinary, threshold, intent_threshold).mean()
-            other = flagged(others, threshold, intent_threshold).mean()
-            if round(threshold, 3) in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
-                print(f"| {threshold:.2f} | {intent_threshold:.2f} | {recall:.3f} | {alarms:.3f} | {other:.3f} |")
-            key = (recall, -(alarms + other))
-            if best is None or key > best[0]:
-                best = (key, threshold, intent_threshold, recall, alarms, other)
-    _, threshold, intent_threshold, recall, alarms, other = best
-    print(f"\nChosen: threshold {threshold:.3f}, intent_threshold {intent_threshold:.2f}: recall {recall:.3f}, "
+    for recall, _, threshold, sentence_threshold, alarms, other in candidates[:10]:
+        print(f"| {threshold:.2f} | {sentence_threshold:.2f} | {recall:.3f} | {alarms:.3f} | {other:.3f} |")
+    recall, _, threshold, sentence_threshold, alarms, other = candidates[0]
+    print(f"\nChosen: threshold {threshold:.2f}, sentence_threshold {sentence_threshold:.2f}: recall {recall:.3f}, "
           f"false alarms {alarms:.3f} (ordinary), {other:.3f} (other messages)")
 
 

@@ -124,9 +124,15 @@ def evaluate_intents(parse: Callable[[str], dict], rows: Sequence[dict]) -> Inte
 
 
 def evaluate_situations(parse: Callable[[str], dict], rows: Sequence[dict]) -> tuple:
+    from bot.routes.conversation import about_from_text
+
     correct, misses = 0, []
     for row in rows:
-        about = ((parse(row["text"]).get("situation") or {}).get("about"))
+        parsed = parse(row["text"])
+        if "situation" in parsed:
+            about = parsed["situation"].get("about")
+        else:  # a model from before the situation classifier: the word patterns read it
+            about = about_from_text(row["text"])
         if about == row["about"]:
             correct += 1
         else:
@@ -137,7 +143,15 @@ def evaluate_situations(parse: Callable[[str], dict], rows: Sequence[dict]) -> t
 def evaluate_safeguarding(parse: Callable[[str], dict], disclosures: Sequence[dict],
                           ordinary: Sequence[dict]) -> dict:
     def flagged(text: str) -> bool:
-        return (parse(text).get("intent") or {}).get("name") == "safeguarding_risk"
+        parsed = parse(text)
+        if (parsed.get("intent") or {}).get("name") == "safeguarding_risk":
+            return True
+        if "safeguarding" not in parsed:
+            # A model from before the detector: the input guard's word net applied too.
+            from bot.safeguarding.words import looks_like_risk
+
+            return looks_like_risk(text)
+        return False
 
     missed = [row for row in disclosures if not flagged(row["text"])]
     alarms = [row for row in ordinary if flagged(row["text"])]
@@ -188,6 +202,8 @@ def main() -> None:
     parser.add_argument("--tuning", action="store_true")
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--misses", action="store_true", help="print every miss (tuning split only)")
+    parser.add_argument("--section", default="understanding",
+                        help="the docs/benchmarks.md section to write (e.g. understanding-before for an older model)")
     args = parser.parse_args()
     started = time.time()
     report, situation_accuracy, situation_misses, safeguarding = run(args.model, args.tuning)
@@ -211,7 +227,8 @@ def main() -> None:
 
         stamp = (f"\n\nMeasured {time.strftime('%Y-%m-%d')} with `.venv/bin/python -m bench.understanding --write` "
                  "(the gates are asserted by `tests/model/test_understanding.py`).")
-        write_section(text + stamp, key="understanding")
+        write_section(text + stamp.replace("--write", f"--write --model {args.model.name} --section {args.section}")
+                      if args.section != "understanding" else text + stamp, key=args.section)
 
 
 if __name__ == "__main__":

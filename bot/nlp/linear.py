@@ -1,4 +1,4 @@
-"""A small linear (logistic regression) classifier on sentence vectors, saved as plain arrays.
+"""A small linear (logistic regression) classifier on sentence vectors (and words), saved as plain arrays.
 
 Used for the safeguarding detector and for what a disagreement is about. Fitted with
 scikit-learn; saved as .npz (no pickle), so a model file is data, not code.
@@ -7,9 +7,57 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Sequence, Tuple
+import json
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
+
+
+@dataclass
+class WordFeatures:
+    """Word and word-pair TF-IDF features (scikit-learn's), saved as plain arrays."""
+
+    vocabulary: dict
+    idf: np.ndarray
+    characters: bool = False  # character 2-4-grams within words instead of words and word pairs
+
+    def _vectorizer(self, **extra):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        if self.characters:
+            return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=2, sublinear_tf=True, **extra)
+        return TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, **extra)
+
+    @classmethod
+    def fit(cls, texts: Sequence[str], characters: bool = False) -> "WordFeatures":
+        vectorizer = cls({}, np.zeros(0), characters)._vectorizer().fit(texts)
+        return cls({k: int(v) for k, v in vectorizer.vocabulary_.items()}, vectorizer.idf_.astype(np.float32),
+                   characters)
+
+    def transform(self, texts: Sequence[str]):
+        vectorizer = self._vectorizer(vocabulary=self.vocabulary)
+        vectorizer.idf_ = self.idf
+        return vectorizer.transform(texts)
+
+    def save(self, directory: Path, name: str = "") -> None:
+        (directory / f"{name}vocabulary.json").write_text(json.dumps(self.vocabulary))
+        np.save(directory / f"{name}idf.npy", self.idf)
+
+    @classmethod
+    def load(cls, directory: Path, name: str = "", characters: bool = False) -> "WordFeatures":
+        return cls(json.loads((directory / f"{name}vocabulary.json").read_text()),
+                   np.load(directory / f"{name}idf.npy", allow_pickle=False), characters)
+
+
+def with_words(vectors: np.ndarray, texts: Sequence[str], words: Optional[WordFeatures], *more: WordFeatures,
+               weight: float = 1.0):
+    """The sentence vectors, with word (and character) features beside them when there are any,
+    each scaled by ``weight``."""
+    if words is None:
+        return vectors
+    from scipy.sparse import csr_matrix, hstack
+
+    return hstack([csr_matrix(vectors)] + [f.transform(texts) * weight for f in (words, *more)]).tocsr()
 
 
 @dataclass
@@ -20,7 +68,7 @@ class LinearClassifier:
 
     @classmethod
     def fit(cls, vectors: np.ndarray, labels: Sequence[str], c: float = 4.0,
-            class_weight: str = "balanced") -> "LinearClassifier":
+            class_weight: Optional[str] = "balanced") -> "LinearClassifier":
         """Fit on (n, dims) vectors and n labels (at least two distinct)."""
         from sklearn.linear_model import LogisticRegression
 
@@ -39,8 +87,9 @@ class LinearClassifier:
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
 
-    def ranking(self, vector: np.ndarray, top: int = 3) -> List[Tuple[str, float]]:
-        row = self.probabilities(vector[None, :])[0]
+    def ranking(self, vector, top: int = 3) -> List[Tuple[str, float]]:
+        """Best classes first for one vector (or a one-row matrix of features)."""
+        row = self.probabilities(vector[None, :] if getattr(vector, "ndim", 2) == 1 else vector)[0]
         order = np.argsort(-row)[:top]
         return [(self.classes[i], float(row[i])) for i in order]
 

@@ -43,6 +43,9 @@ ABOUT_NAMES = {
 # when they described it unasked in a message the model took to be about their situation.
 ANSWER_MIN_CONFIDENCE = 0.35
 VOLUNTEERED_MIN_CONFIDENCE = 0.5
+# Unasked, a message must also describe a disagreement at all (the model's "describes":
+# "I'm his mum" scores about 0, situations 0.3 and above on the tuning split).
+DESCRIBES_MIN = 0.3
 # Messages of these intents describe the person's own situation (facts first).
 SITUATION_INTENTS = {"check_routes", "start_appeal", "unsure_which_route", "request_mediation", "request_drs"}
 
@@ -51,6 +54,8 @@ def about_from_model(situation: Optional[dict], answering: bool) -> Optional[str
     """The model's reading, when confident enough. ``situation``: the parse's
     ``{"about", "confidence"}``; ``answering``: the question asked was what it is about."""
     if not situation or not situation.get("about"):
+        return None
+    if not answering and float(situation.get("describes", 1.0)) < DESCRIBES_MIN:
         return None
     floor = ANSWER_MIN_CONFIDENCE if answering else VOLUNTEERED_MIN_CONFIDENCE
     return situation["about"] if float(situation.get("confidence") or 0) >= floor else None

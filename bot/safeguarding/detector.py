@@ -14,7 +14,6 @@ comes from the words when they match, else from a second classifier over the cat
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import Callable, List, Optional, Sequence
 
 import numpy as np
 
-from bot.nlp.linear import LinearClassifier
+from bot.nlp.linear import LinearClassifier, WordFeatures, with_words
 from bot.safeguarding.words import CATEGORIES, RISK_TO_LIFE, word_category
 
 DISCLOSURE = "disclosure"
@@ -39,38 +38,19 @@ class Detection:
     by: List[str] = field(default_factory=list)
     sentence: Optional[str] = None
     classifier_score: float = 0.0
+    whole_score: float = 0.0
+    sentence_score: float = 0.0
 
     def as_dict(self) -> dict:
         return {"category": self.category, "score": round(self.score, 4), "by": self.by,
-                "classifier_score": round(self.classifier_score, 4)}
+                "classifier_score": round(self.classifier_score, 4), "whole_score": round(self.whole_score, 4),
+                "sentence_score": round(self.sentence_score, 4)}
 
 
 def sentences(text: str) -> List[str]:
     """The message and, when it has several, each of its sentences (a disclosure can be one)."""
     parts = [p.strip() for p in _SENTENCE_END.split(text or "") if p and p.strip()]
     return [text] + [p for p in parts if p != text] if len(parts) > 1 else [text]
-
-
-@dataclass
-class WordFeatures:
-    """Word and word-pair TF-IDF features (scikit-learn's), saved as plain arrays."""
-
-    vocabulary: dict
-    idf: np.ndarray
-
-    @classmethod
-    def fit(cls, texts: Sequence[str]) -> "WordFeatures":
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit(texts)
-        return cls({k: int(v) for k, v in vectorizer.vocabulary_.items()}, vectorizer.idf_.astype(np.float32))
-
-    def transform(self, texts: Sequence[str]):
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, vocabulary=self.vocabulary)
-        vectorizer.idf_ = self.idf
-        return vectorizer.transform(texts)
 
 
 @dataclass
@@ -87,11 +67,7 @@ class DisclosureClassifier:
     words: Optional[WordFeatures] = None
 
     def features(self, vectors: np.ndarray, texts: Sequence[str]):
-        if self.words is None:
-            return vectors
-        from scipy.sparse import csr_matrix, hstack
-
-        return hstack([csr_matrix(vectors), self.words.transform(texts)]).tocsr()
+        return with_words(vectors, texts, self.words)
 
     @classmethod
     def fit(cls, vectors: np.ndarray, categories: Sequence[Optional[str]], threshold: float,
@@ -120,15 +96,11 @@ class DisclosureClassifier:
         self.category.save(directory / "category.npz")
         (directory / "threshold.txt").write_text(repr(self.threshold))
         if self.words is not None:
-            (directory / "vocabulary.json").write_text(json.dumps(self.words.vocabulary))
-            np.save(directory / "idf.npy", self.words.idf)
+            self.words.save(directory)
 
     @classmethod
     def load(cls, directory: Path) -> "DisclosureClassifier":
-        words = None
-        if (directory / "vocabulary.json").exists():
-            words = WordFeatures(json.loads((directory / "vocabulary.json").read_text()),
-                                 np.load(directory / "idf.npy", allow_pickle=False))
+        words = WordFeatures.load(directory) if (directory / "vocabulary.json").exists() else None
         return cls(LinearClassifier.load(directory / "disclosure.npz"),
                    LinearClassifier.load(directory / "category.npz"),
                    float((directory / "threshold.txt").read_text()), words)
@@ -137,12 +109,15 @@ class DisclosureClassifier:
 def detect(text: Optional[str], encode: Optional[Callable[[Sequence[str]], np.ndarray]] = None,
            classifier: Optional[DisclosureClassifier] = None, intent: Optional[str] = None,
            intent_confidence: float = 0.0, intent_threshold: float = 0.5,
-           threshold: Optional[float] = None) -> Optional[Detection]:
-    """A Detection if ``text`` may be a disclosure, else None.
+           threshold: Optional[float] = None, sentence_threshold: Optional[float] = None) -> Optional[Detection]:
+    """A Detection; its ``by`` lists the signals that fired, empty when it is no disclosure
+    (the scores are kept either way). None for an empty text.
 
     ``encode`` maps sentences to unit vectors (bot.nlp.sentence_encoder); without it, or
-    without a ``classifier``, only the words and the intent count. ``threshold`` overrides
-    the classifier's own (used by the tuning benchmark).
+    without a ``classifier``, only the words and the intent count. ``threshold`` (the
+    classifier's own by default) applies to the whole message and ``sentence_threshold``
+    (the same by default) to each of its sentences when it has several: on the tuning split
+    a whole message needed more evidence than one sentence of it.
     """
     if not text or not text.strip():
         return None
@@ -156,20 +131,26 @@ def detect(text: Optional[str], encode: Optional[Callable[[Sequence[str]], np.nd
             by.append("words")
             best_sentence = part
             break
-    score = 0.0
+    score = whole_score = sentence_score = 0.0
     vectors = None
     if encode is not None and classifier is not None:
         vectors = encode(parts)
         probabilities = classifier.disclosure_probability(vectors, parts)
-        best = int(np.argmax(probabilities))
+        whole = classifier.threshold if threshold is None else threshold
+        limits = np.array([whole] + [whole if sentence_threshold is None else sentence_threshold] * (len(parts) - 1))
+        margins = probabilities - limits
+        whole_score = float(probabilities[0])
+        sentence_score = float(probabilities[1:].max()) if len(parts) > 1 else 0.0
+        best = int(np.argmax(margins))
         score = float(probabilities[best])
-        if score >= (classifier.threshold if threshold is None else threshold):
+        if margins[best] >= 0:
             by.append("classifier")
             best_sentence = best_sentence or parts[best]
     if intent == "safeguarding_risk" and intent_confidence >= intent_threshold:
         by.append("intent")
     if not by:
-        return None
+        return Detection(category="", score=score, by=[], classifier_score=score, whole_score=whole_score,
+                         sentence_score=sentence_score)
     if category is None:
         if vectors is not None and classifier is not None:
             index = parts.index(best_sentence) if best_sentence in parts else 0
@@ -178,4 +159,4 @@ def detect(text: Optional[str], encode: Optional[Callable[[Sequence[str]], np.nd
             category = RISK_TO_LIFE
     assert category in CATEGORIES
     return Detection(category=category, score=max(score, 1.0 if "words" in by else 0.0), by=by, sentence=best_sentence,
-                     classifier_score=score)
+                     classifier_score=score, whole_score=whole_score, sentence_score=sentence_score)

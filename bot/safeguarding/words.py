@@ -30,7 +30,9 @@ _KNOWN_SLIPS = {
 }
 
 _SELF = r"(my ?self|him ?self|her ?self|them ?selves|themself|your ?self)"
-_CHILD = r"(me|us|him|her|them|my (son|daughter|child|kids|children|boy|girl|grandson|granddaughter)|the (kids|children|boy|girl))"
+# "she hit her head" is an accident, not an assault: no body part may follow the pronoun.
+_CHILD = (r"(me|us|him|her|them|my (son|daughter|child|kids|children|boy|girl|grandson|granddaughter)|the (kids|children|boy|girl))"
+          r"(?! (head|arm|arms|leg|legs|knee|knees|face|hand|hands|foot|feet|wrist|elbow|back|nose|shin|ankle|tooth|teeth)\b)")
 _ADULT = r"(my (partner|husband|wife|boyfriend|girlfriend|ex|ex partner|ex husband|ex wife)|he|she|his dad|her dad|their dad|his mum|her mum)"
 
 PATTERNS: Dict[str, List[Pattern[str]]] = {

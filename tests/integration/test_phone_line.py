@@ -350,3 +350,48 @@ def test_a_caller_who_wants_to_appeal_gets_a_certificate_read_out_and_texted(pho
     pdf = httpx.get(link.replace(line.public_base_url, f"http://127.0.0.1:{line.port}"), timeout=30)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert "Alex" not in sms  # no names in a text message
+
+
+@pytest.mark.parametrize("heard, expected", [
+    # Speech recognition's own mishearings of the field's words (issue 14).
+    ("meditation certificate", "certificate"),
+    ("section eye", "Section I"),
+    ("named the wrong school in section i of my son's ehcp", "section I"),
+])
+def test_a_speech_transcript_with_mishearings_is_understood(phone_line, heard, expected):
+    line = phone_line(ALWAYS_OPEN)
+    call = new_call()
+    root = line.post(f"{line.public_base_url}/telephony/voice", call)
+    text, _ = _hear_everything(line, call, line.post(action(root), dict(call, SpeechResult=heard, Confidence="0.8")))
+    assert expected.lower() in text.lower(), text
+    assert "not sure" not in text.lower(), text
+
+
+def test_a_disclosure_on_the_phone_is_escalated_with_its_numbers(phone_line):
+    line = phone_line(ALWAYS_OPEN)
+    call = new_call()
+    root = line.post(f"{line.public_base_url}/telephony/voice", call)
+    heard = "my daughter said she doesnt want to be alive anymore and shes been hurting herself"
+    root = line.post(action(root), dict(call, SpeechResult=heard, Confidence="0.8"))
+    text = spoken(root)
+    # In staffed hours the call is put through to the team (a Dial, no more questions).
+    while root.find("Gather") is not None and "step=more" in (action(root) or ""):
+        root = line.post(action(root), dict(call, Digits="1"))
+        text += " " + spoken(root)
+    assert "999" in text and "116 123" in text, text
+
+
+def test_a_disclosure_by_text_message_is_escalated_with_its_numbers(phone_line, twilio_stub):
+    line = phone_line(ALWAYS_OPEN)
+    sms = {"MessageSid": "SM" + uuid.uuid4().hex, "AccountSid": "AC" + "0" * 32, "From": "+447700900889",
+           "To": "+441632960000", "Body": "im 17 and i keep thinking everyone would be happier if i wasnt here"}
+    line.post(f"{line.public_base_url}/telephony/sms", sms)
+
+    def answer() -> str:
+        return " ".join(m.form["Body"] for m in twilio_stub.messages() if m.form["To"] == "+447700900889")
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not ("999" in answer() and "116 123" in answer()):
+        time.sleep(0.25)
+    answer = answer()
+    assert "999" in answer and "116 123" in answer, answer

@@ -40,7 +40,7 @@ def _ran(stack, sender: str, name: str) -> int:
 
 
 def _assert_honest(stack, answer: str) -> None:
-    assert answer.find("999") < answer.find("our team"), "numbers come first: " + answer
+    assert answer.find("999") < answer.lower().find("our team"), "numbers come first: " + answer
     assert "help you now" not in answer
     if stack.hours == "staffed":
         assert "is on duty and has been told" in answer, answer
