@@ -19,6 +19,9 @@ import numpy as np
 from bench.understanding import ROOT, load_rows, parser_for
 
 
+MAX_FALSE_ALARMS = 0.07
+
+
 def signals(parse, texts):
     """(words fired, whole-message score, best sentence score) for each text."""
     rows = []
@@ -49,6 +52,10 @@ def main() -> None:
             alarms = flagged(ordinary, threshold, sentence_threshold).mean()
             other = flagged(others, threshold, sentence_threshold).mean()
             candidates.append((recall, -(alarms + other), threshold, sentence_threshold, alarms, other))
+    # Every disclosure matters more than a false alarm, but a detector that interrupts one
+    # worried parent in ten is not usable either: the most recall with at most
+    # MAX_FALSE_ALARMS of ordinary messages flagged.
+    candidates = [c for c in candidates if c[4] <= MAX_FALSE_ALARMS] or candidates
     candidates.sort(reverse=True)
     print("| threshold (message) | threshold (sentence) | recall | false alarms (ordinary) | false alarms (other) |")
     print("|---|---|---|---|---|")

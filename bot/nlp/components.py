@@ -362,7 +362,10 @@ class SentenceIntentClassifier(_TrainedOnVectors, IntentClassifier):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if not message.get(TEXT):
+            if not (message.get(TEXT) or "").strip():
+                # Nothing to read: not understood (the fallback says so kindly).
+                message.set(INTENT, {"name": "nlu_fallback", "confidence": 0.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
             features = with_words(self._vectors([message]), [message.get(TEXT)], self.words, self.characters,
                                   weight=float(self.config["feature_weight"]))

@@ -93,6 +93,8 @@ def test_a_dated_final_plan_gets_the_appeal_rule_and_its_date_not_the_20_weeks(r
     answers = dict(ANSWERS, **{"what is the disagreement about": "the support written in section F is far too vague"})
     for _ in range(7):
         lowered = answer.lower()
+        if "appeal deadline:" in lowered:
+            break
         assert "what date is on the council's decision letter" not in lowered, answer
         for key, reply in answers.items():
             if key in lowered:

@@ -46,12 +46,13 @@ def test_the_classifier_alone_can_raise_the_alarm_with_its_category():
 
     found = detect("an alarming but wordless message", encode, model)
     assert found and found.by == ["classifier"] and found.category in ("risk_to_life", "abuse_or_neglect")
-    assert detect("a plain question about plans", encode, model) is None
+    assert detect("a plain question about plans", encode, model).by == []
 
 
 def test_the_intent_counts_only_above_its_threshold():
     assert detect("hmm", intent="safeguarding_risk", intent_confidence=0.95, intent_threshold=0.9).by == ["intent"]
-    assert detect("hmm", intent="safeguarding_risk", intent_confidence=0.6, intent_threshold=0.9) is None
+    assert detect("hmm", intent="safeguarding_risk", intent_confidence=0.6, intent_threshold=0.9).by == []
+    assert detect("   ") is None
 
 
 def test_a_professional_is_recognised_and_told_their_procedure():
