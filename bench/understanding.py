@@ -196,16 +196,39 @@ def run(model: Path, tuning: bool = False, parse: Optional[Callable[[str], dict]
     return report, situation_accuracy, situation_misses, safeguarding
 
 
+def train_at_commit(commit: str) -> Path:
+    """Train the model of ``commit`` (config.yml, domain.yml, data/) in a temporary folder."""
+    import subprocess
+    import sys
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix=f"model-{commit}-"))
+    archive = subprocess.run(["git", "archive", commit, "config.yml", "domain.yml", "data"], cwd=ROOT,
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    (folder / "build").symlink_to(ROOT / "build")
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", TQDM_DISABLE="1", RASA_TELEMETRY_ENABLED="false")
+    subprocess.run([str(Path(sys.executable).parent / "rasa"), "train", "--quiet", "--config", "config.yml",
+                    "--domain", "domain.yml", "--data", "data", "--out", "models", "--fixed-model-name", commit],
+                   cwd=folder, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return folder / "models" / f"{commit}.tar.gz"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "current.tar.gz")
     parser.add_argument("--tuning", action="store_true")
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--misses", action="store_true", help="print every miss (tuning split only)")
+    parser.add_argument("--before-commit", metavar="COMMIT",
+                        help="train the model of an earlier commit (its config, domain and data) in a temporary "
+                             "folder and measure that, e.g. 8ec1abb, the last commit before the sentence encoder")
     parser.add_argument("--section", default="understanding",
                         help="the docs/benchmarks.md section to write (e.g. understanding-before for an older model)")
     args = parser.parse_args()
     started = time.time()
+    if args.before_commit:
+        args.model = train_at_commit(args.before_commit)
     report, situation_accuracy, situation_misses, safeguarding = run(args.model, args.tuning)
     label = "the tuning split (tests/realistic/tuning/)" if args.tuning else "the realistic gate sets (tests/realistic/)"
     text = markdown(report, situation_accuracy, safeguarding, args.model, label)
@@ -227,8 +250,9 @@ def main() -> None:
 
         stamp = (f"\n\nMeasured {time.strftime('%Y-%m-%d')} with `.venv/bin/python -m bench.understanding --write` "
                  "(the gates are asserted by `tests/model/test_understanding.py`).")
-        write_section(text + stamp.replace("--write", f"--write --model {args.model.name} --section {args.section}")
-                      if args.section != "understanding" else text + stamp, key=args.section)
+        command = "--write" + (f" --before-commit {args.before_commit}" if args.before_commit else "") + (
+            f" --section {args.section}" if args.section != "understanding" else "")
+        write_section(text + stamp.replace("--write", command), key=args.section)
 
 
 if __name__ == "__main__":
