@@ -32,6 +32,13 @@ def _names_a_council(tracker: Tracker) -> bool:
     return bool(entities) and len(text.split()) <= MAX_WORDS_FOR_A_COUNCIL_ANSWER and bool(find_council_in_text(text))
 
 
+def _names_a_plan_section(tracker: Tracker) -> bool:
+    """A short message naming a section of the plan ("what about H2?") asks about that section."""
+    text = tracker.latest_message.get("text") or ""
+    return len(text.split()) <= MAX_WORDS_FOR_A_COUNCIL_ANSWER and any(
+        e.get("entity") == "ehc_section" for e in tracker.latest_message.get("entities", []))
+
+
 def _best_guess(tracker: Tracker) -> Optional[Dict[Text, Any]]:
     for candidate in tracker.latest_message.get("intent_ranking", []):
         if candidate.get("name") != "nlu_fallback":
@@ -52,6 +59,8 @@ class ActionDefaultAskAffirmation(Action):
             return stop_for_safeguarding()
         if _names_a_council(tracker):
             return [FollowupAction("action_local_help")]
+        if _names_a_plan_section(tracker):
+            return [FollowupAction("action_explain_section")]
         kind = classify_input(text)
         if kind:
             dispatcher.utter_message(text=reply_for(kind))

@@ -84,6 +84,26 @@ def _next_slot(facts: Dict[str, object], confirmed: bool) -> Optional[str]:
     return None if confirmed else CONFIRMED_SLOT
 
 
+EARLIER_MESSAGES = 3
+
+
+def _earlier_messages(tracker: Tracker) -> List[tuple]:
+    """(text, intent, situation) of up to EARLIER_MESSAGES user messages before the latest,
+    newest first, in this session. Only facts not known yet are taken from them."""
+    found: List[tuple] = []
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "action" and event.get("name") == "action_session_start":
+            break
+        if event.get("event") == "user" and event.get("text"):
+            parse = event.get("parse_data") or {}
+            if (parse.get("intent") or {}).get("name") == "safeguarding_risk":
+                continue
+            found.append((event["text"], (parse.get("intent") or {}).get("name"), parse.get("situation")))
+            if len(found) > EARLIER_MESSAGES:
+                break
+    return found[1:]  # the first found is the latest message itself
+
+
 class ValidateRouteCheckForm(SafeguardedFormValidation):
     def name(self) -> Text:
         return "validate_route_check_form"
@@ -116,6 +136,15 @@ class ValidateRouteCheckForm(SafeguardedFormValidation):
             # the rules reply, then the form asks again.
             return [SlotSet("requested_slot", _next_slot(facts, confirmed))]
 
+        if fresh and requested is None:
+            # Starting: what the person said just before counts too ("we got the plan on
+            # 2 November" ... "can you work out my deadline?"), without being asked again.
+            for earlier, earlier_intent, earlier_situation in _earlier_messages(tracker):
+                before = read_answer(earlier, None, {**facts, **reading.updates}, situation=earlier_situation,
+                                     describes_situation=earlier_intent in SITUATION_INTENTS)
+                for fact, value in before.updates.items():
+                    if value is not None and facts.get(fact) is None and fact not in reading.updates:
+                        reading.updates[fact] = value
         events: List[EventType] = [SlotSet("rc_last_read", message_id)] if fresh else []
         for note in reading.notes:
             dispatcher.utter_message(text=note)

@@ -17,8 +17,12 @@ RECOMMENDATIONS_ONLY = {"C", "D", "G", "H1", "H2"}
 
 
 def _letter(section: Optional[str]) -> Optional[str]:
+    """'section F', 'part h2', 'placement', 'section eye' (speech) -> the section's letter."""
     if not section:
         return None
+    for letter, aliases in (ehc_sections().get("aliases") or {}).items():
+        if section.strip().lower() in {alias.lower() for alias in aliases}:
+            return letter
     letter = section.strip().upper().replace("SECTION", "").replace("PART", "").strip()
     return letter if letter in ehc_sections()["sections"] else None
 

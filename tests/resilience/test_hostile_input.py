@@ -46,7 +46,9 @@ def _resolve(schema: Any, components: Dict) -> Any:
 
 
 def _junk_json():
-    scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50)
+    # Finite floats: JSON has no infinity, and the client refuses to send it (a false failure).
+    scalars = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+               | st.text(max_size=50))
     return st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner,
                                                                                            max_size=4), max_leaves=10)
 
