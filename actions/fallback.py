@@ -23,19 +23,19 @@ from bot.knowledge.local_help import find_council_in_text
 SAFEGUARDING_MIN_CONFIDENCE = 0.2
 # A short message naming a council the entity ruler recognised ("Kent", "we're in
 # Kent") is an answer about where the person lives, however unsure the classifier is.
-MAX_WORDS_FOR_A_COUNCIL_ANSWER = 6
+MAX_WORDS_FOR_A_SHORT_ANSWER = 6
 
 
 def _names_a_council(tracker: Tracker) -> bool:
     text = tracker.latest_message.get("text") or ""
     entities = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "local_authority"]
-    return bool(entities) and len(text.split()) <= MAX_WORDS_FOR_A_COUNCIL_ANSWER and bool(find_council_in_text(text))
+    return bool(entities) and len(text.split()) <= MAX_WORDS_FOR_A_SHORT_ANSWER and bool(find_council_in_text(text))
 
 
 def _names_a_plan_section(tracker: Tracker) -> bool:
     """A short message naming a section of the plan ("what about H2?") asks about that section."""
     text = tracker.latest_message.get("text") or ""
-    return len(text.split()) <= MAX_WORDS_FOR_A_COUNCIL_ANSWER and any(
+    return len(text.split()) <= MAX_WORDS_FOR_A_SHORT_ANSWER and any(
         e.get("entity") == "ehc_section" for e in tracker.latest_message.get("entities", []))
 
 

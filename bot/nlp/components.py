@@ -305,7 +305,7 @@ class SentenceIntentClassifier(_TrainedOnVectors, IntentClassifier):
 
     Chosen by measurement (docs/benchmarks.md, "Understanding"): on the tuning split it
     read 0.98 of intents right where DIET on the same data read 0.84, and it trains in
-    seconds rather than minutes. Each label is an intent, or a FAQ answer key
+    under a minute where DIET and the ResponseSelector took about five. Each label is an intent, or a FAQ answer key
     (faq_<topic>/<key>); an intent's confidence is the sum over its answers. The output is
     Rasa's own (``intent``, ``intent_ranking``, ``response_selector``), so the retrieval
     actions, the FallbackClassifier and the policies work as with DIET. Disclosures are not

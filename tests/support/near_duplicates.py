@@ -62,7 +62,6 @@ class Index:
         hits = [self.exact[key]] if key in self.exact else []
         if len(key) < 3:
             return hits  # "yes please" / "no thanks": one word of two is not a copy
-        exact_keys = {key}
         for i in range(len(key)):
             hits += self.by_gap.get((0, key[:i] + ("*",) + key[i + 1:]), [])
             shorter = key[:i] + key[i + 1:]
@@ -71,7 +70,6 @@ class Index:
                 hits.append(self.exact[shorter])
             # the message has one word fewer than an example (same gap key)
             hits += self.by_gap.get((1, key), []) if i == 0 else []
-        del exact_keys
         return sorted(set(hits))
 
 
