@@ -77,7 +77,11 @@ def nlu_examples(files: Sequence[Path]) -> Dict[str, List[str]]:
     for path in files:
         for item in (yaml.safe_load(path.read_text()) or {}).get("nlu") or []:
             if "intent" in item and item.get("examples"):
-                lines = [line.strip()[2:].strip() for line in item["examples"].splitlines() if line.strip().startswith("- ")]
+                raw = item["examples"]
+                if isinstance(raw, list):  # examples with metadata: a list of {text, metadata}
+                    lines = [str(entry.get("text", "")).strip() for entry in raw if isinstance(entry, dict)]
+                else:
+                    lines = [line.strip()[2:].strip() for line in raw.splitlines() if line.strip().startswith("- ")]
                 lines = [re.sub(r"\[([^\]]+)\]\([^)]+\)|\[([^\]]+)\]\{[^}]+\}", lambda m: m.group(1) or m.group(2), line)
                          for line in lines]
                 examples.setdefault(item["intent"], []).extend(lines)
