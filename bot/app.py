@@ -9,8 +9,10 @@ from sqlalchemy.exc import DBAPIError, TimeoutError as PoolTimeout
 from bot import health
 from bot.api_errors import database_error_handler, validation_error_handler
 from bot.certificates import web as certificates_web
-from bot.console import web as console_web
+from bot.console import certificates_web as console_certificates, requests_web as console_requests
+from bot.console import retention, usage_web as console_usage, web as console_web
 from bot.limits import BodySizeLimit
+from bot.outbox import worker as outbox_worker
 from bot.routes import web as route_checker_web
 from bot.settings import get_settings
 from bot.webchat import web as webchat_web
@@ -23,6 +25,9 @@ def create_app() -> FastAPI:
         title=settings.service_name,
         description="Information line for SEND mediation, disagreement resolution, tribunal appeals and complaints.",
         version="0.1.0",
+        # The background jobs: the outbox worker (texts and emails) and the retention job.
+        on_startup=[outbox_worker.start, retention.start_job],
+        on_shutdown=[outbox_worker.stop, retention.stop_job],
     )
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(DBAPIError, database_error_handler)
@@ -32,7 +37,8 @@ def create_app() -> FastAPI:
     app.include_router(route_checker_web.router)
     app.include_router(telephony_web.router)
     app.include_router(certificates_web.router)
-    app.include_router(console_web.router)
+    for console_pages in (console_web, console_certificates, console_requests, console_usage):
+        app.include_router(console_pages.router)
     app.include_router(webchat_web.router)
     return app
 

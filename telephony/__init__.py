@@ -4,6 +4,5 @@
 - `speech`: text -> what a caller hears (dates, numbers, references, links, short turns)
 - `sms`: SMS splitting and keywords (STOP/START)
 - `voice`: TwiML for each step of a call, keypad menu
-- `twilio_client`: the helper library's REST client (pointed at a stub in tests)
 - `web`: the FastAPI router with the webhooks
 """

@@ -15,7 +15,6 @@ after the reply (background tasks), so Twilio gets its answer well within its li
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from typing import Optional
@@ -27,7 +26,8 @@ from bot import limits
 from bot.conversations.rasa_client import RasaClient
 from bot.conversations.turn_events import newest_turn
 from bot.handoff.hours import describe_next_open, staffed_status
-from bot.outbox.service import enqueue_sms, hash_number, is_opted_out, mask_number, send_due, set_opt_out
+from bot.outbox import worker as outbox_worker
+from bot.outbox.service import enqueue_sms, hash_number, is_opted_out, mask_number, set_opt_out
 from bot.settings import get_settings
 from telephony import sms as sms_text
 from telephony.assistant import Turn, converse, last_bot_messages, pending_buttons, read_turn, summary_of
@@ -43,50 +43,11 @@ SMS_RASA_TIMEOUT = 10.0
 REPEATED_FAILURES = 2
 YES_WORDS = re.compile(r"\b(yes|yeah|yep|more|go on|carry on|continue|please)\b", re.IGNORECASE)
 
-_worker_task: Optional[asyncio.Task] = None
-_worker_wake: Optional[asyncio.Event] = None
-
-
 async def _startup() -> None:
-    global _worker_task, _worker_wake
-    settings = get_settings()
-    warn_if_disabled(settings)
-    if settings.outbox_worker_enabled:
-        _worker_wake = asyncio.Event()
-        _worker_task = asyncio.create_task(_outbox_worker(settings.outbox_poll_seconds, _worker_wake))
+    warn_if_disabled(get_settings())
 
 
-async def _shutdown() -> None:
-    if _worker_task:
-        _worker_task.cancel()
-
-
-router = APIRouter(prefix="/telephony", tags=["telephony"], on_startup=[_startup], on_shutdown=[_shutdown])
-
-
-async def _outbox_worker(poll_seconds: float, wake: asyncio.Event) -> None:
-    """Send due messages every few seconds, or at once when woken."""
-    failing = False
-    while True:
-        try:
-            await asyncio.to_thread(send_due)
-            failing = False
-        except asyncio.CancelledError:
-            raise
-        except Exception as error:  # noqa: BLE001 - keep the worker alive; say so once
-            if not failing:
-                log.error("outbox worker: %s", error)
-            failing = True
-        try:
-            await asyncio.wait_for(wake.wait(), timeout=poll_seconds)
-        except asyncio.TimeoutError:
-            pass
-        wake.clear()
-
-
-def _wake_outbox() -> None:
-    if _worker_wake is not None:
-        _worker_wake.set()
+router = APIRouter(prefix="/telephony", tags=["telephony"], on_startup=[_startup])
 
 
 def twiml(body: str) -> Response:
@@ -230,24 +191,14 @@ def _after(background: BackgroundTasks, func, *args, **kwargs) -> None:
             func(*args, **kwargs)
         except Exception:  # noqa: BLE001 - log with the traceback, never raise into the server
             log.exception("telephony: background work %s failed", getattr(func, "__name__", func))
-        _wake_outbox_threadsafe()
+        outbox_worker.wake_threadsafe()
 
     background.add_task(run)
-
-
-_loop: Optional[asyncio.AbstractEventLoop] = None
-
-
-def _wake_outbox_threadsafe() -> None:
-    if _loop is not None and _worker_wake is not None:
-        _loop.call_soon_threadsafe(_worker_wake.set)
 
 
 # --- voice -------------------------------------------------------------------
 @router.post("/voice")
 async def voice(request: Request, background: BackgroundTasks, form: FormData = Depends(verified_form)) -> Response:
-    global _loop
-    _loop = asyncio.get_running_loop()
     settings = get_settings()
     build = Twiml(settings)
     query = request.query_params
@@ -366,7 +317,7 @@ def _text_certificates(turn: Turn, caller: Optional[str]) -> Optional[str]:
     except Exception:  # noqa: BLE001 - the certificate stands; say plainly the text was not sent
         log.exception("telephony: could not queue the certificate text")
         return "Sorry, I couldn't send you a text just now, so please write the reference down."
-    _wake_outbox_threadsafe()
+    outbox_worker.wake_threadsafe()
     return None
 
 
@@ -509,8 +460,6 @@ async def call_status(form: FormData = Depends(verified_form)) -> Response:
 # --- SMS ---------------------------------------------------------------------
 @router.post("/sms")
 async def sms(request: Request, background: BackgroundTasks, form: FormData = Depends(verified_form)) -> Response:
-    global _loop
-    _loop = asyncio.get_running_loop()
     settings = get_settings()
     number = form.get("From") or ""
     body = (form.get("Body") or "").strip()

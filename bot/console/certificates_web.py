@@ -11,17 +11,12 @@ from typing import Optional
 from fastapi import Depends, Form, Request
 from fastapi.responses import Response
 
+from bot.certificates import pdf, service
 from bot.console import audit
-from bot.console.web import Actor, checked, redirect, render, router, staff
+from bot.console.deps import Actor, checked, console_router, redirect, render, staff
 from bot.database import session_scope
 
-
-def _feature():
-    try:
-        from bot.certificates import pdf, service
-    except ImportError:
-        return None
-    return service, pdf
+router = console_router()
 
 
 def _date(value: str) -> Optional[dt.date]:
@@ -34,27 +29,20 @@ def _date(value: str) -> Optional[dt.date]:
 @router.get("/certificates")
 def certificates_page(request: Request, reference: str = "", local_authority: str = "", issued_from: str = "",
                       issued_to: str = "", actor: Actor = Depends(staff())) -> Response:
-    feature = _feature()
     rows, error = [], ""
-    if feature is not None:
-        service, _ = feature
-        try:
-            with session_scope() as session:
-                rows = service.search_certificates(session, reference=reference.strip() or None,
-                                                   local_authority=local_authority.strip() or None,
-                                                   issued_from=_date(issued_from), issued_to=_date(issued_to))
-        except ValueError as problem:
-            error = str(problem)
-    return render(request, "certificates.html", actor, rows=rows, error=error, available=feature is not None,
+    try:
+        with session_scope() as session:
+            rows = service.search_certificates(session, reference=reference.strip() or None,
+                                               local_authority=local_authority.strip() or None,
+                                               issued_from=_date(issued_from), issued_to=_date(issued_to))
+    except ValueError as problem:
+        error = str(problem)
+    return render(request, "certificates.html", actor, rows=rows, error=error, available=True,
                   query={"reference": reference, "local_authority": local_authority, "issued_from": issued_from,
                          "issued_to": issued_to})
 
 
 def _certificate(reference: str):
-    feature = _feature()
-    if feature is None:
-        raise LookupError(reference)
-    service, _ = feature
     with session_scope() as session:
         try:
             certificate = service.find_certificate(session, reference)
@@ -76,7 +64,6 @@ def certificate_page(request: Request, reference: str, actor: Actor = Depends(st
 @router.get("/certificates/{reference}/pdf")
 def certificate_pdf(request: Request, reference: str, actor: Actor = Depends(staff())) -> Response:
     certificate = _certificate(reference)
-    _, pdf = _feature()
     body = pdf.certificate_pdf(certificate)
     with session_scope() as session:
         audit.record(session, actor.username, "certificate_pdf_viewed", certificate.reference, None, actor.ip)
@@ -87,7 +74,6 @@ def certificate_pdf(request: Request, reference: str, actor: Actor = Depends(sta
 @router.post("/certificates/{reference}/revoke")
 def revoke(request: Request, reference: str, reason: str = Form(""), actor: Actor = Depends(checked())) -> Response:
     certificate = _certificate(reference)
-    service, _ = _feature()
     try:
         with session_scope() as session:
             service.revoke_certificate(session, certificate.reference, reason=reason, by=actor.username)

@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from bot.console import audit
-from bot.console.web import MIN_REASON_LENGTH, Actor, checked, redirect, render, router, staff
+from bot.console.deps import MIN_REASON_LENGTH, Actor, checked, console_router, redirect, render, staff
 from bot.database import session_scope
 from bot.meetings import service
 from bot.meetings.models import DR_STATUSES, MEDIATION_STATUSES, DisagreementResolutionRequest, MediationRequest
@@ -31,6 +31,8 @@ STATUS_WORDS = {"requested": "Requested", "arranged": "Arranged", "held": "Held"
 CLOCK_WORDS = {"icb_notify_by": "Tell the ICBs by", "arrange_by": "Arrange by",
                "deemed_certificate_by": "Issue the certificate by"}
 OPEN_STATUSES = {"requested", "arranged", "not_arranged_in_time", "waiting_for_agreement", "agreed"}
+
+router = console_router()
 
 
 class FormProblem(ValueError):

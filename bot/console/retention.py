@@ -19,6 +19,7 @@ What goes when (settings, documented in docs/privacy.md):
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
@@ -179,6 +180,34 @@ def _anonymise_certificates(session: Session, cutoff: dt.datetime) -> int:
                     "certificates are not anonymised")
         return 0
     return int(anonymise(session, cutoff) or 0)
+
+
+# --- the job in the web app (started by bot.app's lifespan) ---------------------------
+_retention_task: Optional[asyncio.Task] = None
+
+
+async def start_job() -> None:
+    hours = get_settings().retention_job_hours
+    if hours > 0:
+        global _retention_task
+        _retention_task = asyncio.create_task(_retention_worker(hours * 3600))
+
+
+async def stop_job() -> None:
+    if _retention_task:
+        _retention_task.cancel()
+
+
+async def _retention_worker(interval: float) -> None:
+    while True:
+        try:
+            report = await asyncio.to_thread(apply_retention)
+            log.info("retention: %s", report.describe())
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - keep the worker alive; the next run tries again
+            log.exception("retention job failed")
+        await asyncio.sleep(interval)
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from bot.console import audit
-from bot.console.web import Actor, render, router, staff
+from bot.console.deps import Actor, console_router, render, staff
 from bot.database import session_scope
 from bot.settings import get_settings
 from bot.usage.service import UsageRow, core_allowance, usage_by_la_month
@@ -31,6 +31,8 @@ CSV_COLUMNS = ("local_authority", "month", "certificates_issued", "mediations_re
 SERIES = (("certificates_issued", "certificates", "bar-certificates"),
           ("mediations_held", "mediations held", "bar-mediations"),
           ("dr_held", "DR meetings held", "bar-dr"))
+
+router = console_router()
 
 
 # --- the period ----------------------------------------------------------------------

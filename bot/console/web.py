@@ -10,195 +10,36 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Callable, Dict, Optional
-from urllib.parse import quote
+from typing import Dict, Optional
 
-from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from fastapi.routing import APIRoute
-from fastapi.templating import Jinja2Templates
+import sqlalchemy as sa
+from fastapi import Depends, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from bot.console import audit, auth, csrf, queue, transcripts
+from bot.console.deps import (HERE, MIN_REASON_LENGTH, SESSION_COOKIE, Actor, BadCsrf, checked, client_ip,
+                              console_router, redirect, render, staff)
+from bot.console.models import ROLES, StaffUser
 from bot.database import session_scope
+from bot.handoff import live
 from bot.handoff.models import CHANNELS, PRIORITIES, STATUSES
 from bot.redaction import redact
 from bot.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-HERE = Path(__file__).resolve().parent
-SESSION_COOKIE = "console_session"
-MIN_REASON_LENGTH = 10
-SECURITY_HEADERS = {
-    "Cache-Control": "no-store",
-    "Pragma": "no-cache",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; "
-                               "form-action 'self'; base-uri 'none'",
-}
-# (path, label, role needed): the pages in the header, shown to those who may see them.
-NAV_PAGES = [("/console/requests", "Requests", "mediator"), ("/console/certificates", "Certificates", "mediator"),
-             ("/console/usage", "Usage", "manager"), ("/console/audit", "Audit log", "manager"),
-             ("/console/users", "Users", "admin")]
 STATIC_FILES = {"console.css": "text/css", "console.js": "text/javascript"}
 
-templates = Jinja2Templates(directory=str(HERE / "templates"))
-templates.env.globals.update(reason_words=queue.reason_words, interpreter_words=queue.interpreter_words)
 
-
-# --- errors the route class turns into pages -----------------------------------------
-class NotSignedIn(Exception):
-    pass
-
-
-class Forbidden(Exception):
-    pass
-
-
-class BadCsrf(Exception):
-    pass
-
-
-class ConsoleRoute(APIRoute):
-    """Adds the security headers to every console response, errors included."""
-
-    def get_route_handler(self) -> Callable:
-        handler = super().get_route_handler()
-
-        async def console_handler(request: Request) -> Response:
-            try:
-                response = await handler(request)
-            except NotSignedIn:
-                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-                response = (RedirectResponse(f"/console/login?next={quote(target)}", status_code=303)
-                            if request.method == "GET" else _message(request, 401, "Sign in first",
-                                                                     "Your session has ended. Sign in again."))
-            except Forbidden:
-                response = _message(request, 403, "You cannot see this page",
-                                    "Your role does not allow it. Ask a manager if you need it.")
-            except BadCsrf:
-                response = _message(request, 403, "This form has expired",
-                                    "Go back, reload the page and try again.")
-            except LookupError:
-                response = _message(request, 404, "Page not found", "Nothing is stored under that address.")
-            response.headers.update(SECURITY_HEADERS)
-            return response
-
-        return console_handler
-
-
-def _message(request: Request, status: int, title: str, text: str) -> HTMLResponse:
-    return templates.TemplateResponse(request, "message.html", {"title": title, "text": text, "actor": None},
-                                      status_code=status)
-
-
-# --- who is asking -------------------------------------------------------------------
-@dataclass
-class Actor:
-    username: str
-    display_name: str
-    role: str
-    csrf_token: str
-    ip: str
-
-    def can(self, role: str) -> bool:
-        return auth.role_allows(self.role, role)
-
-
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-def staff(role: str = "mediator") -> Callable[..., Actor]:
-    """A dependency: the signed-in member of staff, who must have at least `role`."""
-
-    def dependency(request: Request) -> Actor:
-        ip = client_ip(request)
-        with session_scope() as session:
-            current = auth.session_for(session, request.cookies.get(SESSION_COOKIE))
-            if current is None:
-                actor = None
-            else:
-                user = current.user
-                actor = Actor(user.username, user.display_name, user.role, current.csrf_token, ip)
-                if not actor.can(role):
-                    audit.record(session, user.username, "access_denied", request.url.path, f"needs {role}", ip)
-        if actor is None:
-            raise NotSignedIn()
-        if not actor.can(role):
-            raise Forbidden()
-        return actor
-
-    return dependency
-
-
-def checked(role: str = "mediator") -> Callable[..., Actor]:
-    """Like staff(), for a form post: the form's csrf_token must be the session's."""
-    get_actor = staff(role)
-
-    def dependency(request: Request, csrf_token: str = Form("")) -> Actor:
-        actor = get_actor(request)
-        if not csrf.tokens_match(actor.csrf_token, csrf_token):
-            with session_scope() as session:
-                audit.record(session, actor.username, "csrf_refused", request.url.path, None, actor.ip)
-            raise BadCsrf()
-        return actor
-
-    return dependency
-
-
-def render(request: Request, name: str, actor: Optional[Actor], status_code: int = 200, **context) -> HTMLResponse:
-    settings = get_settings()
-    context.update(actor=actor, service_name=settings.service_name, path=request.url.path, nav_pages=NAV_PAGES)
-    if actor is not None and "alerts" not in context:
-        with session_scope() as session:
-            context["alerts"] = queue.alerts(session)
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
-
-
-def redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
-# --- the retention job in the background ---------------------------------------------
-_retention_task: Optional[asyncio.Task] = None
-_warm_up_task: Optional[asyncio.Task] = None
-
-
+# --- start-up ------------------------------------------------------------------------
 async def _startup() -> None:
-    global _retention_task, _warm_up_task
     # Load spaCy for the redactor now, in the background, not on the first transcript view.
+    global _warm_up_task
     _warm_up_task = asyncio.create_task(asyncio.to_thread(redact, "warm up"))
-    hours = get_settings().retention_job_hours
-    if hours > 0:
-        _retention_task = asyncio.create_task(_retention_worker(hours * 3600))
 
 
-async def _shutdown() -> None:
-    if _retention_task:
-        _retention_task.cancel()
-
-
-async def _retention_worker(interval: float) -> None:
-    from bot.console.retention import apply_retention
-
-    while True:
-        try:
-            report = await asyncio.to_thread(apply_retention)
-            log.info("retention: %s", report.describe())
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # noqa: BLE001 - keep the worker alive; the next run tries again
-            log.exception("retention job failed")
-        await asyncio.sleep(interval)
-
-
-router = APIRouter(prefix="/console", tags=["console"], route_class=ConsoleRoute, include_in_schema=False,
-                   on_startup=[_startup], on_shutdown=[_shutdown])
+_warm_up_task: Optional[asyncio.Task] = None
+router = console_router(on_startup=[_startup])
 
 
 @router.get("/static/{name}")
@@ -349,37 +190,18 @@ def reveal(request: Request, escalation_id: str, reason: str = Form(""), actor: 
     return _escalation_page(request, actor, escalation_id, reveal_reason=reason)
 
 
-# --- live web chat (the web chat's bot.handoff.live does the work) -------------------
-def _live_module():
-    try:
-        from bot.handoff import live
-    except ImportError:
-        return None
-    return live
-
-
+# --- live web chat (bot.handoff.live does the work) -------------------------------
 def live_chat_state(escalation) -> Optional[Dict[str, str]]:
-    """{'owner': ..., 'available': 'yes'} when live handoff is installed, else None."""
-    live = _live_module()
-    if live is None:
-        return None
+    """{'owner': ...}: who holds the web chat now (the assistant, a member of staff)."""
     owner = ""
-    for name in ("owner_of", "current_owner", "get_owner", "owner_state"):
-        getter = getattr(live, name, None)
-        if getter is not None and not inspect.iscoroutinefunction(getter):
-            try:
-                state = getter(escalation.conversation_id)
-                owner = str(getattr(state, "value", getattr(state, "owner", state)) or "")
-            except Exception:  # noqa: BLE001 - the state is a nicety; the controls still work
-                log.exception("console: could not read the owner of %s", escalation.conversation_id)
-            break
+    try:
+        owner = str(live.owner_of(escalation.conversation_id) or "")
+    except Exception:  # noqa: BLE001 - the state is a nicety; the controls still work
+        log.exception("console: could not read the owner of %s", escalation.conversation_id)
     return {"owner": owner}
 
 
 async def _call_live(name: str, *args):
-    live = _live_module()
-    if live is None:
-        raise LookupError("live handoff is not installed")
     func = getattr(live, name)
     if inspect.iscoroutinefunction(func):
         return await func(*args)
@@ -445,9 +267,6 @@ def audit_page(request: Request, actor_name: str = "", action: str = "", before:
 
 # --- staff users (admins) ------------------------------------------------------------
 def _users_page(request: Request, actor: Actor, error: str = "", status_code: int = 200, form: Dict = None):
-    from bot.console.models import ROLES, StaffUser
-    import sqlalchemy as sa
-
     with session_scope() as session:
         users = list(session.execute(sa.select(StaffUser).order_by(StaffUser.username)).scalars())
     return render(request, "users.html", actor, users=users, roles=ROLES, error=error, status_code=status_code,
@@ -483,6 +302,3 @@ def disable_user(request: Request, username: str, actor: Actor = Depends(checked
         return _users_page(request, actor, str(error), 400)
     return redirect("/console/users")
 
-
-# The pages of other features' data register on this router when imported.
-from bot.console import certificates_web, requests_web, usage_web  # noqa: E402,F401

@@ -12,7 +12,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Optional
 
-from bot.outbox.service import PermanentSendError, TransientSendError
+from bot.outbox.errors import PermanentSendError, TransientSendError
 from bot.settings import Settings, get_settings
 
 

@@ -19,6 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.database import session_scope
+from bot.outbox import email as smtp_email, twilio_sms
+from bot.outbox.errors import PermanentSendError, TransientSendError, UnconfirmedSendError  # noqa: F401 - re-exported
 from bot.outbox.models import OutboxAttempt, OutboxMessage, SmsOptOut, recipient, utcnow
 from bot.settings import Settings, get_settings
 
@@ -88,18 +90,6 @@ def is_opted_out(session: Session, number: str) -> bool:
     return session.get(SmsOptOut, hash_number(number)) is not None
 
 
-class PermanentSendError(Exception):
-    """Twilio refused the message for a reason retrying will not change."""
-
-
-class TransientSendError(Exception):
-    """Twilio or the network failed in a way worth retrying; the message certainly did not go."""
-
-
-class UnconfirmedSendError(TransientSendError):
-    """No answer to a request that went out (a timeout, a dropped connection): it may have been taken."""
-
-
 Sender = Callable[[str, str], str]  # (to, body) -> provider sid
 # (to, body, since) -> sids of messages with that body taken for that number since then,
 # oldest first; raises TransientSendError if the provider cannot be asked.
@@ -125,12 +115,10 @@ def send_due(
     email through SMTP (`email_sender`).
     """
     settings = settings or get_settings()
-    if sender is None:
-        from telephony.twilio_client import send_sms as sender  # noqa: N813
-    if finder is None:
-        from telephony.twilio_client import find_sms as finder
-    if email_sender is None:
-        from bot.outbox.email import send_email as email_sender
+    # Looked up at call time, so a test's monkeypatch of the module reaches the worker.
+    sender = sender or twilio_sms.send_sms
+    finder = finder or twilio_sms.find_sms
+    email_sender = email_sender or smtp_email.send_email
     sent = 0
     blocked: set = set()
     for message_id in _due_ids(database_url, now, limit):

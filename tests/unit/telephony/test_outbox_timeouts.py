@@ -20,7 +20,7 @@ from bot.outbox import enqueue_sms, send_due
 from bot.outbox.models import OutboxAttempt, OutboxMessage, utcnow
 from support.telephony import AUTH_TOKEN
 from support.twilio_stub import TwilioStub
-from telephony import twilio_client
+from bot.outbox import twilio_sms as twilio_client
 
 NUMBER = "+447700900123"
 BODY = "Your mediation certificate: https://example.org/c/1"

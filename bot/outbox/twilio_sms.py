@@ -18,7 +18,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 from urllib3.exceptions import NewConnectionError
 
-from bot.outbox.service import PermanentSendError, TransientSendError, UnconfirmedSendError
+from bot.outbox.errors import PermanentSendError, TransientSendError, UnconfirmedSendError
 from bot.settings import Settings, get_settings
 
 REQUEST_TIMEOUT_SECONDS = 10
