@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.safeguarding import SafeguardedFormValidation
-from bot.knowledge.front_door import CHOICES, QUESTION, RETRY, route_messages
+from bot.routes.front_door import CHOICES, QUESTION, RETRY, route_messages
 from bot.routes.conversation import about_from_text
 from bot.knowledge.plan_sections import section_messages
 from bot.routes import ABOUT_VALUES

@@ -3,9 +3,9 @@
 ``request_escalation`` is the one place where a conversation is handed to a person;
 every caller (this action, safeguarding) goes through it. The assistant does not
 store the escalation itself: the channel that carries the conversation does, once,
-with what it knows (the web chat: bot/webchat/relay.py and bot.handoff.live; the
+with what it knows (the web chat: bot/webchat/relay.py and bot.webchat.live; the
 phone line and SMS: telephony/web.py). They read the handoff from the bot message
-this adds, ``custom: {"handoff": {"reason", "priority"}}`` (telephony.assistant.read_turn).
+this adds, ``custom: {"handoff": {"reason", "priority"}}`` (bot.conversations.turns.read_turn).
 """
 import logging
 from typing import Any, Dict, List, Optional, Text

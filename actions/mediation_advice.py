@@ -29,6 +29,7 @@ from bot.certificates.service import (NoCertificateNeeded, appeal_deadline_text,
                                       record_mediation_choice, record_mediation_information, issue_certificate,
                                       verify_url)
 from bot.database import session_scope
+from bot.meetings.service import mediation_clocks, request_mediation
 from bot.routes import check_routes
 from bot.routes.conversation import (OUTSIDE_ENGLAND, UNKNOWN_COUNCIL, read_answer,
                                      situation_from_facts, summary_messages)
@@ -285,8 +286,6 @@ class ActionCompleteMediationAdvice(Action):
                     reply = lambda: _say_certificate(dispatcher, certificate, channel,  # noqa: E731
                                                      can_text=can_text(tracker))
                 else:
-                    from bot.meetings.service import mediation_clocks, request_mediation
-
                     request = request_mediation(
                         session, conversation_id=tracker.sender_id, channel=channel, local_authority=council,
                         issues=str(facts["issues"]), health_care_in_issue=bool(facts.get("health_care")),

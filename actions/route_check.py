@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.safeguarding import SafeguardedFormValidation, is_disclosure, stop_for_safeguarding
-from bot.knowledge.front_door import CHOICES
+from bot.routes.front_door import CHOICES
 from bot.routes import check_routes
 from bot.routes.conversation import (FACT_LABELS, NO_CERTIFICATE, OUTSIDE_ENGLAND, SITUATION_INTENTS,
                                      UNKNOWN_COUNCIL, Reading,

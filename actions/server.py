@@ -6,13 +6,14 @@ choice in one place.
 import logging
 import os
 
+from rasa_sdk.endpoint import run
+
 from bot.settings import get_settings
 
 
 def main() -> None:
     settings = get_settings()
     os.environ.setdefault("SANIC_HOST", settings.action_server_host)
-    from rasa_sdk.endpoint import run
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # No CORS: only the Rasa server calls the action server.

@@ -1,11 +1,13 @@
 """Validation errors as messages a person can act on (HTTP 422), never a stack trace."""
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict, List
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc
 
 
 def _field_name(error: Dict[str, Any]) -> str:
@@ -50,16 +52,12 @@ DATABASE_UNAVAILABLE = "The service is briefly unavailable. Nothing you sent was
 
 def is_database_unavailable(error: BaseException) -> bool:
     """A lost or refused database connection (or a locked SQLite file), not a bug in a query."""
-    from sqlalchemy import exc
-
     return isinstance(error, (exc.OperationalError, exc.InterfaceError, exc.TimeoutError)) or (
         isinstance(error, exc.DBAPIError) and error.connection_invalidated)
 
 
 async def database_error_handler(request: Request, exc: Exception) -> JSONResponse:
     """503 with Retry-After when the database cannot be reached; anything else stays a 500."""
-    import logging
-
     if not is_database_unavailable(exc):
         raise exc
     logging.getLogger(__name__).error("database unavailable during %s %s: %s", request.method, request.url.path,

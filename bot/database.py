@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
+from sqlalchemy.pool import QueuePool
 
+from bot.models import import_all_models
 from bot.settings import PROJECT_ROOT, get_settings
 
 # Every model of every feature inherits from this Base, so Alembic sees them all.
@@ -31,9 +33,9 @@ RASA_OWNED_TABLES = frozenset({"events"})
 def make_engine(url: str) -> Engine:
     """An engine with the settings every process of the product needs."""
     if url.startswith("sqlite"):
-        _ensure_sqlite_folder(url)
+        ensure_sqlite_folder(url)
         engine = create_engine(url, future=True, **sqlite_engine_arguments(url))
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", sqlite_pragmas)
         return engine
     # pool_pre_ping: a connection dropped by a database restart is replaced, not raised.
     return create_engine(url, future=True, pool_pre_ping=True)
@@ -49,9 +51,6 @@ def sqlite_engine_arguments(url: str) -> dict:
     setting of the file itself, so the processes sharing the file are unaffected. The pool
     hands a connection to one thread at a time, so sqlite3's same-thread check is off (as
     SQLAlchemy 2.0 does for its pooled file SQLite). In-memory SQLite keeps its default."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.pool import QueuePool
-
     # A writer waits up to 30 s for another process's write instead of failing at once.
     arguments: dict = {"connect_args": {"timeout": 30}}
     database = make_url(url).database
@@ -61,7 +60,7 @@ def sqlite_engine_arguments(url: str) -> dict:
     return arguments
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def sqlite_pragmas(dbapi_connection, _record) -> None:
     # Three processes share the file: WAL lets readers work while one writes,
     # and busy_timeout makes a writer wait instead of failing at once.
     cursor = dbapi_connection.cursor()
@@ -71,7 +70,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _ensure_sqlite_folder(url: str) -> None:
+def ensure_sqlite_folder(url: str) -> None:
     path = url.split(":///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -85,8 +84,6 @@ def get_engine(url: Optional[str] = None) -> Engine:
 def get_sessionmaker(url: Optional[str] = None) -> sessionmaker:
     # Every feature's tables, so a process that uses only some features (the action
     # server, a script) can still flush rows with foreign keys to the others.
-    from bot.models import import_all_models
-
     import_all_models()
     return sessionmaker(bind=get_engine(url), future=True, expire_on_commit=False)
 
@@ -112,6 +109,7 @@ def ping(url: Optional[str] = None) -> None:
 
 
 def alembic_config(url: Optional[str] = None):
+    # Alembic only when migrating: the web app, Rasa and the action server never load it.
     from alembic.config import Config
 
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
@@ -121,10 +119,10 @@ def alembic_config(url: Optional[str] = None):
 
 
 def upgrade(url: Optional[str] = None, revision: str = "head") -> None:
-    from alembic import command
+    from alembic import command  # only when migrating (see alembic_config)
 
     if (url or get_settings().database_url).startswith("sqlite"):
-        _ensure_sqlite_folder(url or get_settings().database_url)
+        ensure_sqlite_folder(url or get_settings().database_url)
     command.upgrade(alembic_config(url), revision)
 
 
@@ -140,14 +138,12 @@ def main() -> None:
         upgrade()
         print(f"==> database is up to date ({_describe(get_settings().database_url)})")
     else:
-        from alembic import command
+        from alembic import command  # only when migrating (see alembic_config)
 
         command.revision(alembic_config(), message=args.message, autogenerate=True)
 
 
 def _describe(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
     return make_url(url).render_as_string(hide_password=True)
 
 

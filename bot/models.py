@@ -9,7 +9,7 @@ FEATURE_MODEL_MODULES: tuple = (
     "bot.handoff.models",
     "bot.outbox.models",
     "bot.console.models",
-    "bot.handoff.live",
+    "bot.webchat.live",
     "bot.webchat.models",
     "bot.certificates.models",
     "bot.meetings.models",

@@ -91,7 +91,7 @@ class Redacted:
 def _nlp_and_matcher():
     # Imported here: spaCy (and what it pulls in) loads only when something is redacted.
     import spacy
-    from spacy.matcher import Matcher
+    from spacy.matcher import Matcher  # with spaCy, as above
 
     nlp = spacy.blank("en")
     matcher = Matcher(nlp.vocab)

@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -24,6 +25,7 @@ from typing import Callable, Dict, List, Optional
 
 import httpx
 
+from bot import database
 from bot.settings import PROJECT_ROOT, Settings, get_settings
 
 STOP_GRACE_SECONDS = 15
@@ -211,8 +213,6 @@ class Supervisor:
         signal.signal(signal.SIGTERM, request_stop)
         self.check_prerequisites()
         self.say("applying database migrations ...")
-        from bot import database
-
         database.upgrade(self.settings.database_url)
         code = 0
         try:
@@ -256,8 +256,6 @@ def _print(line: str) -> None:
 def _die_with_parent() -> None:
     """In the child: get SIGTERM if the supervisor itself dies, so no part is left orphaned (Linux)."""
     try:
-        import ctypes
-
         PR_SET_PDEATHSIG = 1
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     except OSError:

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 
+from bot.nlp.patterns import south_east_group
 from bot.settings import Settings
 
 VOICE_PATH = "/telephony/voice"
@@ -59,8 +60,6 @@ DOMAIN_HINTS = (
 
 @lru_cache(maxsize=1)
 def speech_hints() -> str:
-    from bot.nlp.patterns import south_east_group
-
     names = [authority.name for authority in south_east_group()]
     return ", ".join(list(DOMAIN_HINTS) + names)
 

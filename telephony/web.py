@@ -17,20 +17,24 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from typing import Optional
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response
 from starlette.datastructures import FormData
 
 from bot import limits
+from bot.certificates.service import find_certificate, send_certificate_sms
 from bot.conversations.rasa_client import RasaClient
 from bot.conversations.turn_events import newest_turn
+from bot.conversations.turns import Turn, converse, last_bot_messages, pending_buttons, read_turn, summary_of
+from bot.database import session_scope
 from bot.handoff.hours import describe_next_open, staffed_status
+from bot.handoff.models import Escalation, open_escalation, raise_escalation, record_escalation, utcnow
 from bot.outbox import worker as outbox_worker
 from bot.outbox.service import enqueue_sms, hash_number, is_opted_out, mask_number, set_opt_out
 from bot.settings import get_settings
 from telephony import sms as sms_text
-from telephony.assistant import Turn, converse, last_bot_messages, pending_buttons, read_turn, summary_of
 from telephony.signatures import verified_form, warn_if_disabled
 from telephony.speech import button_for_digit, speak_messages, spoken_phone_number
 from telephony.voice import (KEYPAD_MENU, PERSON_DIGIT, PREFERRED_TIMES, REPEAT_DIGIT, Twiml, caller_ending,
@@ -69,9 +73,6 @@ def _int(value: Optional[str]) -> int:
 def _raise_escalation(escalation_id: Optional[str] = None, notify: bool = False, **fields) -> None:
     """One open escalation per call or SMS conversation (bot.handoff.models.raise_escalation):
     a new one, or the open one raised to safeguarding; staff alerted (notify) only then."""
-    from bot.database import session_scope
-    from bot.handoff.models import raise_escalation
-
     with session_scope() as session:
         escalation, news = raise_escalation(session, escalation_id=escalation_id, notify=notify, **fields)
         stored_id = escalation.id
@@ -80,9 +81,6 @@ def _raise_escalation(escalation_id: Optional[str] = None, notify: bool = False,
 
 
 def _record_escalation(escalation_id: Optional[str] = None, **fields) -> None:
-    from bot.database import session_scope
-    from bot.handoff.models import record_escalation
-
     with session_scope() as session:
         escalation = record_escalation(session, **fields)
         if escalation_id:
@@ -92,8 +90,6 @@ def _record_escalation(escalation_id: Optional[str] = None, **fields) -> None:
 
 def _call_escalation(session, escalation_id: Optional[str], conversation_id: str):
     """The escalation a call's TwiML names, or else the call's open one (one escalation per call)."""
-    from bot.handoff.models import Escalation, open_escalation
-
     escalation = session.get(Escalation, escalation_id) if escalation_id else None
     if escalation is not None and escalation.conversation_id == conversation_id:
         return escalation
@@ -101,25 +97,17 @@ def _call_escalation(session, escalation_id: Optional[str], conversation_id: str
 
 
 def _update_escalation(escalation_id: str, status: str) -> None:
-    from bot.database import session_scope
-    from bot.handoff.models import Escalation
-
     with session_scope() as session:
         escalation = session.get(Escalation, escalation_id)
         if escalation is not None:
             escalation.status = status
             if status == "resolved":
-                from bot.handoff.models import _utcnow
-
-                escalation.resolved_at = _utcnow()
+                escalation.resolved_at = utcnow()
 
 
 def _attach_voicemail(escalation_id: Optional[str], conversation_id: str, reason: str, recording_url: str) -> None:
     """The caller's voicemail goes on the call's escalation (urgent stays urgent); a call
     with none yet gets one: safeguarding if that is why the caller was put through."""
-    from bot.database import session_scope
-    from bot.handoff.models import record_escalation
-
     settings = get_settings()
     with session_scope() as session:
         escalation = _call_escalation(session, escalation_id, conversation_id)
@@ -142,9 +130,6 @@ def _attach_voicemail(escalation_id: Optional[str], conversation_id: str, reason
 
 def _attach_callback(escalation_id: Optional[str], conversation_id: str, number: str, preferred: str) -> None:
     """A callback asked for after a safeguarding concern goes on that (urgent) escalation."""
-    from bot.database import session_scope
-    from bot.handoff.models import record_escalation
-
     with session_scope() as session:
         escalation = _call_escalation(session, escalation_id, conversation_id)
         if escalation is None or escalation.reason != "safeguarding":
@@ -159,8 +144,6 @@ def _attach_callback(escalation_id: Optional[str], conversation_id: str, number:
 
 def _queue_texts(texts, kind: str) -> None:
     """texts: [(number, body)]; each split to SMS length and written to the outbox."""
-    from bot.database import session_scope
-
     with session_scope() as session:
         for number, body in texts:
             for part in sms_text.split_sms(body):
@@ -305,9 +288,6 @@ def _text_certificates(turn: Turn, caller: Optional[str]) -> Optional[str]:
                   if isinstance(message.get("custom"), dict) and isinstance(message["custom"].get("certificate"), dict)]
     if not references or not caller_ending(caller):
         return None
-    from bot.certificates.service import find_certificate, send_certificate_sms
-    from bot.database import session_scope
-
     try:
         with session_scope() as session:
             for reference in references:
@@ -327,8 +307,6 @@ async def _handoff(build: Twiml, client: RasaClient, background: BackgroundTasks
     happens next, status "new" until a mediator takes it, so an urgent one counts in the
     console's urgent figures; one per call (its voicemail or callback goes on it). A
     safeguarding one alerts the mediators at once (bot.handoff.notify)."""
-    import uuid
-
     settings = get_settings()
     if turn is None:
         tracker = await _tracker(client, sender)
@@ -464,8 +442,6 @@ async def sms(request: Request, background: BackgroundTasks, form: FormData = De
     number = form.get("From") or ""
     body = (form.get("Body") or "").strip()
     sender = f"sms-{hash_number(number)[:32]}"
-    from bot.database import session_scope
-
     word = sms_text.keyword(body)
     if word == "stop":
         with session_scope() as session:

@@ -16,7 +16,8 @@ import datetime as dt
 import re
 from typing import Dict, List, Optional
 
-from bot.routes.conversation import _CHANGE, ABOUT_NAMES, Reading, looks_like_question
+from bot.dialogue.answers import CHANGE, CONFIRM_NO, CONFIRM_YES
+from bot.routes.conversation import ABOUT_NAMES, Reading, looks_like_question
 from bot.routes.dates import format_long
 
 PURSUE = "pursue"
@@ -45,9 +46,6 @@ _CHANGE_TARGETS = (
     ("availability", r"availab|when|times?|days?"),
     ("choice", r"choice|mediation|mind"),
 )
-_YES = re.compile(r"^\s*(yes|yeah|yep|yup|y|correct|that'?s (right|correct|fine)|right|ok|okay|sure|go ahead|spot on|"
-                  r"all (correct|good|fine)|that is (right|correct)|please do|do it|send it|issue it|confirm)\b")
-_NO = re.compile(r"^\s*(no|nope|nah|n|not (quite|right)|wrong|that'?s wrong|incorrect)\b")
 _DONT_KNOW = re.compile(r"\b(don'?t know|dont know|not sure|no idea|unsure|can'?t remember|dunno)\b")
 # The choice. "No" to "would you like to try mediation?" is not pursuing; so is asking
 # straight for the certificate. Negations are read before the wishes they negate.
@@ -209,9 +207,9 @@ def take(reading: Reading, fact: str, value: object, problem: str) -> None:
 
 def read_yes_no(text: str) -> Optional[bool]:
     lowered = _clean(text)
-    if _NO.search(lowered) or re.search(r"\bnot\b", lowered):
+    if CONFIRM_NO.search(lowered) or re.search(r"\bnot\b", lowered):
         return False
-    if _YES.search(lowered):
+    if CONFIRM_YES.search(lowered):
         return True
     return None
 
@@ -226,7 +224,7 @@ def read_advice_answer(text: Optional[str], asking: Optional[str], facts: Dict[s
     if not text or not text.strip():
         return reading
     lowered = _clean(text)
-    change = _CHANGE.match(lowered)
+    change = CHANGE.match(lowered)
     if change:
         for fact, pattern in _CHANGE_TARGETS:
             if re.search(pattern, change.group("what")) and fact in facts:
@@ -273,9 +271,9 @@ def read_advice_answer(text: Optional[str], asking: Optional[str], facts: Dict[s
         if corrected:
             reading.updates.update(corrected)
             reading.notes.append("Thanks, I've changed that.")
-        elif _YES.search(lowered):
+        elif CONFIRM_YES.search(lowered):
             reading.confirmed = True
-        elif _NO.search(lowered):
+        elif CONFIRM_NO.search(lowered):
             reading.confirmed = False
     return reading
 

@@ -39,6 +39,8 @@ from bot.certificates.inputs import (
 )
 from bot.certificates.models import KINDS, Certificate, MediationAdvice
 from bot.certificates.references import MistypedReference, new_reference, normalise_reference
+from bot.meetings.models import MediationRequest
+from bot.outbox.service import enqueue_email, enqueue_sms, normalise_number
 from bot.routes.checker import APPEAL_SUBJECTS, APPEALS_WITHOUT_CERTIFICATE, SOURCE_MEDIATION_EXCEPTION
 from bot.routes.dates import format_long
 from bot.routes.deadlines import (
@@ -286,8 +288,6 @@ def _check_grounds(session: Session, kind: str, conversation_id: str, request_id
                 "the person decided not to pursue mediation (record_mediation_information, record_mediation_choice)."
             )
         return None
-    from bot.meetings.models import MediationRequest
-
     request = session.get(MediationRequest, request_id) if request_id else None
     if request is None or request.conversation_id != conversation_id:
         raise ValueError(f"A {kind.replace('_', ' ')} certificate needs the mediation request it follows.")
@@ -411,8 +411,6 @@ def send_certificate_sms(
 
     The message is in the caller's transaction: it is sent once that commits.
     """
-    from bot.outbox.service import enqueue_sms, normalise_number
-
     settings = settings or get_settings()
     if len(normalise_number(to_number or "")) < 8:
         raise ValueError("Please give a mobile number for the text, for example 07700 900123.")
@@ -428,8 +426,6 @@ def send_certificate_email(
     session: Session, certificate: Certificate, to_address: str, settings: Optional[Settings] = None
 ):
     """Email the reference, link and appeal deadline through the outbox (optional)."""
-    from bot.outbox.service import enqueue_email
-
     settings = settings or get_settings()
     body = "\n\n".join([
         f"Your mediation certificate from the {settings.service_name} has been issued.",

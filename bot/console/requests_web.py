@@ -17,11 +17,14 @@ from fastapi import Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from bot.certificates.models import Certificate
 from bot.console import audit
 from bot.console.deps import MIN_REASON_LENGTH, Actor, checked, console_router, redirect, render, staff
 from bot.database import session_scope
 from bot.meetings import service
 from bot.meetings.models import DR_STATUSES, MEDIATION_STATUSES, DisagreementResolutionRequest, MediationRequest
+from bot.redaction import default_redactor
+from bot.routes.situation import APPEALABLE_DECISIONS
 
 KINDS = {"mediation": MediationRequest, "dr": DisagreementResolutionRequest}
 KIND_WORDS = {"mediation": "Mediation request", "dr": "Disagreement resolution request"}
@@ -111,16 +114,12 @@ def _get(session: Session, kind: str, request_id: str):
 
 
 def _certificates(session: Session, request_id: str) -> List:
-    from bot.certificates.models import Certificate
-
     return list(session.execute(sa.select(Certificate).where(Certificate.mediation_request_id == request_id)
                                 .order_by(Certificate.issued_at)).scalars())
 
 
 def _shown(kind: str, request, reveal: bool) -> Dict[str, str]:
     """The request's personal fields: as stored if revealed, else redacted or replaced by what they are."""
-    from bot.redaction import default_redactor
-
     names = [name for name in (getattr(request, "requester_name", None), getattr(request, "child_name", None)) if name]
     names += [word for name in names for word in name.split() if len(word) > 1]  # "Oliver's" as well
     words = request.issues if kind == "mediation" else request.disagreement
@@ -155,8 +154,6 @@ def requests_page(request: Request, actor: Actor = Depends(staff())) -> Response
 
 def _request_page(request: Request, actor: Actor, kind: str, request_id: str, *, reveal_reason: str = "",
                   error: str = "", status_code: int = 200, form: Optional[Dict[str, str]] = None):
-    from bot.routes.situation import APPEALABLE_DECISIONS
-
     with session_scope() as session:
         item = _get(session, kind, request_id)
         row = Row(kind, item, clocks_of(kind, item), _certificates(session, item.id) if kind == "mediation" else [])

@@ -28,6 +28,8 @@ from typing import Dict, Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from bot.certificates import service as certificates
+from bot.console import audit
 from bot.console.models import AuditEntry, LoginAttempt, StaffSession, utcnow
 from bot.console.transcripts import EVENTS, events_table_exists
 from bot.database import session_scope
@@ -93,8 +95,6 @@ def apply_retention(database_url: Optional[str] = None, settings: Optional[Setti
             sa.delete(AuditEntry).where(AuditEntry.at < months_before(now, 12 * settings.retention_audit_years))
         ).rowcount)
         if any(report.counts.values()):
-            from bot.console import audit
-
             audit.record(session, "retention", "retention_applied", None, report.describe())
     return report
 
@@ -169,17 +169,8 @@ def _anonymise_requests(session: Session, cutoff: dt.datetime) -> int:
 
 
 def _anonymise_certificates(session: Session, cutoff: dt.datetime) -> int:
-    """The certificates feature owns its data: use its anonymiser when it provides one."""
-    try:
-        from bot.certificates import service as certificates
-    except ImportError:
-        return 0
-    anonymise = getattr(certificates, "anonymise_certificates_before", None)
-    if anonymise is None:
-        log.warning("retention: bot.certificates.service has no anonymise_certificates_before(session, cutoff); "
-                    "certificates are not anonymised")
-        return 0
-    return int(anonymise(session, cutoff) or 0)
+    """The certificates feature owns its data and its anonymiser."""
+    return int(certificates.anonymise_certificates_before(session, cutoff) or 0)
 
 
 # --- the job in the web app (started by bot.app's lifespan) ---------------------------

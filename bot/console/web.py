@@ -21,7 +21,7 @@ from bot.console.deps import (HERE, MIN_REASON_LENGTH, SESSION_COOKIE, Actor, Ba
                               console_router, redirect, render, staff)
 from bot.console.models import ROLES, StaffUser
 from bot.database import session_scope
-from bot.handoff import live
+from bot.webchat import live
 from bot.handoff.models import CHANNELS, PRIORITIES, STATUSES
 from bot.redaction import redact
 from bot.settings import get_settings
@@ -190,7 +190,7 @@ def reveal(request: Request, escalation_id: str, reason: str = Form(""), actor: 
     return _escalation_page(request, actor, escalation_id, reveal_reason=reason)
 
 
-# --- live web chat (bot.handoff.live does the work) -------------------------------
+# --- live web chat (bot.webchat.live does the work) -------------------------------
 def live_chat_state(escalation) -> Optional[Dict[str, str]]:
     """{'owner': ...}: who holds the web chat now (the assistant, a member of staff)."""
     owner = ""
@@ -237,7 +237,7 @@ async def _live_action(request: Request, escalation_id: str, actor: Actor, actio
 
 @router.post("/escalations/{escalation_id}/take-over")
 async def take_over(request: Request, escalation_id: str, actor: Actor = Depends(checked())) -> Response:
-    return await _live_action(request, escalation_id, actor, "take_over", actor.username)
+    return await _live_action(request, escalation_id, actor, "take_over", actor.username, actor.display_name)
 
 
 @router.post("/escalations/{escalation_id}/hand-back")

@@ -6,6 +6,7 @@ REDIS_URL as the rest of the product, instead of a second copy of them.
 from __future__ import annotations
 
 from typing import Any, Optional
+from urllib.parse import urlsplit
 
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore
@@ -13,7 +14,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.orm import sessionmaker
 
 from bot.conversations import action_validation
-from bot.database import _ensure_sqlite_folder, _sqlite_pragmas, sqlite_engine_arguments
+from bot.database import ensure_sqlite_folder, sqlite_engine_arguments, sqlite_pragmas
 from bot.settings import get_settings
 
 # The Rasa server imports this module at start-up (endpoints.yml): check action server
@@ -27,7 +28,7 @@ class SettingsSQLTrackerStore(SQLTrackerStore):
     def __init__(self, domain=None, host: Optional[str] = None, event_broker=None, **kwargs: Any) -> None:
         url = host or get_settings().database_url
         if url.startswith("sqlite"):
-            _ensure_sqlite_folder(url)
+            ensure_sqlite_folder(url)
         # SQLTrackerStore accepts a full SQLAlchemy URL in `host`.
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
         if self.engine.dialect.name == "sqlite":
@@ -36,7 +37,7 @@ class SettingsSQLTrackerStore(SQLTrackerStore):
             # (three processes share the file; bot.database.sqlite_engine_arguments).
             self.engine.dispose()
             self.engine = create_engine(url, **sqlite_engine_arguments(url))
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "connect", sqlite_pragmas)
             self.sessionmaker = sessionmaker(bind=self.engine)
 
 
@@ -49,8 +50,6 @@ class SettingsLockStore(LockStore):
         redis_url = get_settings().redis_url
         if not redis_url:
             return InMemoryLockStore()
-        from urllib.parse import urlsplit
-
         parts = urlsplit(redis_url)
         db = int(parts.path.strip("/") or 0)
         return RedisLockStore(

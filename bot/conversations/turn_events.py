@@ -24,10 +24,11 @@ from typing import Any, Dict, List, Optional
 from sqlalchemy import text
 
 from bot.conversations.rasa_client import RasaClient
+from bot.database import get_engine
 
 log = logging.getLogger(__name__)
 
-# Slots read for the line (telephony.assistant.read_turn).
+# Slots read for the line (bot.conversations.turns.read_turn).
 SLOTS = ("local_authority",)
 # Events after which Rasa's tracker has no slot values (carried-over values follow as slot events).
 _SLOT_RESETS = ("session_started", "restart", "reset_slots")
@@ -44,8 +45,6 @@ def read_newest_turn(sender: str, database_url: Optional[str] = None) -> Optiona
     """A tracker as Rasa's HTTP API shapes it, with only the events from the last user
     message on, the latest message and the slots in SLOTS; None when the events table has
     no user message for `sender`."""
-    from bot.database import get_engine
-
     with get_engine(database_url).connect() as connection:
         events: List[Dict[str, Any]] = [json.loads(data) for data in
                                         connection.execute(_SINCE_LAST_USER, {"sender": sender}).scalars()]

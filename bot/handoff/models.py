@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, relationship
 
 from bot.database import Base
+from bot.handoff.notify import notify_staff_of_escalation
 
 # bot_failure: the assistant failed (Rasa or the action server down, an error or a
 # timeout); repeated_failure: it answered but could not understand the person.
@@ -34,7 +35,7 @@ CATEGORIES = {
 HANDOFF_REASONS = ("person_requested", "safeguarding", "repeated_failure", "bot_failure")
 
 
-def _utcnow() -> dt.datetime:
+def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
@@ -42,7 +43,7 @@ class Escalation(Base):
     __tablename__ = "escalations"
 
     id = sa.Column(sa.String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
-    created_at = sa.Column(sa.DateTime, nullable=False, default=_utcnow, index=True)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, index=True)
     reason = sa.Column(sa.Enum(*REASONS, name="escalation_reason", native_enum=False, create_constraint=True), nullable=False)
     priority = sa.Column(sa.Enum(*PRIORITIES, name="escalation_priority", native_enum=False, create_constraint=True),
                          nullable=False, default="normal")
@@ -77,7 +78,7 @@ class EscalationNote(Base):
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
     escalation_id = sa.Column(sa.String(36), sa.ForeignKey("escalations.id", ondelete="CASCADE"), nullable=False,
                               index=True)
-    created_at = sa.Column(sa.DateTime, nullable=False, default=_utcnow)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     author = sa.Column(sa.String(64), nullable=False)
     text = sa.Column(sa.Text, nullable=False)
 
@@ -136,8 +137,6 @@ def record_escalation(
     )
     session.add(escalation)
     if notify:
-        from bot.handoff.notify import notify_staff_of_escalation
-
         notify_staff_of_escalation(session, escalation)
     return escalation
 
@@ -228,7 +227,5 @@ def raise_escalation(
         existing.language = existing.language or clean_language(language)
         existing.local_authority = existing.local_authority or local_authority
     if news and notify:
-        from bot.handoff.notify import notify_staff_of_escalation
-
         notify_staff_of_escalation(session, escalation)
     return escalation, news

@@ -26,6 +26,7 @@ _lock = threading.Lock()
 
 @functools.lru_cache(maxsize=1)
 def _detector():
+    # lingua's models are large: loaded on the first message that needs them, not on import.
     from lingua import Language, LanguageDetectorBuilder
 
     languages = [getattr(Language, name) for name in _LANGUAGES if hasattr(Language, name)]

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from typing import Dict, List, Optional
 
-from bot.certificates.conversation import (_NO, _YES, NAME_PROBLEM, contact_details_problem, read_contact_details,
-                                           read_name, read_preference, take)
+from bot.certificates.conversation import (NAME_PROBLEM, contact_details_problem, read_contact_details, read_name,
+                                           read_preference, take)
+from bot.dialogue.answers import CHANGE, CONFIRM_NO, CONFIRM_YES
 from bot.meetings.service import PARTY_WORDS, dr_consent_statement
 from bot.nlp.patterns import find_local_authority, find_local_authority_in
-from bot.routes.conversation import _CHANGE, Reading
+from bot.routes.conversation import Reading
 from bot.routes.service_area import service_area
 
 FACT_LABELS = {
@@ -84,7 +85,7 @@ def read_dr_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, 
     if not text or not text.strip():
         return reading
     lowered = " ".join(text.lower().replace("’", "'").split())
-    change = _CHANGE.match(lowered)
+    change = CHANGE.match(lowered)
     if change:
         for fact, label in FACT_LABELS.items():
             words = {"other_party": r"who|party|school|college|with", "local_authority": r"council|area",
@@ -120,9 +121,9 @@ def read_dr_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, 
         preference = facts.get("contact_preference")
         take(reading, "contact_details", read_contact_details(text, preference), contact_details_problem(preference))
     elif asking == "confirmed":
-        if _YES.search(lowered):
+        if CONFIRM_YES.search(lowered):
             reading.confirmed = True
-        elif _NO.search(lowered):
+        elif CONFIRM_NO.search(lowered):
             reading.confirmed = False
     return reading
 

@@ -37,6 +37,7 @@ from bot.certificates.inputs import (
     utcnow,
 )
 from bot.certificates.models import Certificate
+from bot.certificates.service import issue_certificate
 from bot.meetings.models import (
     CONTACT_PREFERENCES,
     DR_OTHER_PARTIES,
@@ -44,6 +45,7 @@ from bot.meetings.models import (
     MediationRequest,
 )
 from bot.routes.dates import add_working_days, format_long
+from bot.outbox.service import enqueue_email
 from bot.routes.deadlines import SOURCE_ARRANGE_MEDIATION, certificate_due, mediation_by
 from bot.settings import PROJECT_ROOT, Settings, get_settings
 
@@ -198,8 +200,6 @@ def request_mediation(
 
 
 def _notify_council(session: Session, request: MediationRequest, contact: LaContact, settings: Settings):
-    from bot.outbox.service import enqueue_email
-
     lines = [
         f"Dear {contact.team},",
         f"A parent or young person has asked for SEND mediation with {request.local_authority} through the "
@@ -285,8 +285,6 @@ def issue_mediation_certificate(
     """The certificate after mediation (request held) or the deemed one (not arranged in
     time), through the same ``issue_certificate``; details missing from the request are
     taken from the arguments. Same certificate back if asked again."""
-    from bot.certificates.service import issue_certificate
-
     request = _mediation_request(session, request_id)
     kind = {"held": "after_mediation", "not_arranged_in_time": "deemed"}.get(request.status)
     if kind is None:

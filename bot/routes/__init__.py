@@ -8,7 +8,8 @@ Plain Python (no Rasa, no web). Typical use::
     result.deadlines.appeal_by, result.messages[0]
 
 Modules: ``dates`` (calendar and working days), ``deadlines`` (statutory time limits),
-``situation`` (input and result types), ``checker`` (the rules).
+``situation`` (input and result types), ``checker`` (the rules), ``front_door`` (from what the
+disagreement is about, in the person's words, to the routes that fit).
 """
 
 from bot.routes.checker import check_routes

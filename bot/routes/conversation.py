@@ -9,9 +9,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-from bot.knowledge.front_door import ROUTE_NAMES, classify_disagreement  # one wording for chat and phone
+from bot.dialogue.answers import CHANGE
 from bot.nlp.patterns import find_local_authority, find_local_authority_in
 from bot.routes.dates import format_long
+from bot.routes.front_door import ROUTE_NAMES, classify_disagreement  # one wording for chat and phone
 from bot.routes.natural_dates import parse_date
 from bot.routes.situation import APPEALABLE_DECISIONS, RouteCheck, Situation
 
@@ -66,7 +67,7 @@ def about_from_text(text: Optional[str], situation: Optional[dict] = None, answe
 
     One reading of people's words for the whole product. With the NLU model's reading
     (``situation``), the model decides; the word patterns of the front door
-    (bot.knowledge.front_door.classify_disagreement) are only for callers without a model
+    (bot.routes.front_door.classify_disagreement) are only for callers without a model
     reading (plain-Python tests and tools).
     """
     if not text:
@@ -204,7 +205,6 @@ FACT_LABELS = {
 }
 
 _CORRECTING = re.compile(r"\b(actually|sorry|i meant|i mean|correction|mistake|wrong|not \w+ but|should (be|say)|instead)\b")
-_CHANGE = re.compile(r"^\s*(please\s+)?(change|correct|fix|edit)\s+(the\s+|my\s+)?(?P<what>.+?)\s*\.?$")
 _CHANGE_TARGETS = (
     ("role", r"who i am|role|me|parent|carer|young person|professional"),
     ("about", r"what it'?s about|what it is about|disagreement|decision type|kind|subject|about"),
@@ -290,7 +290,7 @@ def read_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, obj
     # A "no" to the read-back, with an answer in it, is a correction too.
     correcting = bool(_CORRECTING.search(lowered)) or (asking == "confirmed" and bool(_NO.search(lowered)))
 
-    change = _CHANGE.match(lowered)
+    change = CHANGE.match(lowered)
     if change:
         for fact, pattern in _CHANGE_TARGETS:
             if re.search(pattern, change.group("what")):

@@ -16,6 +16,8 @@ import datetime as dt
 import re
 from typing import Optional
 
+from bot.routes.dates import add_calendar_months
+
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
@@ -87,8 +89,6 @@ def _relative_date(text: str, today: dt.date) -> Optional[dt.date]:
             return today - dt.timedelta(days=amount)
         if unit == "week":
             return today - dt.timedelta(weeks=amount)
-        from bot.routes.dates import add_calendar_months
-
         return add_calendar_months(today, -amount)
     match = re.search(r"\b(last|on|this past|past)?\s*(" + "|".join(WEEKDAYS) + r")\b", text)
     if match and not re.search(r"\d", text):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.certificates.models import Certificate
 from bot.meetings.models import DisagreementResolutionRequest, MediationRequest
+from bot.nlp.patterns import south_east_group
 from bot.settings import Settings, get_settings
 
 
@@ -99,8 +100,6 @@ def core_allowance(session: Session, until: Optional[dt.date] = None,
                    settings: Optional[Settings] = None) -> List[AllowanceRow]:
     """Each council's meetings since the contract started: core used and pay-as-you-go."""
     settings = settings or get_settings()
-    from bot.nlp.patterns import south_east_group
-
     held: Dict[str, int] = defaultdict(int)
     for la, _day in _held_meetings(session, settings, until):
         held[la] += 1

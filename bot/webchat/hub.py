@@ -89,7 +89,7 @@ def poke(conversation_id: str) -> None:
 def _publisher(url: str):
     global _redis_publisher
     if _redis_publisher is None:
-        import redis
+        import redis  # only when Redis is configured (several web servers)
 
         _redis_publisher = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
     return _redis_publisher
@@ -97,7 +97,7 @@ def _publisher(url: str):
 
 async def _listen(url: str) -> None:
     """Wake local handlers for every poke published by any server; reconnects after errors."""
-    import redis.asyncio as aioredis
+    import redis.asyncio as aioredis  # only when Redis is configured
 
     delay = 1.0
     while True:

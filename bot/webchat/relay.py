@@ -3,14 +3,14 @@
     await relay.handle_message(conversation_id, text, client_id=..., payload=..., typing=...)
 
 1. The message is stored (once per client_id) before anything else.
-2. While a person holds the conversation (waiting or assigned, bot.handoff.live) the
+2. While a person holds the conversation (waiting or assigned, bot.webchat.live) the
    message goes to Rasa only to be recorded (Rasa is paused and says nothing); the
    bot stays silent. Rasa still reads it, and if its safeguarding detector finds a
    disclosure (parse data "safeguarding") the escalation is raised to urgent, staff are
    alerted and the person is given the numbers (live.request_person).
 3. Otherwise it goes to Rasa's REST channel with the session id as sender and
    metadata {"channel": "web"}; the tracker says whether the assistant handed over
-   (telephony.assistant.read_turn: a message with custom {"handoff": {"reason",
+   (bot.conversations.turns.read_turn: a message with custom {"handoff": {"reason",
    "priority", "category", "language"}}, or the actions action_request_human and
    action_escalate_safeguarding).
 4. Before showing replies the owner is checked again; replies are stored, then pushed.
@@ -29,11 +29,11 @@ import sqlalchemy as sa
 
 from bot.conversations.rasa_client import RasaClient
 from bot.database import session_scope
-from bot.handoff import live
+from bot.conversations.turns import converse
+from bot.handoff.models import Escalation
 from bot.settings import get_settings
-from bot.webchat import hub
-from bot.webchat.models import ROLES, add_message, get_or_create_conversation
-from telephony.assistant import converse
+from bot.webchat import hub, live
+from bot.webchat.models import ROLES, ChatConversation, ChatMessage, add_message, get_or_create_conversation
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +82,6 @@ def start_conversation(conversation_id: str) -> None:
 
 
 def role_of(conversation_id: str) -> Optional[str]:
-    from bot.webchat.models import ChatConversation
-
     with session_scope() as session:
         conversation = session.get(ChatConversation, conversation_id)
         return conversation.role if conversation else None
@@ -94,8 +92,6 @@ def _store_person(conversation_id: str, text: str, client_id: Optional[str]):
     with session_scope() as session:
         before = None
         if client_id:
-            from bot.webchat.models import ChatMessage
-
             before = session.execute(sa.select(ChatMessage.seq).where(
                 ChatMessage.conversation_id == conversation_id, ChatMessage.client_id == client_id)).scalar()
         message = add_message(session, conversation_id, "person", text, client_id=client_id)
@@ -135,8 +131,6 @@ def _store_sorry(conversation_id: str) -> None:
 
 
 def _failing_recently(conversation_id: str) -> bool:
-    from bot.handoff.models import Escalation
-
     since = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - FAILURE_SPELL
     with session_scope() as session:
         return session.execute(sa.select(Escalation.id).where(

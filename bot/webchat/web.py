@@ -43,7 +43,7 @@ from fastapi.templating import Jinja2Templates
 from bot import limits
 from bot.api_errors import is_database_unavailable
 from bot.database import session_scope
-from bot.handoff import live
+from bot.webchat import live
 from bot.settings import get_settings
 from bot.webchat import hub, relay
 from bot.webchat.models import ChatConversation, messages_after
@@ -75,7 +75,7 @@ async def _shutdown() -> None:
 
 async def _reminder_worker() -> None:
     """Reminds people waiting on an urgent (safeguarding) request that nobody joined yet
-    what to do meanwhile (bot.handoff.live.send_due_reminders: kept in the database, so
+    what to do meanwhile (bot.webchat.live.send_due_reminders: kept in the database, so
     a restart loses nothing, and claimed there, so several web servers send one)."""
     failing = False
     while True:

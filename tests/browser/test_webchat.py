@@ -176,7 +176,7 @@ def test_reload_keeps_the_conversation_and_mid_conversation_is_accessible(page, 
 
 
 def test_live_handoff_staff_messages_reach_the_page_and_the_bot_stays_silent(page, chat_stack, use_stack_settings):
-    from bot.handoff import live
+    from bot.webchat import live
 
     open_chat(page, chat_stack.web_url)
     choose(page, re.compile("Parent or carer"))
@@ -298,7 +298,7 @@ def test_an_urgent_wait_is_shown_as_such_and_the_reminder_comes_by_itself(chromi
     """Staffed hours, the web app alone: the assistant's safeguarding handoff (as the relay
     passes it on) shows the urgent notice and waiting line, with no 'carry on' link; nobody
     joins, so the web app itself reminds the person what to do, and offers to carry on."""
-    from bot.handoff import live
+    from bot.webchat import live
 
     app = WebApp(f"sqlite:///{tmp_path / 'urgent.db'}", port=17002, STAFFED_HOURS=ALWAYS_STAFFED,
                  WEBCHAT_POLL_SECONDS="1", SAFEGUARDING_REMINDER_SECONDS="4", MEDIATOR_NUMBERS="")
@@ -333,7 +333,7 @@ def test_an_urgent_wait_is_shown_as_such_and_the_reminder_comes_by_itself(chromi
 
 def test_out_of_hours_an_urgent_notice_says_when_and_who_to_call_and_takes_contact_details(
         chromium, tmp_path, app_settings):
-    from bot.handoff import live
+    from bot.webchat import live
 
     database_url = f"sqlite:///{tmp_path / 'closed.db'}"
     app = WebApp(database_url, port=17003, STAFFED_HOURS=NEVER_STAFFED, WEBCHAT_POLL_SECONDS="1")

@@ -92,7 +92,7 @@ def test_the_newest_turn_read_from_the_events_table_reads_as_rasas_whole_tracker
     from rasa.shared.core.trackers import EventVerbosity
 
     from bot.conversations.turn_events import read_newest_turn
-    from telephony.assistant import last_bot_messages, pending_buttons, read_turn
+    from bot.conversations.turns import last_bot_messages, pending_buttons, read_turn
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     get_settings.cache_clear()

@@ -11,7 +11,7 @@ from rasa.shared.core.events import Event
 from rasa_sdk import Tracker
 
 from actions.handoff import request_escalation
-from telephony.assistant import read_turn
+from bot.conversations.turns import read_turn
 
 
 def tracker(sender: str = "web-" + "c" * 32) -> Tracker:

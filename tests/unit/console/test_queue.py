@@ -138,7 +138,7 @@ def test_certificates_register_searches_and_refuses_an_unknown_reference(console
 
 
 def test_an_out_of_hours_email_callback_is_kept_hidden_until_revealed(make_console):
-    from bot.handoff import live
+    from bot.webchat import live
 
     never = ",".join(f"{day}=" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
     console = make_console(STAFFED_HOURS=never, RASA_URL="http://127.0.0.1:9")

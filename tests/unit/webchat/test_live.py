@@ -1,4 +1,4 @@
-"""The owner status machine of bot.handoff.live, on SQLite and PostgreSQL."""
+"""The owner status machine of bot.webchat.live, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from bot.database import session_scope
-from bot.handoff import live
-from bot.handoff.live import LiveError, OwnerState
+from bot.webchat import live
+from bot.webchat.live import LiveError, OwnerState
 from bot.handoff.models import Escalation
 from bot.webchat.models import ChatMessage
 

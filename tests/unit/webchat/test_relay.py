@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.database import session_scope
-from bot.handoff import live
+from bot.webchat import live
 from bot.handoff.models import Escalation
 from bot.webchat import relay
 from bot.webchat.models import ChatMessage

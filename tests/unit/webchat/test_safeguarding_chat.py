@@ -21,8 +21,8 @@ import sqlalchemy as sa
 from zoneinfo import ZoneInfo
 
 from bot.database import session_scope
-from bot.handoff import live
-from bot.handoff.live import OwnerState
+from bot.webchat import live
+from bot.webchat.live import OwnerState
 from bot.handoff.models import Escalation
 from bot.webchat import relay
 from bot.webchat.models import ChatMessage

@@ -39,14 +39,20 @@ import datetime as dt
 import enum
 import logging
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from bot.conversations.rasa_client import RasaClient
 from bot.database import Base, session_scope
 from bot.handoff.hours import describe_next_open, staffed_status
+from bot.handoff.models import Escalation, open_escalation, raise_escalation, record_escalation
+from bot.outbox.service import normalise_number
 from bot.settings import get_settings
+from bot.webchat import hub
+from bot.webchat.models import add_message
 
 log = logging.getLogger(__name__)
 
@@ -164,15 +170,11 @@ def _set_state(session: Session, conversation_id: str, state: OwnerState, channe
 
 
 def _notice(session: Session, conversation_id: str, text: str, data: Optional[Dict[str, Any]] = None) -> None:
-    from bot.webchat.models import add_message
-
     add_message(session, conversation_id, "system", text, data=data)
 
 
 def _tell_rasa(conversation_id: str, events: List[Dict[str, Any]]) -> bool:
     """Write events to Rasa's tracker; a failure is logged, never raised (our record stands)."""
-    from bot.conversations.rasa_client import RasaClient
-
     try:
         RasaClient(get_settings(), timeout=10).append_events_blocking(conversation_id, events)
         return True
@@ -187,22 +189,11 @@ def _rasa_notice(text: str) -> Dict[str, Any]:
 
 
 def _poke(conversation_id: str) -> None:
-    from bot.webchat import hub
-
     hub.poke(conversation_id)
 
 
 def _first_name(username: str, staff_name: Optional[str]) -> str:
-    name = (staff_name or "").strip()
-    if not name:
-        try:
-            from bot.console.models import StaffUser
-
-            with session_scope() as session:
-                user = session.execute(sa.select(StaffUser).where(StaffUser.username == username)).scalar_one_or_none()
-                name = user.display_name if user is not None else ""
-        except Exception:  # noqa: BLE001 - the console may not be installed; a plain name will do
-            name = ""
+    name = (staff_name or "").strip()  # the console gives the staff member's display name
     return name.split()[0] if name else "A mediator"
 
 
@@ -250,8 +241,6 @@ def request_person(conversation_id: str, reason: str, channel: str = "web", loca
     person is left as it is, but a safeguarding concern raises its escalation to urgent
     and alerts staff. One open safeguarding escalation per conversation.
     """
-    from bot.handoff.models import raise_escalation
-
     status = staffed_status(now=now)
     settings = get_settings()
     urgent = reason == "safeguarding"
@@ -335,8 +324,6 @@ def send_due_reminders(now: Optional[dt.datetime] = None, settings=None) -> List
                 .values(reminder_sent_at=now)).rowcount
             if claimed != 1:
                 continue
-            from bot.webchat.models import add_message
-
             add_message(session, conversation_id, "system", text, buttons=REMINDER_BUTTONS,
                         data={"urgent": True, "reminder": True})
         reminded.append(conversation_id)
@@ -352,9 +339,6 @@ def leave_contact(conversation_id: str, phone: str = "", email: str = "", prefer
 
     Returns what to tell the person. Raises ValueError with a message a person can act on.
     """
-    from bot.handoff.models import open_escalation, record_escalation
-    from bot.outbox.service import normalise_number
-
     phone, email, preferred_time = phone.strip(), email.strip(), " ".join(preferred_time.split())[:100]
     number = normalise_number(phone) if phone else ""
     if phone and not (8 <= len(number) <= 20):
@@ -419,8 +403,6 @@ def send_staff_message(conversation_id: str, text: str, staff_name: Optional[str
             raise LiveError("take the conversation over before replying")
         if username and owner.staff_username and username != owner.staff_username:
             raise LiveError(f"{owner.staff_username} holds the conversation")
-        from bot.webchat.models import add_message
-
         message = add_message(session, conversation_id, "staff", text, staff_name=owner.staff_name or staff_name)
         seq = message.seq
         from_staff = owner.staff_username or username or staff_name or "staff"
@@ -437,8 +419,6 @@ def _leave(conversation_id: str, action: str, text: str, **fields) -> OwnerState
         _set_state(session, conversation_id, target, **fields)
         _notice(session, conversation_id, text, data={"owner": target.value})
         if action == "resolve":
-            from bot.handoff.models import Escalation
-
             for escalation in session.execute(sa.select(Escalation).where(
                     Escalation.conversation_id == conversation_id,
                     Escalation.status.in_(("new", "assigned", "waiting")))).scalars():
@@ -460,8 +440,6 @@ def snooze(conversation_id: str, username: Optional[str] = None, until: Optional
     """Put aside: a mediator will come back (at `until`, UTC, if given); the assistant answers meanwhile."""
     when = ""
     if until is not None:
-        from zoneinfo import ZoneInfo
-
         local = until.replace(tzinfo=dt.timezone.utc).astimezone(ZoneInfo(get_settings().timezone))
         when = f" at about {local:%H:%M} on {local:%A} {local.day} {local:%B}"
     return _leave(conversation_id, "snooze",

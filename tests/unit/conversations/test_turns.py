@@ -1,5 +1,5 @@
 """Reading a turn: handoffs and failures from the Rasa tracker or a custom payload."""
-from telephony.assistant import last_bot_messages, pending_buttons, read_turn, summary_of
+from bot.conversations.turns import last_bot_messages, pending_buttons, read_turn, summary_of
 
 
 def tracker(*events, intent="ask_mediation", slots=None):

@@ -1,7 +1,7 @@
 """The single front door: words -> disagreement -> routes, each with its source."""
 import pytest
 
-from bot.knowledge.front_door import CHOICES, classify_disagreement, route_messages
+from bot.routes.front_door import CHOICES, classify_disagreement, route_messages
 from bot.routes import ABOUT_VALUES
 
 

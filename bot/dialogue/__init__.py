@@ -1,0 +1,1 @@
+"""What every form in the dialogue shares: how people answer (``answers``). Plain Python."""
