@@ -23,7 +23,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_forms import AnswerFormValidation, ask_action, can_text, channel_of, gave_up
 from actions.route_check import FACT_SLOTS, facts_from_tracker
-from bot.certificates import conversation as advice
+from bot.certificates import conversation as advice, texts
 from bot.certificates.service import (NoCertificateNeeded, appeal_deadline_text, certificate_appeal_text,
                                       current_certificate, download_url, mediation_information,
                                       record_mediation_choice, record_mediation_information, issue_certificate,
@@ -55,9 +55,6 @@ ADVICE_SLOTS = {
 CONFIRMED_SLOT = "ma_confirmed"
 CLEAR_ADVICE = [SlotSet(slot, None) for slot in (*ADVICE_SLOTS.values(), CONFIRMED_SLOT, "ma_correcting",
                                                    "ma_attempts", "ma_last_read")]
-SORRY_NOT_SAVED = ("Sorry, I couldn't save that just now, so nothing has been issued or sent. Please try again in a "
-                   "minute, or say 'talk to a person'.")
-DR_BUTTON = {"title": "Ask for a disagreement resolution meeting", "payload": "I'd like a disagreement resolution meeting"}
 
 
 def advice_facts(tracker: Tracker) -> Dict[str, object]:
@@ -88,16 +85,10 @@ class ActionStartAppeal(Action):
                 _say_certificate(dispatcher, existing, channel_of(tracker), again=True, can_text=can_text(tracker))
                 return []
         if _role(tracker) == "professional":
-            dispatcher.utter_message(
-                text="Only the parent or the young person can talk to the mediation adviser and get a mediation "
-                     "certificate or ask for mediation, because only they can appeal (Children and Families Act 2014 "
-                     "s.55; SEND Regulations 2014 reg 33). They can use this chat or call us themselves. I can "
-                     "still tell you the routes and dates: say 'check my dates'.")
+            dispatcher.utter_message(text=texts.ONLY_PARENT_OR_YOUNG_PERSON)
             return []
-        lead = ("I can help you get ready to appeal. Before an appeal the law says you must talk to a mediation "
-                "adviser, and I can do that with you now." if goal == "certificate" else
-                "I can help you ask for mediation.")
-        dispatcher.utter_message(text=lead + " First, a few details about the decision.")
+        lead = texts.LEAD_CERTIFICATE if goal == "certificate" else texts.LEAD_MEDIATION
+        dispatcher.utter_message(text=lead + texts.FIRST_THE_DECISION)
         return [SlotSet(GOAL_SLOT, goal), *CLEAR_ADVICE, FollowupAction("route_check_form")]
 
 
@@ -115,15 +106,13 @@ class ActionMediationInformation(Action):
         try:
             result = check_routes(situation_from_facts(facts))
         except InvalidSituation as problem:
-            dispatcher.utter_message(text=f"{problem} Say 'talk to a person' and someone from our team will help.")
+            dispatcher.utter_message(text=texts.problem_then_someone_will_help(problem))
             return stop
         if not result.in_scope or council in (None, OUTSIDE_ENGLAND, UNKNOWN_COUNCIL):
             for text in summary_messages(result):
                 dispatcher.utter_message(text=text)
             if council == UNKNOWN_COUNCIL and result.in_scope:
-                dispatcher.utter_message(text="To give you mediation advice I need to know which council made the "
-                                              "decision: it is at the top of the letter. Say 'I want to appeal' again "
-                                              "when you have it, or 'talk to a person'.")
+                dispatcher.utter_message(text=texts.NEED_THE_COUNCIL)
             return stop
         area = service_area(str(council))
         if not area.in_south_east_group:
@@ -132,19 +121,16 @@ class ActionMediationInformation(Action):
                 dispatcher.utter_message(text=appeal_deadline_text(appeal_deadline(decision_date)))
             return stop
         if about not in APPEALABLE_DECISIONS or decision_date is None:
-            dispatcher.utter_message(
-                text="Mediation advice and a mediation certificate are only for appeals to the tribunal about an EHC "
-                     "needs assessment or plan (Children and Families Act 2014 s.55). For your disagreement:")
+            dispatcher.utter_message(text=texts.ONLY_FOR_EHC_APPEALS)
             for text in summary_messages(result):
                 dispatcher.utter_message(text=text)
             drs = any(route.id == "disagreement_resolution" and route.available for route in result.routes)
-            dispatcher.utter_message(text="Would you like to ask for a disagreement resolution meeting, or talk to a person?",
-                                     buttons=([DR_BUTTON] if drs else []) +
-                                     [{"title": "Talk to a person", "payload": "talk to a person"}])
+            dispatcher.utter_message(text=texts.DR_OR_A_PERSON,
+                                     buttons=([texts.DR_BUTTON] if drs else []) + [texts.PERSON_BUTTON])
             return stop
         if isinstance(facts.get("certificate_date"), dt.date):
             dispatcher.utter_message(
-                text="You already have a mediation certificate for this decision, so you don't need another. "
+                text=texts.ALREADY_HAVE_ONE
                      + appeal_deadline_text(appeal_deadline(decision_date, facts["certificate_date"]),
                                             facts["certificate_date"]))
             return stop
@@ -155,7 +141,7 @@ class ActionMediationInformation(Action):
                 dispatcher.utter_message(text=text)
             if goal != "mediation":
                 return stop
-            dispatcher.utter_message(text="You asked for mediation, so let's set that up.")
+            dispatcher.utter_message(text=texts.LETS_SET_UP_MEDIATION)
             return [*CLEAR_ADVICE, SlotSet(ADVICE_SLOTS["choice"], advice.PURSUE), FollowupAction(FORM)]
         try:
             with session_scope() as session:
@@ -166,7 +152,7 @@ class ActionMediationInformation(Action):
             return stop
         except Exception:  # noqa: BLE001 - the database is down: say so, never pretend it was recorded
             log.exception("mediation advice: could not record the information for %s", tracker.sender_id)
-            dispatcher.utter_message(text=SORRY_NOT_SAVED)
+            dispatcher.utter_message(text=texts.SORRY_NOT_SAVED)
             return stop
         # The statutory information, in three short messages (easier to read and to hear).
         paragraphs = info.paragraphs
@@ -202,10 +188,9 @@ class ValidateMediationAdviceForm(AnswerFormValidation):
                      if fact in ("local_authority", "decision_date") and value is not None}
             if extra:
                 return reading, [SlotSet(FACT_SLOTS[fact], value.isoformat() if isinstance(value, dt.date) else value)
-                                 for fact, value in extra.items()], ["Thanks, I've changed that."]
+                                 for fact, value in extra.items()], [texts.CHANGED]
             if "council" in text.lower() or "date" in text.lower():
-                reading.notes.append("Tell me the right council or date, for example 'the letter was dated 5 March' "
-                                     "or 'it's Surrey, not Kent'.")
+                reading.notes.append(texts.SAY_THE_RIGHT_COUNCIL_OR_DATE)
                 reading.confirmed = False
         return reading, [], []
 
@@ -220,13 +205,12 @@ class ValidateMediationAdviceForm(AnswerFormValidation):
             return True  # section I only: no advice was recorded, nothing to record the choice against
         except Exception:  # noqa: BLE001
             log.exception("mediation advice: could not record the choice for %s", tracker.sender_id)
-            dispatcher.utter_message(text=SORRY_NOT_SAVED)
+            dispatcher.utter_message(text=texts.SORRY_NOT_SAVED)
             return False
         if value == advice.NOT_PURSUING:
-            dispatcher.utter_message(text="That's fine: choosing not to go to mediation does not affect your appeal. "
-                                          "I'll issue your certificate now; I just need a few details.")
+            dispatcher.utter_message(text=texts.NOT_PURSUING_IS_FINE)
         else:
-            dispatcher.utter_message(text="Good. I'll ask the council to arrange mediation; I need a few details.")
+            dispatcher.utter_message(text=texts.PURSUING)
         return True
 
 
@@ -239,12 +223,11 @@ def _question(tracker: Tracker, fact: str) -> Dict[str, object]:
 def _read_back(tracker: Tracker) -> Dict[str, object]:
     facts, route = advice_facts(tracker), facts_from_tracker(tracker)
     if tracker.get_slot("ma_correcting"):
-        return {"text": "What needs changing? You can also just tell me, for example 'my name is Sam Jones'.",
+        return {"text": texts.WHAT_NEEDS_CHANGING,
                 "buttons": advice.correction_buttons(facts, _role(tracker))}
     return {"text": advice.read_back(facts, _role(tracker), str(route.get("local_authority")), str(route.get("about")),
                                      _decision_date(route)),
-            "buttons": [{"title": "Yes, that's right", "payload": "yes that's right"},
-                        {"title": "No, change something", "payload": "no, that's wrong"}]}
+            "buttons": [dict(button) for button in texts.CONFIRM_BUTTONS]}
 
 
 for _fact, _slot in ADVICE_SLOTS.items():
@@ -265,8 +248,7 @@ class ActionCompleteMediationAdvice(Action):
         if not tracker.get_slot(CONFIRMED_SLOT) or advice.next_question(facts, role) or _decision_date(route) is None:
             if gave_up(tracker, "ma"):
                 return done
-            dispatcher.utter_message(text="I couldn't finish that. A person from our team can help: just say "
-                                          "'talk to a person'.")
+            dispatcher.utter_message(text=texts.COULD_NOT_FINISH)
             return done
         channel = channel_of(tracker)
         council, about, decision_date = str(route["local_authority"]), str(route["about"]), _decision_date(route)
@@ -298,11 +280,11 @@ class ActionCompleteMediationAdvice(Action):
                     reference = request.id[:8].upper()
                     reply = lambda: _say_request(dispatcher, council, reference, clocks, decision_date)  # noqa: E731
         except ValueError as problem:
-            dispatcher.utter_message(text=f"{problem} A person from our team can help: say 'talk to a person'.")
+            dispatcher.utter_message(text=texts.problem_then_a_person_can_help(problem))
             return done
         except Exception:  # noqa: BLE001 - not committed: never say it was done
             log.exception("mediation advice: could not complete for %s", tracker.sender_id)
-            dispatcher.utter_message(text=SORRY_NOT_SAVED)
+            dispatcher.utter_message(text=texts.SORRY_NOT_SAVED)
             return done
         reply()  # only after the commit
         return done
@@ -312,32 +294,20 @@ def _say_certificate(dispatcher: CollectingDispatcher, certificate, channel: str
                      can_text: bool = False) -> None:
     url = download_url(certificate)
     spoken = channel == "voice"
-    opening = ("You already have a mediation certificate from this conversation" if again
-               else "I've issued your mediation certificate")
-    text = f"{opening}. Its reference is {certificate.reference}."
-    if not spoken:
-        text += f" Download it here: {url}"
-    elif can_text:
-        text += " I'm texting the reference and a link to download it to the number you're calling from."
-    else:
-        text += " Your number is hidden, so I can't text it to you: please write the reference down."
+    text = texts.certificate_issued(certificate.reference, url, spoken, again=again, can_text=can_text)
     dispatcher.utter_message(text=text, json_message={
-        "download": {"url": url, "label": "Download your mediation certificate (PDF)"},
+        "download": {"url": url, "label": texts.DOWNLOAD_LABEL},
         "certificate": {"reference": certificate.reference}})
     dispatcher.utter_message(text=certificate_appeal_text(certificate))
-    dispatcher.utter_message(text="Send a copy with your appeal to the First-tier Tribunal (SEND). Anyone can check "
-                                  f"it is valid at {verify_url(certificate.reference)}" if not spoken else
-                                  "Send a copy with your appeal to the First-tier Tribunal (SEND).")
+    dispatcher.utter_message(text=texts.send_a_copy(None if spoken else verify_url(certificate.reference)))
 
 
 def _say_request(dispatcher: CollectingDispatcher, council: str, reference: str, clocks: List[str],
                  decision_date: dt.date) -> None:
-    dispatcher.utter_message(text=f"Thank you. I've recorded your request for mediation (reference {reference}) and "
-                                  f"we are telling {council} council's SEND team now.")
+    dispatcher.utter_message(text=texts.request_recorded(reference, council))
     for text in clocks:
         dispatcher.utter_message(text=text)
-    dispatcher.utter_message(text=appeal_deadline_text(appeal_deadline(decision_date)) + " After mediation you get a "
-                                  "certificate, and the deadline becomes 1 month from it if that is later.")
+    dispatcher.utter_message(text=appeal_deadline_text(appeal_deadline(decision_date)) + texts.AFTER_MEDIATION)
 
 
 __all__ = ["ActionStartAppeal", "ActionMediationInformation", "ValidateMediationAdviceForm",

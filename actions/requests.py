@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_forms import AnswerFormValidation, ask_action, channel_of, gave_up
 from bot.database import session_scope
-from bot.meetings import conversation as dr
+from bot.meetings import conversation as dr, texts
 from bot.meetings.service import PARTY_WORDS, request_disagreement_resolution
 from bot.routes.service_area import service_area
 
@@ -55,9 +55,7 @@ class ActionStartDrRequest(Action):
         party = dr.read_party(tracker.latest_message.get("text") or "")
         if party:
             events.append(SlotSet(DR_SLOTS["other_party"], party))
-        dispatcher.utter_message(text="Disagreement resolution is a free, independent meeting to help sort out a "
-                                      "disagreement about special educational needs, with or without an EHC plan. "
-                                      "(Children and Families Act 2014 s.57; SEND Code of Practice 11.6-11.12)")
+        dispatcher.utter_message(text=texts.WHAT_DR_IS)
         return events
 
 
@@ -86,10 +84,9 @@ class ValidateDrRequestForm(AnswerFormValidation):
 def _read_back(tracker: Tracker) -> Dict[str, object]:
     facts = dr_facts(tracker)
     if tracker.get_slot("dr_correcting"):
-        return {"text": "What needs changing?", "buttons": dr.correction_buttons(facts)}
+        return {"text": texts.WHAT_NEEDS_CHANGING, "buttons": dr.correction_buttons(facts)}
     return {"text": dr.read_back(facts),
-            "buttons": [{"title": "Yes, send it", "payload": "yes, send it"},
-                        {"title": "No, change something", "payload": "no, that's wrong"}]}
+            "buttons": [dict(button) for button in texts.CONFIRM_BUTTONS]}
 
 
 for _fact, _slot in DR_SLOTS.items():
@@ -105,8 +102,7 @@ class ActionRequestDr(Action):
         facts = dr_facts(tracker)
         if not tracker.get_slot(CONFIRMED_SLOT) or dr.next_question(facts):
             if not gave_up(tracker, "dr"):
-                dispatcher.utter_message(text="I haven't sent a request. A person from our team can help: just say "
-                                              "'talk to a person'.")
+                dispatcher.utter_message(text=texts.NOT_SENT)
             return CLEAR
         try:
             with session_scope() as session:
@@ -117,16 +113,12 @@ class ActionRequestDr(Action):
                     contact_details=facts.get("contact_details"), requester_name=str(facts["requester_name"]))
                 reference = request.id[:8].upper()
         except ValueError as problem:
-            dispatcher.utter_message(text=f"{problem} A person from our team can help: say 'talk to a person'.")
+            dispatcher.utter_message(text=texts.problem_then_a_person_can_help(problem))
             return CLEAR
         except Exception:  # noqa: BLE001 - not committed: never say it was sent
             log.exception("DR request: could not record it for %s", tracker.sender_id)
-            dispatcher.utter_message(text="Sorry, I couldn't save your request just now, so it has not been sent. "
-                                          "Please try again in a minute, or say 'talk to a person'.")
+            dispatcher.utter_message(text=texts.SORRY_NOT_SAVED)
             return CLEAR
         party = PARTY_WORDS[str(facts["other_party"])]
-        dispatcher.utter_message(
-            text=f"Thank you. I've recorded your request for a disagreement resolution meeting (reference {reference}). "
-                 f"We will ask {party} to agree to take part; the meeting is arranged once they do, and we will "
-                 f"contact you {'by email' if facts['contact_preference'] == 'email' else 'by ' + str(facts['contact_preference'])}.")
+        dispatcher.utter_message(text=texts.dr_request_recorded(reference, party, str(facts["contact_preference"])))
         return CLEAR

@@ -21,7 +21,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.safeguarding import SafeguardedFormValidation, is_disclosure, stop_for_safeguarding
 from bot.routes.front_door import CHOICES
-from bot.routes import check_routes
+from bot.routes import check_routes, texts
 from bot.routes.conversation import (FACT_LABELS, NO_CERTIFICATE, OUTSIDE_ENGLAND, SITUATION_INTENTS,
                                      UNKNOWN_COUNCIL, Reading,
                                      looks_like_question, next_question, questions_needed, read_answer, read_back,
@@ -51,8 +51,7 @@ INTERRUPTIONS = {
 # Questions about the route check itself, asked while it is running: it carries on.
 OWN_QUESTIONS = {"check_routes", "follow_up", "start_appeal"}
 GIVE_UP_AFTER = 3
-GIVE_UP = ("Sorry, I'm having trouble with that, and I don't want to guess your dates. "
-           "A person from our team can check them with you: just say 'talk to a person'.")
+GIVE_UP = texts.GIVE_UP
 
 
 def facts_from_tracker(tracker: Tracker) -> Dict[str, object]:
@@ -128,7 +127,7 @@ class ValidateRouteCheckForm(SafeguardedFormValidation):
                               describes_situation=intent in SITUATION_INTENTS) if fresh else Reading()
         if fresh and asking and not reading.updates and reading.confirmed is None and intent in OWN_QUESTIONS:
             # "So what's my date?" in the middle of the check: the answer is the check itself.
-            dispatcher.utter_message(text="I'll work out your dates as soon as I have the details. Just this first:")
+            dispatcher.utter_message(text=texts.DATES_AFTER_THIS)
             return [SlotSet("rc_last_read", message_id), SlotSet("requested_slot", _next_slot(facts, confirmed))]
         if fresh and asking and not reading.updates and reading.confirmed is None and (
                 intent in INTERRUPTIONS or looks_like_question(text)):
@@ -169,7 +168,7 @@ class ValidateRouteCheckForm(SafeguardedFormValidation):
             events.append(SlotSet("rc_attempts", float(attempts)))
         elif asking and fresh and len(events) == 1:
             # An answer that says nothing we can use: say so, and ask again.
-            dispatcher.utter_message(text="Sorry, I didn't catch that.")
+            dispatcher.utter_message(text=texts.DID_NOT_CATCH)
             events.append(SlotSet("rc_attempts", float(int(tracker.get_slot("rc_attempts") or 0) + 1)))
 
         return events + [SlotSet("requested_slot", _next_slot(facts, confirmed))]
@@ -197,12 +196,7 @@ class AskRole(AskRouteCheckQuestion):
     slot = "person_role"
 
     def ask(self, dispatcher, facts, tracker):
-        dispatcher.utter_message(
-            text="I can check which routes are open to you and the dates that apply. First: are you a parent or "
-                 "carer, the young person, or a professional?",
-            buttons=[{"title": "Parent or carer", "payload": "I'm a parent or carer"},
-                     {"title": "Young person", "payload": "I'm the young person"},
-                     {"title": "Professional", "payload": "I'm a professional"}])
+        dispatcher.utter_message(text=texts.ASK_ROLE, buttons=[dict(button) for button in texts.ROLE_BUTTONS])
 
 
 class AskAbout(AskRouteCheckQuestion):
@@ -210,9 +204,7 @@ class AskAbout(AskRouteCheckQuestion):
 
     def ask(self, dispatcher, facts, tracker):
         dispatcher.utter_message(
-            text="In a sentence, what is the disagreement about? For example: the council won't assess, what the "
-                 "EHC plan says, the school named in the plan, support at school, health or social care, or "
-                 "disability discrimination.",
+            text=texts.ASK_ABOUT,
             buttons=[{"title": title, "payload": text} for title, text in CHOICES])
 
 
@@ -220,15 +212,14 @@ class AskCouncil(AskRouteCheckQuestion):
     slot = "rc_local_authority"
 
     def ask(self, dispatcher, facts, tracker):
-        dispatcher.utter_message(text="Which council is it? For example Kent, Surrey or West Sussex.")
+        dispatcher.utter_message(text=texts.ASK_COUNCIL)
 
 
 class AskAge(AskRouteCheckQuestion):
     slot = "rc_age"
 
     def ask(self, dispatcher, facts, tracker):
-        question = {"young_person": "How old are you?", "parent": "How old is your child?"}.get(
-            str(facts.get("role")), "How old is the child or young person?")
+        question = texts.ASK_AGE.get(str(facts.get("role")), texts.ASK_AGE_OTHERWISE)
         dispatcher.utter_message(text=question)
 
 
@@ -237,20 +228,16 @@ class AskDecisionDate(AskRouteCheckQuestion):
 
     def ask(self, dispatcher, facts, tracker):
         if facts.get("about") == "disability_discrimination":
-            dispatcher.utter_message(text="When did it happen? If it went on over time, when was the last time? "
-                                          "For example 3 March 2026, or 3/3/26.")
+            dispatcher.utter_message(text=texts.ASK_WHEN_IT_HAPPENED)
         else:
-            dispatcher.utter_message(text="What date is on the council's decision letter? "
-                                          "For example 3 March 2026, or 3/3/26.")
+            dispatcher.utter_message(text=texts.ASK_DECISION_DATE)
 
 
 class AskCertificateDate(AskRouteCheckQuestion):
     slot = "rc_certificate_date"
 
     def ask(self, dispatcher, facts, tracker):
-        dispatcher.utter_message(
-            text="Do you already have a mediation certificate for this decision? If you do, what date is on it?",
-            buttons=[{"title": "No certificate yet", "payload": "No, no certificate yet"}])
+        dispatcher.utter_message(text=texts.ASK_CERTIFICATE_DATE, buttons=[dict(texts.NO_CERTIFICATE_BUTTON)])
 
 
 class AskConfirmed(AskRouteCheckQuestion):
@@ -261,15 +248,13 @@ class AskConfirmed(AskRouteCheckQuestion):
     def ask(self, dispatcher, facts, tracker):
         if tracker.get_slot("rc_correcting"):
             dispatcher.utter_message(
-                text="What needs changing? You can also just tell me the right answer, for example "
-                     "'the letter was dated 5 March'.",
+                text=texts.WHAT_NEEDS_CHANGING,
                 buttons=[{"title": FACT_LABELS[fact].capitalize(), "payload": f"change {FACT_LABELS[fact]}"}
                          for fact in questions_needed(facts)])
             return
         dispatcher.utter_message(
-            text=read_back(facts) + " Is that right?",
-            buttons=[{"title": "Yes, that's right", "payload": "yes that's right"},
-                     {"title": "No, change something", "payload": "no, that's wrong"}])
+            text=read_back(facts) + texts.IS_THAT_RIGHT,
+            buttons=[dict(button) for button in texts.CONFIRM_BUTTONS])
 
 
 class ActionRouteCheckSummary(Action):
@@ -280,8 +265,7 @@ class ActionRouteCheckSummary(Action):
         facts = facts_from_tracker(tracker)
         done = [SlotSet(CONFIRMED_SLOT, None), SlotSet("rc_correcting", None), SlotSet("rc_attempts", None)]
         if next_question(facts) or not tracker.get_slot(CONFIRMED_SLOT):
-            dispatcher.utter_message(text="I couldn't finish the check. A person from our team can go through it "
-                                          "with you: just say 'talk to a person'.")
+            dispatcher.utter_message(text=texts.COULD_NOT_FINISH)
             return done
         if tracker.get_slot("appeal_goal"):
             # The person wants to appeal or to have mediation: the mediation advice
@@ -290,7 +274,7 @@ class ActionRouteCheckSummary(Action):
         try:
             result = check_routes(situation_from_facts(facts))
         except InvalidSituation as problem:
-            dispatcher.utter_message(text=f"{problem} Say 'check my routes' to start again, or 'talk to a person'.")
+            dispatcher.utter_message(text=texts.problem_then_start_again(problem))
             return done
         council = facts.get("local_authority")
         if council not in (None, OUTSIDE_ENGLAND, UNKNOWN_COUNCIL) and result.in_scope:
@@ -299,7 +283,7 @@ class ActionRouteCheckSummary(Action):
                 dispatcher.utter_message(text=area.message)
         for text in summary_messages(result):
             dispatcher.utter_message(text=text)
-        dispatcher.utter_message(text="Ask me about any of these, or say 'talk to a person'.")
+        dispatcher.utter_message(text=texts.ASK_ABOUT_ANY)
         # The facts stay, so asking again goes straight to the read-back and later steps
         # (mediation advice, a certificate) do not ask them again.
         events = done

@@ -15,6 +15,8 @@ from actions.fallback import ActionDefaultAskAffirmation, ActionLongMessage
 from actions.front_door import GIVE_UP, ActionExplainRoutes
 from actions.hours import ActionStaffedHours
 from actions.local_help import ActionLocalHelp
+from actions.requests import ActionRequestDr
+from actions.route_check import AskAge, AskDecisionDate, AskRole
 from bot.handoff.hours import describe_next_open, staffed_status
 from bot.routes import ABOUT_VALUES
 
@@ -103,3 +105,31 @@ def test_when_no_route_could_be_worked_out_a_person_is_offered_not_a_guess():
     messages, events = run(ActionExplainRoutes(), tracker(slots={"disagreement_about": None}))
     assert [m["text"] for m in messages] == [GIVE_UP]
     assert "rc_about" not in slot_events(events)
+
+
+# --- the route check's questions ------------------------------------------------------
+def test_the_route_check_starts_by_asking_who_is_asking_with_a_button_for_each():
+    [message], _ = run(AskRole(), tracker())
+    assert message["text"].startswith("I can check which routes are open to you")
+    assert [button["title"] for button in message["buttons"]] == ["Parent or carer", "Young person", "Professional"]
+
+
+def test_the_age_question_is_worded_for_who_is_asking():
+    asked = {role: run(AskAge(), tracker(slots={"person_role": role}))[0][0]["text"]
+             for role in ("young_person", "parent", "professional")}
+    assert asked == {"young_person": "How old are you?", "parent": "How old is your child?",
+                     "professional": "How old is the child or young person?"}
+
+
+def test_for_discrimination_the_date_asked_is_when_it_happened_not_a_letter():
+    [letter], _ = run(AskDecisionDate(), tracker(slots={"rc_about": "plan_content"}))
+    [happened], _ = run(AskDecisionDate(), tracker(slots={"rc_about": "disability_discrimination"}))
+    assert "decision letter" in letter["text"] and happened["text"].startswith("When did it happen?")
+
+
+# --- the DR request ---------------------------------------------------------------------
+def test_a_dr_request_not_confirmed_is_not_sent_and_the_person_is_told_so():
+    messages, events = run(ActionRequestDr(), tracker(slots={"dr_other_party": "school"}))
+    assert [m["text"] for m in messages] == [
+        "I haven't sent a request. A person from our team can help: just say 'talk to a person'."]
+    assert slot_events(events)["dr_other_party"] is None
