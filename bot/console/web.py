@@ -192,10 +192,10 @@ def reveal(request: Request, escalation_id: str, reason: str = Form(""), actor: 
 
 # --- live web chat (bot.webchat.live does the work) -------------------------------
 def live_chat_state(escalation) -> Optional[Dict[str, str]]:
-    """{'owner': ...}: who holds the web chat now (the assistant, a member of staff)."""
+    """{'owner': ...}: the live handoff's state (bot, waiting, assigned, snoozed or resolved)."""
     owner = ""
     try:
-        owner = str(live.owner_of(escalation.conversation_id) or "")
+        owner = live.owner_of(escalation.conversation_id).state.value
     except Exception:  # noqa: BLE001 - the state is a nicety; the controls still work
         log.exception("console: could not read the owner of %s", escalation.conversation_id)
     return {"owner": owner}
