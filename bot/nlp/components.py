@@ -126,8 +126,9 @@ class SafeguardingDetector(_TrainedOnVectors, IntentClassifier):
     def get_default_config() -> Dict[Text, Any]:
         # fallback_threshold: the FallbackClassifier's, for a message the model took to be a
         # disclosure that the detector does not confirm (then the next intent must stand on its own).
+        # c and character_features shape the binary classifier (chosen on the tuning split).
         return {"model_path": str(DEFAULT_DIR), "threshold": 0.5, "sentence_threshold": 0.5, "intent_threshold": 0.9,
-                "fallback_threshold": 0.7}
+                "fallback_threshold": 0.7, "c": 4.0, "character_features": False, "whole_long_examples": False}
 
     def train(self, training_data: TrainingData) -> Resource:
         texts: List[str] = []
@@ -143,7 +144,7 @@ class SafeguardingDetector(_TrainedOnVectors, IntentClassifier):
                 continue
             category = ((message.get("metadata") or {}).get("intent") or {}).get("category", "risk_to_life")
             parts = sentences(text)
-            if len(parts) > 1:
+            if len(parts) > 1 and not self.config["whole_long_examples"]:
                 long_disclosures.append((parts[1:], category))
             else:
                 texts.append(text)
@@ -152,8 +153,9 @@ class SafeguardingDetector(_TrainedOnVectors, IntentClassifier):
         # model, on the short examples, finds that sentence; it is the positive example and
         # the other sentences are ordinary ones. (Training on the whole message would teach
         # that talk about an EHC plan is a disclosure.)
+        shape = {"c": float(self.config["c"]), "characters": bool(self.config["character_features"])}
         first = DisclosureClassifier.fit(self._encoder.encode(texts), categories, float(self.config["threshold"]),
-                                         texts)
+                                         texts, **shape)
         for parts, category in long_disclosures:
             scores = first.disclosure_probability(self._encoder.encode(parts), parts)
             best = int(np.argmax(scores))
@@ -161,7 +163,7 @@ class SafeguardingDetector(_TrainedOnVectors, IntentClassifier):
                 texts.append(part)
                 categories.append(category if i == best else None)
         self.model = DisclosureClassifier.fit(self._encoder.encode(texts), categories, float(self.config["threshold"]),
-                                              texts)
+                                              texts, **shape)
         with self._model_storage.write_to(self._resource) as directory:
             self.model.save(Path(directory))
         return self._resource

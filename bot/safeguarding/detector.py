@@ -65,15 +65,19 @@ class DisclosureClassifier:
     category: LinearClassifier
     threshold: float
     words: Optional[WordFeatures] = None
+    # Character 2-4-grams: misspelt and run-together words ("cuttin", "selfharm") still count.
+    characters: Optional[WordFeatures] = None
 
     def features(self, vectors: np.ndarray, texts: Sequence[str]):
-        return with_words(vectors, texts, self.words)
+        return with_words(vectors, texts, self.words, *([self.characters] if self.characters else []))
 
     @classmethod
     def fit(cls, vectors: np.ndarray, categories: Sequence[Optional[str]], threshold: float,
-            texts: Optional[Sequence[str]] = None) -> "DisclosureClassifier":
+            texts: Optional[Sequence[str]] = None, c: float = 4.0,
+            characters: bool = False) -> "DisclosureClassifier":
         """``categories[i]`` is the disclosure's category, or None for an ordinary message.
-        With ``texts``, word features are used beside the vectors."""
+        With ``texts``, word features (and with ``characters`` character n-grams) are used
+        beside the vectors. ``c`` is the inverse regularisation strength of the binary model."""
         binary = [DISCLOSURE if c else NOT_DISCLOSURE for c in categories]
         positives = [i for i, c in enumerate(categories) if c]
         labels = [categories[i] or RISK_TO_LIFE for i in positives]
@@ -82,8 +86,9 @@ class DisclosureClassifier:
         else:  # one category only: it is always the answer
             category = LinearClassifier([labels[0], labels[0]], np.zeros((1, vectors.shape[1]), np.float32),
                                         np.zeros(1, np.float32))
-        model = cls(None, category, threshold, WordFeatures.fit(texts) if texts is not None else None)
-        model.disclosure = LinearClassifier.fit(model.features(vectors, texts or []), binary, c=4.0)
+        model = cls(None, category, threshold, WordFeatures.fit(texts) if texts is not None else None,
+                    WordFeatures.fit(texts, characters=True) if texts is not None and characters else None)
+        model.disclosure = LinearClassifier.fit(model.features(vectors, texts or []), binary, c=c)
         return model
 
     def disclosure_probability(self, vectors: np.ndarray, texts: Sequence[str] = ()) -> np.ndarray:
@@ -97,13 +102,17 @@ class DisclosureClassifier:
         (directory / "threshold.txt").write_text(repr(self.threshold))
         if self.words is not None:
             self.words.save(directory)
+        if self.characters is not None:
+            self.characters.save(directory, "characters_")
 
     @classmethod
     def load(cls, directory: Path) -> "DisclosureClassifier":
         words = WordFeatures.load(directory) if (directory / "vocabulary.json").exists() else None
+        characters = (WordFeatures.load(directory, "characters_", characters=True)
+                      if (directory / "characters_vocabulary.json").exists() else None)
         return cls(LinearClassifier.load(directory / "disclosure.npz"),
                    LinearClassifier.load(directory / "category.npz"),
-                   float((directory / "threshold.txt").read_text()), words)
+                   float((directory / "threshold.txt").read_text()), words, characters)
 
 
 def detect(text: Optional[str], encode: Optional[Callable[[Sequence[str]], np.ndarray]] = None,
