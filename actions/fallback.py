@@ -14,6 +14,7 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.safeguarding import stop_for_safeguarding
+from bot.knowledge import texts
 from bot.knowledge.input_checks import classify_input, reply_for
 from bot.knowledge.labels import unsure_message
 from bot.knowledge.questions import likely_questions
@@ -72,9 +73,9 @@ class ActionDefaultAskAffirmation(Action):
             dispatcher.utter_message(text=unsure_message(guess.get("name") if guess else None))
             return []
         dispatcher.utter_message(
-            text="I'm not sure I understood. Did you mean one of these?",
+            text=texts.DID_YOU_MEAN,
             buttons=[{"title": title, "payload": payload} for title, payload in choices]
-            + [{"title": "Something else", "payload": "/deny"}, {"title": "Talk to a person", "payload": "/request_human"}])
+            + [dict(texts.SOMETHING_ELSE_BUTTON), dict(texts.PERSON_BUTTON)])
         return []
 
 

@@ -11,6 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.knowledge import texts
 from bot.knowledge.follow_ups import ROUTE_CHECK, answer_for, follow_up_kind
 from bot.knowledge.questions import likely_questions
 
@@ -33,7 +34,6 @@ class ActionFollowUp(Action):
         selector = (message.get("response_selector") or {}).get("default") or {}
         choices = likely_questions(message.get("intent_ranking") or [], selector.get("ranking") or [])
         dispatcher.utter_message(
-            text="I'm not sure which part you mean. Could you ask the whole question? Or choose one of these.",
-            buttons=[{"title": t, "payload": p} for t, p in choices] + [{"title": "Talk to a person",
-                                                                         "payload": "/request_human"}])
+            text=texts.WHICH_PART,
+            buttons=[{"title": t, "payload": p} for t, p in choices] + [dict(texts.PERSON_BUTTON)])
         return []

@@ -10,7 +10,7 @@ from actions.safeguarding import SafeguardedFormValidation
 from bot.routes.front_door import CHOICES, QUESTION, RETRY, route_messages
 from bot.routes.conversation import about_from_text
 from bot.knowledge.plan_sections import section_messages
-from bot.routes import ABOUT_VALUES
+from bot.routes import ABOUT_VALUES, texts
 
 GIVE_UP = (
     "I couldn't work out which route fits, and I don't want to guess. "
@@ -59,7 +59,7 @@ class ActionExplainRoutes(Action):
         else:
             for text in route_messages(about, tracker.get_slot("local_authority")):
                 dispatcher.utter_message(text=text)
-            dispatcher.utter_message(text="I can also work out your dates: just say 'check my dates'.")
+            dispatcher.utter_message(text=texts.OFFER_TO_CHECK_DATES)
         # Forget the answer, so the next "help me choose" asks again; the route check
         # keeps it, so it does not ask what the disagreement is about.
         events = [SlotSet("disagreement_about", None), SlotSet("route_finder_attempts", None)]

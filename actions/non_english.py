@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.knowledge import texts
 from bot.knowledge.languages import language_name
 
 LANGUAGE_SLOT = "language"
@@ -26,9 +27,5 @@ class ActionNonEnglish(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         language = language_name((tracker.latest_message or {}).get("text"))
-        # Very simple English: short words, one idea a sentence.
-        dispatcher.utter_message(
-            text="Sorry, I can only write in English. A person from our team can help you. "
-                 "They can get an interpreter. Press the button to ask for a person.",
-            buttons=[{"title": "Talk to a person", "payload": "/request_human"}])
+        dispatcher.utter_message(text=texts.ENGLISH_ONLY, buttons=[dict(texts.PERSON_BUTTON)])
         return [SlotSet(LANGUAGE_SLOT, language)] if language else []

@@ -36,6 +36,8 @@ CONFIRM_BUTTONS: List[Dict[str, str]] = [{"title": "Yes, that's right", "payload
 COULD_NOT_FINISH = ("I couldn't finish the check. A person from our team can go through it "
                     "with you: just say 'talk to a person'.")
 ASK_ABOUT_ANY = "Ask me about any of these, or say 'talk to a person'."
+# After the front door's routes.
+OFFER_TO_CHECK_DATES = "I can also work out your dates: just say 'check my dates'."
 
 
 def problem_then_start_again(problem: object) -> str:

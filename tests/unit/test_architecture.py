@@ -16,7 +16,9 @@ and fails on:
                       `telephony` (Twilio's webhooks), `bot.app`, `bot.supervisor`;
 (c) a private name (`_x`) imported from another feature;
 (d) an import inside a function without a comment, on its line or the line above,
-    saying why it is not at the top of the module.
+    saying why it is not at the top of the module;
+(e) an action (actions/) that writes what the assistant says inline: the `text` it gives
+    `utter_message` comes from the feature's texts or logic in bot/, never a literal.
 
 Exceptions are listed below, each with its reason; keep the list short.
 """
@@ -49,6 +51,11 @@ FUNCTION_IMPORT_EXCEPTIONS: Dict[str, str] = {
     "bot.nlp": "Rasa components load TensorFlow, transformers and scikit-learn when used; owned by the "
                "understanding work, changed in its own step",
     "bot.safeguarding": "owned by the safeguarding work, changed in its own step",
+}
+# Action modules that may still write their words inline, with the reason.
+INLINE_TEXT_EXCEPTIONS: Dict[str, str] = {
+    "actions.safeguarding": "its few words ('OK, let's carry on.') belong in bot/safeguarding/replies.py, "
+                            "owned by the safeguarding work, moved in its own step",
 }
 
 
@@ -222,3 +229,17 @@ def test_every_import_inside_a_function_says_why():
                      if item.in_function and not item.commented
                      and feature(item.importer) not in FUNCTION_IMPORT_EXCEPTIONS})
     assert not silent, "\n".join(silent)
+
+
+def test_actions_say_texts_from_bot_not_literals_written_in_the_action():
+    inline = []
+    for module, path in MODULES.items():
+        if feature(module) != "actions" or module in INLINE_TEXT_EXCEPTIONS:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "utter_message":
+                for keyword in node.keywords:
+                    if keyword.arg == "text" and (isinstance(keyword.value, ast.JoinedStr) or (
+                            isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str))):
+                        inline.append(f"{module}:{node.lineno}")
+    assert not inline, "\n".join(inline)
