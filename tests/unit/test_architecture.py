@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("bot", "actions", "telephony")
 SKIPPED = ("bot/migrations",)  # Alembic's scripts: run by Alembic, imported by nothing
 
-FOUNDATION = {"bot.settings", "bot.database", "bot.models", "bot.limits", "bot.redaction", "bot.api_errors", "bot.dialogue"}
+FOUNDATION = {"bot.settings", "bot.database", "bot.models", "bot.limits", "bot.redaction", "bot.api_errors",
+              "bot.dialogue"}
 WEB_FEATURES = {"bot.console", "bot.webchat", "bot.health"}
 ENTRY_POINTS = {"actions", "telephony", "bot.app", "bot.supervisor"}
 LAYER_NAMES = ("foundation", "domain", "web", "entry points")
