@@ -42,6 +42,10 @@ def request_escalation(tracker: Tracker, reason: Text, urgent: bool = False, cat
     of someone writing in another one, so staff can arrange an interpreter.
     """
     code = handoff_reason(reason)
+    if not urgent and str(tracker.get_slot("handoff_reason") or "").endswith("(urgent)"):
+        # Asked for a person after a disclosure in this conversation: still urgent, never
+        # a second request that waits behind the urgent one as normal.
+        urgent = True
     language = language or tracker.get_slot("language")
     priority = "urgent" if urgent or code == "safeguarding" else "normal"
     logger.warning("escalation requested: conversation=%s reason=%s priority=%s", tracker.sender_id, code, priority)

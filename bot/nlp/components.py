@@ -233,8 +233,12 @@ class SituationClassifier(_TrainedOnVectors):
     def get_default_config() -> Dict[Text, Any]:
         # c: the regularisation of the logistic regression (32 was best on the tuning split). A
         # change of these settings retrains the component (Rasa caches by configuration).
+        # not_situation_intents: a message whose likeliest intent is one of these ("banana",
+        # "hello", keyboard mash) is about no disagreement, whatever the classifier's best guess.
         return {"model_path": str(DEFAULT_DIR), "metadata_key": "about", "c": 32.0, "word_features": True,
-                "described": True}
+                "described": True,
+                "not_situation_intents": ["out_of_scope", "gibberish", "greet", "goodbye", "thanks", "insult",
+                                          "non_english", "bot_challenge"]}
 
     def train(self, training_data: TrainingData) -> Resource:
         key = self.config["metadata_key"]
@@ -287,6 +291,10 @@ class SituationClassifier(_TrainedOnVectors):
         for message in messages:
             if not message.get(TEXT):
                 continue
+            if self._likeliest_intent(message) in self.config["not_situation_intents"]:
+                message.set("situation", {"about": None, "confidence": 0.0, "describes": 0.0, "ranking": []},
+                            add_to_output=True)
+                continue
             features = with_words(self._vectors([message]), [message.get(TEXT)], self.words)
             ranking = self.model.ranking(features, top=3)
             describes = self.described.probabilities(features)[0][self.described.classes.index("yes")]
@@ -295,6 +303,13 @@ class SituationClassifier(_TrainedOnVectors):
                                       "ranking": [{"about": a, "confidence": round(c, 4)} for a, c in ranking]},
                         add_to_output=True)
         return messages
+
+    @staticmethod
+    def _likeliest_intent(message: Message) -> Optional[str]:
+        """The intent classifier's best intent, looking past a fallback to what it would have been."""
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        return next((r.get("name") for r in ranking if r.get("name") != "nlu_fallback"),
+                    (message.get(INTENT) or {}).get("name"))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data

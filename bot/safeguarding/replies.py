@@ -20,14 +20,22 @@ CARER_HELP = ("Please talk to someone today: call NHS 111 and choose the mental 
               "on 116 123 any time, or speak to your GP. If you feel you might act on these feelings, call 999.")
 
 # Words by which professionals introduce themselves or the child they work with.
+_ROLES = (r"(teacher|teaching assistant|ta|senco|sendco|social worker|school nurse|health visitor|youth worker|"
+          r"support worker|family support worker|keyworker|key worker|learning support assistant|lsa|"
+          r"head ?teacher|headteacher|dsl|designated safeguarding lead|practitioner|nursery worker|childminder|"
+          r"tutor|pastoral lead|inclusion lead|speech (and language )?therapist|salt|occupational therapist|ot|"
+          r"ed(ucational)? psych(ologist)?|gp|nurse|doctor|paediatrician|camhs worker|careers adviser|"
+          r"careers advisor|early help worker|midwife|police officer|pcso|nursery manager|class teacher)")
 _PROFESSIONAL = re.compile(
-    r"\b(one of (our|my) (pupils|students|children|learners|kids|clients|young people)|our pupil|my pupil|my student"
-    r"|my client|(i'?m|i am|as) (a|an|the|his|her|their) (teacher|teaching assistant|ta|senco|social worker|"
-    r"school nurse|health visitor|youth worker|support worker|family support worker|keyworker|key worker|"
-    r"learning support assistant|lsa|head ?teacher|headteacher|dsl|designated safeguarding lead|practitioner|"
-    r"nursery worker|childminder|tutor|pastoral lead|inclusion lead|speech (and language )?therapist|"
-    r"occupational therapist|ot|ed(ucational)? psych(ologist)?|gp|nurse|doctor|paediatrician|camhs worker)"
-    r"|in my class|at (our|my) school)\b")
+    r"\b(one of (our|my) (pupils|students|children|learners|kids|clients|young people|families)|our pupil|my pupil"
+    r"|my student|my client|in my class|at (our|my) school"
+    rf"|(i'?m|i am|as|work as|working as) (a|an|the|his|her|their) {_ROLES}"
+    # "Teacher here", "Health visitor - ..." opening the message or a sentence.
+    rf"|(^|[.!?]\s+)\W*{_ROLES}(?= here\b|\s*[:,\-])"
+    r"|a (pupil|student|learner) (of mine|with an ehc|told me|has told me|said to me|disclosed)"
+    r"|(a|the) (family|families|mum|mother|dad|father|parent|child|young person) (i|we) "
+    r"(support|work with|visit|visited|am visiting|are visiting|teach)"
+    r"|visiting a family|on a home visit|disclosed to me)\b")
 
 
 def writer_is_professional(text: Optional[str], role: Optional[str] = None) -> bool:
@@ -76,7 +84,7 @@ def safeguarding_messages(category: str = RISK_TO_LIFE, professional: bool = Fal
                     CARER_HELP, front_door]
     elif category == ABUSE_OR_NEGLECT:
         messages = ["Thank you for telling me. What you've described matters, and a child's safety comes first.",
-                    EMERGENCY, front_door, CHILDLINE]
+                    EMERGENCY, front_door, HELPLINES]  # Samaritans too: a young person may be 19 or older
     elif category == DOMESTIC_ABUSE:
         messages = ["Thank you for telling me. Your safety and your children's safety come first.",
                     EMERGENCY, front_door, f"To talk to someone now: {SAMARITANS} {CHILDLINE}"]

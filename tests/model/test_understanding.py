@@ -75,3 +75,10 @@ def test_floors_never_pass_their_targets():
     assert FLOORS["intent_accuracy"] <= TARGETS["intent_accuracy"] and FLOORS["recall"] <= TARGETS["recall"]
     assert FLOORS["situation_accuracy"] <= TARGETS["situation_accuracy"]
     assert FLOORS["fallback_rate"] >= TARGETS["fallback_rate"] and FLOORS["false_alarm_rate"] >= TARGETS["false_alarm_rate"]
+
+
+@pytest.mark.parametrize("text", ["banana", "my cat", "pizza", "xyz", "hello", "purple"])
+def test_a_message_about_nothing_is_about_no_disagreement(parse, text):
+    # Asked "what is the disagreement about?", these must be asked again, not read as a kind
+    # of disagreement (the classifier alone always has a best guess).
+    assert not (parse(text).get("situation") or {}).get("about")

@@ -66,7 +66,7 @@ def test_a_professional_is_recognised_and_told_their_procedure():
 
 @pytest.mark.parametrize("category, facts", [
     ("risk_to_life", ("999", "0800 1111", "116 123")),
-    ("abuse_or_neglect", ("999", "children's social care", "0800 1111")),
+    ("abuse_or_neglect", ("999", "children's social care", "0800 1111", "116 123")),
     ("domestic_abuse", ("999", "children's social care", "116 123")),
     ("carer_breaking_point", ("NHS 111", "116 123", "GP", "999")),
 ])
@@ -99,3 +99,27 @@ def test_character_features_are_saved_with_the_model_and_read_misspellings(tmp_p
     assert loaded.disclosure_probability(np.zeros((1, 2), np.float32), ["how long is the appeal"])[0] < 0.5
     without = DisclosureClassifier.fit(vectors, categories, threshold=0.5, texts=texts, c=16.0)
     assert without.characters is None
+
+
+@pytest.mark.parametrize("text", [
+    "Health visitor here. Visiting a family whose 3 year old has complex needs, no food in the house",
+    "Teacher here - a pupil with an EHCP told me today she's being made to sleep in the garage",
+    "Health visitor here, mum of a 2yo disclosed her partner hit her last night",
+    "SENCo: one of the children has bruises again",
+    "I work as a youth worker and a lad I see says his dad beats him",
+    "a young person I support has stopped eating",
+    "A pupil of mine says she wants to die",
+    "I'm a careers adviser at a college. A student told me she is being taken abroad to marry",
+])
+def test_professionals_introduce_themselves_in_many_ways(text):
+    assert writer_is_professional(text)
+
+
+@pytest.mark.parametrize("text", [
+    "the doctor here said he needs more support and now he's hurting himself",
+    "a pupil at his school hit him and the teacher did nothing",
+    "his teacher says he's fine but he told me he wants to die",
+    "I'm his mum, the health visitor said to call you",
+])
+def test_a_parent_naming_a_professional_is_still_a_parent(text):
+    assert not writer_is_professional(text)
