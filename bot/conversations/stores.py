@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
-from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockStore, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy import create_engine, event
 from sqlalchemy.orm import sessionmaker
@@ -41,6 +41,33 @@ class SettingsSQLTrackerStore(SQLTrackerStore):
             self.sessionmaker = sessionmaker(bind=self.engine)
 
 
+class AtomicRedisLockStore(RedisLockStore):
+    """Rasa's Redis lock store, with each read-modify-write of a conversation's ticket lock
+    done under a short Redis mutex.
+
+    Rasa 3.6 issues a ticket by reading the lock, adding a ticket and saving it back: two
+    servers taking a message of one conversation at the same moment could both get the same
+    ticket, both process at once, and one message's events were lost
+    (tests/resilience/test_rasa_servers.py, about one run in two on a busy machine).
+    """
+
+    def _mutex(self, conversation_id: str):
+        # Held for a few Redis round trips only; the timeouts (s) stop a crashed server blocking others.
+        return self.red.lock(f"{self.key_prefix}mutex:{conversation_id}", timeout=10, blocking_timeout=10)
+
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        with self._mutex(conversation_id):
+            return super().issue_ticket(conversation_id, lock_lifetime)
+
+    def update_lock(self, conversation_id: str) -> None:
+        with self._mutex(conversation_id):
+            super().update_lock(conversation_id)
+
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        with self._mutex(conversation_id):
+            super().cleanup(conversation_id, ticket_number)
+
+
 class SettingsLockStore(LockStore):
     """In memory by default; Redis when REDIS_URL is set (needed for several Rasa servers)."""
 
@@ -52,7 +79,7 @@ class SettingsLockStore(LockStore):
             return InMemoryLockStore()
         parts = urlsplit(redis_url)
         db = int(parts.path.strip("/") or 0)
-        return RedisLockStore(
+        return AtomicRedisLockStore(
             host=parts.hostname or "localhost",
             port=parts.port or 6379,
             db=db,
