@@ -162,8 +162,9 @@ class SafeguardingDetector(_TrainedOnVectors, IntentClassifier):
             for i, part in enumerate(parts):
                 texts.append(part)
                 categories.append(category if i == best else None)
-        self.model = DisclosureClassifier.fit(self._encoder.encode(texts), categories, float(self.config["threshold"]),
-                                              texts, **shape)
+        # With whole_long_examples there were no split examples: the first model is the model.
+        self.model = first if not long_disclosures else DisclosureClassifier.fit(
+            self._encoder.encode(texts), categories, float(self.config["threshold"]), texts, **shape)
         with self._model_storage.write_to(self._resource) as directory:
             self.model.save(Path(directory))
         return self._resource
