@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.safeguarding import SafeguardedFormValidation, is_disclosure, stop_for_safeguarding
-from bot.routes.conversation import Reading
+from bot.redress.conversation import Reading
 
 GIVE_UP_AFTER = 3
 

@@ -7,10 +7,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.safeguarding import SafeguardedFormValidation
-from bot.routes.front_door import CHOICES, QUESTION, RETRY, route_messages
-from bot.routes.conversation import about_from_text
+from bot.redress.front_door import CHOICES, QUESTION, RETRY, route_messages
+from bot.redress.conversation import about_from_text
 from bot.knowledge.plan_sections import section_messages
-from bot.routes import ABOUT_VALUES, texts
+from bot.redress import ABOUT_VALUES, texts
 
 GIVE_UP = (
     "I couldn't work out which route fits, and I don't want to guess. "
@@ -35,7 +35,7 @@ class ValidateRouteFinderForm(SafeguardedFormValidation):
 
     def validate_disagreement_about(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> Dict[Text, Any]:
-        # What it is about: the NLU model's reading of the answer (bot.routes.conversation.about_from_text).
+        # What it is about: the NLU model's reading of the answer (bot.redress.conversation.about_from_text).
         about = value if value in ABOUT_VALUES else about_from_text(
             str(value) if value else None, tracker.latest_message.get("situation"), answering=True)
         if about:

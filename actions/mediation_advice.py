@@ -30,12 +30,12 @@ from bot.certificates.service import (NoCertificateNeeded, appeal_deadline_text,
                                       verify_url)
 from bot.database import session_scope
 from bot.meetings.service import mediation_clocks, request_mediation
-from bot.routes import check_routes
-from bot.routes.conversation import (OUTSIDE_ENGLAND, UNKNOWN_COUNCIL, read_answer,
+from bot.redress import check_routes
+from bot.redress.conversation import (OUTSIDE_ENGLAND, UNKNOWN_COUNCIL, read_answer,
                                      situation_from_facts, summary_messages)
-from bot.routes.deadlines import appeal_deadline
-from bot.routes.service_area import service_area
-from bot.routes.situation import APPEALABLE_DECISIONS, InvalidSituation
+from bot.redress.deadlines import appeal_deadline
+from bot.redress.service_area import service_area
+from bot.redress.situation import APPEALABLE_DECISIONS, InvalidSituation
 
 log = logging.getLogger(__name__)
 

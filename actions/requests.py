@@ -17,7 +17,7 @@ from actions.answer_forms import AnswerFormValidation, ask_action, channel_of, g
 from bot.database import session_scope
 from bot.meetings import conversation as dr, texts
 from bot.meetings.service import PARTY_WORDS, request_disagreement_resolution
-from bot.routes.service_area import service_area
+from bot.redress.service_area import service_area
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The route check: which routes are open and every date, asked one question at a time.
 
 The reading of answers, the questions needed and the summary are plain Python in
-bot/routes/conversation.py; this module maps them onto Rasa's form:
+bot/redress/conversation.py; this module maps them onto Rasa's form:
 - route_check_form's slots hold the facts (person_role, rc_*), filled only by
   validate_route_check_form, which reads every message for any fact said plainly,
   so volunteered facts are not asked again and any answer can be corrected midway;
@@ -20,14 +20,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.safeguarding import SafeguardedFormValidation, is_disclosure, stop_for_safeguarding
-from bot.routes.front_door import CHOICES
-from bot.routes import check_routes, texts
-from bot.routes.conversation import (FACT_LABELS, NO_CERTIFICATE, OUTSIDE_ENGLAND, SITUATION_INTENTS,
+from bot.redress.front_door import CHOICES
+from bot.redress import check_routes, texts
+from bot.redress.conversation import (FACT_LABELS, NO_CERTIFICATE, OUTSIDE_ENGLAND, SITUATION_INTENTS,
                                      UNKNOWN_COUNCIL, Reading,
                                      looks_like_question, next_question, questions_needed, read_answer, read_back,
                                      situation_from_facts, summary_messages)
-from bot.routes.service_area import service_area
-from bot.routes.situation import InvalidSituation
+from bot.redress.service_area import service_area
+from bot.redress.situation import InvalidSituation
 
 
 FORM = "route_check_form"

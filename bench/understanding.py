@@ -124,7 +124,7 @@ def evaluate_intents(parse: Callable[[str], dict], rows: Sequence[dict]) -> Inte
 
 
 def evaluate_situations(parse: Callable[[str], dict], rows: Sequence[dict]) -> tuple:
-    from bot.routes.conversation import about_from_text
+    from bot.redress.conversation import about_from_text
 
     correct, misses = 0, []
     for row in rows:

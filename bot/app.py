@@ -13,7 +13,7 @@ from bot.console import certificates_web as console_certificates, requests_web a
 from bot.console import retention, usage_web as console_usage, web as console_web
 from bot.limits import BodySizeLimit
 from bot.outbox import worker as outbox_worker
-from bot.routes import web as route_checker_web
+from bot.redress import web as route_checker_web
 from bot.settings import get_settings
 from bot.webchat import web as webchat_web
 from telephony import web as telephony_web

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Sequence, Tuple
 
-from bot.routes.dates import format_long
+from bot.redress.dates import format_long
 
 MAX_TURN_CHARS = 320  # about 20 seconds of speech
 

@@ -17,8 +17,8 @@ import re
 from typing import Dict, List, Optional
 
 from bot.dialogue.answers import CHANGE, CONFIRM_NO, CONFIRM_YES
-from bot.routes.conversation import ABOUT_NAMES, Reading, looks_like_question
-from bot.routes.dates import format_long
+from bot.redress.conversation import ABOUT_NAMES, Reading, looks_like_question
+from bot.redress.dates import format_long
 
 PURSUE = "pursue"
 NOT_PURSUING = "not_pursuing"

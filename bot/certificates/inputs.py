@@ -9,8 +9,8 @@ import datetime as dt
 from typing import Optional
 from zoneinfo import ZoneInfo
 
-from bot.routes.dates import format_long
-from bot.routes.service_area import service_area
+from bot.redress.dates import format_long
+from bot.redress.service_area import service_area
 from bot.settings import get_settings
 
 CHANNELS = ("web", "voice", "sms", "console")

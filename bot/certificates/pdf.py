@@ -18,9 +18,9 @@ from bot.certificates.service import (
     certificate_appeal_text,
     verify_url,
 )
-from bot.routes.checker import APPEAL_SUBJECTS
-from bot.routes.dates import format_long
-from bot.routes.deadlines import SOURCE_CERTIFICATE
+from bot.redress.checker import APPEAL_SUBJECTS
+from bot.redress.dates import format_long
+from bot.redress.deadlines import SOURCE_CERTIFICATE
 from bot.settings import Settings, get_settings
 
 FONT_FOLDERS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/share/fonts/TTF")

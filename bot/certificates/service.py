@@ -41,9 +41,9 @@ from bot.certificates.models import KINDS, Certificate, MediationAdvice
 from bot.certificates.references import MistypedReference, new_reference, normalise_reference
 from bot.meetings.models import MediationRequest
 from bot.outbox.service import enqueue_email, enqueue_sms, normalise_number
-from bot.routes.checker import APPEAL_SUBJECTS, APPEALS_WITHOUT_CERTIFICATE, SOURCE_MEDIATION_EXCEPTION
-from bot.routes.dates import format_long
-from bot.routes.deadlines import (
+from bot.redress.checker import APPEAL_SUBJECTS, APPEALS_WITHOUT_CERTIFICATE, SOURCE_MEDIATION_EXCEPTION
+from bot.redress.dates import format_long
+from bot.redress.deadlines import (
     SOURCE_APPEAL_DEADLINE,
     SOURCE_ARRANGE_MEDIATION,
     SOURCE_CERTIFICATE,
@@ -52,7 +52,7 @@ from bot.routes.deadlines import (
     appeal_deadline,
     contact_mediation_adviser_by,
 )
-from bot.routes.situation import APPEALABLE_DECISIONS
+from bot.redress.situation import APPEALABLE_DECISIONS
 from bot.settings import Settings, get_settings
 
 MAX_REFERENCE_ATTEMPTS = 10

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from bot.certificates.pdf import certificate_pdf
 from bot.certificates.service import Verification, certificate_by_token, verify_reference
 from bot.database import session_scope
-from bot.routes.dates import format_long
+from bot.redress.dates import format_long
 from bot.settings import get_settings
 
 router = APIRouter(tags=["certificates"])

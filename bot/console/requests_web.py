@@ -24,7 +24,7 @@ from bot.database import session_scope
 from bot.meetings import service
 from bot.meetings.models import DR_STATUSES, MEDIATION_STATUSES, DisagreementResolutionRequest, MediationRequest
 from bot.redaction import default_redactor
-from bot.routes.situation import APPEALABLE_DECISIONS
+from bot.redress.situation import APPEALABLE_DECISIONS
 
 KINDS = {"mediation": MediationRequest, "dr": DisagreementResolutionRequest}
 KIND_WORDS = {"mediation": "Mediation request", "dr": "Disagreement resolution request"}

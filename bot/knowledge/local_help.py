@@ -15,7 +15,7 @@ from typing import List, Optional, Tuple
 import yaml
 
 from bot.nlp.patterns import find_local_authority, find_local_authority_in
-from bot.routes.service_area import service_area
+from bot.redress.service_area import service_area
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "sendiass.yml"
 SOURCE_SENDIASS = "SEND Code of Practice 2.1-2.20"

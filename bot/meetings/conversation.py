@@ -16,8 +16,8 @@ from bot.certificates.conversation import (NAME_PROBLEM, contact_details_problem
 from bot.dialogue.answers import CHANGE, CONFIRM_NO, CONFIRM_YES
 from bot.meetings.service import PARTY_WORDS, dr_consent_statement
 from bot.nlp.patterns import find_local_authority, find_local_authority_in
-from bot.routes.conversation import Reading
-from bot.routes.service_area import service_area
+from bot.redress.conversation import Reading
+from bot.redress.service_area import service_area
 
 FACT_LABELS = {
     "other_party": "who the disagreement is with",

@@ -44,9 +44,9 @@ from bot.meetings.models import (
     DisagreementResolutionRequest,
     MediationRequest,
 )
-from bot.routes.dates import add_working_days, format_long
+from bot.redress.dates import add_working_days, format_long
 from bot.outbox.service import enqueue_email
-from bot.routes.deadlines import SOURCE_ARRANGE_MEDIATION, certificate_due, mediation_by
+from bot.redress.deadlines import SOURCE_ARRANGE_MEDIATION, certificate_due, mediation_by
 from bot.settings import PROJECT_ROOT, Settings, get_settings
 
 WORKING_DAYS_TO_TELL_ICB = 3  # brief: "the LA must tell each relevant ICB within 3 working days"

@@ -8,7 +8,7 @@
   intent becomes ``safeguarding_risk`` with confidence 1 and the parse carries
   ``safeguarding: {category, score, by}``; it runs after the FallbackClassifier, so a
   disclosure the model was unsure of is never "not understood".
-- ``SituationClassifier``: what a disagreement is about (a bot.routes ABOUT value), learnt
+- ``SituationClassifier``: what a disagreement is about (a bot.redress ABOUT value), learnt
   from the check_routes examples whose metadata gives ``about`` (data/nlu/situations.yml);
   every parse carries ``situation: {about, confidence, ranking}``.
 """
@@ -224,7 +224,7 @@ class SafeguardingDetector(_TrainedOnVectors, IntentClassifier):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class SituationClassifier(_TrainedOnVectors):
-    """What the disagreement is about, from the words the person used (a bot.routes ABOUT value)."""
+    """What the disagreement is about, from the words the person used (a bot.redress ABOUT value)."""
 
     @classmethod
     def required_components(cls) -> List[Type]:

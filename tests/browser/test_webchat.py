@@ -449,8 +449,8 @@ def test_keyboard_only_from_greeting_to_a_route_check_summary_and_a_certificate(
     """The whole journey of a parent who wants to appeal, without a mouse."""
     import datetime as dt
 
-    from bot.routes.dates import format_long
-    from bot.routes.deadlines import appeal_by
+    from bot.redress.dates import format_long
+    from bot.redress.deadlines import appeal_by
 
     letter = dt.date.today() - dt.timedelta(days=25)
     open_chat(page, chat_stack.web_url)

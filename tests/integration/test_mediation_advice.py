@@ -4,7 +4,7 @@ verification valid then revoked), the mediation request with its clocks and the
 council's email, section I only, and a disagreement resolution request.
 
 Dates in messages are relative to today, as a person's are; expected dates come from
-bot.routes, tested on their own.
+bot.redress, tested on their own.
 """
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
-from bot.routes.dates import format_long
-from bot.routes.deadlines import appeal_deadline, contact_mediation_adviser_by, mediation_by
+from bot.redress.dates import format_long
+from bot.redress.deadlines import appeal_deadline, contact_mediation_adviser_by, mediation_by
 
 
 def _texts(replies: List[Dict]) -> str:

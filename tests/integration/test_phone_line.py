@@ -259,8 +259,8 @@ def _hear_everything(line: PhoneLine, call: Dict[str, str], root: ET.Element) ->
 def test_a_caller_checks_routes_and_dates_by_voice_and_keypad_with_a_correction(phone_line):
     import datetime as dt
 
-    from bot.routes.dates import format_long
-    from bot.routes.deadlines import appeal_by
+    from bot.redress.dates import format_long
+    from bot.redress.deadlines import appeal_by
 
     line = phone_line(ALWAYS_OPEN)
     call = new_call()
@@ -300,7 +300,7 @@ def test_a_caller_who_wants_to_appeal_gets_a_certificate_read_out_and_texted(pho
     import datetime as dt
     import re
 
-    from bot.routes.dates import format_long
+    from bot.redress.dates import format_long
 
     line = phone_line(ALWAYS_OPEN)
     caller = "+447700900456"

@@ -2,7 +2,7 @@
 
 The form asks only what the situation needs, skips what the person already said,
 reads the facts back, takes corrections at any point, and ends with the routes that
-fit and each date written in full. Expected dates come from bot.routes (tested on
+fit and each date written in full. Expected dates come from bot.redress (tested on
 their own, table by table); dates in messages are relative to today, as a person's are.
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ import datetime as dt
 import uuid
 from typing import Dict, List
 
-from bot.routes.dates import format_long
-from bot.routes.deadlines import appeal_by, contact_mediation_adviser_by
+from bot.redress.dates import format_long
+from bot.redress.deadlines import appeal_by, contact_mediation_adviser_by
 
 
 def _texts(replies: List[Dict]) -> str:

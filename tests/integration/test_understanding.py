@@ -79,8 +79,8 @@ def test_a_situation_in_the_first_message_starts_the_route_check_with_its_facts(
 
 
 def test_a_dated_final_plan_gets_the_appeal_rule_and_its_date_not_the_20_weeks(running_stack):
-    from bot.routes.dates import format_long
-    from bot.routes.deadlines import appeal_by
+    from bot.redress.dates import format_long
+    from bot.redress.deadlines import appeal_by
     import datetime as dt
 
     sender = _sender("dated")

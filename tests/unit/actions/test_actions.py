@@ -18,7 +18,7 @@ from actions.local_help import ActionLocalHelp
 from actions.requests import ActionRequestDr
 from actions.route_check import AskAge, AskDecisionDate, AskRole
 from bot.handoff.hours import describe_next_open, staffed_status
-from bot.routes import ABOUT_VALUES
+from bot.redress import ABOUT_VALUES
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY_10AM = dt.datetime(2026, 6, 1, 10, 0, tzinfo=LONDON)

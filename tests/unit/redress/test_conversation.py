@@ -3,8 +3,8 @@ import datetime as dt
 
 import pytest
 
-from bot.routes import check_routes
-from bot.routes.conversation import (about_from_text, age_from_text, read_back, role_from_text,
+from bot.redress import check_routes
+from bot.redress.conversation import (about_from_text, age_from_text, read_back, role_from_text,
                                      situation_from_facts, summary_messages)
 
 
@@ -62,7 +62,7 @@ def test_summary_names_the_routes_and_the_appeal_date_in_full():
 
 
 # --- reading answers in the route-check form ------------------------------------------
-from bot.routes.conversation import (NO_CERTIFICATE, OUTSIDE_ENGLAND, UNKNOWN_COUNCIL,  # noqa: E402
+from bot.redress.conversation import (NO_CERTIFICATE, OUTSIDE_ENGLAND, UNKNOWN_COUNCIL,  # noqa: E402
                                      next_question, read_answer)
 
 TODAY = dt.date(2026, 11, 23)

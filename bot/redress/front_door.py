@@ -1,7 +1,7 @@
 """The single front door: from what the disagreement is about to the routes that fit.
 
 ``classify_disagreement`` turns the person's own words (or a button) into one of
-``bot.routes.ABOUT_VALUES``; ``route_messages`` asks ``bot.routes.check_routes``
+``bot.redress.ABOUT_VALUES``; ``route_messages`` asks ``bot.redress.check_routes``
 which routes are open and says so in a few short messages, each with its source.
 """
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import List, Optional, Sequence, Tuple
 
-from bot.routes import Situation, check_routes
-from bot.routes.checker import APPEAL_SUBJECTS
+from bot.redress import Situation, check_routes
+from bot.redress.checker import APPEAL_SUBJECTS
 
 # The question's buttons: (title, the text a button sends). The texts are
 # classified like typed answers, so no extra intent is needed.
@@ -78,7 +78,7 @@ ROUTES_IN_FULL = 3
 
 
 def classify_disagreement(text: Optional[str]) -> Optional[str]:
-    """Which ``bot.routes`` disagreement the words describe, or None if unclear."""
+    """Which ``bot.redress`` disagreement the words describe, or None if unclear."""
     if not text:
         return None
     folded = " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("’", "'")).split())

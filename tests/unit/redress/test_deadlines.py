@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from bot.routes.deadlines import (
+from bot.redress.deadlines import (
     appeal_by,
     appeal_deadline,
     certificate_due,

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from bot.routes.dates import (
+from bot.redress.dates import (
     add_calendar_months,
     add_working_days,
     first_working_day_after,

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from bot.routes import (
+from bot.redress import (
     ABOUT_VALUES,
     ROUTE_IDS,
     InvalidSituation,
@@ -12,7 +12,7 @@ from bot.routes import (
     Situation,
     check_routes,
 )
-from bot.routes import checker
+from bot.redress import checker
 
 D = date.fromisoformat
 TODAY = D("2026-03-10")

@@ -1,7 +1,7 @@
 """Statutory time limits, each with the rule it comes from.
 
 Every function takes the date that starts the clock and returns the last day on which
-the thing is still in time. Calendar conventions are in ``bot.routes.dates``.
+the thing is still in time. Calendar conventions are in ``bot.redress.dates``.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.routes.dates import (
+from bot.redress.dates import (
     add_calendar_months,
     add_working_days,
     first_working_day_after,

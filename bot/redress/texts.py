@@ -1,4 +1,4 @@
-"""What the assistant says in the route check, around the readings of bot.routes.conversation:
+"""What the assistant says in the route check, around the readings of bot.redress.conversation:
 each question, the read-back's buttons, and what is said when the check cannot go on.
 One place for these words (actions/route_check.py says them). Plain Python.
 """

@@ -2,7 +2,7 @@
 
 Plain Python (no Rasa, no web). Typical use::
 
-    from bot.routes import Situation, check_routes
+    from bot.redress import Situation, check_routes
     result = check_routes(Situation(role="parent", about="plan_content",
                                     decision_date=date(2026, 3, 2)))
     result.deadlines.appeal_by, result.messages[0]
@@ -12,8 +12,8 @@ Modules: ``dates`` (calendar and working days), ``deadlines`` (statutory time li
 disagreement is about, in the person's words, to the routes that fit).
 """
 
-from bot.routes.checker import check_routes
-from bot.routes.dates import (
+from bot.redress.checker import check_routes
+from bot.redress.dates import (
     add_calendar_months,
     add_working_days,
     first_working_day_after,
@@ -22,7 +22,7 @@ from bot.routes.dates import (
     is_working_day,
     next_working_day_on_or_after,
 )
-from bot.routes.deadlines import (
+from bot.redress.deadlines import (
     AppealDeadline,
     appeal_by,
     appeal_deadline,
@@ -31,7 +31,7 @@ from bot.routes.deadlines import (
     discrimination_claim_by,
     mediation_by,
 )
-from bot.routes.situation import (
+from bot.redress.situation import (
     ABOUT_VALUES,
     APPEALABLE_DECISIONS,
     ROLES,

@@ -7,8 +7,8 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.routes.dates import add_calendar_months, is_working_day
-from bot.routes.deadlines import appeal_deadline, certificate_due, discrimination_claim_by
+from bot.redress.dates import add_calendar_months, is_working_day
+from bot.redress.deadlines import appeal_deadline, certificate_due, discrimination_claim_by
 
 # Years the holidays package knows well and a service could plausibly meet.
 letter_dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31))

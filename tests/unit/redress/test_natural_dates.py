@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from bot.routes.natural_dates import parse_date, parse_past_date
+from bot.redress.natural_dates import parse_date, parse_past_date
 
 TODAY = dt.date(2026, 11, 23)  # a Monday
 

@@ -8,8 +8,8 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from bot.routes import InvalidSituation, Situation, check_routes
-from bot.routes.service_area import service_area
+from bot.redress import InvalidSituation, Situation, check_routes
+from bot.redress.service_area import service_area
 
 router = APIRouter(prefix="/api/v1", tags=["route checker"])
 

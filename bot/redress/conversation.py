@@ -11,10 +11,10 @@ from typing import Dict, List, Optional
 
 from bot.dialogue.answers import CHANGE
 from bot.nlp.patterns import find_local_authority, find_local_authority_in
-from bot.routes.dates import format_long
-from bot.routes.front_door import ROUTE_NAMES, classify_disagreement  # one wording for chat and phone
-from bot.routes.natural_dates import parse_date
-from bot.routes.situation import APPEALABLE_DECISIONS, RouteCheck, Situation
+from bot.redress.dates import format_long
+from bot.redress.front_door import ROUTE_NAMES, classify_disagreement  # one wording for chat and phone
+from bot.redress.natural_dates import parse_date
+from bot.redress.situation import APPEALABLE_DECISIONS, RouteCheck, Situation
 
 ROLE_NAMES = {
     "parent": "a parent or carer",
@@ -67,7 +67,7 @@ def about_from_text(text: Optional[str], situation: Optional[dict] = None, answe
 
     One reading of people's words for the whole product. With the NLU model's reading
     (``situation``), the model decides; the word patterns of the front door
-    (bot.routes.front_door.classify_disagreement) are only for callers without a model
+    (bot.redress.front_door.classify_disagreement) are only for callers without a model
     reading (plain-Python tests and tools).
     """
     if not text:

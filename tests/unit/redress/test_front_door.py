@@ -1,8 +1,8 @@
 """The single front door: words -> disagreement -> routes, each with its source."""
 import pytest
 
-from bot.routes.front_door import CHOICES, classify_disagreement, route_messages
-from bot.routes import ABOUT_VALUES
+from bot.redress.front_door import CHOICES, classify_disagreement, route_messages
+from bot.redress import ABOUT_VALUES
 
 
 @pytest.mark.parametrize("text, about", [

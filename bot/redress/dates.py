@@ -1,6 +1,6 @@
 """Calendar helpers for deadlines: calendar months, working days in England, display.
 
-Conventions used everywhere in ``bot.routes``:
+Conventions used everywhere in ``bot.redress``:
 
 * A "month" is a calendar month counted to the corresponding date (see
   ``add_calendar_months``).

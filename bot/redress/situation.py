@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.routes.dates import format_long
+from bot.redress.dates import format_long
 
 ROLES = ("parent", "young_person", "professional")
 

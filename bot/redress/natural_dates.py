@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from typing import Optional
 
-from bot.routes.dates import add_calendar_months
+from bot.redress.dates import add_calendar_months
 
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]

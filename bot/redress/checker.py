@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from bot.routes.dates import format_long
-from bot.routes.deadlines import (
+from bot.redress.dates import format_long
+from bot.redress.deadlines import (
     SOURCE_APPEAL_DEADLINE,
     SOURCE_DISCRIMINATION_DEADLINE,
     AppealDeadline,
@@ -20,7 +20,7 @@ from bot.routes.deadlines import (
     contact_mediation_adviser_by,
     discrimination_claim_by,
 )
-from bot.routes.situation import (
+from bot.redress.situation import (
     APPEALABLE_DECISIONS,
     ROUTE_IDS,
     Deadlines,
