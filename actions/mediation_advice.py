@@ -5,9 +5,9 @@
    which asks only what it does not know and reads the facts back;
 2. its summary hands over to action_mediation_information: is a certificate needed
    (section I only: no, and why), the statutory information in plain words, recorded
-   with the time (bot.certificates.service);
+   with the time (bot.mediation.service);
 3. mediation_advice_form asks the choice (recorded with the time when it is given), then
-   only what that choice needs, and reads the details back (bot.certificates.conversation);
+   only what that choice needs, and reads the details back (bot.mediation.conversation);
 4. action_complete_mediation_advice issues the certificate (or records the mediation
    request and tells the council), commits, and only then tells the person.
 """
@@ -23,16 +23,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_forms import AnswerFormValidation, ask_action, can_text, channel_of, gave_up
 from actions.route_check import FACT_SLOTS, facts_from_tracker
-from bot.certificates import conversation as advice, texts
-from bot.certificates.service import (NoCertificateNeeded, appeal_deadline_text, certificate_appeal_text,
-                                      current_certificate, download_url, mediation_information,
-                                      record_mediation_choice, record_mediation_information, issue_certificate,
-                                      verify_url)
 from bot.database import session_scope
-from bot.meetings.service import mediation_clocks, request_mediation
+from bot.mediation import conversation as advice, texts
+from bot.mediation.service import (NoCertificateNeeded, appeal_deadline_text, certificate_appeal_text,
+                                   current_certificate, download_url, mediation_information,
+                                   record_mediation_choice, record_mediation_information, issue_certificate,
+                                   verify_url)
+from bot.mediation.requests import mediation_clocks, request_mediation
 from bot.redress import check_routes
 from bot.redress.conversation import (OUTSIDE_ENGLAND, UNKNOWN_COUNCIL, read_answer,
-                                     situation_from_facts, summary_messages)
+                                      situation_from_facts, summary_messages)
 from bot.redress.deadlines import appeal_deadline
 from bot.redress.service_area import service_area
 from bot.redress.situation import APPEALABLE_DECISIONS, InvalidSituation

@@ -2,7 +2,7 @@
 disagreement is with, the council, what it is about, a name and how to reach the person,
 reads back the terms (voluntary, every party agrees, the other party funds the meeting;
 seed: Kent 2014) and, once the person says yes, action_request_dr records the request,
-which waits for the other party's agreement (bot.meetings.service).
+which waits for the other party's agreement (bot.disagreement_resolution.service).
 """
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_forms import AnswerFormValidation, ask_action, channel_of, gave_up
 from bot.database import session_scope
-from bot.meetings import conversation as dr, texts
-from bot.meetings.service import PARTY_WORDS, request_disagreement_resolution
+from bot.disagreement_resolution import conversation as dr, texts
+from bot.disagreement_resolution.service import PARTY_WORDS, request_disagreement_resolution
 from bot.redress.service_area import service_area
 
 log = logging.getLogger(__name__)

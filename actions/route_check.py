@@ -23,9 +23,9 @@ from actions.safeguarding import SafeguardedFormValidation, is_disclosure, stop_
 from bot.redress.front_door import CHOICES
 from bot.redress import check_routes, texts
 from bot.redress.conversation import (FACT_LABELS, NO_CERTIFICATE, OUTSIDE_ENGLAND, SITUATION_INTENTS,
-                                     UNKNOWN_COUNCIL, Reading,
-                                     looks_like_question, next_question, questions_needed, read_answer, read_back,
-                                     situation_from_facts, summary_messages)
+                                      UNKNOWN_COUNCIL, Reading,
+                                      looks_like_question, next_question, questions_needed, read_answer, read_back,
+                                      situation_from_facts, summary_messages)
 from bot.redress.service_area import service_area
 from bot.redress.situation import InvalidSituation
 

@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError, TimeoutError as PoolTimeout
 
 from bot import health
 from bot.api_errors import database_error_handler, validation_error_handler
-from bot.certificates import web as certificates_web
+from bot.mediation import web as certificates_web
 from bot.console import certificates_web as console_certificates, requests_web as console_requests
 from bot.console import retention, usage_web as console_usage, web as console_web
 from bot.limits import BodySizeLimit

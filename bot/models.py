@@ -11,8 +11,8 @@ FEATURE_MODEL_MODULES: tuple = (
     "bot.console.models",
     "bot.webchat.live",
     "bot.webchat.models",
-    "bot.certificates.models",
-    "bot.meetings.models",
+    "bot.mediation.models",
+    "bot.disagreement_resolution.models",
 )
 
 

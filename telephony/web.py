@@ -24,7 +24,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response
 from starlette.datastructures import FormData
 
 from bot import limits
-from bot.certificates.service import find_certificate, send_certificate_sms
+from bot.mediation.service import find_certificate, send_certificate_sms
 from bot.conversations.rasa_client import RasaClient
 from bot.conversations.turn_events import newest_turn
 from bot.conversations.turns import Turn, converse, last_bot_messages, pending_buttons, read_turn, summary_of

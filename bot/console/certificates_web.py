@@ -1,6 +1,6 @@
 """Certificates register in the console: search by reference, LA and date; view the PDF; revoke with a reason.
 
-The certificates feature (bot.certificates) owns the data and the rules; these pages
+The certificates feature (bot.mediation) owns the data and the rules; these pages
 call its service functions and audit every look and change.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Optional
 from fastapi import Depends, Form, Request
 from fastapi.responses import Response
 
-from bot.certificates import pdf, service
+from bot.mediation import pdf, service
 from bot.console import audit
 from bot.console.deps import Actor, checked, console_router, redirect, render, staff
 from bot.database import session_scope

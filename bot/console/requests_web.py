@@ -1,8 +1,9 @@
 """Mediation and disagreement resolution (DR) requests in the console: the list with
 their statutory dates (overdue ones first and marked), one request's page, and the
-staff actions the meetings feature supports.
+staff actions each kind of request supports.
 
-bot.meetings owns the data and the rules (bot.meetings.service); these pages call its
+bot.mediation and bot.disagreement_resolution own the data and the rules
+(bot.mediation.requests, bot.disagreement_resolution.service); these pages call their
 service functions, audit every look and change, and hide personal details (names,
 contact details, the family's own words) unless a mediator gives a reason.
 """
@@ -17,12 +18,13 @@ from fastapi import Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from bot.certificates.models import Certificate
 from bot.console import audit
 from bot.console.deps import MIN_REASON_LENGTH, Actor, checked, console_router, redirect, render, staff
 from bot.database import session_scope
-from bot.meetings import service
-from bot.meetings.models import DR_STATUSES, MEDIATION_STATUSES, DisagreementResolutionRequest, MediationRequest
+from bot.disagreement_resolution import service as dr_service
+from bot.disagreement_resolution.models import DR_STATUSES, DisagreementResolutionRequest
+from bot.mediation import requests as mediation_requests
+from bot.mediation.models import MEDIATION_STATUSES, Certificate, MediationRequest
 from bot.redaction import default_redactor
 from bot.redress.situation import APPEALABLE_DECISIONS
 
@@ -63,7 +65,7 @@ class Filters:
 class Row:
     kind: str
     request: object
-    clocks: List[service.Clock]
+    clocks: List[mediation_requests.Clock]
     certificates: List = None
 
     @property
@@ -71,8 +73,8 @@ class Row:
         return any(clock.overdue for clock in self.clocks)
 
 
-def clocks_of(kind: str, request, today: Optional[dt.date] = None) -> List[service.Clock]:
-    return service.mediation_clocks(request, today) if kind == "mediation" else []
+def clocks_of(kind: str, request, today: Optional[dt.date] = None) -> List[mediation_requests.Clock]:
+    return mediation_requests.mediation_clocks(request, today) if kind == "mediation" else []
 
 
 def list_requests(session: Session, filters: Filters, today: Optional[dt.date] = None,
@@ -198,7 +200,7 @@ def _date(form: Dict[str, str], name: str, what: str, required: bool = True) -> 
 
 
 def _issue_certificate(session: Session, request_id: str, by: str, form: Dict[str, str]) -> str:
-    certificate = service.issue_mediation_certificate(
+    certificate = mediation_requests.issue_mediation_certificate(
         session, request_id, issued_by=by, requester_name=form.get("requester_name", "").strip() or None,
         child_name=form.get("child_name", "").strip() or None,
         requester_role=form.get("requester_role", "").strip() or None,
@@ -210,22 +212,22 @@ def _issue_certificate(session: Session, request_id: str, by: str, form: Dict[st
 
 # action -> (the kind of request, what it does; returns a detail for the audit log)
 ACTIONS: Dict[Tuple[str, str], Callable[[Session, str, str, Dict[str, str]], str]] = {
-    ("mediation", "arranged"): lambda s, i, by, f: service.mark_mediation_arranged(
+    ("mediation", "arranged"): lambda s, i, by, f: mediation_requests.mark_mediation_arranged(
         s, i, meeting_on=_date(f, "meeting_on", "the date of the mediation meeting"), by=by) and "arranged",
-    ("mediation", "held"): lambda s, i, by, f: service.mark_mediation_held(
+    ("mediation", "held"): lambda s, i, by, f: mediation_requests.mark_mediation_held(
         s, i, held_on=_date(f, "held_on", "the day mediation ended"), by=by) and "held",
-    ("mediation", "not-arranged"): lambda s, i, by, f: service.mark_not_arranged_in_time(
+    ("mediation", "not-arranged"): lambda s, i, by, f: mediation_requests.mark_not_arranged_in_time(
         s, i, by=by, learned_on=_date(f, "learned_on", "the day you learned of it", required=False))
     and "not arranged in time",
-    ("mediation", "withdraw"): lambda s, i, by, f: service.withdraw_mediation(s, i, by=by) and "withdrawn",
+    ("mediation", "withdraw"): lambda s, i, by, f: mediation_requests.withdraw_mediation(s, i, by=by) and "withdrawn",
     ("mediation", "certificate"): _issue_certificate,
-    ("dr", "agreed"): lambda s, i, by, f: service.mark_dr_agreed(
+    ("dr", "agreed"): lambda s, i, by, f: dr_service.mark_dr_agreed(
         s, i, by=by, agreed_on=_date(f, "agreed_on", "the day every party agreed", required=False)) and "agreed",
-    ("dr", "declined"): lambda s, i, by, f: service.mark_dr_declined(
+    ("dr", "declined"): lambda s, i, by, f: dr_service.mark_dr_declined(
         s, i, by=by, reason=f.get("reason", "")) and "declined",
-    ("dr", "held"): lambda s, i, by, f: service.mark_dr_held(
+    ("dr", "held"): lambda s, i, by, f: dr_service.mark_dr_held(
         s, i, held_on=_date(f, "held_on", "the day of the meeting"), by=by) and "held",
-    ("dr", "withdraw"): lambda s, i, by, f: service.withdraw_dr(s, i, by=by) and "withdrawn",
+    ("dr", "withdraw"): lambda s, i, by, f: dr_service.withdraw_dr(s, i, by=by) and "withdrawn",
 }
 
 

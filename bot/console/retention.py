@@ -28,13 +28,14 @@ from typing import Dict, Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.certificates import service as certificates
 from bot.console import audit
 from bot.console.models import AuditEntry, LoginAttempt, StaffSession, utcnow
 from bot.console.transcripts import EVENTS, events_table_exists
 from bot.database import session_scope
+from bot.disagreement_resolution.models import DisagreementResolutionRequest
 from bot.handoff.models import Escalation, EscalationNote
-from bot.meetings.models import DisagreementResolutionRequest, MediationRequest
+from bot.mediation import service as certificates
+from bot.mediation.models import MediationRequest
 from bot.outbox.models import OutboxMessage
 from bot.settings import Settings, get_settings
 from bot.webchat.models import delete_older_than as delete_chats_older_than

@@ -15,8 +15,8 @@ from typing import Dict, List, Optional, Tuple
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.certificates.models import Certificate
-from bot.meetings.models import DisagreementResolutionRequest, MediationRequest
+from bot.disagreement_resolution.models import DisagreementResolutionRequest
+from bot.mediation.models import Certificate, MediationRequest
 from bot.nlp.patterns import south_east_group
 from bot.settings import Settings, get_settings
 

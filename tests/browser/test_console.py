@@ -126,7 +126,7 @@ def axe_audit(page, state: str) -> None:
 
 
 def mediation_request(app, conversation_id: str, days_ago: int = 0, held: bool = False) -> str:
-    from bot.meetings import service
+    from bot.mediation import requests as service
     from bot.models import import_all_models
 
     import_all_models()  # the request's notice to the council goes in the outbox

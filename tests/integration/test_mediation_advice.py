@@ -124,7 +124,7 @@ def test_i_want_to_appeal_to_an_issued_certificate_that_verifies_then_revokes(ru
     from bot.models import import_all_models
 
     import_all_models()  # every table, for the mapper
-    from bot.certificates.service import revoke_certificate
+    from bot.mediation.service import revoke_certificate
 
     engine = sa.create_engine(running_stack.env["DATABASE_URL"], future=True)
     with Session(engine) as session, session.begin():

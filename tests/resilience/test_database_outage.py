@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy.engine import make_url
 from starlette.websockets import WebSocketDisconnect
 
-from bot.certificates.references import new_reference
+from bot.mediation.references import new_reference
 from bot.outbox.models import OutboxMessage
 
 PROXY_PORT = 20432

@@ -86,7 +86,7 @@ PERSON = dict(requester_name="Jane Smith", child_name="Sam Smith", requester_rol
 
 def issue_not_pursuing(session, conversation_id: str = "conv-1", channel: str = "web", now=NOW, **overrides):
     """The conversation's order: information given, choice recorded, certificate issued."""
-    from bot.certificates import service
+    from bot.mediation import service
 
     details = dict(PERSON, **overrides)
     service.record_mediation_information(session, conversation_id=conversation_id, channel=channel,

@@ -4,7 +4,7 @@ Reads every module under bot/, actions/ and telephony/ with `ast` (nothing is im
 and fails on:
 
 (a) an import cycle between modules, or between features (a feature is a package under
-    bot/, e.g. `bot.certificates`, or a top-level folder: `actions`, `telephony`);
+    bot/, e.g. `bot.mediation`, or a top-level folder: `actions`, `telephony`);
 (b) an import from a lower layer to a higher one. The layers, lowest first:
       0 foundation    settings, database, the list of every feature's tables
                       (`bot.models`, names only), limits, redaction, API errors, and
@@ -43,9 +43,6 @@ LAYER_NAMES = ("foundation", "domain", "web", "entry points")
 FEATURE_CYCLE_EXCEPTIONS: Dict[Tuple[str, str], str] = {
     ("bot.nlp", "bot.safeguarding"): "the safeguarding detector is one of the pipeline's components and uses its "
                                      "linear classifier; both belong to the understanding work, moved in its own step",
-    ("bot.certificates", "bot.meetings"): "the certificate after mediation reads the mediation request it follows; "
-                                          "to go when certificates and mediation requests become one feature, "
-                                          "bot/mediation/ (issue 16's Target)",
 }
 # Modules whose function-level imports are not checked, with the reason.
 FUNCTION_IMPORT_EXCEPTIONS: Dict[str, str] = {
@@ -185,7 +182,7 @@ def _cycles(graph: Dict[str, Set[str]]) -> List[List[str]]:
 def test_the_reader_finds_the_modules_and_their_imports():
     assert {"bot.app", "bot.console.deps", "bot.outbox.worker", "actions.fallback", "telephony.web"} <= set(MODULES)
     assert any(item.importer == "bot.app" and item.imported == "bot.console.web" for item in PROJECT_IMPORTS)
-    assert layer("bot.settings") < layer("bot.certificates.service") < layer("bot.certificates.web") < layer("actions.fallback")
+    assert layer("bot.settings") < layer("bot.mediation.service") < layer("bot.mediation.web") < layer("actions.fallback")
 
 
 def test_no_import_cycle_between_modules():

@@ -11,9 +11,10 @@ import sqlalchemy as sa
 
 from bot.console.models import AuditEntry
 from bot.database import session_scope
-from bot.meetings import service as meetings
-from bot.certificates.models import Certificate
-from bot.meetings.models import DisagreementResolutionRequest, MediationRequest
+from bot.disagreement_resolution import service as dr_requests
+from bot.disagreement_resolution.models import DisagreementResolutionRequest
+from bot.mediation import requests as mediation_requests
+from bot.mediation.models import Certificate, MediationRequest
 
 NOW = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 TODAY = NOW.date()
@@ -28,12 +29,12 @@ def mediation(conversation_id: str, la: str = "Kent", days_ago: int = 0, **extra
                   now=NOW - dt.timedelta(days=days_ago))
     values.update(extra)
     with session_scope() as session:
-        return meetings.request_mediation(session, **values).id
+        return mediation_requests.request_mediation(session, **values).id
 
 
 def dr(conversation_id: str, la: str = "Kent", days_ago: int = 0) -> str:
     with session_scope() as session:
-        return meetings.request_disagreement_resolution(
+        return dr_requests.request_disagreement_resolution(
             session, conversation_id=conversation_id, channel="voice", local_authority=la, other_party="school",
             disagreement="The school cut Oliver's support", requester_name="Sarah Jones",
             now=NOW - dt.timedelta(days=days_ago)).id
@@ -111,7 +112,7 @@ def test_mediator_marks_a_request_not_arranged_and_issues_the_deemed_certificate
     assert client.post(f"{base}/not-arranged", data={"csrf_token": client.csrf}).status_code == 303
     page = client.get(base).text
     assert 'id="request-status">Not arranged in time' in page
-    due = meetings.certificate_due(TODAY)
+    due = mediation_requests.certificate_due(TODAY)
     assert f"Issue the certificate by: {due:%d %B %Y}" in page
 
     issued = client.post(f"{base}/certificate", data={"csrf_token": client.csrf})
@@ -167,7 +168,7 @@ def test_managers_see_usage_as_a_table_a_chart_with_a_text_alternative_and_a_csv
     for n in range(6):  # Kent: five core meetings, then one pay-as-you-go
         request_id = mediation(f"m-{n}")
         with session_scope() as session:
-            meetings.mark_mediation_held(session, request_id, held_on=TODAY, by="staff")
+            mediation_requests.mark_mediation_held(session, request_id, held_on=TODAY, by="staff")
     month = TODAY.strftime("%Y-%m")
     client = console.signed_in("manager")
 

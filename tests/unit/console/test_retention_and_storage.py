@@ -124,9 +124,9 @@ def test_admins_manage_users_in_the_console(console):
 
 
 def test_retention_removes_chats_contacts_and_names_but_certificates_still_verify(database_url, configure):
-    from bot.certificates import service as certificates
-    from bot.meetings import service as meetings
-    from bot.meetings.models import MediationRequest
+    from bot.mediation import service as certificates
+    from bot.mediation import requests as mediation_requests
+    from bot.mediation.models import MediationRequest
     from bot.outbox.models import OutboxMessage
     from bot.outbox.service import enqueue_sms
     from bot.webchat.models import ChatConversation, add_message
@@ -146,7 +146,7 @@ def test_retention_removes_chats_contacts_and_names_but_certificates_still_verif
         certificates.revoke_certificate(session, revoked.reference, reason="Jane Smith asked for a correction",
                                         by="sam", now=long_ago)
         new_cert = issue_not_pursuing(session, conversation_id="c-new", now=NOW)
-        old_request = meetings.request_mediation(
+        old_request = mediation_requests.request_mediation(
             session, conversation_id="c-old", channel="web", local_authority="Kent", issues="Sam Smith's plan",
             health_care_in_issue=False, contact_preference="email", contact_details="jane@example.com",
             availability="Mornings", requester_name="Jane Smith", child_name="Sam Smith", now=long_ago)

@@ -42,7 +42,7 @@ def concrete(path: str, ids: Ids) -> str:
 @pytest.fixture
 def ids(console) -> Ids:
     """An escalation and a mediation request, for the URLs that name one."""
-    from bot.meetings.service import request_mediation
+    from bot.mediation.requests import request_mediation
 
     with session_scope() as session:
         escalation = record_escalation(session, reason="person_requested", channel="web", conversation_id="web-1")

@@ -5,7 +5,7 @@ import pytest
 
 from bot.redress import check_routes
 from bot.redress.conversation import (about_from_text, age_from_text, read_back, role_from_text,
-                                     situation_from_facts, summary_messages)
+                                      situation_from_facts, summary_messages)
 
 
 @pytest.mark.parametrize(
@@ -63,7 +63,7 @@ def test_summary_names_the_routes_and_the_appeal_date_in_full():
 
 # --- reading answers in the route-check form ------------------------------------------
 from bot.redress.conversation import (NO_CERTIFICATE, OUTSIDE_ENGLAND, UNKNOWN_COUNCIL,  # noqa: E402
-                                     next_question, read_answer)
+                                      next_question, read_answer)
 
 TODAY = dt.date(2026, 11, 23)
 

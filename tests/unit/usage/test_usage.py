@@ -4,7 +4,8 @@ pay-as-you-go (seed: Kent 2014)."""
 import datetime as dt
 
 from bot.database import session_scope
-from bot.meetings import service as meetings
+from bot.disagreement_resolution import service as dr_requests
+from bot.mediation import requests as mediation_requests
 from bot.usage.service import UsageRow, core_allowance, usage_by_la_month
 from support.back_office import issue_not_pursuing
 
@@ -12,21 +13,21 @@ OCT, NOV = dt.datetime(2026, 10, 5, 10, 0), dt.datetime(2026, 11, 20, 10, 0)
 
 
 def _mediation(session, n, la, requested, held_on=None):
-    request = meetings.request_mediation(
+    request = mediation_requests.request_mediation(
         session, conversation_id=f"m-{n}", channel="web", local_authority=la, issues="Section F",
         health_care_in_issue=False, contact_preference="phone", availability="Any day", now=requested)
     if held_on:
-        meetings.mark_mediation_held(session, request.id, held_on=held_on, by="staff", now=NOV)
+        mediation_requests.mark_mediation_held(session, request.id, held_on=held_on, by="staff", now=NOV)
     return request
 
 
 def _dr(session, n, la, requested, held_on=None):
-    request = meetings.request_disagreement_resolution(
+    request = dr_requests.request_disagreement_resolution(
         session, conversation_id=f"d-{n}", channel="voice", local_authority=la, other_party="school",
         disagreement="Support cut", now=requested)
     if held_on:
-        meetings.mark_dr_agreed(session, request.id, by="staff", now=NOV)
-        meetings.mark_dr_held(session, request.id, held_on=held_on, by="staff", now=NOV)
+        dr_requests.mark_dr_agreed(session, request.id, by="staff", now=NOV)
+        dr_requests.mark_dr_held(session, request.id, held_on=held_on, by="staff", now=NOV)
     return request
 
 

@@ -2,7 +2,7 @@
 the information's framing, the choice, the certificate and the mediation request.
 
 One place for these words (actions/mediation_advice.py says them; the form's questions
-and read-back are in bot.certificates.conversation). Plain Python.
+and read-back are in bot.mediation.conversation). Plain Python.
 """
 from __future__ import annotations
 

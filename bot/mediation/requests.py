@@ -1,4 +1,4 @@
-"""Mediation and disagreement resolution (DR) requests: plain service functions on a Session.
+"""Mediation requests: plain service functions on a Session.
 
 Mediation (CFA 2014 ss.52-54; SEND Regulations 2014 regs 32-42): the council must
 arrange it within 30 days of being told; when health care is in issue it must tell
@@ -7,9 +7,12 @@ told by email through the outbox (retried until sent). Staff then mark the reque
 arranged, held or not arranged in time, and issue the certificate that follows
 (``issue_mediation_certificate``).
 
-Disagreement resolution (CFA 2014 s.57; SEND Code of Practice 11.6-11.12; seed: Kent
-2014): voluntary, every party must agree to take part, and the party the family
-disagrees with funds the meeting; a request waits for that agreement.
+A disagreement resolution (DR) request is a request of the same shape with its own
+table and rules (bot.disagreement_resolution). What both share lives here, in one
+place, and DR imports it (never the other way round, so there is no import circle):
+``change_status`` (a status change, with who and when), and through
+bot.mediation.models and bot.mediation.inputs the contact preferences, ids and the
+checks on what a person typed.
 
 Nothing here commits: the caller's ``session_scope`` does, before anyone is told.
 """
@@ -25,7 +28,7 @@ from typing import Dict, List, Optional, Sequence
 import yaml
 from sqlalchemy.orm import Session
 
-from bot.certificates.inputs import (
+from bot.mediation.inputs import (
     local_today,
     optional_text,
     require_channel,
@@ -36,35 +39,15 @@ from bot.certificates.inputs import (
     require_text,
     utcnow,
 )
-from bot.certificates.models import Certificate
-from bot.certificates.service import issue_certificate
-from bot.meetings.models import (
-    CONTACT_PREFERENCES,
-    DR_OTHER_PARTIES,
-    DisagreementResolutionRequest,
-    MediationRequest,
-)
-from bot.redress.dates import add_working_days, format_long
+from bot.mediation.models import CONTACT_PREFERENCES, Certificate, MediationRequest
+from bot.mediation.service import issue_certificate
 from bot.outbox.service import enqueue_email
+from bot.redress.dates import add_working_days, format_long
 from bot.redress.deadlines import SOURCE_ARRANGE_MEDIATION, certificate_due, mediation_by
 from bot.settings import PROJECT_ROOT, Settings, get_settings
 
 WORKING_DAYS_TO_TELL_ICB = 3  # brief: "the LA must tell each relevant ICB within 3 working days"
 SOURCE_ICB_NOTICE = "SEND Regulations 2014 regs 32-42 (health care provision in issue)"
-SOURCE_DRS = "CFA 2014 s.57; SEND Code of Practice 11.6-11.12"
-SOURCE_DR_FUNDING = "South East Group contract (Kent County Council decision 14/00153, 2014)"
-PARTY_WORDS = {
-    "school": "the school",
-    "college": "the college",
-    "local_authority": "the council",
-    "icb": "the integrated care board (ICB)",
-    "social_care": "social care services",
-}
-DR_CONSENT_STATEMENT = (
-    "Disagreement resolution is voluntary: every party must agree to take part, and nobody can be made to. "
-    "It is free for you: {party} funds the meeting, and the service must have its agreement first. Using it "
-    "does not affect any right to appeal. ({drs}; {funding})"
-)
 
 
 # --- council contacts -------------------------------------------------------------------
@@ -229,9 +212,13 @@ def _mediation_request(session: Session, request_id: str) -> MediationRequest:
     return request
 
 
-def _move(session: Session, request, to: str, allowed_from: Sequence[str], by: str,
-          now: Optional[dt.datetime], **fields):
-    """Change a request's status (who and when recorded) if its current status allows it."""
+def change_status(session: Session, request, to: str, allowed_from: Sequence[str], by: str,
+                  now: Optional[dt.datetime], **fields):
+    """Change a request's status (who and when recorded) if its current status allows it.
+
+    Both kinds of request use it: mediation requests here, DR requests in
+    bot.disagreement_resolution.service.
+    """
     if request.status not in allowed_from:
         raise ValueError(f"This request is '{request.status}', so it cannot be marked '{to}'.")
     request.status = to
@@ -248,7 +235,7 @@ def mark_mediation_arranged(session: Session, request_id: str, *, meeting_on: dt
     request = _mediation_request(session, request_id)
     if meeting_on < request.requested_on:
         raise ValueError("The meeting date is before the request was made: check the date.")
-    return _move(session, request, "arranged", ("requested", "arranged"), by, now, meeting_on=meeting_on)
+    return change_status(session, request, "arranged", ("requested", "arranged"), by, now, meeting_on=meeting_on)
 
 
 def mark_mediation_held(session: Session, request_id: str, *, held_on: dt.date, by: str,
@@ -258,8 +245,8 @@ def mark_mediation_held(session: Session, request_id: str, *, held_on: dt.date, 
     require_past_date(held_on, "the day mediation ended", local_today(now))
     if held_on < request.requested_on:
         raise ValueError("Mediation cannot have ended before it was requested: check the date.")
-    return _move(session, request, "held", ("requested", "arranged", "not_arranged_in_time"), by, now,
-                 held_on=held_on)
+    return change_status(session, request, "held", ("requested", "arranged", "not_arranged_in_time"), by, now,
+                         held_on=held_on)
 
 
 def mark_not_arranged_in_time(session: Session, request_id: str, *, by: str, learned_on: Optional[dt.date] = None,
@@ -268,13 +255,14 @@ def mark_not_arranged_in_time(session: Session, request_id: str, *, by: str, lea
     within 3 working days of ``learned_on`` (today by default)."""
     request = _mediation_request(session, request_id)
     learned_on = require_past_date(learned_on or local_today(now), "the day you learned of it", local_today(now))
-    return _move(session, request, "not_arranged_in_time", ("requested", "arranged"), by, now,
-                 not_arranged_learned_on=learned_on)
+    return change_status(session, request, "not_arranged_in_time", ("requested", "arranged"), by, now,
+                         not_arranged_learned_on=learned_on)
 
 
 def withdraw_mediation(session: Session, request_id: str, *, by: str,
                        now: Optional[dt.datetime] = None) -> MediationRequest:
-    return _move(session, _mediation_request(session, request_id), "withdrawn", ("requested", "arranged"), by, now)
+    return change_status(session, _mediation_request(session, request_id), "withdrawn", ("requested", "arranged"), by,
+                         now)
 
 
 def issue_mediation_certificate(
@@ -297,85 +285,3 @@ def issue_mediation_certificate(
         decision_date=decision_date or request.decision_date, kind=kind, issued_by=issued_by,
         mediation_request_id=request.id, now=now,
     )
-
-
-# --- disagreement resolution ----------------------------------------------------------------
-
-
-def dr_consent_statement(other_party: str) -> str:
-    if other_party not in DR_OTHER_PARTIES:
-        raise ValueError(f"Who is the disagreement with? Choose one of: {', '.join(DR_OTHER_PARTIES)}.")
-    return DR_CONSENT_STATEMENT.format(party=PARTY_WORDS[other_party], drs=SOURCE_DRS, funding=SOURCE_DR_FUNDING)
-
-
-def request_disagreement_resolution(
-    session: Session,
-    *,
-    conversation_id: str,
-    channel: str,
-    local_authority: str,
-    other_party: str,
-    disagreement: str,
-    contact_preference: str = "phone",
-    contact_details: Optional[str] = None,
-    availability: Optional[str] = None,
-    other_party_name: Optional[str] = None,
-    requester_name: Optional[str] = None,
-    now: Optional[dt.datetime] = None,
-) -> DisagreementResolutionRequest:
-    """Record a DR request. It waits for every party's agreement; the other party funds it.
-
-    Read ``request.consent_statement`` to the person: it is what was recorded.
-    """
-    now = now or utcnow()
-    statement = dr_consent_statement(other_party)
-    if contact_preference not in CONTACT_PREFERENCES:
-        raise ValueError(f"How should we contact you? Choose one of: {', '.join(CONTACT_PREFERENCES)}.")
-    request = DisagreementResolutionRequest(
-        conversation_id=require_conversation_id(conversation_id), channel=require_channel(channel),
-        local_authority=require_local_authority(local_authority), other_party=other_party,
-        other_party_name=optional_text(other_party_name, "the name of the school, college or body", 200),
-        disagreement=require_text(disagreement, "what the disagreement is about"),
-        funded_by=other_party, consent_statement=statement, contact_preference=contact_preference,
-        contact_details=optional_text(contact_details, "contact details", 320),
-        availability=optional_text(availability, "when you are available"),
-        requester_name=require_name(requester_name, "your name") if requester_name else None,
-        requested_at=now, requested_on=local_today(now), status="waiting_for_agreement", status_changed_at=now,
-    )
-    session.add(request)
-    session.flush()
-    return request
-
-
-def _dr_request(session: Session, request_id: str) -> DisagreementResolutionRequest:
-    request = session.get(DisagreementResolutionRequest, request_id) if request_id else None
-    if request is None:
-        raise ValueError(f"There is no disagreement resolution request {request_id!r}.")
-    return request
-
-
-def mark_dr_agreed(session: Session, request_id: str, *, by: str, agreed_on: Optional[dt.date] = None,
-                   now: Optional[dt.datetime] = None) -> DisagreementResolutionRequest:
-    """Every party, including the funding party, agreed to take part."""
-    return _move(session, _dr_request(session, request_id), "agreed", ("waiting_for_agreement",), by, now,
-                 agreed_on=agreed_on or local_today(now))
-
-
-def mark_dr_declined(session: Session, request_id: str, *, by: str, reason: str,
-                     now: Optional[dt.datetime] = None) -> DisagreementResolutionRequest:
-    request = _dr_request(session, request_id)
-    reason = require_text(reason, "why the request was declined", 2000)
-    return _move(session, request, "declined", ("waiting_for_agreement",), by, now, declined_reason=reason)
-
-
-def mark_dr_held(session: Session, request_id: str, *, held_on: dt.date, by: str,
-                 now: Optional[dt.datetime] = None) -> DisagreementResolutionRequest:
-    request = _dr_request(session, request_id)
-    require_past_date(held_on, "the day of the meeting", local_today(now))
-    return _move(session, request, "held", ("agreed",), by, now, held_on=held_on)
-
-
-def withdraw_dr(session: Session, request_id: str, *, by: str,
-                now: Optional[dt.datetime] = None) -> DisagreementResolutionRequest:
-    return _move(session, _dr_request(session, request_id), "withdrawn", ("waiting_for_agreement", "agreed"),
-                 by, now)

@@ -7,10 +7,10 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from bot.certificates.pdf import certificate_pdf
+from bot.mediation.pdf import certificate_pdf
 from bot.database import session_scope
-from bot.meetings import service
-from bot.meetings.models import MediationRequest
+from bot.mediation import requests as service
+from bot.mediation.models import MediationRequest
 from bot.outbox import send_due
 from bot.outbox.models import OutboxMessage, utcnow
 from bot.outbox.service import backoff_seconds

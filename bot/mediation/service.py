@@ -8,7 +8,7 @@ The order a conversation follows (CFA 2014 s.55; SEND Regulations 2014 regs 32-3
 3. ``record_mediation_choice(..., pursue=...)``: record their answer, with the time.
 4. Not pursuing: ``issue_certificate(..., kind="not_pursuing")``; then
    ``download_url(certificate)`` and, for callers, ``send_certificate_sms(...)``.
-   Pursuing: ``bot.meetings.service.request_mediation(...)``.
+   Pursuing: ``bot.mediation.requests.request_mediation(...)``.
 
 Nothing here commits: the caller's ``session_scope`` does, and must have done before
 the person is told (every write persists before it is acknowledged). Each function
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.certificates.inputs import (
+from bot.mediation.inputs import (
     initials,
     local_today,
     require_channel,
@@ -37,9 +37,8 @@ from bot.certificates.inputs import (
     require_text,
     utcnow,
 )
-from bot.certificates.models import KINDS, Certificate, MediationAdvice
-from bot.certificates.references import MistypedReference, new_reference, normalise_reference
-from bot.meetings.models import MediationRequest
+from bot.mediation.models import KINDS, Certificate, MediationAdvice, MediationRequest
+from bot.mediation.references import MistypedReference, new_reference, normalise_reference
 from bot.outbox.service import enqueue_email, enqueue_sms, normalise_number
 from bot.redress.checker import APPEAL_SUBJECTS, APPEALS_WITHOUT_CERTIFICATE, SOURCE_MEDIATION_EXCEPTION
 from bot.redress.dates import format_long
@@ -226,7 +225,7 @@ def issue_certificate(
     """Issue a mediation certificate now, or return the one this conversation already has.
 
     ``kind``: "not_pursuing" (Regs 34: needs record_mediation_choice(pursue=False) first),
-    "after_mediation" or "deemed" (staff, via bot.meetings.service.issue_mediation_certificate,
+    "after_mediation" or "deemed" (staff, via bot.mediation.requests.issue_mediation_certificate,
     which passes ``mediation_request_id``). ``child_name`` may be None for a young person
     asking for themselves. Raises ValueError with a message for the person.
     """

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from bot.certificates import service
-from bot.certificates.models import Certificate, MediationAdvice
+from bot.mediation import service
+from bot.mediation.models import Certificate, MediationAdvice
 from bot.database import session_scope
 from support.back_office import DECISION, NOW, PERSON, issue_not_pursuing
 
@@ -82,7 +82,7 @@ def test_asking_again_in_the_conversation_returns_the_same_certificate(office):
 
 
 def test_a_reference_already_taken_is_replaced_not_lost(office, monkeypatch):
-    from bot.certificates import references
+    from bot.mediation import references
 
     with session_scope(office.database_url) as session:
         taken = issue_not_pursuing(session, conversation_id="c1").reference

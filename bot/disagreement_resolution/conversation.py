@@ -3,7 +3,7 @@ with, the council, what it is about, the person's name and how to reach them, th
 terms (voluntary, every party agrees, the other party funds it) read back before the
 request is recorded. Plain Python, used by actions/requests.py.
 
-Facts: other_party (bot.meetings.models.DR_OTHER_PARTIES), local_authority,
+Facts: other_party (bot.disagreement_resolution.models.DR_OTHER_PARTIES), local_authority,
 disagreement, requester_name, contact_preference, contact_details.
 """
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from typing import Dict, List, Optional
 
-from bot.certificates.conversation import (NAME_PROBLEM, contact_details_problem, read_contact_details, read_name,
-                                           read_preference, take)
+from bot.mediation.conversation import (NAME_PROBLEM, contact_details_problem, read_contact_details, read_name,
+                                        read_preference, take)
 from bot.dialogue.answers import CHANGE, CONFIRM_NO, CONFIRM_YES
-from bot.meetings.service import PARTY_WORDS, dr_consent_statement
+from bot.disagreement_resolution.service import PARTY_WORDS, dr_consent_statement
 from bot.nlp.patterns import find_local_authority, find_local_authority_in
 from bot.redress.conversation import Reading
 from bot.redress.service_area import service_area

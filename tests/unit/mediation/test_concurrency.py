@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import sqlalchemy as sa
 
-from bot.certificates import references, service
-from bot.certificates.models import Certificate
+from bot.mediation import references, service
+from bot.mediation.models import Certificate
 from bot.database import session_scope
 from support.back_office import issue_not_pursuing
 

@@ -1,6 +1,6 @@
 """What the assistant says around a disagreement-resolution request: what DR is, the
 read-back's buttons, and the outcome. One place for these words (actions/requests.py
-says them; the form's questions and read-back are in bot.meetings.conversation).
+says them; the form's questions and read-back are in bot.disagreement_resolution.conversation).
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def problem_then_a_person_can_help(problem: object) -> str:
 
 
 def dr_request_recorded(reference: str, party: str, contact_preference: str) -> str:
-    """`party`: how the other side is named (bot.meetings.service.PARTY_WORDS)."""
+    """`party`: how the other side is named (bot.disagreement_resolution.service.PARTY_WORDS)."""
     return (f"Thank you. I've recorded your request for a disagreement resolution meeting (reference {reference}). "
             f"We will ask {party} to agree to take part; the meeting is arranged once they do, and we will "
             f"contact you {'by email' if contact_preference == 'email' else 'by ' + str(contact_preference)}.")

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from bot.database import session_scope
-from bot.meetings import service
-from bot.meetings.models import DisagreementResolutionRequest
+from bot.disagreement_resolution import service
+from bot.disagreement_resolution.models import DisagreementResolutionRequest
 from support.back_office import NOW
 
 DR = dict(conversation_id="web-7", channel="web", local_authority="Surrey", other_party="school",

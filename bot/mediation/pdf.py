@@ -12,8 +12,8 @@ from typing import List, Optional, Tuple
 
 from fpdf import FPDF
 
-from bot.certificates.models import Certificate
-from bot.certificates.service import (
+from bot.mediation.models import Certificate
+from bot.mediation.service import (
     SOURCE_CERTIFICATE_AFTER_MEDIATION,
     certificate_appeal_text,
     verify_url,

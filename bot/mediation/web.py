@@ -17,8 +17,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from bot.certificates.pdf import certificate_pdf
-from bot.certificates.service import Verification, certificate_by_token, verify_reference
+from bot.mediation.pdf import certificate_pdf
+from bot.mediation.service import Verification, certificate_by_token, verify_reference
 from bot.database import session_scope
 from bot.redress.dates import format_long
 from bot.settings import get_settings

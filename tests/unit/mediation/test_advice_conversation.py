@@ -1,4 +1,4 @@
-"""Mediation advice as a conversation (bot.certificates.conversation): which question comes
+"""Mediation advice as a conversation (bot.mediation.conversation): which question comes
 next for each choice, how answers are read, corrections, and the read-back."""
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from bot.certificates import conversation as advice
-from bot.certificates.conversation import NOT_PURSUING, PURSUE
+from bot.mediation import conversation as advice
+from bot.mediation.conversation import NOT_PURSUING, PURSUE
 
 
 @pytest.mark.parametrize("text, expected", [

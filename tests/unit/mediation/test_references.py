@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from bot.certificates.references import (ALPHABET, MistypedReference, check_symbol, format_reference, new_reference,
-                                         normalise_reference)
+from bot.mediation.references import (ALPHABET, MistypedReference, check_symbol, format_reference, new_reference,
+                                      normalise_reference)
 
 
 def test_a_new_reference_has_the_documented_shape():

@@ -1,9 +1,9 @@
-"""A disagreement resolution request as a conversation (bot.meetings.conversation)."""
+"""A disagreement resolution request as a conversation (bot.disagreement_resolution.conversation)."""
 from __future__ import annotations
 
 import pytest
 
-from bot.meetings import conversation as dr
+from bot.disagreement_resolution import conversation as dr
 
 
 @pytest.mark.parametrize("text, party", [

@@ -1,21 +1,35 @@
-"""Mediation advice given, and mediation certificates issued (CFA 2014 s.55; Regs 32-34).
+"""Mediation advice given, mediation certificates issued (CFA 2014 s.55; Regs 32-34),
+and mediation requests (CFA 2014 ss.52-54; Regs 32-42).
 
 Who, what, when and which channel are stored with each record. Only the names the
 tribunal needs are kept: the parent's or young person's, and the child's.
+
+``enum``, ``new_id`` and ``CONTACT_PREFERENCES`` serve the disagreement resolution
+request too (bot.disagreement_resolution.models builds on this module).
 """
 from __future__ import annotations
 
+import json
+import uuid
+from typing import List
+
 import sqlalchemy as sa
 
-from bot.certificates.inputs import CHANNELS, REQUESTER_ROLES, utcnow
+from bot.mediation.inputs import CHANNELS, REQUESTER_ROLES, utcnow
 from bot.database import Base
 
 KINDS = ("not_pursuing", "after_mediation", "deemed")
 STATUSES = ("valid", "revoked")
+MEDIATION_STATUSES = ("requested", "arranged", "held", "not_arranged_in_time", "withdrawn")
+CONTACT_PREFERENCES = ("phone", "email", "text", "post")
 
 
 def enum(name: str, *values: str) -> sa.Enum:
     return sa.Enum(*values, name=name, native_enum=False, create_constraint=True)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
 
 
 class MediationAdvice(Base):
@@ -66,3 +80,38 @@ class Certificate(Base):
     revoked_reason = sa.Column(sa.Text, nullable=True)
 
     __table_args__ = (sa.Index("ix_certificates_conversation_id", "conversation_id"),)
+
+
+class MediationRequest(Base):
+    __tablename__ = "mediation_requests"
+
+    id = sa.Column(sa.String(36), primary_key=True, default=new_id)
+    conversation_id = sa.Column(sa.String(100), nullable=False, index=True)
+    channel = sa.Column(enum("mediation_request_channel", *CHANNELS), nullable=False)
+    local_authority = sa.Column(sa.String(100), nullable=False, index=True)
+    issues = sa.Column(sa.Text, nullable=False)
+    health_care_in_issue = sa.Column(sa.Boolean, nullable=False, default=False)
+    icbs_json = sa.Column(sa.Text, nullable=False, default="[]")
+    contact_preference = sa.Column(enum("mediation_contact_preference", *CONTACT_PREFERENCES), nullable=False)
+    contact_details = sa.Column(sa.String(320), nullable=True)
+    availability = sa.Column(sa.Text, nullable=False)
+    requester_name = sa.Column(sa.String(120), nullable=True)
+    requester_role = sa.Column(sa.String(20), nullable=True)
+    child_name = sa.Column(sa.String(120), nullable=True)
+    about = sa.Column(sa.String(60), nullable=True)
+    decision_date = sa.Column(sa.Date, nullable=True)
+    requested_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    requested_on = sa.Column(sa.Date, nullable=False, index=True)
+    arrange_by = sa.Column(sa.Date, nullable=False)
+    icb_notify_by = sa.Column(sa.Date, nullable=True)
+    status = sa.Column(enum("mediation_request_status", *MEDIATION_STATUSES), nullable=False, default="requested")
+    status_changed_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    status_changed_by = sa.Column(sa.String(120), nullable=True)
+    meeting_on = sa.Column(sa.Date, nullable=True)  # when arranged
+    held_on = sa.Column(sa.Date, nullable=True, index=True)
+    not_arranged_learned_on = sa.Column(sa.Date, nullable=True)
+    la_notification_id = sa.Column(sa.Integer, sa.ForeignKey("outbox_messages.id"), nullable=True)
+
+    @property
+    def icbs(self) -> List[str]:
+        return json.loads(self.icbs_json or "[]")

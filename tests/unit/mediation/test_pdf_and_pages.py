@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
-from bot.certificates import service
-from bot.certificates.pdf import certificate_pdf
+from bot.mediation import service
+from bot.mediation.pdf import certificate_pdf
 from bot.database import session_scope
 from support.back_office import SERVICE_NAME, issue_not_pursuing
 

@@ -1,4 +1,4 @@
-"""Checks on what a person told us, shared by certificates and meeting requests.
+"""Checks on what a person told us, shared by certificates, mediation requests and DR requests.
 
 Every check raises ValueError with a message a conversation can read back to the
 person as it stands ("Please tell me ..."), and returns the cleaned value.
