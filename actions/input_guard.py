@@ -5,7 +5,7 @@ each user message and before the policies. It may only set slots, so it sets
 `message_check`, and the rules in data/rules/input_guard.yml (any intent + that slot,
 which outrank the plain intent rules) act on it:
 
-- "risk": risk words (bot.knowledge.safeguarding.looks_like_risk, misspellings
+- "risk": risk words (bot.safeguarding.words.looks_like_risk, misspellings
   allowed) or the safeguarding intent -> action_escalate_safeguarding, even if the
   model heard a FAQ or was unsure;
 - "too_long": over 2,000 characters (bot.knowledge.input_checks) ->
@@ -21,7 +21,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.knowledge.follow_ups import topic_of
 from bot.knowledge.input_checks import classify_input
-from bot.knowledge.safeguarding import looks_like_risk
+from bot.safeguarding import looks_like_risk
 
 
 def message_check(text: Optional[Text], intent: Optional[Text]) -> Optional[Text]:

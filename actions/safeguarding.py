@@ -19,7 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions.handoff import request_escalation
 from bot.handoff.hours import describe_next_open, staffed_status
 from bot.knowledge.local_help import childrens_social_care_phone
-from bot.safeguarding import safeguarding_messages, word_category, writer_is_professional
+from bot.safeguarding import safeguarding_messages, texts, word_category, writer_is_professional
 
 ACTION_NAME = "action_escalate_safeguarding"
 RESUME_SLOT = "resume_form"
@@ -82,9 +82,9 @@ class ActionEscalateSafeguarding(Action):
         form = interrupted_form(tracker) or tracker.get_slot(RESUME_SLOT)
         if form:
             dispatcher.utter_message(
-                text="When you're ready, you can carry on where we were, or stop here.",
-                buttons=[{"title": "Carry on where we were", "payload": CARRY_ON_PAYLOAD},
-                         {"title": "Stop here", "payload": STOP_PAYLOAD}])
+                text=texts.CARRY_ON_OR_STOP,
+                buttons=[{"title": texts.CARRY_ON_BUTTON, "payload": CARRY_ON_PAYLOAD},
+                         {"title": texts.STOP_BUTTON, "payload": STOP_PAYLOAD}])
         # Stop whatever was going on: no form carries on until the person chooses to, and
         # nothing else is said after this, whatever the message was classified as.
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet(RESUME_SLOT, form)] + request_escalation(
@@ -101,7 +101,7 @@ class ActionResumeAfterSafeguarding(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         form = tracker.get_slot(RESUME_SLOT)
         if not form:
-            dispatcher.utter_message(text="OK. What would you like to ask?")
+            dispatcher.utter_message(text=texts.WHAT_TO_ASK)
             return []
-        dispatcher.utter_message(text="OK, let's carry on.")
+        dispatcher.utter_message(text=texts.CARRYING_ON)
         return [SlotSet(RESUME_SLOT, None), FollowupAction(form)]

@@ -51,10 +51,7 @@ FUNCTION_IMPORT_EXCEPTIONS: Dict[str, str] = {
     "bot.safeguarding": "owned by the safeguarding work, changed in its own step",
 }
 # Action modules that may still write their words inline, with the reason.
-INLINE_TEXT_EXCEPTIONS: Dict[str, str] = {
-    "actions.safeguarding": "its few words ('OK, let's carry on.') belong in bot/safeguarding/replies.py, "
-                            "owned by the safeguarding work, moved in its own step",
-}
+INLINE_TEXT_EXCEPTIONS: Dict[str, str] = {}
 
 
 class Import(NamedTuple):

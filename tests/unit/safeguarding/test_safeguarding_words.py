@@ -1,7 +1,7 @@
 """The word-level safety net under the safeguarding intent, and the safety messages."""
 import pytest
 
-from bot.knowledge.safeguarding import looks_like_risk, safeguarding_messages
+from bot.safeguarding import looks_like_risk, safeguarding_messages
 
 
 @pytest.mark.parametrize("text", [
@@ -24,7 +24,7 @@ def test_ordinary_questions_are_not_flagged(text):
 
 
 def test_messages_give_999_childline_samaritans_front_door_and_a_person():
-    text = " ".join(safeguarding_messages("West Sussex", "01403 229900"))
+    text = " ".join(safeguarding_messages(local_authority="West Sussex", front_door_phone="01403 229900"))
     for fact in ("999", "Childline", "0800 1111", "Samaritans", "116 123", "children's social care",
                  "West Sussex", "01403 229900", "person"):
         assert fact in text
