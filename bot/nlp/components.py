@@ -34,7 +34,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlp.encoder_files import DEFAULT_DIR
 from bot.nlp.linear import LinearClassifier, WordFeatures, with_words
 from bot.nlp.sentence_encoder import get_encoder
-from bot.safeguarding.detector import DisclosureClassifier, detect, sentences
+from bot.safeguarding.detector import DisclosureClassifier, detect
 
 logger = logging.getLogger(__name__)
 SAFEGUARDING_INTENT = "safeguarding_risk"
@@ -126,45 +126,27 @@ class SafeguardingDetector(_TrainedOnVectors, IntentClassifier):
     def get_default_config() -> Dict[Text, Any]:
         # fallback_threshold: the FallbackClassifier's, for a message the model took to be a
         # disclosure that the detector does not confirm (then the next intent must stand on its own).
-        # c and character_features shape the binary classifier (chosen on the tuning split).
+        # c, gamma_scale and character_features shape the binary classifier (chosen on the tuning split).
         return {"model_path": str(DEFAULT_DIR), "threshold": 0.5, "sentence_threshold": 0.5, "intent_threshold": 0.9,
-                "fallback_threshold": 0.7, "c": 4.0, "character_features": False, "whole_long_examples": False}
+                "fallback_threshold": 0.7, "c": 4.0, "gamma_scale": 1.0, "character_features": False}
 
     def train(self, training_data: TrainingData) -> Resource:
+        # Every example whole, long disclosures included: on the tuning split this beat
+        # training on the one sentence of disclosure picked out of a long message.
         texts: List[str] = []
         categories: List[Optional[str]] = []
-        long_disclosures = []
         for message in training_data.intent_examples:
             text = message.get(TEXT)
             if not text:
                 continue
+            texts.append(text)
             if message.get(INTENT) != SAFEGUARDING_INTENT:
-                texts.append(text)
                 categories.append(None)
-                continue
-            category = ((message.get("metadata") or {}).get("intent") or {}).get("category", "risk_to_life")
-            parts = sentences(text)
-            if len(parts) > 1 and not self.config["whole_long_examples"]:
-                long_disclosures.append((parts[1:], category))
             else:
-                texts.append(text)
-                categories.append(category)
-        # A long disclosure is one sentence among talk about plans and councils: a first
-        # model, on the short examples, finds that sentence; it is the positive example and
-        # the other sentences are ordinary ones. (Training on the whole message would teach
-        # that talk about an EHC plan is a disclosure.)
-        shape = {"c": float(self.config["c"]), "characters": bool(self.config["character_features"])}
-        first = DisclosureClassifier.fit(self._encoder.encode(texts), categories, float(self.config["threshold"]),
-                                         texts, **shape)
-        for parts, category in long_disclosures:
-            scores = first.disclosure_probability(self._encoder.encode(parts), parts)
-            best = int(np.argmax(scores))
-            for i, part in enumerate(parts):
-                texts.append(part)
-                categories.append(category if i == best else None)
-        # With whole_long_examples there were no split examples: the first model is the model.
-        self.model = first if not long_disclosures else DisclosureClassifier.fit(
-            self._encoder.encode(texts), categories, float(self.config["threshold"]), texts, **shape)
+                categories.append(((message.get("metadata") or {}).get("intent") or {}).get("category", "risk_to_life"))
+        self.model = DisclosureClassifier.fit(
+            self._encoder.encode(texts), categories, float(self.config["threshold"]), texts, c=float(self.config["c"]),
+            characters=bool(self.config["character_features"]), gamma_scale=float(self.config["gamma_scale"]))
         with self._model_storage.write_to(self._resource) as directory:
             self.model.save(Path(directory))
         return self._resource

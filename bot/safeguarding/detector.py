@@ -21,6 +21,7 @@ from typing import Callable, List, Optional, Sequence
 
 import numpy as np
 
+from bot.nlp.kernel import KernelClassifier
 from bot.nlp.linear import LinearClassifier, WordFeatures, with_words
 from bot.safeguarding.words import CATEGORIES, RISK_TO_LIFE, word_category
 
@@ -55,13 +56,14 @@ def sentences(text: str) -> List[str]:
 
 @dataclass
 class DisclosureClassifier:
-    """Binary disclosure classifier and category classifier on sentence vectors plus words.
+    """Binary disclosure classifier (a Gaussian-kernel SVM) and category classifier (linear)
+    on sentence vectors plus words.
 
     The sentence vector carries meaning; the word features tell "the school is killing his
     confidence" from a disclosure better than meaning alone (measured on the tuning split).
     """
 
-    disclosure: LinearClassifier
+    disclosure: KernelClassifier
     category: LinearClassifier
     threshold: float
     words: Optional[WordFeatures] = None
@@ -74,10 +76,11 @@ class DisclosureClassifier:
     @classmethod
     def fit(cls, vectors: np.ndarray, categories: Sequence[Optional[str]], threshold: float,
             texts: Optional[Sequence[str]] = None, c: float = 4.0,
-            characters: bool = False) -> "DisclosureClassifier":
+            characters: bool = False, gamma_scale: float = 1.0) -> "DisclosureClassifier":
         """``categories[i]`` is the disclosure's category, or None for an ordinary message.
         With ``texts``, word features (and with ``characters`` character n-grams) are used
-        beside the vectors. ``c`` is the inverse regularisation strength of the binary model."""
+        beside the vectors. ``c`` (inverse regularisation) and ``gamma_scale`` (the kernel's
+        width, times scikit-learn's "scale") shape the binary model."""
         binary = [DISCLOSURE if c else NOT_DISCLOSURE for c in categories]
         positives = [i for i, c in enumerate(categories) if c]
         labels = [categories[i] or RISK_TO_LIFE for i in positives]
@@ -88,7 +91,8 @@ class DisclosureClassifier:
                                         np.zeros(1, np.float32))
         model = cls(None, category, threshold, WordFeatures.fit(texts) if texts is not None else None,
                     WordFeatures.fit(texts, characters=True) if texts is not None and characters else None)
-        model.disclosure = LinearClassifier.fit(model.features(vectors, texts or []), binary, c=c)
+        model.disclosure = KernelClassifier.fit(model.features(vectors, texts or []), binary, c=c,
+                                                gamma_scale=gamma_scale)
         return model
 
     def disclosure_probability(self, vectors: np.ndarray, texts: Sequence[str] = ()) -> np.ndarray:
@@ -110,7 +114,7 @@ class DisclosureClassifier:
         words = WordFeatures.load(directory) if (directory / "vocabulary.json").exists() else None
         characters = (WordFeatures.load(directory, "characters_", characters=True)
                       if (directory / "characters_vocabulary.json").exists() else None)
-        return cls(LinearClassifier.load(directory / "disclosure.npz"),
+        return cls(KernelClassifier.load(directory / "disclosure.npz"),
                    LinearClassifier.load(directory / "category.npz"),
                    float((directory / "threshold.txt").read_text()), words, characters)
 

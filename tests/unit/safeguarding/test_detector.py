@@ -89,15 +89,18 @@ def test_character_features_are_saved_with_the_model_and_read_misspellings(tmp_p
              "what is section f", "can i appeal the plan", "how long does mediation take"]
     categories = ["risk_to_life", "risk_to_life", None, None, None, None]
     vectors = np.zeros((len(texts), 2), dtype=np.float32)  # no meaning: only the words count here
-    model = DisclosureClassifier.fit(vectors, categories, threshold=0.5, texts=texts, c=16.0, characters=True)
+    model = DisclosureClassifier.fit(vectors, categories, threshold=0.5, texts=texts, c=16.0, characters=True,
+                                     gamma_scale=0.5)
     model.save(tmp_path)
     loaded = DisclosureClassifier.load(tmp_path)
     assert loaded.characters is not None
     misspelt = ["been cuttin myslef agen"]
+    nothing = np.zeros((1, 2), np.float32)
     # "cuttin" and "myslef" are no words of the training data: only their characters are shared.
-    assert loaded.disclosure_probability(np.zeros((1, 2), np.float32), misspelt)[0] > 0.5
-    assert loaded.disclosure_probability(np.zeros((1, 2), np.float32), ["how long is the appeal"])[0] < 0.5
-    without = DisclosureClassifier.fit(vectors, categories, threshold=0.5, texts=texts, c=16.0)
+    assert loaded.disclosure_probability(nothing, misspelt)[0] > 0.5
+    assert loaded.disclosure_probability(nothing, ["how long is the appeal"])[0] < 0.5
+    without = DisclosureClassifier.fit(vectors, categories, threshold=0.5, texts=texts, c=16.0, gamma_scale=0.5)
+    assert without.disclosure_probability(nothing, misspelt)[0] < loaded.disclosure_probability(nothing, misspelt)[0]
     assert without.characters is None
 
 

@@ -1,0 +1,78 @@
+"""A two-class support vector machine with a Gaussian (RBF) kernel, saved as plain arrays.
+
+Used for the safeguarding detector's disclosure model: on the tuning split it found more
+disclosures than the logistic regression on the same features at every false-alarm rate
+(95.7% against 92.6% at 2% of ordinary messages flagged, 1 December 2026,
+`bench/tune_safeguarding.py`). Fitted with scikit-learn's SVC; saved as .npz (no pickle),
+so a model file is data, not code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Sequence
+
+import numpy as np
+from scipy.sparse import csr_matrix, issparse
+
+
+def _rows(features) -> csr_matrix:
+    return features.tocsr() if issparse(features) else csr_matrix(np.asarray(features, dtype=np.float32))
+
+
+@dataclass
+class KernelClassifier:
+    """``classes`` (two); the support vectors, their dual coefficients, the intercept and
+    the kernel's ``gamma``. The score of ``classes[1]`` is the logistic of the margin, so
+    0.5 is the boundary; thresholds above it are chosen on the tuning split."""
+
+    classes: List[str]
+    support: csr_matrix  # (n_support, dims)
+    dual: np.ndarray  # (n_support,)
+    intercept: float
+    gamma: float
+
+    @classmethod
+    def fit(cls, features, labels: Sequence[str], c: float = 4.0, gamma_scale: float = 1.0) -> "KernelClassifier":
+        """Fit on (n, dims) features (dense or scipy sparse) and n labels of two classes.
+
+        ``gamma`` is ``gamma_scale`` times scikit-learn's "scale" default (1 / (dims * variance));
+        classes are weighted by their frequency ("balanced"). Raises ValueError on one class."""
+        from sklearn.svm import SVC
+
+        rows = _rows(features)
+        mean = rows.mean()
+        variance = rows.multiply(rows).mean() - mean * mean
+        gamma = gamma_scale / (rows.shape[1] * variance) if variance > 0 else 1.0
+        model = SVC(C=c, kernel="rbf", gamma=gamma, class_weight="balanced").fit(rows, list(labels))
+        if len(model.classes_) != 2:
+            raise ValueError("a KernelClassifier needs exactly two classes")
+        dual = model.dual_coef_.toarray() if issparse(model.dual_coef_) else model.dual_coef_  # sparse when fitted on sparse rows
+        return cls([str(k) for k in model.classes_], rows[model.support_].astype(np.float32),
+                   np.asarray(dual, dtype=np.float32)[0], float(model.intercept_[0]), float(gamma))
+
+    def margins(self, features) -> np.ndarray:
+        """(n,) signed distances from the boundary; positive means ``classes[1]``."""
+        rows = _rows(features)
+        norms = np.asarray(rows.multiply(rows).sum(axis=1)).ravel()
+        support_norms = np.asarray(self.support.multiply(self.support).sum(axis=1)).ravel()
+        squared = norms[:, None] + support_norms[None, :] - 2.0 * (rows @ self.support.T).toarray()
+        return np.exp(-self.gamma * np.maximum(squared, 0.0)) @ self.dual + self.intercept
+
+    def probabilities(self, features) -> np.ndarray:
+        """(n, 2) scores in ``classes`` order (the logistic of the margin, not a calibrated probability)."""
+        positive = 1.0 / (1.0 + np.exp(-self.margins(features)))
+        return np.stack([1.0 - positive, positive], axis=1)
+
+    def save(self, path: Path) -> None:
+        support = self.support.tocsr()
+        np.savez(path, classes=np.array(self.classes), data=support.data, indices=support.indices,
+                 indptr=support.indptr, shape=np.array(support.shape), dual=self.dual,
+                 intercept=np.array([self.intercept]), gamma=np.array([self.gamma]))
+
+    @classmethod
+    def load(cls, path: Path) -> "KernelClassifier":
+        with np.load(path, allow_pickle=False) as data:
+            support = csr_matrix((data["data"], data["indices"], data["indptr"]), shape=tuple(data["shape"]))
+            return cls([str(k) for k in data["classes"]], support, data["dual"], float(data["intercept"][0]),
+                       float(data["gamma"][0]))
