@@ -32,7 +32,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp.encoder_files import DEFAULT_DIR
-from bot.nlp.linear import LinearClassifier, WordFeatures, with_words
+from bot.classifiers.linear import LinearClassifier, WordFeatures, with_words
 from bot.nlp.sentence_encoder import get_encoder
 from bot.safeguarding.detector import DisclosureClassifier, detect
 

@@ -36,9 +36,11 @@ class SentenceEncoder:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        import tensorflow as tf
+        # Here, after the settings above: TensorFlow and transformers read them when imported.
+        import tensorflow as tf  # see the comment above
+        # transformers is imported beside TensorFlow, for the same reason.
         from transformers import AutoTokenizer, TFBertModel
-        from transformers.utils import logging as transformers_logging
+        from transformers.utils import logging as transformers_logging  # same reason
 
         transformers_logging.set_verbosity_error()  # "weights not used: position_ids" is expected
         self.directory = Path(directory)

@@ -21,8 +21,8 @@ from typing import Callable, List, Optional, Sequence
 
 import numpy as np
 
-from bot.nlp.kernel import KernelClassifier
-from bot.nlp.linear import LinearClassifier, WordFeatures, with_words
+from bot.classifiers.kernel import KernelClassifier
+from bot.classifiers.linear import LinearClassifier, WordFeatures, with_words
 from bot.safeguarding.words import CATEGORIES, RISK_TO_LIFE, word_category
 
 DISCLOSURE = "disclosure"

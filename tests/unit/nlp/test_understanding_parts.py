@@ -8,7 +8,7 @@ import pytest
 from bot.knowledge.follow_ups import ROUTE_CHECK, answer_for, follow_up_kind, topic_of
 from bot.knowledge.questions import faq_questions, likely_questions
 from bot.nlp import encoder_files
-from bot.nlp.linear import LinearClassifier
+from bot.classifiers.linear import LinearClassifier
 
 
 def test_encoder_files_are_refused_when_altered(tmp_path, monkeypatch):

@@ -22,7 +22,7 @@ class WordFeatures:
     characters: bool = False  # character 2-4-grams within words instead of words and word pairs
 
     def _vectorizer(self, **extra):
-        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.feature_extraction.text import TfidfVectorizer  # scikit-learn loads slowly; only when fitting
 
         if self.characters:
             return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=2, sublinear_tf=True, **extra)
@@ -55,7 +55,7 @@ def with_words(vectors: np.ndarray, texts: Sequence[str], words: Optional[WordFe
     each scaled by ``weight``."""
     if words is None:
         return vectors
-    from scipy.sparse import csr_matrix, hstack
+    from scipy.sparse import csr_matrix, hstack  # only needed with word features
 
     return hstack([csr_matrix(vectors)] + [f.transform(texts) * weight for f in (words, *more)]).tocsr()
 
@@ -70,7 +70,7 @@ class LinearClassifier:
     def fit(cls, vectors: np.ndarray, labels: Sequence[str], c: float = 4.0,
             class_weight: Optional[str] = "balanced") -> "LinearClassifier":
         """Fit on (n, dims) vectors and n labels (at least two distinct)."""
-        from sklearn.linear_model import LogisticRegression
+        from sklearn.linear_model import LogisticRegression  # only when fitting; loading needs numpy alone
 
         model = LogisticRegression(C=c, max_iter=2000, class_weight=class_weight, random_state=42)
         model.fit(vectors, list(labels))

@@ -38,7 +38,7 @@ class KernelClassifier:
 
         ``gamma`` is ``gamma_scale`` times scikit-learn's "scale" default (1 / (dims * variance));
         classes are weighted by their frequency ("balanced"). Raises ValueError on one class."""
-        from sklearn.svm import SVC
+        from sklearn.svm import SVC  # only when fitting; loading needs numpy and scipy alone
 
         rows = _rows(features)
         mean = rows.mean()

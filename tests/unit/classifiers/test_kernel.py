@@ -4,7 +4,7 @@ import pytest
 from scipy.sparse import csr_matrix, hstack
 from sklearn.svm import SVC
 
-from bot.nlp.kernel import KernelClassifier
+from bot.classifiers.kernel import KernelClassifier
 
 
 def _features(seed=0, n=80):
