@@ -24,7 +24,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/stories data/rules -name '*.yml' 2>/dev/null) $(SPACY_DIR)/.built $(ENCODER_DIR)/.checked $(wildcard bot/nlp/*.py bot/safeguarding/*.py)
 PATTERN_INPUTS  := $(wildcard data/patterns/*) $(wildcard bot/nlp/*.py)
 
-.PHONY: help setup migrate run test test-unit test-data test-model test-integration test-resilience test-browser browser bench lock clean
+.PHONY: help setup migrate run test test-unit test-legal test-data test-model test-integration test-resilience test-browser browser bench lock clean
 
 help:
 	@echo "make run    set up and start the whole service (http://localhost:8000)"
@@ -79,6 +79,7 @@ run: setup $(MODEL)
 # --- test --------------------------------------------------------------------
 test: setup
 	$(MAKE) test-unit
+	$(MAKE) test-legal
 	$(MAKE) test-data
 	$(MAKE) $(MODEL)
 	$(MAKE) test-model
@@ -89,6 +90,11 @@ test: setup
 # Two workers (pytest-xdist): the unit tests mostly wait on PostgreSQL and local servers.
 test-unit: $(STAMP)
 	$(PY) -m pytest tests/unit -q -n 2
+
+# The legal regression table (tests/legal/cases.yml) on the domain modules; its
+# conversational rows run with the integration tests (tests/integration/test_legal_conversations.py).
+test-legal: $(STAMP)
+	$(PY) -m pytest tests/legal -q
 
 test-data: $(STAMP)
 	$(PY) -m pytest tests/data -q

@@ -35,6 +35,9 @@ TITLES = {
     "faq_scope/age": "Is there an age limit?",
     "faq_tribunal/late": "What if I missed the appeal deadline?",
     "faq_ehc/timescale": "How long should an EHC plan take?",
+    "faq_scope/outside_england": "Do you cover Wales, Scotland or Northern Ireland?",
+    "faq_complaints/exclusion": "What can I do about an exclusion from school?",
+    "faq_complaints/council_late": "Can I appeal if the council is late?",
 }
 NOT_OFFERED = {"greet", "goodbye", "thanks", "affirm", "deny", "bot_challenge", "out_of_scope", "insult",
                "gibberish", "non_english", "nlu_fallback", "safeguarding_risk", "legal_other", "request_human",

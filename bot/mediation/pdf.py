@@ -15,6 +15,7 @@ from fpdf import FPDF
 from bot.mediation.models import Certificate
 from bot.mediation.service import (
     SOURCE_CERTIFICATE_AFTER_MEDIATION,
+    appeal_by_words,
     certificate_appeal_text,
     verify_url,
 )
@@ -69,7 +70,7 @@ def certificate_lines(certificate: Certificate, settings: Settings) -> List[Tupl
         ("Decision", APPEAL_SUBJECTS.get(certificate.about, certificate.about)),
         ("Date of the decision letter", format_long(certificate.decision_date)),
         ("Date of issue", format_long(certificate.issued_on)),
-        ("Appeal deadline", format_long(certificate.appeal_by)),
+        ("Appeal deadline", appeal_by_words(certificate)),
     ]
     return lines
 

@@ -40,6 +40,7 @@ from bot.mediation.inputs import (
 from bot.mediation.models import KINDS, Certificate, MediationAdvice, MediationRequest
 from bot.mediation.references import MistypedReference, new_reference, normalise_reference
 from bot.outbox.service import enqueue_email, enqueue_sms, normalise_number
+from bot.redress import rules
 from bot.redress.checker import APPEAL_SUBJECTS, APPEALS_WITHOUT_CERTIFICATE, SOURCE_MEDIATION_EXCEPTION
 from bot.redress.dates import format_long
 from bot.redress.deadlines import (
@@ -91,17 +92,36 @@ def _decision_words(about: str) -> str:
     return APPEAL_SUBJECTS[about]
 
 
-def appeal_deadline_text(deadline: AppealDeadline, certificate_on: Optional[dt.date] = None) -> str:
-    """'You can appeal to the tribunal until Tuesday 2 June 2026. ...' (with the rule used)."""
+def appeal_deadline_text(deadline: AppealDeadline, certificate_on: Optional[dt.date] = None,
+                         today: Optional[dt.date] = None) -> str:
+    """'You can appeal to the tribunal until Tuesday 2 June 2026. ...' (with the rule used).
+
+    A deadline that has passed is never said as open: it says the date has passed, that a
+    late appeal needs the tribunal's permission, and to get advice (brief sections 3 and 9)."""
+    today = today or local_today()
     if certificate_on is None:
         counted = "That is 2 months from the date on the decision letter."
     else:
         counted = (f"That is 1 month from the date of the mediation certificate ({format_long(certificate_on)}) "
                    "or 2 months from the date on the decision letter, whichever is later.")
-    text = f"You can appeal to the First-tier Tribunal (SEND) until {format_long(deadline.last_day)}. {counted}"
+    if today > deadline.last_day:
+        text = (f"The time limit to appeal to the First-tier Tribunal (SEND) ended on {format_long(deadline.last_day)}, "
+                f"so it has passed. {counted} The tribunal can accept a late appeal only in exceptional "
+                "circumstances, so get advice at once: your local SENDIASS, or IPSEA.")
+    else:
+        text = (f"You can appeal to the First-tier Tribunal (SEND) until "
+                f"{rules.say_date(deadline.last_day, today)}. {counted}")
     if deadline.moved_because:
         text += " " + deadline.moved_because
     return text + f" ({SOURCE_APPEAL_DEADLINE})"
+
+
+def late_certificate(decision_date: dt.date, issued_on: dt.date, kind: str = "not_pursuing") -> bool:
+    """A not-pursuing certificate issued after the 2 months to contact the adviser: the person
+    contacted the adviser late (in this service they are given it the day they decide), so it
+    brings no new deadline (brief section 9). After-mediation and deemed certificates follow
+    a mediation request made in time, so they are never late in this sense."""
+    return kind == "not_pursuing" and rules.late_contact(decision_date, issued_on)
 
 
 def mediation_information(
@@ -113,7 +133,7 @@ def mediation_information(
     decision = _decision_words(about)
     decision_date = require_past_date(decision_date, "the date on the decision letter", today)
     deadline = appeal_deadline(decision_date)
-    appeal_text = appeal_deadline_text(deadline)
+    appeal_text = appeal_deadline_text(deadline, today=today)
     if about in APPEALS_WITHOUT_CERTIFICATE:
         why = ("You do not need a mediation certificate: an appeal only about the school or college named in "
                "the plan (section I), the type named, or that none is named, can go straight to the tribunal. "
@@ -133,10 +153,13 @@ def mediation_information(
         f"need it to appeal ({SOURCE_CERTIFICATE}).",
         f"If you want mediation, the council must arrange it within 30 days ({SOURCE_ARRANGE_MEDIATION}). If it "
         "cannot, you get a certificate anyway, and after mediation you get a certificate too.",
-        f"You must contact the mediation adviser by {format_long(contact_by)}, 2 months from the decision letter "
-        f"({SOURCE_CONTACT_ADVISER}). Talking to me now counts.",
+        f"You must contact the mediation adviser {rules.contact_adviser_by_text(contact_by, today)}, 2 months from "
+        f"the decision letter ({SOURCE_CONTACT_ADVISER}). Talking to me now counts.",
         appeal_text + " A certificate can make the deadline later: it is then 1 month from the certificate.",
     ]
+    if today > contact_by:
+        # Brief section 9: a certificate can still be given, but no date from it is a deadline to rely on.
+        paragraphs[-2:] = list(rules.late_certificate_messages(decision_date, deadline.last_day, today))
     return MediationInformation(True, None, authority, decision, decision_date, contact_by, deadline.last_day,
                                 appeal_text, paragraphs)
 
@@ -221,6 +244,8 @@ def issue_certificate(
     issued_by: Optional[str] = None,
     mediation_request_id: Optional[str] = None,
     now: Optional[dt.datetime] = None,
+    over_school_age: Optional[bool] = None,
+    lacks_capacity: bool = False,
 ) -> Certificate:
     """Issue a mediation certificate now, or return the one this conversation already has.
 
@@ -228,6 +253,12 @@ def issue_certificate(
     "after_mediation" or "deemed" (staff, via bot.mediation.requests.issue_mediation_certificate,
     which passes ``mediation_request_id``). ``child_name`` may be None for a young person
     asking for themselves. Raises ValueError with a message for the person.
+
+    ``over_school_age``: the young person is over compulsory school age. Then the
+    certificate is theirs and names them as the one who asked (``child_name`` is the young
+    person), even when a parent is at the keyboard, unless ``lacks_capacity`` (the parent
+    acts for them; the certificate still names the young person) (brief, "Who the service
+    is for"; ``bot.redress.rules.who_acts``).
     """
     conversation_id = require_conversation_id(conversation_id)
     if kind not in KINDS:
@@ -243,6 +274,11 @@ def issue_certificate(
     requester_name = require_name(requester_name, "the name of the parent or young person")
     if requester_role == "young_person" and not (child_name or "").strip():
         child_name = requester_name
+    acting = rules.who_acts(requester_role, over_school_age, lacks_capacity)
+    if requester_role == "parent" and acting.holder == "young_person":
+        # The right is the young person's: the certificate is in their name, not the parent's.
+        requester_name = require_name(child_name, "the young person's name (the certificate is in their name)")
+        requester_role = "young_person"
     child_name = require_name(child_name, "the child's or young person's name")
     authority = require_local_authority(local_authority)
     _decision_words(about)
@@ -260,7 +296,10 @@ def issue_certificate(
             conversation_id=conversation_id, channel=channel, requester_name=requester_name,
             requester_role=requester_role, child_name=child_name, local_authority=authority, about=about,
             decision_date=decision_date, issued_at=now, issued_on=today, issued_by=issued_by,
-            appeal_by=appeal_deadline(decision_date, today).last_day, mediation_request_id=mediation_request_id,
+            # A certificate after the 2 months gives no new deadline (brief section 9): keep the letter's.
+            appeal_by=(appeal_deadline(decision_date).last_day if late_certificate(decision_date, today, kind)
+                       else appeal_deadline(decision_date, today).last_day),
+            mediation_request_id=mediation_request_id,
             mediation_held_on=held_on, issue_key=f"{conversation_id}:{kind}", status="valid",
         )
         try:
@@ -310,10 +349,27 @@ def _standing(session: Session, conversation_id: str, kind: str) -> Optional[Cer
     ).scalar_one_or_none()
 
 
-def certificate_appeal_text(certificate: Certificate) -> str:
-    """The appeal deadline of a certificate, ready to say or print."""
+def certificate_appeal_text(certificate: Certificate, today: Optional[dt.date] = None) -> str:
+    """The appeal deadline of a certificate, ready to say or print.
+
+    A certificate issued after the 2 months to contact the adviser comes with no new
+    deadline: the limit has passed and the tribunal decides whether to accept a late appeal
+    (brief section 9)."""
+    today = today or local_today()
+    if late_certificate(certificate.decision_date, certificate.issued_on, certificate.kind):
+        limit = appeal_deadline(certificate.decision_date).last_day
+        return " ".join(rules.late_certificate_messages(certificate.decision_date, limit, today))
     return appeal_deadline_text(appeal_deadline(certificate.decision_date, certificate.issued_on),
-                                certificate.issued_on)
+                                certificate.issued_on, today=today)
+
+
+def appeal_by_words(certificate: Certificate) -> str:
+    """What the certificate, its text and its email print as the appeal deadline."""
+    if late_certificate(certificate.decision_date, certificate.issued_on, certificate.kind):
+        limit = appeal_deadline(certificate.decision_date).last_day
+        return (f"passed on {format_long(limit)}: a late appeal needs the tribunal's permission "
+                f"({rules.SOURCE_LATE_CONTACT})")
+    return format_long(certificate.appeal_by)
 
 
 def download_url(certificate: Certificate, settings: Optional[Settings] = None) -> str:
@@ -415,7 +471,9 @@ def send_certificate_sms(
         raise ValueError("Please give a mobile number for the text, for example 07700 900123.")
     body = (f"{settings.service_name}: your mediation certificate is {certificate.reference}. "
             f"Download it: {download_url(certificate, settings)} "
-            f"Appeal by {format_long(certificate.appeal_by)}.")
+            + (f"Appeal by {format_long(certificate.appeal_by)}."
+               if not late_certificate(certificate.decision_date, certificate.issued_on, certificate.kind)
+               else "The time limit to appeal has passed: get advice at once (SENDIASS, IPSEA)."))
     message = enqueue_sms(session, to_number, body, kind="certificate_link")
     session.flush()
     return message

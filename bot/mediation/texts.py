@@ -13,8 +13,9 @@ ONLY_PARENT_OR_YOUNG_PERSON = (
     "certificate or ask for mediation, because only they can appeal (Children and Families Act 2014 "
     "s.55; SEND Regulations 2014 reg 33). They can use this chat or call us themselves. I can "
     "still tell you the routes and dates: say 'check my dates'.")
-LEAD_CERTIFICATE = ("I can help you get ready to appeal. Before an appeal the law says you must talk to a mediation "
-                    "adviser, and I can do that with you now.")
+LEAD_CERTIFICATE = ("I can help you get ready to appeal. Before most appeals the law says you must talk to a mediation "
+                    "adviser first, and I can do that with you now. An appeal only about the school or college named "
+                    "in the plan (section I) needs no mediation adviser (Children and Families Act 2014 s.55(1)-(2)).")
 LEAD_MEDIATION = "I can help you ask for mediation."
 FIRST_THE_DECISION = " First, a few details about the decision."
 NEED_THE_COUNCIL = ("To give you mediation advice I need to know which council made the "

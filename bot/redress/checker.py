@@ -20,6 +20,7 @@ from bot.redress.deadlines import (
     contact_mediation_adviser_by,
     discrimination_claim_by,
 )
+from bot.redress import rules
 from bot.redress.situation import (
     APPEALABLE_DECISIONS,
     ROUTE_IDS,
@@ -71,8 +72,10 @@ def check_routes(situation: Situation) -> RouteCheck:
     """Say which routes are open, by when to act, and what to do next."""
     out_of_scope = _out_of_scope(situation)
     if out_of_scope is not None:
-        reason, source, signpost = out_of_scope
-        return _nothing_available(reason, source, [signpost])
+        code, reason, source, signpost = out_of_scope
+        check = _nothing_available(reason, source, [signpost])
+        return RouteCheck(check.in_scope, False, check.routes, check.deadlines, check.messages,
+                          out_of_scope_reason=code, nation=situation.nation)
 
     about = situation.about
     routes = [build(about) for build in ROUTE_BUILDERS]
@@ -99,26 +102,25 @@ def check_routes(situation: Situation) -> RouteCheck:
 # --- scope ----------------------------------------------------------------------
 
 
-def _out_of_scope(situation: Situation) -> tuple[str, str, str] | None:
-    """(reason, source, where to go instead), or None when the routes apply."""
-    if situation.in_england is False:
+def _out_of_scope(situation: Situation) -> tuple[str, str, str, str] | None:
+    """(reason code, reason, source, where to go instead), or None when the routes apply."""
+    if situation.in_england is False or situation.nation is not None:
         return (
+            "outside_england",
             "These routes only apply in England.",
-            SOURCE_ENGLAND_ONLY,
-            "These routes only apply in England. Wales, Scotland and Northern Ireland "
-            "have their own laws and tribunals for children and young people with "
-            "additional needs. Contact the council where you live, or an advice service "
-            "in that nation.",
+            rules.SOURCE_OUTSIDE_ENGLAND,
+            rules.outside_england_message(situation.nation),
         )
     if situation.age is not None and situation.age >= FIRST_AGE_OUT_OF_SCOPE:
         return (
+            "age_25_or_over",
             "These routes are for children and young people under 25.",
             SOURCE_AGE_LIMIT,
             "EHC plans and these routes are for children and young people under 25. "
             "For someone aged 25 or over, contact adult social care at the local council. "
             "The council has a complaints procedure, and after that the Local Government "
             "and Social Care Ombudsman can look at complaints about adult social care. "
-            "Citizens Advice can also help.",
+            f"Citizens Advice can also help. ({SOURCE_AGE_LIMIT})",
         )
     return None
 
@@ -174,6 +176,19 @@ def _mediation_route(about: str) -> Route:
             "discrimination claims.",
             "CFA 2014 ss.51 and 55",
         )
+    if about == "no_decision_yet":
+        return Route(
+            "mediation", False,
+            "Mediation and the mediation certificate come before an appeal, and there is nothing to "
+            "appeal until the council decides. You do not need the mediation adviser yet.",
+            rules.SOURCE_NO_DECISION,
+        )
+    if about == "school_exclusion":
+        return Route(
+            "mediation", False,
+            "Mediation is for council decisions about EHC needs assessments and plans, not exclusions.",
+            rules.SOURCE_EXCLUSION,
+        )
     return Route(
         "mediation", False,
         "Mediation is for council decisions about EHC needs assessments and plans. "
@@ -193,6 +208,9 @@ def _disagreement_resolution_route(about: str) -> Route:
         )
     if about in APPEALABLE_DECISIONS:
         when = "You can use it at any time, even while an appeal is going on. It does not affect your right to appeal."
+    elif about == "school_exclusion":
+        when = ("It cannot change an exclusion, but you can use it at any time about your child's SEN "
+                "support.")
     else:
         when = "You can use it at any time."
     return Route(
@@ -224,6 +242,20 @@ def _tribunal_appeal_route(about: str) -> Route:
             "tribunal_appeal", False,
             "This is not an appeal. You make a disability discrimination claim instead.",
             SOURCE_DISCRIMINATION,
+        )
+    if about == "no_decision_yet":
+        return Route(
+            "tribunal_appeal", False,
+            "A delay cannot be appealed. You can appeal once the council makes a decision you can "
+            "appeal, or issues or changes a plan.",
+            rules.SOURCE_NO_DECISION,
+        )
+    if about == "school_exclusion":
+        return Route(
+            "tribunal_appeal", False,
+            "An exclusion is not a SEND appeal. The governing board and the independent review panel "
+            "look at it; if it was linked to disability, you can make a disability discrimination claim.",
+            rules.SOURCE_EXCLUSION,
         )
     return Route(
         "tribunal_appeal", False,
@@ -283,10 +315,23 @@ COMPLAINT_REASONS = {
         "Complain to the council, or to the school or college, using its complaints "
         "procedure."
     ),
+    "no_decision_yet": (
+        "Complain to the council using its complaints procedure: it has 6 weeks from a request to "
+        "decide whether to assess, and 20 weeks from the request to the final plan."
+    ),
 }
 
 
 def _complaint_route(about: str) -> Route:
+    if about == "school_exclusion":
+        return Route(
+            "complaint", False,
+            "A school's complaints procedure does not cover exclusions. Ask the governing board to "
+            "reconsider, then for an independent review panel.",
+            rules.SOURCE_EXCLUSION,
+        )
+    if about == "no_decision_yet":
+        return Route("complaint", True, COMPLAINT_REASONS[about], rules.SOURCE_NO_DECISION)
     reason = COMPLAINT_REASONS.get(
         about,
         "You can complain to the council about how it handled things, for example delays. "
@@ -296,6 +341,19 @@ def _complaint_route(about: str) -> Route:
 
 
 def _ombudsman_route(about: str) -> Route:
+    if about == "school_exclusion":
+        return Route(
+            "ombudsman", False,
+            "For an exclusion, the route is the governing board and then the independent review panel.",
+            rules.SOURCE_EXCLUSION,
+        )
+    if about == "no_decision_yet":
+        return Route(
+            "ombudsman", True,
+            "After the council's complaints procedure, you can go to the Local Government and Social "
+            "Care Ombudsman (LGSCO) about the delay.",
+            rules.SOURCE_NO_DECISION,
+        )
     if about in APPEALABLE_DECISIONS:
         return Route(
             "ombudsman", True,
@@ -326,6 +384,14 @@ def _ombudsman_route(about: str) -> Route:
 
 
 def _disability_discrimination_claim_route(about: str) -> Route:
+    if about == "school_exclusion":
+        return Route(
+            "disability_discrimination_claim", True,
+            "If the exclusion was linked to your child's disability, you can make a disability "
+            "discrimination claim against the school to the First-tier Tribunal (SEND) within 6 months. "
+            "You do not need a mediation certificate.",
+            f"{rules.SOURCE_EXCLUSION_DISCRIMINATION}; {SOURCE_DISCRIMINATION_DEADLINE}",
+        )
     if about == "disability_discrimination":
         return Route(
             "disability_discrimination_claim", True,
@@ -343,6 +409,22 @@ def _disability_discrimination_claim_route(about: str) -> Route:
     )
 
 
+def _exclusion_review_route(about: str) -> Route:
+    if about == "school_exclusion":
+        return Route(
+            "exclusion_review", True,
+            "For a permanent exclusion the governing board must consider taking your child back. Then "
+            "you can ask for an independent review panel within 15 school days of being told the "
+            "board's decision (a strict limit), and for a SEN expert to attend.",
+            rules.SOURCE_EXCLUSION,
+        )
+    return Route(
+        "exclusion_review", False,
+        "This is only for exclusions from school.",
+        rules.SOURCE_EXCLUSION,
+    )
+
+
 # In ROUTE_IDS order.
 ROUTE_BUILDERS: tuple[Callable[[str], Route], ...] = (
     _mediation_route,
@@ -352,6 +434,7 @@ ROUTE_BUILDERS: tuple[Callable[[str], Route], ...] = (
     _complaint_route,
     _ombudsman_route,
     _disability_discrimination_claim_route,
+    _exclusion_review_route,
 )
 
 
@@ -364,7 +447,15 @@ def _deadlines_and_next_steps(situation: Situation) -> tuple[Deadlines, list[str
         return _appeal_deadlines_and_next_steps(situation)
     if about == "disability_discrimination":
         return _discrimination_deadline_and_next_steps(situation)
+    if about == "no_decision_yet":
+        return Deadlines(), [_next_step(rules.NO_DECISION_YET[0]), *rules.NO_DECISION_YET[1:]]
+    if about == "school_exclusion":
+        return Deadlines(), [_next_step(rules.EXCLUSION[0]), *rules.EXCLUSION[1:]]
     return Deadlines(), [NEXT_STEPS_WITHOUT_APPEAL[about]]
+
+
+def _next_step(sentence: str) -> str:
+    return "Next step: " + sentence[0].lower() + sentence[1:]
 
 
 NEXT_STEPS_WITHOUT_APPEAL = {
@@ -407,18 +498,30 @@ def _appeal_deadlines_and_next_steps(situation: Situation) -> tuple[Deadlines, l
             "Tell us the date on the decision letter so we can work out your deadlines.",
         ]
 
-    # For section I alone no certificate is needed, so none can extend the deadline;
-    # we count from the letter only rather than risk giving too late a date.
-    certificate = situation.certificate_date if needs_certificate else None
-    appeal = appeal_deadline(situation.decision_date, certificate)
     contact_by = contact_mediation_adviser_by(situation.decision_date) if needs_certificate else None
+    # For section I alone no certificate is needed, so none can extend the deadline;
+    # we count from the letter only rather than risk giving too late a date. A
+    # certificate given after the 2 months to contact the adviser gives no date to rely
+    # on either (brief section 9): the limit is counted from the letter, and it has passed.
+    late_certificate = bool(
+        needs_certificate and situation.certificate_date is not None
+        and rules.certificate_cannot_be_in_time(situation.decision_date, situation.certificate_date)
+    )
+    maybe_late = bool(
+        needs_certificate and situation.certificate_date is not None and not late_certificate
+        and rules.late_contact(situation.decision_date, situation.certificate_date)
+    )
+    certificate = situation.certificate_date if needs_certificate and not late_certificate else None
+    appeal = appeal_deadline(situation.decision_date, certificate)
 
     messages: list[str] = []
-    if needs_certificate and certificate is None:
+    if late_certificate:
+        messages += list(rules.late_certificate_messages(situation.decision_date, appeal.last_day, today))
+    elif needs_certificate and certificate is None:
         messages += _mediation_adviser_steps(contact_by, today)
     elif needs_certificate:
         messages.append(
-            f"Next step: send your appeal to the tribunal by {format_long(appeal.last_day)}, "
+            f"Next step: send your appeal to the tribunal by {rules.say_date(appeal.last_day, today)}, "
             "with a copy of your mediation certificate."
         )
     else:
@@ -432,20 +535,35 @@ def _appeal_deadlines_and_next_steps(situation: Situation) -> tuple[Deadlines, l
                 "extend the deadline, so we counted 2 months from the decision letter. If "
                 "your appeal also covers sections B or F, tell us: the deadline may be later."
             )
-    messages += _appeal_deadline_messages(appeal, certificate, today)
-    return Deadlines(contact_mediation_adviser_by=contact_by, appeal_by=appeal.last_day), messages
+    if not late_certificate:
+        messages += _appeal_deadline_messages(appeal, certificate, today)
+    if maybe_late:
+        messages.append(
+            f"The 2 months to contact the mediation adviser ended on {format_long(contact_by)}. The date above "
+            "holds only if you contacted them by then, for example to ask for mediation. If you first contacted "
+            "them after that, the time limit "
+            "has passed and the certificate gives no new deadline: the tribunal decides whether to accept a "
+            f"late appeal, so get advice at once (SENDIASS, IPSEA). ({rules.SOURCE_LATE_CONTACT})"
+        )
+    passed = {"appeal_by": today > appeal.last_day}
+    if contact_by is not None:
+        passed["contact_mediation_adviser_by"] = today > contact_by
+    return Deadlines(contact_mediation_adviser_by=contact_by, appeal_by=appeal.last_day, passed=passed,
+                     late_certificate=late_certificate), messages
 
 
 def _mediation_adviser_steps(contact_by: date, today: date) -> list[str]:
     if today > contact_by:
         return [
             f"The 2 months to contact the mediation adviser ended on {format_long(contact_by)}. "
-            "Contact them now anyway and get advice straight away: without a mediation "
-            "certificate the tribunal lets you appeal only in exceptional circumstances."
+            "A certificate can still be given, but the appeal is then late and the tribunal decides "
+            "whether to accept it: no date worked out from a late certificate is a deadline you can "
+            "rely on. A late appeal needs good reasons, so get advice at once (SENDIASS, IPSEA). "
+            f"({rules.SOURCE_LATE_CONTACT})"
         ]
     return [
-        f"Next step: contact the mediation adviser by {format_long(contact_by)}. You must do "
-        "this before you can appeal, even if you do not want mediation. Their contact "
+        f"Next step: contact the mediation adviser {rules.contact_adviser_by_text(contact_by, today)}. "
+        "You must do this before you can appeal, even if you do not want mediation. Their contact "
         "details are in the council's decision letter.",
         "If you do not want mediation, tell the adviser. They must send you a mediation "
         "certificate within 3 working days.",
@@ -467,13 +585,13 @@ def _appeal_deadline_messages(appeal: AppealDeadline, certificate: date | None, 
             "That is 2 months from the date on the decision letter, which is later than "
             f"1 month from your mediation certificate ({format_long(certificate)})."
         )
-    messages = [f"Appeal deadline: {format_long(appeal.last_day)}. {counted}"]
+    messages = [f"Appeal deadline: {rules.say_date(appeal.last_day, today)}. {counted}"]
     if appeal.moved_because:
         messages.append(appeal.moved_because)
     if today > appeal.last_day:
         messages.append(
-            f"The appeal deadline was {format_long(appeal.last_day)}. The tribunal can accept "
-            "a late appeal only in exceptional circumstances, for example if the decision "
+            f"The appeal deadline was {format_long(appeal.last_day)}, so it has passed. The tribunal can "
+            "accept a late appeal only in exceptional circumstances, for example if the decision "
             "letter did not say how to appeal. Get advice straight away."
         )
     return messages
@@ -495,16 +613,17 @@ def _discrimination_deadline_and_next_steps(situation: Situation) -> tuple[Deadl
 
     claim_by = discrimination_claim_by(situation.decision_date)
     messages.append(
-        f"Claim deadline: {format_long(claim_by)}. That is the last day of the 6 months "
+        f"Claim deadline: {rules.say_date(claim_by, situation.today)}. That is the last day of the 6 months "
         "starting with the day of the discrimination. It is not extended for August, "
         "Christmas or weekends, so send your claim well before."
     )
     if situation.today > claim_by:
         messages.append(
-            f"The claim deadline was {format_long(claim_by)}. The tribunal or court can still "
-            "accept a late claim, but it does not have to. Get legal advice straight away."
+            f"The claim deadline was {format_long(claim_by)}, so it has passed. The tribunal or court can "
+            "still accept a late claim, but it does not have to. Get legal advice straight away."
         )
-    return Deadlines(discrimination_claim_by=claim_by), messages
+    return Deadlines(discrimination_claim_by=claim_by,
+                     passed={"discrimination_claim_by": situation.today > claim_by}), messages
 
 
 # --- who is asking ---------------------------------------------------------------------
@@ -525,12 +644,16 @@ def _role_messages(situation: Situation) -> list[str]:
             "year in which you turn 16), your parent usually makes these decisions. You can "
             "still take part and say what you think."
         ]
-    if situation.role == "parent" and age is not None and age >= AGE_COMPULSORY_SCHOOLING_MAY_END:
+    over = situation.over_school_age
+    if over is None:
+        over = rules.over_compulsory_school_age(age=age, today=situation.today)
+    if situation.role == "parent" and over:
+        return [rules.who_acts("parent", True, situation.lacks_capacity).message]
+    if situation.role == "parent" and over is None and age == AGE_COMPULSORY_SCHOOLING_MAY_END:
         return [
-            "Once your child is over compulsory school age (after the last Friday in June of "
-            "the school year in which they turn 16), the right to ask for mediation or to "
-            "appeal is theirs, unless they lack the mental capacity to decide. You can still "
-            "support them."
+            "If your child has finished year 11 (after the last Friday in June of the school year in "
+            "which they turn 16), the right to ask for mediation or to appeal is theirs, unless they "
+            f"lack the mental capacity to decide. You can still support them. ({rules.SOURCE_YOUNG_PERSON})"
         ]
     return []
 

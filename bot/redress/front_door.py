@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import List, Optional, Sequence, Tuple
 
-from bot.redress import Situation, check_routes
+from bot.redress import Situation, check_routes, rules
 from bot.redress.checker import APPEAL_SUBJECTS
 
 # The question's buttons: (title, the text a button sends). The texts are
@@ -36,6 +36,10 @@ RETRY = (
 
 # Checked in order: the first rule that matches wins, so the specific ones come first.
 _RULES: Sequence[Tuple[str, str]] = (
+    ("disability_discrimination", r"discriminat|equality act"),
+    ("school_exclusion", r"\bexclu(de|ded|ding|sion|sions)\b|\bsuspen(ded|sion|sions)\b|\bexpell?ed\b"),
+    ("no_decision_yet", r"\b(still|been) waiting\b|\bno decision\b|\bnot (yet )?decided\b|\bhasn'?t decided\b"
+                        r"|\b(weeks|months) late\b|\bstill no (plan|ehcp|decision|final plan)\b|\bmissed the deadline"),
     ("disability_discrimination", r"discriminat|because of (his|her|their|my) disabilit|equality act|unfair(ly)? treat"),
     ("refusal_to_reassess", r"re-?assess"),
     ("refusal_to_assess", r"(refus|won'?t|will not|wont|not going to|turned down|declin|reject|said no|say no|saying no)\w*.{0,40}\bassess"
@@ -53,6 +57,11 @@ _RULES: Sequence[Tuple[str, str]] = (
     ("duties_not_carried_out", r"\b(council|la|local authority|caseworker)\b|delay|deadline|not doing|duty|duties"),
 )
 _COMPILED = tuple((about, re.compile(pattern)) for about, pattern in _RULES)
+# Who is writing is not what it is about: "I'm a social worker, mum disagrees with section F"
+# is about section F (appealable), not social care.
+_WHO_IS_WRITING = re.compile(r"\b(i'?m|i am|as|im)\s+(a|an|the|her|his|their)?\s*(social worker|teacher|senco|sendco|"
+                             r"teaching assistant|health visitor|nurse|therapist|advocate|support worker|key worker)\b")
+_SECTIONS = re.compile(r"\b(?:section|part)s?\s+([a-i](?:\s*(?:,|and|&)\s*[a-i])*)\b")
 _DURING_ASSESSMENT = re.compile(r"assess|being drawn up|draft|review")
 
 _SUBJECTS = dict(APPEAL_SUBJECTS, **{
@@ -61,6 +70,8 @@ _SUBJECTS = dict(APPEAL_SUBJECTS, **{
     "school_sen_provision": "the support a school, college or nursery gives",
     "duties_not_carried_out": "how the council or a school is carrying out its duties",
     "disability_discrimination": "unfair treatment because of disability",
+    "no_decision_yet": "the council not having decided yet, or being late",
+    "school_exclusion": "an exclusion from school",
 })
 
 ROUTE_NAMES = {
@@ -71,6 +82,7 @@ ROUTE_NAMES = {
     "complaint": "a complaint",
     "ombudsman": "an ombudsman",
     "disability_discrimination_claim": "a disability discrimination claim",
+    "exclusion_review": "the governing board's review and the independent review panel",
 }
 # How many routes to explain in full; the rest are named in one line, so the
 # answer stays short enough to be spoken on a phone.
@@ -82,6 +94,12 @@ def classify_disagreement(text: Optional[str]) -> Optional[str]:
     if not text:
         return None
     folded = " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("’", "'")).split())
+    folded = _WHO_IS_WRITING.sub(" ", folded)
+    if not re.search(r"exclu|suspen|discriminat", folded):
+        sections = [letter for group in _SECTIONS.findall(folded) for letter in re.findall(r"[a-i]", group)]
+        by_sections = rules.about_for_sections(sections)
+        if by_sections is not None:
+            return by_sections
     for about, pattern in _COMPILED:
         if pattern.search(folded):
             if about == "health_social_care":

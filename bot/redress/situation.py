@@ -27,6 +27,8 @@ OTHER_DISAGREEMENTS = (
     "duties_not_carried_out",
     "health_social_care_during_assessment",
     "disability_discrimination",
+    "no_decision_yet",  # the council has not decided yet, or is late (brief section 6)
+    "school_exclusion",  # a suspension or permanent exclusion (brief section 7)
 )
 ABOUT_VALUES = APPEALABLE_DECISIONS + OTHER_DISAGREEMENTS
 
@@ -39,7 +41,11 @@ ROUTE_IDS = (
     "complaint",
     "ombudsman",
     "disability_discrimination_claim",
+    "exclusion_review",  # governing board, then the independent review panel (brief section 7)
 )
+NATION_VALUES = ("wales", "scotland", "northern_ireland")
+# Why a check is out of scope (RouteCheck.out_of_scope_reason).
+OUT_OF_SCOPE_REASONS = ("outside_england", "age_25_or_over")
 
 
 class InvalidSituation(ValueError):
@@ -55,6 +61,11 @@ class Situation:
     act, if it went on over time).
     ``certificate_date``: the date on the mediation certificate, if there is one.
     ``in_england``: None means not asked; we assume England.
+    ``nation``: where outside England ('wales', 'scotland', 'northern_ireland'), if known;
+    giving one implies ``in_england=False``.
+    ``over_school_age``: the young person is over compulsory school age (True, False, or
+    None when not known; ``age`` 17 or more implies it).
+    ``lacks_capacity``: the young person lacks capacity for the decision, so the parent acts.
     ``today``: injectable so that tests do not depend on the clock.
     """
 
@@ -65,6 +76,9 @@ class Situation:
     decision_date: date | None = None
     certificate_date: date | None = None
     in_england: bool | None = None
+    nation: str | None = None
+    over_school_age: bool | None = None
+    lacks_capacity: bool = False
     today: date = field(default_factory=date.today)
 
     def __post_init__(self) -> None:
@@ -77,6 +91,14 @@ class Situation:
         if self.about not in ABOUT_VALUES:
             raise InvalidSituation(
                 f"Unknown disagreement {self.about!r}. Choose one of: {', '.join(ABOUT_VALUES)}."
+            )
+        if self.nation is not None and self.nation not in NATION_VALUES:
+            raise InvalidSituation(
+                f"Unknown nation {self.nation!r}. Choose one of: {', '.join(NATION_VALUES)}."
+            )
+        if self.nation is not None and self.in_england is True:
+            raise InvalidSituation(
+                f"in_england is true but nation is {self.nation!r}: give one or the other."
             )
         if self.age is not None and (isinstance(self.age, bool) or not isinstance(self.age, int)):
             raise InvalidSituation(f"Age must be a whole number of years, not {self.age!r}.")
@@ -122,11 +144,22 @@ class Route:
 
 @dataclass(frozen=True)
 class Deadlines:
-    """Last days to act. None when the deadline does not apply or a date is missing."""
+    """Last days to act. None when the deadline does not apply or a date is missing.
+
+    ``passed``: for each date given, whether it has gone by (today is after it).
+    ``late_certificate``: the certificate came after the 2 months to contact the adviser,
+    so ``appeal_by`` is the limit counted from the letter (passed), never a date worked out
+    from the late certificate (brief section 9).
+    """
 
     contact_mediation_adviser_by: date | None = None
     appeal_by: date | None = None
     discrimination_claim_by: date | None = None
+    passed: dict = field(default_factory=dict)
+    late_certificate: bool = False
+
+    def has_passed(self, name: str) -> bool | None:
+        return self.passed.get(name)
 
 
 @dataclass(frozen=True)
@@ -138,6 +171,8 @@ class RouteCheck:
     routes: list[Route]
     deadlines: Deadlines
     messages: list[str]
+    out_of_scope_reason: str | None = None  # one of OUT_OF_SCOPE_REASONS when not in scope
+    nation: str | None = None
 
     def route(self, route_id: str) -> Route:
         """The route with this id (every id in ``ROUTE_IDS`` is always present)."""

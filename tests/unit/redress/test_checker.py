@@ -41,6 +41,11 @@ EXPECTED_ROUTES = {
     "duties_not_carried_out": (False, NO_APPEAL_ROUTES),
     "health_social_care_during_assessment": (False, NO_APPEAL_ROUTES),
     "disability_discrimination": (False, {"complaint", "ombudsman", "disability_discrimination_claim"}),
+    # Brief section 6: a delay is not appealable; complaint, LGSCO (and DRS about duties).
+    "no_decision_yet": (False, NO_APPEAL_ROUTES),
+    # Brief section 7: the board and review panel, a discrimination claim, DRS for SEN support;
+    # never the school's complaints procedure.
+    "school_exclusion": (False, {"exclusion_review", "disability_discrimination_claim", "disagreement_resolution"}),
 }
 
 
@@ -233,7 +238,7 @@ def test_outside_england_is_out_of_scope():
     result = check_routes(situation(in_england=False, decision_date=DECISION))
     assert not result.in_scope
     assert result.available_route_ids == []
-    assert "Wales, Scotland and Northern Ireland" in result.messages[0]
+    assert "Wales, Scotland or Northern Ireland" in result.messages[0]
 
 
 def test_unknown_country_is_treated_as_england():
@@ -254,7 +259,7 @@ def test_young_person_over_16_gets_no_parent_message():
 
 def test_parent_of_a_young_person_is_told_the_right_is_theirs():
     result = check_routes(situation(role="parent", age=17))
-    assert any("the right to ask for mediation or to appeal is theirs" in m for m in result.messages)
+    assert any("to appeal is theirs, not yours" in m for m in result.messages)
     assert not any("is theirs" in m for m in check_routes(situation(role="parent", age=9)).messages)
 
 

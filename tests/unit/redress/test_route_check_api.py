@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from bot.app import create_app
 
 ROUTE_IDS = {"mediation", "disagreement_resolution", "tribunal_appeal", "tribunal_recommendations",
-             "complaint", "ombudsman", "disability_discrimination_claim"}
+             "complaint", "ombudsman", "disability_discrimination_claim", "exclusion_review"}
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +29,12 @@ def test_an_appeal_about_plan_content_needs_mediation_advice_and_has_both_dates(
     routes = {route["id"]: route for route in body["routes"]}
     assert routes["tribunal_appeal"]["available"] is True and routes["tribunal_appeal"]["source"]
     # 3 March + 2 calendar months = 3 May 2026, a Sunday; 4 May is the early May bank holiday.
-    assert body["deadlines"] == {"contact_mediation_adviser_by": "2026-05-03", "appeal_by": "2026-05-05",
-                                 "discrimination_claim_by": None}
+    assert body["deadlines"] == {
+        "contact_mediation_adviser_by": "2026-05-03", "appeal_by": "2026-05-05", "discrimination_claim_by": None,
+        # The service's today is after both dates (decision letters are in the past), so each says passed.
+        "items": [{"name": "contact_mediation_adviser_by", "date": "2026-05-03", "passed": True},
+                  {"name": "appeal_by", "date": "2026-05-05", "passed": True}],
+        "late_certificate": False}
     assert body["local_authority"] == "Kent" and body["in_south_east_group"] is True
 
 
@@ -117,3 +121,61 @@ def test_any_body_gets_an_answer_or_a_clear_422_never_a_500(client, body):
     if response.status_code == 422:
         assert response.json()["message"].strip()
         assert "Traceback" not in response.text
+
+
+# --- issue 18: the contract's legal additions ---------------------------------------------
+
+
+def test_outside_england_has_its_reason_the_nation_and_no_certificate(client):
+    body = check(client, role="parent", about="refusal_to_assess", nation="wales", decision_date="2026-11-02").json()
+    assert body["in_scope"] is False and body["out_of_scope_reason"] == "outside_england"
+    assert body["nation"] == "wales" and body["mediation_advice_required"] is False
+    assert not any(route["available"] for route in body["routes"])
+    assert "SNAP Cymru" in body["messages"][0] and body["deadlines"]["items"] == []
+
+
+def test_in_england_true_with_a_nation_is_a_clear_422(client):
+    response = check(client, role="parent", about="plan_content", nation="scotland", in_england=True)
+    assert response.status_code == 422 and "in_england" in response.json()["message"]
+
+
+def test_an_unknown_nation_is_refused_by_the_schema(client):
+    assert check(client, role="parent", about="plan_content", nation="france").status_code == 422
+
+
+def test_aged_25_has_its_reason(client):
+    body = check(client, role="parent", about="plan_content", age=25).json()
+    assert body["out_of_scope_reason"] == "age_25_or_over"
+
+
+def test_each_deadline_says_whether_it_has_passed(client):
+    body = check(client, role="parent", about="disability_discrimination", decision_date="2026-01-05").json()
+    assert body["deadlines"]["items"] == [{"name": "discrimination_claim_by", "date": "2026-07-04", "passed": True}]
+
+
+def test_a_late_certificate_gives_no_new_deadline(client):
+    body = check(client, role="parent", about="refusal_to_assess", local_authority="Reading",
+                 decision_date="2026-02-14", certificate_date="2026-11-30").json()
+    assert body["deadlines"]["late_certificate"] is True
+    assert body["deadlines"]["appeal_by"] == "2026-04-14"
+    assert {"name": "appeal_by", "date": "2026-04-14", "passed": True} in body["deadlines"]["items"]
+    assert not any("2027" in message for message in body["messages"])
+
+
+def test_exclusions_and_no_decision_yet_are_accepted(client):
+    body = check(client, role="parent", about="school_exclusion").json()
+    routes = {route["id"]: route["available"] for route in body["routes"]}
+    assert routes["exclusion_review"] and routes["disability_discrimination_claim"] and not routes["complaint"]
+    body = check(client, role="parent", about="no_decision_yet").json()
+    routes = {route["id"]: route["available"] for route in body["routes"]}
+    assert not routes["tribunal_appeal"] and routes["ombudsman"] and body["mediation_advice_required"] is False
+
+
+def test_the_schema_documents_the_additions(client):
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    assert set(schema["RouteCheckResponse"]["properties"]) >= {"out_of_scope_reason", "nation"}
+    assert "outside_england" in str(schema["RouteCheckResponse"]["properties"]["out_of_scope_reason"])
+    assert "passed" in schema["DeadlineOut"]["properties"]
+    assert schema["DeadlineOut"]["properties"]["passed"]["description"]
+    assert set(schema["RouteCheckRequest"]["properties"]) >= {"nation", "over_school_age", "lacks_capacity"}
+    assert "exclusion_review" in str(schema["RouteOut"])
