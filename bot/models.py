@@ -13,6 +13,7 @@ FEATURE_MODEL_MODULES: tuple = (
     "bot.webchat.models",
     "bot.mediation.models",
     "bot.disagreement_resolution.models",
+    "bot.conversations.deliveries",
 )
 
 

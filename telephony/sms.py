@@ -89,6 +89,22 @@ def _wrap(text: str, limit: int) -> List[str]:
     return parts
 
 
+def fit_parts(text: str, link: str, max_parts: int = 3) -> List[str]:
+    """`text` as at most `max_parts` texts of one segment each: whole when it fits, else
+    its first sentences and `link` (a line that leads to the full answer) last."""
+    parts = split_sms(text)
+    if len(parts) <= max_parts:
+        return parts
+    sentences = re.split(r"(?<=[.!?:])\s+|\n+", gsm_text(text))
+    while sentences:
+        sentences.pop()
+        shorter = " ".join(sentences).strip()
+        parts = split_sms(f"{shorter}\n{link}" if shorter else link)
+        if len(parts) <= max_parts:
+            return parts
+    return split_sms(link)[:max_parts]
+
+
 def render_messages(messages: Iterable[Dict]) -> str:
     """Rasa's bot messages as one SMS text; buttons become numbered options."""
     lines: List[str] = []

@@ -5,7 +5,10 @@ Plain Python, no web or Rasa imports.
 - dates ("2026-03-05", "5/3/2026") become "Thursday 5 March 2026";
 - UK phone numbers are read digit by digit in their usual groups;
 - references such as certificate numbers are read character by character, grouped;
-- links are not read out: "the link we have sent you in a text" (the caller gets them by SMS);
+- links are not read out: "the link we have sent you in a text" (the caller gets them by
+  SMS), or "our website" when the caller's number cannot take a text (withheld, a landline);
+- sources and legal citations ("(Source: Children and Families Act 2014 s.55)") are not
+  read out: they are in the text the caller can have, and on the web chat;
 - Markdown is dropped, long answers are split into short turns;
 - buttons become numbered options: "say or press 1 for ...".
 """
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Sequence, Tuple
 
 from bot.redress.dates import format_long
+from telephony import texts
 
 MAX_TURN_CHARS = 320  # about 20 seconds of speech
 
@@ -29,7 +33,9 @@ PHONE_RE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|0)\d(?:[\s-]?\d){8,9}(
 REFERENCE_RE = re.compile(r"\bSEM-[0-9A-Z]{4}-[0-9A-Z]{4}\b|\b(?=[A-Z0-9/-]*\d)(?=[A-Z0-9/-]*[A-Z])[A-Z0-9]+(?:[-/][A-Z0-9]+)*\b")
 SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 
-LINK_SPOKEN = "the link we have sent you in a text"
+LINK_SPOKEN = texts.LINK_TEXTED
+CITATION_RE = re.compile(r"\s*\((?:Sources?|See)\s*:[^()]*(?:\([^()]*\)[^()]*)*\)|^\s*Sources?:.*$",
+                         re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass
@@ -81,19 +87,20 @@ def _date_or_text(match: re.Match, day: Tuple[int, int, int]) -> str:
         return match.group(0)
 
 
-def speakable(text: str) -> Tuple[str, List[str]]:
+def speakable(text: str, can_text: bool = True) -> Tuple[str, List[str]]:
     """One message made speakable; returns the text and the links it contained."""
     links: List[str] = []
+    text = CITATION_RE.sub("", text)
 
     def markdown_link(match: re.Match) -> str:
         links.append(match.group(2))
-        return f"{match.group(1)} (we have sent you the link in a text)"
+        return f"{match.group(1)} (we have sent you the link in a text)" if can_text else match.group(1)
 
     text = MARKDOWN_LINK_RE.sub(markdown_link, text)
 
     def link(match: re.Match) -> str:
         links.append(match.group(0))
-        return LINK_SPOKEN
+        return texts.LINK_TEXTED if can_text else texts.LINK_NOT_TEXTED
 
     text = LINK_RE.sub(link, text)
     text = ISO_DATE_RE.sub(lambda m: _date_or_text(m, (int(m[1]), int(m[2]), int(m[3]))), text)
@@ -141,13 +148,14 @@ def buttons_prompt(buttons: Sequence[Dict]) -> str:
     return f"Say or press {listed}."
 
 
-def speak_messages(messages: Iterable[Dict], max_chars: int = MAX_TURN_CHARS) -> Spoken:
-    """Rasa's bot messages (text, buttons) -> short spoken turns and the links to text."""
+def speak_messages(messages: Iterable[Dict], max_chars: int = MAX_TURN_CHARS, can_text: bool = True) -> Spoken:
+    """Rasa's bot messages (text, buttons) -> short spoken turns and the links to text.
+    ``can_text``: whether the caller's number can take a text (no "we have sent you")."""
     parts: List[str] = []
     links: List[str] = []
     for message in messages:
         if message.get("text"):
-            text, found = speakable(str(message["text"]))
+            text, found = speakable(str(message["text"]), can_text=can_text)
             links.extend(found)
             if text:
                 parts.append(text)

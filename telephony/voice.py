@@ -14,14 +14,18 @@ from urllib.parse import urlencode
 from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 
 from bot.nlp.patterns import south_east_group
+from bot.outbox.numbers import e164, is_mobile
 from bot.settings import Settings
+from telephony import texts
 
 VOICE_PATH = "/telephony/voice"
 QUEUE_NAME = "mediators"
 DEFAULT_HOLD_MUSIC = "http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3"
 QUEUE_MAX_WAIT_SECONDS = 180
 NO_INPUT_SECONDS = 6
-GOODBYE_AFTER_MISSES = 4
+GOODBYE_AFTER_MISSES = 3
+# The callback offer is made at most twice; then the call ends politely.
+CALLBACK_TRIES = 2
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,8 @@ class MenuOption:
 KEYPAD_MENU: Dict[str, MenuOption] = {
     "1": MenuOption("1", "mediation and mediation certificates", "Tell me about mediation and mediation certificates"),
     "2": MenuOption("2", "disagreement resolution", "Tell me about disagreement resolution"),
-    "3": MenuOption("3", "appeals to the SEND Tribunal", "How do I appeal to the SEND Tribunal"),
+    # "How do I appeal to the SEND Tribunal" was read as "what do I send with an appeal".
+    "3": MenuOption("3", "appeals to the SEND Tribunal", "which decisions can be appealed to the tribunal"),
     "4": MenuOption("4", "complaints", "How do I make a complaint"),
 }
 PERSON_DIGIT = "0"
@@ -73,11 +78,16 @@ def action_url(path: str = VOICE_PATH, **state: object) -> str:
 class Twiml:
     """TwiML builders with the line's voice, language and timings."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, turn: int = 0) -> None:
         self.settings = settings
+        # The call's step number, carried in every action URL (n=...): each step of a
+        # call has its own URL, so a repeated webhook is known as one (telephony.once).
+        self.turn = turn
 
     def url(self, path: str = VOICE_PATH, **state: object) -> str:
         """Absolute, so Twilio requests (and signs) exactly the public URL."""
+        if self.turn and "n" not in state:
+            state["n"] = self.turn
         return self.settings.public_base_url + action_url(path, **state)
 
     # --- building blocks ------------------------------------------------------
@@ -120,6 +130,13 @@ class Twiml:
         return str(response)
 
     # --- conversation -------------------------------------------------------
+    def greeting(self) -> str:
+        """One turn: who we are, the options, a person on 0, and one question."""
+        return self.ask([texts.GREETING.format(service=self.settings.service_name)], self.url(step="turn"))
+
+    def goodbye(self, said: str = "") -> str:
+        return self.say_and_hang_up([said or texts.GOODBYE])
+
     def menu_text(self) -> str:
         options = ", ".join(f"{option.digit} for {option.label}" for option in KEYPAD_MENU.values())
         return f"Press {options}. Press 0 to talk to a person, or star to hear these options again."
@@ -134,18 +151,30 @@ class Twiml:
             return self.say_and_hang_up([
                 "We haven't heard anything, so we'll end the call now. Please call again at any time. Goodbye."])
         if miss >= 2:
-            return self.menu("Sorry, we still can't hear you. You can use your keypad instead.", miss=miss, fail=fail)
-        return self.ask(["Sorry, I didn't hear anything. What would you like to know? You can also press 0 for a person."],
-                        self.url(step="turn", miss=miss, fail=fail))
+            return self.menu(texts.STILL_NOT_HEARD, miss=miss, fail=fail)
+        return self.ask([texts.NOT_HEARD], self.url(step="turn", miss=miss, fail=fail))
 
     def answer(self, turns: List[str], fail: int = 0, part: int = 0) -> str:
-        """One short turn of an answer; offer the rest when there is more."""
+        """An answer from `part` on, one question per turn.
+
+        Turns are read up to the first that asks the caller something ("Is that right?"),
+        which is then the only question; with no question, one turn is read and the
+        caller is asked whether to go on. A part past the end (a replayed or stale
+        "go on") says there is no more: never an error."""
         if not turns:
             turns = ["Sorry, I don't have an answer for that. You can ask another way, or press 0 for a person."]
+        if part >= len(turns):
+            return self.ask([texts.NOTHING_MORE], self.url(step="turn", fail=fail))
+        part = max(part, 0)
+        asking = next((index for index in range(part, len(turns)) if turns[index].rstrip().endswith("?")), None)
+        if asking is not None:
+            return self.ask(turns[part:asking + 1], self.url(step="turn", fail=fail))
         if part + 1 < len(turns):
-            return self.ask([turns[part], "Shall I go on? Say yes or press 1. Or ask something else."],
-                            self.url(step="more", part=part + 1, fail=fail))
+            return self.ask([turns[part], texts.GO_ON], self.url(step="more", part=part + 1, fail=fail))
         return self.ask([turns[part]], self.url(step="turn", fail=fail))
+
+    def what_else(self, fail: int = 0) -> str:
+        return self.ask([texts.WHAT_ELSE], self.url(step="turn", fail=fail))
 
     # --- transfer -----------------------------------------------------------
     def transfer(self, reason: str, summary: str, escalation_id: str, intro: str = "") -> str:
@@ -164,22 +193,37 @@ class Twiml:
             timeout=self.settings.transfer_ring_seconds,
             answer_on_bridge=True,
         )
-        whisper = self.url(f"{VOICE_PATH}/whisper", reason=reason, summary=summary)
+        whisper = self.url(f"{VOICE_PATH}/whisper", reason=reason, summary=summary, escalation=escalation_id)
         for number in self.settings.mediator_numbers:
             dial.number(number, url=whisper, method="POST")
         response.append(dial)
         return str(response)
 
-    def whisper(self, reason: str, summary: str) -> str:
+    def whisper(self, reason: str, summary: str, escalation: Optional[str] = None) -> str:
+        """What a mediator hears on answering; the call is theirs only when they press 1
+        (a voicemail or a phone left on a desk takes nothing)."""
         response = VoiceResponse()
-        self._say(response, f"A call from the information line. Reason: {REASON_SPOKEN.get(reason, reason)}.")
+        gather = response.gather(input="dtmf", num_digits=1, timeout=8, method="POST",
+                                 action=self.url(f"{VOICE_PATH}/whisper-accept", reason=reason, escalation=escalation))
+        self._say(gather, f"A call from the information line. Reason: {REASON_SPOKEN.get(reason, reason)}.")
         if summary:
-            self._say(response, f"Summary: {summary}")
+            self._say(gather, f"Summary: {summary}")
+        self._say(gather, texts.WHISPER_ACCEPT)
+        self._say(response, texts.WHISPER_NOT_ACCEPTED)
+        response.hangup()
+        return str(response)
+
+    def whisper_result(self, accepted: bool) -> str:
+        """Accepted: the empty response connects the two calls; anything else drops this leg."""
+        response = VoiceResponse()
+        if not accepted:
+            self._say(response, texts.WHISPER_NOT_ACCEPTED)
+            response.hangup()
         return str(response)
 
     def enqueue(self, reason: str, escalation_id: str) -> str:
         response = VoiceResponse()
-        self._say(response, "All our mediators are on other calls. Please stay on the line and the next one will answer.")
+        self._say(response, texts.QUEUE_WAIT)
         response.enqueue(
             QUEUE_NAME,
             wait_url=self.url(f"{VOICE_PATH}/hold"), wait_url_method="POST",
@@ -192,7 +236,7 @@ class Twiml:
         if queue_seconds >= QUEUE_MAX_WAIT_SECONDS:
             response.leave()
             return str(response)
-        self._say(response, "Thank you for waiting. A mediator will be with you as soon as possible.")
+        self._say(response, texts.QUEUE_HOLD)
         response.play(self.settings.hold_music_url or DEFAULT_HOLD_MUSIC)
         return str(response)
 
@@ -210,56 +254,66 @@ class Twiml:
         response.hangup()
         return str(response)
 
-    # --- callback (outside staffed hours) -----------------------------------
+    # --- callback (outside staffed hours, or a caller who waited too long) ------
     def offer_callback(self, reason: str, next_open: str, caller_ending: Optional[str], intro: str = "",
-                       escalation: Optional[str] = None) -> str:
+                       escalation: Optional[str] = None, miss: int = 0, fail: int = 0) -> str:
+        """Spoken or keyed: yes or 1 for the caller's own number, a typed number, or no / 2.
+        Every way out is named; silence or a bad number twice ends the call politely."""
         turns = [intro] if intro else []
         if reason == "safeguarding" and "999" not in intro:
             turns.append("If anyone is in immediate danger, please hang up and call 999.")
-        staffed = f" The line is next staffed {next_open}." if next_open != "when the line next opens" else ""
-        turns.append(f"Our mediators aren't on the line just now.{staffed} I can ask a mediator to call you back.")
+        if not miss and not fail:
+            staffed = f" The line is next staffed {next_open}." if next_open != "when the line next opens" else ""
+            turns.append(f"Our mediators aren't on the line just now.{staffed} I can ask a mediator to call you back.")
         if caller_ending:
-            turns.append(f"To be called back on the number you're calling from, ending {caller_ending}, press 1. "
-                         "Or type the number to call, then press the hash key.")
+            turns.append(texts.CALLBACK_OWN.format(ending=caller_ending))
         else:
-            turns.append("Please type the number to call you back on, then press the hash key.")
-        return self.ask(turns, self.url(step="cb_number", reason=reason, escalation=escalation), input_="dtmf",
+            turns.append(texts.CALLBACK_TYPE)
+        return self.ask(turns, self.url(step="cb_number", reason=reason, escalation=escalation, miss=miss, fail=fail),
                         finish_on_key="#")
 
+    def end_callback_offer(self, declined: bool, next_open: str) -> str:
+        known = next_open and next_open != "when the line next opens"
+        when = f"The line is next staffed {next_open}. " if known else ""
+        ending = texts.CALLBACK_DECLINED if declined else texts.CALLBACK_GIVE_UP
+        return self.say_and_hang_up([ending.format(when=when)])
+
     def confirm_number(self, reason: str, number: str, spoken_number: str, escalation: Optional[str] = None) -> str:
-        return self.ask([f"I have {spoken_number}. If that's right, press 1. To enter it again, press 2."],
+        return self.ask([texts.CONFIRM_NUMBER.format(number=spoken_number)],
                         self.url(step="cb_confirm", reason=reason, number=number, escalation=escalation),
-                        input_="dtmf", num_digits=1)
+                        num_digits=1)
 
     def ask_preferred_time(self, reason: str, number: str, escalation: Optional[str] = None) -> str:
-        return self.ask(["When is best to call you? Press 1 for the morning, 2 for the afternoon, or 3 for any time. "
-                         "Or say a day and time."],
+        return self.ask([texts.PREFERRED_TIME],
                         self.url(step="cb_time", reason=reason, number=number, escalation=escalation))
 
     def callback_booked(self, preferred: str, next_open: str, texted: bool) -> str:
-        turns = [f"Thank you. A mediator will call you back {preferred}, once the line is staffed."
-                 + (f" That is next {next_open}." if next_open else "")]
+        turns = [texts.BOOKED.format(preferred=preferred) + (f" That is next {next_open}." if next_open else "")]
         if texted:
-            turns.append("We'll send you a text to confirm.")
+            turns.append(texts.BOOKED_TEXTED)
         turns.append("Goodbye.")
         return self.say_and_hang_up(turns)
 
 
 def caller_ending(number: Optional[str]) -> Optional[str]:
-    """The last three digits of a usable caller ID, spoken: '1 2 3'."""
-    digits = "".join(ch for ch in (number or "") if ch.isdigit())
-    if len(digits) < 10:
-        return None  # withheld, anonymous or a short code
-    return " ".join(digits[-3:])
+    """The last three digits of a usable caller ID, spoken: '1 2 3'; None when withheld
+    ("anonymous", "+266696687") or not a phone number (bot.outbox.numbers)."""
+    number = e164(number)
+    if number is None:
+        return None
+    return " ".join(number[-3:])
+
+
+def can_text(number: Optional[str]) -> bool:
+    """Whether the line may promise this caller a text: a mobile number, not withheld, not a landline."""
+    return is_mobile(number)
 
 
 def parse_callback_number(digits: str, caller: Optional[str]) -> Optional[str]:
-    """'1' -> the caller's own number; else a UK number typed on the keypad, or None."""
+    """'1' -> the caller's own number; else a number typed on the keypad, in E.164, or None."""
     digits = "".join(ch for ch in digits if ch.isdigit())
-    if digits == "1" and caller_ending(caller):
-        return caller
-    if len(digits) == 11 and digits.startswith("0"):
-        return "+44" + digits[1:]
-    if len(digits) == 12 and digits.startswith("44"):
-        return "+" + digits
-    return None
+    if digits == "1":
+        return e164(caller)
+    if len(digits) < 10:
+        return None
+    return e164(digits) or e164("+" + digits)

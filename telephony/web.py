@@ -15,16 +15,19 @@ after the reply (background tasks), so Twilio gets its answer well within its li
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import time
 import uuid
-from typing import Optional
+from typing import Awaitable, Callable, Optional
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response
 from starlette.datastructures import FormData
 
 from bot import limits
 from bot.mediation.service import find_certificate, send_certificate_sms
+from bot.conversations import deliveries
 from bot.conversations.rasa_client import RasaClient
 from bot.conversations.turn_events import newest_turn
 from bot.conversations.turns import Turn, converse, last_bot_messages, pending_buttons, read_turn, summary_of
@@ -32,26 +35,43 @@ from bot.database import session_scope
 from bot.handoff.hours import describe_next_open, staffed_status
 from bot.handoff.models import Escalation, open_escalation, raise_escalation, record_escalation, utcnow
 from bot.outbox import worker as outbox_worker
-from bot.outbox.service import enqueue_sms, hash_number, is_opted_out, mask_number, set_opt_out
+from bot.handoff import sms as sms_handoff
+from bot.outbox import web as outbox_web
+from bot.outbox.numbers import e164
+from bot.outbox.service import enqueue_sms, hash_number, is_opted_out, keep_full_answer, mask_number, set_opt_out
 from bot.settings import get_settings
 from telephony import sms as sms_text
 from telephony.signatures import verified_form, warn_if_disabled
 from telephony.speech import button_for_digit, speak_messages, spoken_phone_number
-from telephony.voice import (KEYPAD_MENU, PERSON_DIGIT, PREFERRED_TIMES, REPEAT_DIGIT, Twiml, caller_ending,
-                             parse_callback_number)
+from telephony import texts
+from telephony.voice import (CALLBACK_TRIES, KEYPAD_MENU, PERSON_DIGIT, PREFERRED_TIMES, REPEAT_DIGIT, Twiml,
+                             caller_ending, can_text, parse_callback_number)
 
 log = logging.getLogger(__name__)
 
 VOICE_RASA_TIMEOUT = 8.0  # Twilio waits 15 s in all
 SMS_RASA_TIMEOUT = 10.0
 REPEATED_FAILURES = 2
-YES_WORDS = re.compile(r"\b(yes|yeah|yep|more|go on|carry on|continue|please)\b", re.IGNORECASE)
+YES_WORDS = re.compile(r"\b(yes|yeah|yep|yup|more|go on|carry on|continue|please|ok|okay|sure|right|correct)\b",
+                       re.IGNORECASE)
+NO_WORDS = re.compile(r"\b(no|nope|nah|not now|no thanks?|don'?t|do not|stop|that's all|that is all)\b", re.IGNORECASE)
+GOODBYE_INTENTS = ("goodbye",)
+
+
+def _short_yes(speech: str) -> bool:
+    return bool(speech and YES_WORDS.search(speech) and not NO_WORDS.search(speech) and len(speech.split()) <= 5)
+
+
+def _short_no(speech: str) -> bool:
+    return bool(speech and NO_WORDS.search(speech) and len(speech.split()) <= 5)
 
 async def _startup() -> None:
     warn_if_disabled(get_settings())
 
 
 router = APIRouter(prefix="/telephony", tags=["telephony"], on_startup=[_startup])
+# The page an SMS links to when an answer is too long for 3 texts (not a webhook: no signature).
+router.include_router(outbox_web.router)
 
 
 def twiml(body: str) -> Response:
@@ -179,12 +199,64 @@ def _after(background: BackgroundTasks, func, *args, **kwargs) -> None:
     background.add_task(run)
 
 
+# --- each webhook acted on once ------------------------------------------------
+REPEAT_WAIT_SECONDS = 12.0  # a repeat that comes while the first is worked on waits for its answer
+
+
+async def _once(key: str, channel: str, conversation_id: Optional[str], act: Callable[[], Awaitable[Response]],
+                busy: Callable[[], Response]) -> Response:
+    """Act on a webhook delivery once (bot.conversations.deliveries): its key is committed
+    before `act` runs; a repeat gets the stored answer and nothing else happens."""
+    stored = await asyncio.to_thread(deliveries.claim, key, channel, conversation_id)
+    if stored is not None:
+        log.info("telephony: %s delivered again; answered as before, nothing done", key.split(":")[0] + " webhook")
+        deadline = time.monotonic() + REPEAT_WAIT_SECONDS
+        while stored is not None and stored.status != deliveries.DONE and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+            stored = await asyncio.to_thread(deliveries.lookup, key)
+        if stored is not None and stored.status == deliveries.DONE:
+            return Response(content=stored.body or "", status_code=stored.status_code or 200,
+                            media_type=stored.media_type)
+        return busy()
+    try:
+        response = await act()
+    except Exception:
+        await asyncio.to_thread(deliveries.release, key)
+        raise
+    body = bytes(response.body).decode("utf-8") if response.body else ""
+    await asyncio.to_thread(deliveries.finish, key, response.status_code, response.media_type, body)
+    return response
+
+
+async def _voice_once(request: Request, form: FormData, act: Callable[[], Awaitable[Response]]) -> Response:
+    key = deliveries.voice_key(str(form.get("CallSid") or "unknown"), request.url.path, request.url.query, form)
+    return await _once(key, "voice", _sender(form), act, lambda: _safe_twiml(get_settings()))
+
+
 # --- voice -------------------------------------------------------------------
+def _safe_twiml(settings) -> Response:
+    """What the caller hears when a step failed on our side: never Twilio's application error."""
+    build = Twiml(settings)
+    return twiml(build.menu(texts.TROUBLE))
+
+
 @router.post("/voice")
 async def voice(request: Request, background: BackgroundTasks, form: FormData = Depends(verified_form)) -> Response:
     settings = get_settings()
-    build = Twiml(settings)
+
+    async def act() -> Response:
+        try:
+            return await _voice_step(request, background, form, settings)
+        except Exception:  # noqa: BLE001 - a caller must never hear "an application error has occurred"
+            log.exception("telephony: voice step %s of call %s failed", request.url.query, form.get("CallSid"))
+            return _safe_twiml(settings)
+
+    return await _voice_once(request, form, act)
+
+
+async def _voice_step(request: Request, background: BackgroundTasks, form: FormData, settings) -> Response:
     query = request.query_params
+    build = Twiml(settings, turn=_int(query.get("n")) + 1)
     step = query.get("step", "")
     miss, fail = _int(query.get("miss")), _int(query.get("fail"))
     caller = form.get("From")
@@ -193,13 +265,21 @@ async def voice(request: Request, background: BackgroundTasks, form: FormData = 
     digits = (form.get("Digits") or "").strip()
     client = RasaClient(settings, timeout=VOICE_RASA_TIMEOUT)
 
-    # A new call: one Rasa conversation per call.
+    # A new call: one Rasa conversation per call; the line greets in one turn of its own.
     if not step:
         log.info("telephony: call %s from %s", form.get("CallSid"), mask_number(caller))
-        return await _talk(build, client, background, sender, "/greet", caller, fail=0,
-                           intro_suffix="You can also press 0 at any time to talk to a person.")
+        if e164(caller):
+            # Every call keeps the caller's number (shown in the console only on reveal), so a
+            # caller who hangs up in the queue can still be called back.
+            with session_scope() as session:
+                deliveries.keep_number(session, sender, "voice", e164(caller))
+        try:
+            await client.send_message(sender, "/greet", metadata={"channel": "voice", "can_text": can_text(caller)})
+        except Exception as error:  # noqa: BLE001 - the greeting does not need the assistant
+            log.warning("telephony: the assistant did not take the greeting of %s: %s", sender, error)
+        return twiml(build.greeting())
 
-    # Callback steps (outside staffed hours).
+    # Callback steps (outside staffed hours, or after waiting too long in the queue).
     if step.startswith("cb_"):
         return _callback_step(build, background, step, query, form, digits, speech, caller)
 
@@ -209,16 +289,18 @@ async def voice(request: Request, background: BackgroundTasks, form: FormData = 
     if digits == PERSON_DIGIT:
         return await _handoff(build, client, background, sender, "person_requested", caller)
 
-    if step == "more" and (digits == "1" or (speech and YES_WORDS.search(speech) and len(speech.split()) <= 4)):
+    if step == "more" and (digits == "1" or _short_yes(speech)):
         tracker = await _tracker(client, sender)
-        spoken = speak_messages(last_bot_messages(tracker))
+        spoken = speak_messages(last_bot_messages(tracker), can_text=can_text(caller))
         return twiml(build.answer(spoken.turns, fail=fail, part=_int(query.get("part"))))
+    if step == "more" and (digits == "2" or _short_no(speech)):
+        return twiml(build.what_else(fail=fail))
 
     if digits == REPEAT_DIGIT:
         if step == "menu":
             return twiml(build.menu(miss=0, fail=fail))
         tracker = await _tracker(client, sender)
-        spoken = speak_messages(last_bot_messages(tracker))
+        spoken = speak_messages(last_bot_messages(tracker), can_text=can_text(caller))
         return twiml(build.answer(spoken.turns, fail=fail) if spoken.turns else build.menu(fail=fail))
 
     text = speech
@@ -231,7 +313,7 @@ async def voice(request: Request, background: BackgroundTasks, form: FormData = 
         elif digits in KEYPAD_MENU:
             text = KEYPAD_MENU[digits].utterance
         else:
-            return twiml(build.menu("Sorry, that key isn't one of the options.", fail=fail))
+            return twiml(build.menu(texts.NOT_AN_OPTION, fail=fail))
     return await _talk(build, client, background, sender, text, caller, fail=fail)
 
 
@@ -245,9 +327,9 @@ async def _tracker(client: RasaClient, sender: str) -> dict:
 
 
 async def _talk(build: Twiml, client: RasaClient, background: BackgroundTasks, sender: str, text: str,
-                caller: Optional[str], fail: int, intro_suffix: str = "") -> Response:
+                caller: Optional[str], fail: int) -> Response:
     try:
-        turn = await converse(client, sender, text, channel="voice", can_text=bool(caller_ending(caller)))
+        turn = await converse(client, sender, text, channel="voice", can_text=can_text(caller))
     except Exception as error:  # noqa: BLE001 - Rasa down or slow: the caller still gets an answer
         log.error("telephony: the assistant did not answer for %s: %s", sender, error)
         if staffed_status().open_now and get_settings().mediator_numbers:
@@ -265,18 +347,24 @@ async def _talk(build: Twiml, client: RasaClient, background: BackgroundTasks, s
                               intro="Sorry, I'm not understanding you well.")
 
     problem = _text_certificates(turn, caller)
-    spoken = speak_messages(turn.messages)
+    spoken = speak_messages(turn.messages, can_text=can_text(caller))
     if problem is not None:
         spoken.turns.insert(0, problem)
-    if spoken.links and caller_ending(caller):
+    if spoken.links and can_text(caller):
         _after(background, _queue_texts, [(caller, "Links you asked about on the phone:\n" + "\n".join(spoken.links))],
                "link")
-    turns = list(spoken.turns)
-    if intro_suffix:
-        turns = turns[:1] + [intro_suffix] + turns[1:] if turns else [intro_suffix]
-        if len(turns) > 2:
-            turns = [f"{turns[0]} {turns[1]}"] + turns[2:]
-    return twiml(build.answer(turns, fail=fail))
+    if _is_goodbye(turn):
+        return twiml(build.goodbye())
+    return twiml(build.answer(list(spoken.turns), fail=fail))
+
+
+def _is_goodbye(turn: Turn) -> bool:
+    """The caller said goodbye: the line says goodbye and hangs up (not "come back to this chat")."""
+    intent = ((turn.tracker.get("latest_message") or {}).get("intent") or {}).get("name")
+    if intent in GOODBYE_INTENTS:
+        return True
+    return any(event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == "utter_goodbye"
+               for event in (turn.tracker.get("events") or []))
 
 
 def _text_certificates(turn: Turn, caller: Optional[str]) -> Optional[str]:
@@ -286,7 +374,7 @@ def _text_certificates(turn: Turn, caller: Optional[str]) -> Optional[str]:
     the text could not be queued."""
     references = [message["custom"]["certificate"].get("reference") for message in turn.messages
                   if isinstance(message.get("custom"), dict) and isinstance(message["custom"].get("certificate"), dict)]
-    if not references or not caller_ending(caller):
+    if not references or not can_text(caller):
         return None
     try:
         with session_scope() as session:
@@ -338,64 +426,117 @@ async def _handoff(build: Twiml, client: RasaClient, background: BackgroundTasks
 
 def _callback_step(build: Twiml, background: BackgroundTasks, step: str, query, form: FormData, digits: str,
                    speech: str, caller: Optional[str]) -> Response:
+    """The callback offer: spoken or keyed, with a way out at every step; silence or a
+    number that cannot be used twice ends the call politely (never a loop)."""
     settings = get_settings()
     reason = query.get("reason") or "person_requested"
     escalation = query.get("escalation") or None
+    status = staffed_status(settings=settings)
+    next_open = describe_next_open(status)
+    miss, fail = _int(query.get("miss")), _int(query.get("fail"))
     if step == "cb_number":
+        if not digits and not speech:
+            if miss + 1 >= CALLBACK_TRIES:
+                return twiml(build.end_callback_offer(declined=False, next_open=next_open))
+            return twiml(build.offer_callback(reason, next_open, caller_ending(caller), escalation=escalation,
+                                              intro=texts.CALLBACK_NOT_HEARD, miss=miss + 1, fail=fail))
+        if digits.strip("#") == "2" or (_short_no(speech) and not digits):
+            return twiml(build.end_callback_offer(declined=True, next_open=next_open))
+        if _short_yes(speech) and not digits:
+            digits = "1"
         number = parse_callback_number(digits, caller)
         if number is None:
-            status = staffed_status(settings=settings)
-            return twiml(build.offer_callback(reason, describe_next_open(status), caller_ending(caller),
-                                              escalation=escalation))
+            if fail + 1 >= CALLBACK_TRIES:
+                return twiml(build.end_callback_offer(declined=False, next_open=next_open))
+            return twiml(build.offer_callback(reason, next_open, caller_ending(caller), escalation=escalation,
+                                              intro=texts.CALLBACK_BAD_NUMBER if digits else texts.CALLBACK_NOT_HEARD,
+                                              miss=miss, fail=fail + 1))
         return twiml(build.confirm_number(reason, number, spoken_phone_number(number), escalation=escalation))
     number = query.get("number") or ""
     if step == "cb_confirm":
-        if digits == "1" and number:
+        if number and (digits == "1" or (_short_yes(speech) and not digits)):
             return twiml(build.ask_preferred_time(reason, number, escalation=escalation))
-        status = staffed_status(settings=settings)
-        return twiml(build.offer_callback(reason, describe_next_open(status), caller_ending(caller),
-                                          escalation=escalation))
+        if not digits and not speech and miss + 1 < CALLBACK_TRIES:
+            return twiml(build.confirm_number(reason, number, spoken_phone_number(number), escalation=escalation))
+        return twiml(build.offer_callback(reason, next_open, caller_ending(caller), escalation=escalation,
+                                          miss=miss + 1, fail=fail + 1))
     # cb_time
     preferred = PREFERRED_TIMES.get(digits) or (speech[:100] if speech else "at any time")
     if speech and not digits:
         preferred = f"at the time you asked for ({preferred})"
-    status = staffed_status(settings=settings)
-    next_open = describe_next_open(status)
     sender = _sender(form)
     urgent = reason == "safeguarding"
     if urgent:
         # On the call's own (urgent) escalation: one per call.
         _after(background, _attach_callback, escalation, sender, number, preferred)
     else:
-        _after(background, _record_escalation, reason="callback", channel="voice", conversation_id=sender,
-               summary=summary_of(None, "callback", "voice"), callback_number=number, preferred_time=preferred)
-    ending = caller_ending(number) or ""
-    staffed_note = f" The line is next staffed {next_open}." if status.next_open else ""
-    _after(background, _queue_texts, [(number, f"{settings.service_name}: we have your callback request. A mediator "
-                                                f"will call the number ending {ending.replace(' ', '')} "
-                                                f"{preferred}.{staffed_note}")],
-           "callback_confirmation")
+        _after(background, _book_callback, sender, number, preferred)
+    texted = can_text(number)
+    if texted:
+        ending = number[-3:]
+        staffed_note = f" The line is next staffed {next_open}." if status.next_open else ""
+        _after(background, _queue_texts, [(number, f"{settings.service_name}: we have your callback request. A "
+                                                   f"mediator will call the number ending {ending} "
+                                                   f"{preferred}.{staffed_note}")],
+               "callback_confirmation")
     _after(background, _alert_mediators, f"{settings.service_name}: new {'URGENT safeguarding ' if urgent else ''}"
                                           f"callback request ({preferred}). See the console.", urgent=urgent)
     log.info("telephony: callback booked for %s on %s", sender, mask_number(number))
-    return twiml(build.callback_booked(preferred, next_open if status.next_open else "", texted=True))
+    return twiml(build.callback_booked(preferred, next_open if status.next_open else "", texted=texted))
+
+
+def _book_callback(conversation_id: str, number: str, preferred: str) -> None:
+    """A callback request, on the call's open escalation when it has one (one escalation
+    per call: a caller who waited in the queue and then asked for a call back)."""
+    with session_scope() as session:
+        existing = open_escalation(session, conversation_id)
+        if existing is not None:
+            existing.reason = "callback" if existing.reason != "safeguarding" else existing.reason
+            existing.callback_number, existing.preferred_time = number, preferred
+            existing.summary = (existing.summary + " Asked for a callback.").strip()
+            return
+        record_escalation(session, reason="callback", channel="voice", conversation_id=conversation_id,
+                          summary=summary_of(None, "callback", "voice"), callback_number=number,
+                          preferred_time=preferred)
 
 
 @router.post("/voice/whisper")
 async def whisper(request: Request, form: FormData = Depends(verified_form)) -> Response:
     query = request.query_params
-    return twiml(Twiml(get_settings()).whisper(query.get("reason", ""), query.get("summary", "")))
+    return twiml(Twiml(get_settings()).whisper(query.get("reason", ""), query.get("summary", ""),
+                                              escalation=query.get("escalation") or None))
+
+
+@router.post("/voice/whisper-accept")
+async def whisper_accept(request: Request, background: BackgroundTasks,
+                        form: FormData = Depends(verified_form)) -> Response:
+    return await _voice_once(request, form, lambda: _whisper_accept_step(request, background, form))
+
+
+async def _whisper_accept_step(request: Request, background: BackgroundTasks, form: FormData) -> Response:
+    """The mediator pressed a key after the whisper: 1 takes the call (the escalation is
+    theirs, assigned); anything else lets it go."""
+    accepted = (form.get("Digits") or "").strip() == "1"
+    escalation_id = request.query_params.get("escalation", "")
+    if accepted and escalation_id:
+        _after(background, _update_escalation, escalation_id, "assigned")
+    return twiml(Twiml(get_settings()).whisper_result(accepted))
 
 
 @router.post("/voice/dial-result")
-async def dial_result(request: Request, background: BackgroundTasks, form: FormData = Depends(verified_form)) -> Response:
+async def dial_result(request: Request, background: BackgroundTasks,
+                     form: FormData = Depends(verified_form)) -> Response:
+    return await _voice_once(request, form, lambda: _dial_result_step(request, background, form))
+
+
+async def _dial_result_step(request: Request, background: BackgroundTasks, form: FormData) -> Response:
     build = Twiml(get_settings())
     reason = request.query_params.get("reason", "person_requested")
     escalation_id = request.query_params.get("escalation", "")
     outcome = form.get("DialCallStatus", "")
     if outcome == "completed":
-        if escalation_id:
-            _after(background, _update_escalation, escalation_id, "resolved")
+        # A mediator pressed 1 and talked to the caller: the escalation is theirs (assigned
+        # at the keypress) until they close it in the console; the call is not "resolved" here.
         return twiml(build.say_and_hang_up([]))
     if outcome == "busy":
         return twiml(build.enqueue(reason, escalation_id))
@@ -409,17 +550,32 @@ async def hold(form: FormData = Depends(verified_form)) -> Response:
 
 
 @router.post("/voice/queue-result")
-async def queue_result(request: Request, background: BackgroundTasks, form: FormData = Depends(verified_form)) -> Response:
-    build = Twiml(get_settings())
+async def queue_result(request: Request, background: BackgroundTasks,
+                      form: FormData = Depends(verified_form)) -> Response:
+    return await _voice_once(request, form, lambda: _queue_result_step(request, background, form))
+
+
+async def _queue_result_step(request: Request, background: BackgroundTasks, form: FormData) -> Response:
+    """After the queue: answered, or (waited too long, left) offered a call back on the call's escalation."""
+    settings = get_settings()
+    build = Twiml(settings)
     if form.get("QueueResult") == "bridged":
         return twiml(build.say_and_hang_up([]))
     escalation_id = request.query_params.get("escalation", "")
-    return twiml(build.voicemail(request.query_params.get("reason", "person_requested"),
-                                 escalation=escalation_id or None))
+    reason = request.query_params.get("reason", "person_requested")
+    if form.get("QueueResult") == "hangup":
+        return twiml(build.say_and_hang_up([]))
+    status = staffed_status(settings=settings)
+    return twiml(build.offer_callback(reason, describe_next_open(status), caller_ending(form.get("From")),
+                                      intro=texts.QUEUE_TOO_LONG, escalation=escalation_id or None))
 
 
 @router.post("/voice/voicemail")
 async def voicemail(request: Request, background: BackgroundTasks, form: FormData = Depends(verified_form)) -> Response:
+    return await _voice_once(request, form, lambda: _voicemail_step(request, background, form))
+
+
+async def _voicemail_step(request: Request, background: BackgroundTasks, form: FormData) -> Response:
     settings = get_settings()
     recording = form.get("RecordingUrl")
     if recording:
@@ -436,28 +592,44 @@ async def call_status(form: FormData = Depends(verified_form)) -> Response:
 
 
 # --- SMS ---------------------------------------------------------------------
+EMPTY_TWIML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>"
+
+
 @router.post("/sms")
 async def sms(request: Request, background: BackgroundTasks, form: FormData = Depends(verified_form)) -> Response:
+    """An incoming text, acted on once per MessageSid (a repeat gets the same empty answer)."""
+    message_sid = str(form.get("MessageSid") or form.get("SmsMessageSid") or "")
+    sender = f"sms-{hash_number(form.get('From') or '')[:32]}"
+    if not message_sid:
+        return await _sms_step(background, form, sender)
+    return await _once(deliveries.sms_key(message_sid[:100]), "sms", sender,
+                       lambda: _sms_step(background, form, sender), lambda: twiml(EMPTY_TWIML))
+
+
+async def _sms_step(background: BackgroundTasks, form: FormData, sender: str) -> Response:
     settings = get_settings()
     number = form.get("From") or ""
     body = (form.get("Body") or "").strip()
-    sender = f"sms-{hash_number(number)[:32]}"
+    media = _int(form.get("NumMedia"))
     word = sms_text.keyword(body)
     if word == "stop":
         with session_scope() as session:
             set_opt_out(session, number, True)
         log.info("telephony: %s opted out of texts", mask_number(number))
-        return twiml("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>")
+        return twiml(EMPTY_TWIML)
     with session_scope() as session:
+        if e164(number):
+            # The number behind the conversation, for a mediator to text back (shown only on reveal).
+            deliveries.keep_number(session, sender, "sms", e164(number))
         opted_out = is_opted_out(session, number)
         if word == "start" and opted_out:
             set_opt_out(session, number, False)
             enqueue_sms(session, number, f"{settings.service_name}: you will get our texts again. "
                                          "Text STOP to stop them.", kind="reply")
             _after(background, _nothing)
-            return twiml("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>")
+            return twiml(EMPTY_TWIML)
     if opted_out:
-        return twiml("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>")
+        return twiml(EMPTY_TWIML)
     wait = limits.limiter("sms", settings).hit(sender)
     if wait:
         # Too many texts from one number (bot.limits): not passed to the assistant; one notice per window.
@@ -465,16 +637,25 @@ async def sms(request: Request, background: BackgroundTasks, form: FormData = De
         if not limits.limiter("sms_notice", settings).hit(sender):
             _queue_texts([(number, limits.slow_down_message(wait))], "reply")
             _after(background, _nothing)
-        response = twiml("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>")
+        response = twiml(EMPTY_TWIML)
         response.status_code = 429
         response.headers["Retry-After"] = str(wait)
         return response
+    client = RasaClient(settings, timeout=SMS_RASA_TIMEOUT)
+    if await asyncio.to_thread(sms_handoff.is_held, sender):
+        return await _sms_to_holder(background, client, sender, body, media)
+    if media:
+        # Pictures and attachments cannot be read: say so, and note it on an open escalation.
+        _after(background, _note_attachment, sender)
+    if media and not body:
+        _queue_texts([(number, texts.SMS_MEDIA_ONLY)], "reply")
+        _after(background, _nothing)
+        return twiml(EMPTY_TWIML)
     if word == "help":
         reply = (f"{settings.service_name}. Text your question about SEND mediation, disagreement resolution, "
                  "tribunal appeals or complaints." + (f" Or call {settings.service_phone_number}." if settings.service_phone_number else "")
                  + " Text STOP to stop texts.")
     else:
-        client = RasaClient(settings, timeout=SMS_RASA_TIMEOUT)
         text = body
         if body.isdigit():
             button = button_for_digit(pending_buttons(await _tracker(client, sender)), body)
@@ -495,16 +676,58 @@ async def sms(request: Request, background: BackgroundTasks, form: FormData = De
                 # One open escalation per text conversation: a disclosure raises it to urgent
                 # safeguarding with its category; the mediators are alerted when there is news.
                 _after(background, _raise_escalation, reason=turn.handoff_reason, channel="sms",
-                       conversation_id=sender, summary=summary_of(turn, turn.handoff_reason, "sms"),
+                       conversation_id=sender, summary=summary_of(turn, turn.handoff_reason, "sms")
+                       + (" Sent a picture or attachment." if media else ""),
                        local_authority=turn.local_authority, category=turn.handoff_category,
                        language=turn.handoff_language, status="new", notify=True)
                 # The assistant's safeguarding reply already says who is available and when.
                 if not status.open_now and turn.handoff_reason != "safeguarding":
                     reply += f"\nOur team is next available {describe_next_open(status)}."
+    if media:
+        reply += "\n" + texts.SMS_MEDIA_WITH_TEXT
     # The reply is in the outbox before Twilio gets its answer: nothing is lost.
-    _queue_texts([(number, reply)], "reply")
+    _queue_reply(number, reply)
     _after(background, _nothing)
-    return twiml("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>")
+    return twiml(EMPTY_TWIML)
+
+
+def _queue_reply(number: str, reply: str) -> None:
+    """At most SMS_MAX_PARTS texts of one segment each; a longer answer ends with a link to all of it."""
+    with session_scope() as session:
+        parts = sms_text.split_sms(reply)
+        if len(parts) > texts.SMS_MAX_PARTS:
+            link = keep_full_answer(session, sms_text.gsm_text(reply))
+            parts = sms_text.fit_parts(reply, texts.SMS_FULL_ANSWER.format(link=link), texts.SMS_MAX_PARTS)
+        for part in parts:
+            enqueue_sms(session, number, part, kind="reply")
+
+
+async def _sms_to_holder(background: BackgroundTasks, client: RasaClient, sender: str, body: str,
+                         media: int) -> Response:
+    """A mediator holds the conversation: the assistant stays silent. The text goes into
+    the conversation (Rasa is paused, so it only records it) and the mediators are told
+    there is news; a disclosure still raises the escalation to urgent safeguarding."""
+    settings = get_settings()
+    turn = None
+    if body:
+        try:
+            turn = await converse(client, sender, body, channel="sms")
+        except Exception as error:  # noqa: BLE001 - the console still gets the alert
+            log.error("telephony: could not record a text to a held conversation %s: %s", sender, error)
+    if media:
+        _after(background, _note_attachment, sender)
+    if turn is not None and turn.disclosure:
+        _after(background, _raise_escalation, reason="safeguarding", channel="sms", conversation_id=sender,
+               summary=summary_of(turn, "safeguarding", "sms"), category=turn.disclosure, status="new", notify=True)
+    _after(background, _alert_mediators, texts.SMS_HELD_NOTICE.format(service=settings.service_name))
+    return twiml(EMPTY_TWIML)
+
+
+def _note_attachment(conversation_id: str) -> None:
+    with session_scope() as session:
+        escalation = open_escalation(session, conversation_id)
+        if escalation is not None and "Sent a picture or attachment." not in (escalation.summary or ""):
+            escalation.summary = (escalation.summary + " Sent a picture or attachment.").strip()
 
 
 @router.post("/sms/status")

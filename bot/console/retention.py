@@ -31,12 +31,14 @@ from sqlalchemy.orm import Session
 from bot.console import audit
 from bot.console.models import AuditEntry, LoginAttempt, StaffSession, utcnow
 from bot.console.transcripts import EVENTS, events_table_exists
+from bot.conversations.deliveries import forget_before as forget_deliveries_before, forget_numbers_before
 from bot.database import session_scope
 from bot.disagreement_resolution.models import DisagreementResolutionRequest
 from bot.handoff.models import Escalation, EscalationNote
 from bot.mediation import service as certificates
 from bot.mediation.models import MediationRequest
 from bot.outbox.models import OutboxMessage
+from bot.outbox.service import forget_full_answers
 from bot.settings import Settings, get_settings
 from bot.webchat.models import delete_older_than as delete_chats_older_than
 
@@ -83,6 +85,12 @@ def apply_retention(database_url: Optional[str] = None, settings: Optional[Setti
         report.add("outbox recipients cleared", _clear_outbox_recipients(session, callback_cutoff))
         report.add("texts deleted", _delete_outbox(session, transcript_cutoff))
         report.add("callback details cleared", _clear_callbacks(session, callback_cutoff, transcript_cutoff))
+        # The phone line and SMS: a webhook's answer is kept a day (Twilio retries within
+        # minutes), the numbers behind conversations as long as callback details, and the
+        # pages of long SMS answers FULL_ANSWER_DAYS.
+        report.add("webhook answers deleted", forget_deliveries_before(session, now - dt.timedelta(days=1)))
+        report.add("conversation numbers deleted", forget_numbers_before(session, callback_cutoff))
+        report.add("long text answers deleted", forget_full_answers(session, now))
         certificate_cutoff = months_before(now, 12 * settings.retention_certificate_years)
         report.add("certificates anonymised", _anonymise_certificates(session, certificate_cutoff))
         report.add("requests anonymised", _anonymise_requests(session, certificate_cutoff))

@@ -22,7 +22,10 @@ from bot.console.deps import (HERE, MIN_REASON_LENGTH, SESSION_COOKIE, Actor, Ba
 from bot.console.models import ROLES, StaffUser
 from bot.database import session_scope
 from bot.webchat import live
+from bot.handoff import sms as sms_handoff
 from bot.handoff.models import CHANNELS, PRIORITIES, STATUSES
+from bot.outbox import worker as outbox_worker
+from bot.outbox.numbers import display as display_number
 from bot.redaction import redact
 from bot.settings import get_settings
 
@@ -134,10 +137,14 @@ def _escalation_page(request: Request, actor: Actor, escalation_id: str, *, reve
         target = queue.target_minutes(escalation, settings)
         if not reveal_reason:
             audit.record(session, actor.username, "transcript_viewed", escalation.id, None, actor.ip)
+        text_conversation = (sms_handoff.state(session, escalation, reveal=bool(reveal_reason))
+                             if escalation.channel in ("sms", "voice") else None)
     live = live_chat_state(escalation) if escalation.channel == "web" else None
     return render(request, "escalation.html", actor, status_code=status_code, e=escalation, notes=notes, turns=turns,
                   wait=wait, late=late, target=target, revealed=reveal_reason, error=error, statuses=STATUSES,
-                  live=live, reply_error=reply_error, min_reason=MIN_REASON_LENGTH)
+                  live=live, reply_error=reply_error, min_reason=MIN_REASON_LENGTH, sms=text_conversation,
+                  phone_number=display_number(text_conversation["number"]) if text_conversation
+                  and text_conversation["number"] else "")
 
 
 @router.get("/escalations/{escalation_id}")
@@ -252,6 +259,39 @@ async def reply(request: Request, escalation_id: str, text: str = Form(""), acto
         return await asyncio.to_thread(_escalation_page, request, actor, escalation_id,
                                        reply_error="Write a reply before sending it.", status_code=400)
     return await _live_action(request, escalation_id, actor, "send_staff_message", text, actor.display_name)
+
+
+# --- text conversations (bot.handoff.sms does the work) ---------------------------
+async def _sms_action(request: Request, escalation_id: str, actor: Actor, action: str, *args) -> Response:
+    try:
+        await asyncio.to_thread(getattr(sms_handoff, action), escalation_id, *args)
+    except sms_handoff.SmsHandoffError as error:
+        return await asyncio.to_thread(_escalation_page, request, actor, escalation_id, reply_error=str(error),
+                                       status_code=409)
+
+    def write_audit() -> None:
+        with session_scope() as session:
+            audit.record(session, actor.username, f"sms_{action}", escalation_id, None, actor.ip)
+
+    await asyncio.to_thread(write_audit)
+    outbox_worker.wake_threadsafe()
+    return redirect(f"/console/escalations/{escalation_id}#sms")
+
+
+@router.post("/escalations/{escalation_id}/sms/take-over")
+async def sms_take_over(request: Request, escalation_id: str, actor: Actor = Depends(checked())) -> Response:
+    return await _sms_action(request, escalation_id, actor, "take_over", actor.username, actor.display_name)
+
+
+@router.post("/escalations/{escalation_id}/sms/reply")
+async def sms_reply(request: Request, escalation_id: str, text: str = Form(""),
+                    actor: Actor = Depends(checked())) -> Response:
+    return await _sms_action(request, escalation_id, actor, "send_reply", text, actor.username)
+
+
+@router.post("/escalations/{escalation_id}/sms/hand-back")
+async def sms_hand_back(request: Request, escalation_id: str, actor: Actor = Depends(checked())) -> Response:
+    return await _sms_action(request, escalation_id, actor, "hand_back", actor.username, actor.display_name)
 
 
 # --- audit log (managers) ------------------------------------------------------------

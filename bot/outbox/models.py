@@ -76,3 +76,14 @@ class SmsOptOut(Base):
 def recipient(message: OutboxMessage) -> str:
     """The number or address a message goes to (messages to one recipient keep their order)."""
     return (message.to_number if message.channel == "sms" else message.to_address) or ""
+
+
+class FullAnswer(Base):
+    """An answer too long for 3 texts, shown on a page the texts link to (bot.outbox.web).
+    Found only by its random token; deleted after FULL_ANSWER_DAYS."""
+
+    __tablename__ = "full_answers"
+
+    token = sa.Column(sa.String(32), primary_key=True)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, index=True)
+    body = sa.Column(sa.Text, nullable=False)

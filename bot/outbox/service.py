@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+import secrets
 from typing import Callable, List, Optional, Sequence
 
 import sqlalchemy as sa
@@ -21,7 +22,8 @@ from sqlalchemy.orm import Session
 from bot.database import session_scope
 from bot.outbox import email as smtp_email, twilio_sms
 from bot.outbox.errors import PermanentSendError, TransientSendError, UnconfirmedSendError  # noqa: F401 - re-exported
-from bot.outbox.models import OutboxAttempt, OutboxMessage, SmsOptOut, recipient, utcnow
+from bot.outbox.models import FullAnswer, OutboxAttempt, OutboxMessage, SmsOptOut, recipient, utcnow
+from bot.outbox.numbers import e164
 from bot.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,9 @@ BASE_BACKOFF_SECONDS = 5.0
 MAX_BACKOFF_SECONDS = 3600.0
 # Twilio's clock and ours may differ: a lookup starts this long before our first unclear try.
 CLOCK_SKEW = dt.timedelta(minutes=2)
+# An SMS answer too long for 3 texts links to a page with all of it (bot.outbox.web).
+FULL_ANSWER_PATH = "/telephony/texts"
+FULL_ANSWER_DAYS = 30
 
 
 def hash_number(number: str, settings: Optional[Settings] = None) -> str:
@@ -40,7 +45,11 @@ def hash_number(number: str, settings: Optional[Settings] = None) -> str:
 
 
 def normalise_number(number: str) -> str:
-    """E.164 for UK numbers: '07700 900123' -> '+447700900123'."""
+    """E.164 (bot.outbox.numbers, libphonenumber): '+44 (0)7700 900123' -> '+447700900123'.
+    What it cannot read (a withheld caller) keeps its digits, so it still has a stable hash."""
+    parsed = e164(number)
+    if parsed:
+        return parsed
     cleaned = "".join(ch for ch in number if ch.isdigit() or ch == "+")
     if cleaned.startswith("00"):
         cleaned = "+" + cleaned[2:]
@@ -65,6 +74,20 @@ def enqueue_sms(session: Session, to_number: str, body: str, kind: str = "reply"
     message = OutboxMessage(channel="sms", to_number=normalise_number(to_number), body=body, kind=kind)
     session.add(message)
     return message
+
+
+def keep_full_answer(session: Session, body: str, settings: Optional[Settings] = None) -> str:
+    """Store an answer too long for 3 texts; returns the public link to its page (bot.outbox.web)."""
+    settings = settings or get_settings()
+    token = secrets.token_urlsafe(16)[:22]
+    session.add(FullAnswer(token=token, body=body))
+    return f"{settings.public_base_url}{FULL_ANSWER_PATH}/{token}"
+
+
+def forget_full_answers(session: Session, now: Optional[dt.datetime] = None) -> int:
+    """Pages of full answers are kept FULL_ANSWER_DAYS, then deleted."""
+    cutoff = (now or utcnow()) - dt.timedelta(days=FULL_ANSWER_DAYS)
+    return session.execute(sa.delete(FullAnswer).where(FullAnswer.created_at < cutoff)).rowcount or 0
 
 
 def enqueue_email(session: Session, to_address: str, subject: str, body: str, kind: str) -> OutboxMessage:

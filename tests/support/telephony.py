@@ -29,3 +29,44 @@ class TwilioPoster:
         path = url[len(PUBLIC_BASE_URL):]
         headers = {"X-Twilio-Signature": signature if signature is not None else sign(url, params, self.token)}
         return self.client.post(path, data=params, headers=headers)
+
+
+# What Twilio posts, with the parameter names and values of its webhook documentation
+# (Voice: "TwiML Voice: Twilio's Request", <Gather>, <Dial>, <Enqueue>, <Record>;
+# Messaging: "Twilio's request to your application").
+def voice_params(call_sid: str, caller: str = "+447700900123", to: str = "+441632960000", **extra: str) -> Dict[str, str]:
+    withheld = caller in ("anonymous", "+266696687")
+    params = {
+        "AccountSid": "AC" + "0" * 32, "ApiVersion": "2010-04-01", "CallSid": call_sid, "CallStatus": "in-progress",
+        "Direction": "inbound", "From": caller, "Caller": caller, "To": to, "Called": to,
+        "FromCountry": "" if withheld else "GB", "CallerCountry": "" if withheld else "GB",
+        "FromCity": "", "FromState": "", "FromZip": "", "CallerCity": "", "CallerState": "", "CallerZip": "",
+        "ToCountry": "GB", "ToCity": "", "ToState": "", "ToZip": "", "CalledCountry": "GB", "CalledCity": "",
+        "CalledState": "", "CalledZip": "",
+    }
+    params.update(extra)
+    return params
+
+
+def speech_params(text: str, confidence: str = "0.91") -> Dict[str, str]:
+    """A <Gather> that heard speech."""
+    return {"SpeechResult": text, "Confidence": confidence, "Language": "en-GB"}
+
+
+def digits_params(digits: str, finished_on_key: str = "") -> Dict[str, str]:
+    """A <Gather> that got keypad digits."""
+    return {"Digits": digits, "FinishedOnKey": finished_on_key, "msg": "Gather End"}
+
+
+def sms_params(message_sid: str, body: str, sender: str = "+447700900123", to: str = "+441632960000",
+               media: Dict[str, str] = None) -> Dict[str, str]:
+    params = {
+        "ToCountry": "GB", "ToState": "", "SmsMessageSid": message_sid, "NumMedia": str(len(media or {})),
+        "ToCity": "", "FromZip": "", "SmsSid": message_sid, "FromState": "", "SmsStatus": "received",
+        "FromCity": "", "Body": body, "FromCountry": "GB", "To": to, "ToZip": "", "NumSegments": "1",
+        "MessageSid": message_sid, "AccountSid": "AC" + "0" * 32, "From": sender, "ApiVersion": "2010-04-01",
+    }
+    for index, (url, content_type) in enumerate((media or {}).items()):
+        params[f"MediaUrl{index}"] = url
+        params[f"MediaContentType{index}"] = content_type
+    return params

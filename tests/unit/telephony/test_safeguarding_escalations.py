@@ -141,14 +141,19 @@ def test_the_voicemail_after_an_unanswered_disclosure_goes_on_the_same_urgent_es
     assert any("URGENT safeguarding voicemail" in body for _, body in alerts())
 
 
-def test_a_voicemail_after_the_queue_gave_up_goes_on_the_same_escalation_too(twilio, fake_rasa):
+def test_a_caller_who_waited_too_long_in_the_queue_is_offered_a_callback_on_the_same_escalation(twilio, fake_rasa):
     poster = twilio(RASA_URL=fake_rasa.url)
     dial = say(poster, "his stepdad locks him in his room without food").find("Dial")
     enqueue = ET.fromstring(poster.post(dial.get("action"), dict(CALL, DialCallStatus="busy")).text).find("Enqueue")
-    record = ET.fromstring(poster.post(enqueue.get("action"), dict(CALL, QueueResult="leave")).text).find("Record")
-    poster.post(record.get("action"), dict(CALL, RecordingUrl="https://api.twilio.com/rec/RE10"))
+    offer = ET.fromstring(poster.post(enqueue.get("action"), dict(CALL, QueueResult="leave")).text)
+    assert "call you back" in " ".join(s.text for s in offer.iter("Say"))
+    confirm = ET.fromstring(poster.post(offer.find("Gather").get("action"), dict(CALL, SpeechResult="yes please")).text)
+    when = ET.fromstring(poster.post(confirm.find("Gather").get("action"), dict(CALL, Digits="1")).text)
+    booked = ET.fromstring(poster.post(when.find("Gather").get("action"), dict(CALL, Digits="3")).text)
+    assert booked.find("Hangup") is not None
     [escalation] = escalations()
-    assert escalation["recording_url"] == "https://api.twilio.com/rec/RE10" and escalation["status"] == "new"
+    assert escalation["callback_number"] == CALL["From"] and escalation["status"] == "new"
+    assert escalation["priority"] == "urgent"
 
 
 def test_with_no_mediator_numbers_a_staffed_disclosure_is_still_stored_and_the_missing_alert_is_an_error(

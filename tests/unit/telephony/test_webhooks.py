@@ -97,7 +97,7 @@ def test_out_of_hours_a_callback_is_taken_confirmed_and_texted(twilio, twilio_st
     spoken = " ".join(say.text for say in offer.iter("Say"))
     assert "aren't on the line just now" in spoken and "ending 1 2 3" in spoken
     gather = offer.find("Gather")
-    assert gather.get("input") == "dtmf" and gather.get("finishOnKey") == "#"
+    assert gather.get("input") == "speech dtmf" and gather.get("finishOnKey") == "#"
 
     # Another number typed on the keypad is read back in groups.
     confirm = xml(poster.post(gather.get("action"), dict(CALL, Digits="07700900456")))
@@ -140,7 +140,8 @@ def test_sms_stop_and_start(twilio, twilio_stub):
     [message] = rows(get_settings().database_url, "outbox_messages")
     assert message["status"] == "suppressed"
 
-    xml(poster.post("/telephony/sms", dict(sms, Body="START")))
+    # A new text has a new MessageSid (the same one again would be a repeat, acted on once).
+    xml(poster.post("/telephony/sms", dict(sms, Body="START", MessageSid="SM2")))
     send_due()
     assert [request.form["Body"] for request in twilio_stub.messages()][0].endswith("Text STOP to stop them.")
 

@@ -1,0 +1,56 @@
+"""What the line says that is not an answer from the assistant: the greeting, the
+prompts of each step and their ways out. Spoken texts are written for the ear: one
+question per turn, short sentences, keypad and spoken answers named together.
+
+Plain Python, no web or Rasa imports.
+"""
+from __future__ import annotations
+
+GREETING = ("Hello, this is the {service} information line. I'm an automated assistant. "
+            "Ask your question in your own words, or press 1 for mediation and certificates, "
+            "2 for disagreement resolution, 3 for appeals to the SEND Tribunal, or 4 for complaints. "
+            "Press 0 at any time to talk to a person. What would you like to know?")
+GO_ON = "Shall I go on? Say yes or press 1, or say no."
+NOTHING_MORE = "That's all I have on that. What else would you like to know? Or press 0 for a person."
+WHAT_ELSE = "What else would you like to know? You can also press 0 for a person."
+NOT_HEARD = "Sorry, I didn't hear anything. What would you like to know? You can also press 0 for a person."
+STILL_NOT_HEARD = "Sorry, we still can't hear you. You can use your keypad instead."
+END_SILENCE = "We haven't heard anything, so we'll end the call now. Please call again at any time. Goodbye."
+GOODBYE = "Thank you for calling. Goodbye."
+TROUBLE = "Sorry, something went wrong on our side."
+NOT_AN_OPTION = "Sorry, that key isn't one of the options."
+
+# The callback offer (outside staffed hours, or nobody free to answer).
+CALLBACK_OWN = ("To be called back on the number you're calling from, ending {ending}, say yes or press 1. "
+                "To give another number, type it, then press the hash key. If you don't want a call back, "
+                "say no or press 2.")
+CALLBACK_TYPE = ("Please type the number to call you back on, then press the hash key. "
+                 "If you don't want a call back, press 2, then the hash key.")
+CALLBACK_NOT_HEARD = "Sorry, I didn't get that."
+CALLBACK_BAD_NUMBER = "Sorry, I couldn't use that number."
+CALLBACK_DECLINED = "All right, no call back. {when}Please call again at any time. Goodbye."
+CALLBACK_GIVE_UP = ("Sorry, I couldn't take a number for a call back. {when}Please call again, or text us. Goodbye.")
+CONFIRM_NUMBER = "I have {number}. If that's right, say yes or press 1. To enter it again, say no or press 2."
+PREFERRED_TIME = ("When is best to call you? Press 1 for the morning, 2 for the afternoon, or 3 for any time. "
+                  "Or say a day and time.")
+BOOKED = "Thank you. A mediator will call you back {preferred}, once the line is staffed."
+BOOKED_TEXTED = "We'll send you a text to confirm."
+
+# Links in answers: never read out; texted when the caller's number can take a text.
+LINK_TEXTED = "the link we have sent you in a text"
+LINK_NOT_TEXTED = "our website, as I can't send a text to the number you're calling from"
+
+# The queue: callers are answered, or offered a call back.
+QUEUE_WAIT = "All our mediators are on other calls. Please stay on the line and the next one will answer."
+QUEUE_HOLD = "Thank you for waiting. A mediator will be with you as soon as possible."
+QUEUE_TOO_LONG = "Sorry to keep you waiting."
+WHISPER_ACCEPT = "Press 1 to take this call. To let it go to the next mediator, hang up."
+WHISPER_NOT_ACCEPTED = "The call was not taken. Goodbye."
+
+# SMS
+SMS_MAX_PARTS = 3  # an answer goes out in at most 3 texts of one segment each, or with a link to the rest
+SMS_FULL_ANSWER = "Full answer: {link}"
+SMS_MEDIA_ONLY = ("Sorry, we can't open pictures or attachments sent by text. Please text the key details in "
+                  "words: what the letter is about, its date and your council.")
+SMS_MEDIA_WITH_TEXT = "We can't open pictures or attachments, so please text any details from them in words."
+SMS_HELD_NOTICE = "{service}: new text in the conversation you have. See the console."
