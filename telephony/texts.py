@@ -6,10 +6,10 @@ Plain Python, no web or Rasa imports.
 """
 from __future__ import annotations
 
-GREETING = ("Hello, this is the {service} information line. I'm an automated assistant. "
+GREETING = ("Hello, this is the SEND mediation information line. I'm an automated assistant. "
             "Ask your question in your own words, or press 1 for mediation and certificates, "
             "2 for disagreement resolution, 3 for appeals to the SEND Tribunal, or 4 for complaints. "
-            "Press 0 at any time to talk to a person. What would you like to know?")
+            "Press 0 at any time for a person. What would you like to know?")
 GO_ON = "Shall I go on? Say yes or press 1, or say no."
 NOTHING_MORE = "That's all I have on that. What else would you like to know? Or press 0 for a person."
 WHAT_ELSE = "What else would you like to know? You can also press 0 for a person."

@@ -13,13 +13,13 @@ from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 
+from bot.handoff.calls import QUEUE_NAME
 from bot.nlp.patterns import south_east_group
 from bot.outbox.numbers import e164, is_mobile
 from bot.settings import Settings
 from telephony import texts
 
 VOICE_PATH = "/telephony/voice"
-QUEUE_NAME = "mediators"
 DEFAULT_HOLD_MUSIC = "http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3"
 QUEUE_MAX_WAIT_SECONDS = 180
 NO_INPUT_SECONDS = 6
@@ -132,7 +132,7 @@ class Twiml:
     # --- conversation -------------------------------------------------------
     def greeting(self) -> str:
         """One turn: who we are, the options, a person on 0, and one question."""
-        return self.ask([texts.GREETING.format(service=self.settings.service_name)], self.url(step="turn"))
+        return self.ask([texts.GREETING], self.url(step="turn"))
 
     def goodbye(self, said: str = "") -> str:
         return self.say_and_hang_up([said or texts.GOODBYE])
@@ -166,7 +166,7 @@ class Twiml:
         if part >= len(turns):
             return self.ask([texts.NOTHING_MORE], self.url(step="turn", fail=fail))
         part = max(part, 0)
-        asking = next((index for index in range(part, len(turns)) if turns[index].rstrip().endswith("?")), None)
+        asking = next((index for index in range(part, len(turns)) if _asks(turns[index])), None)
         if asking is not None:
             return self.ask(turns[part:asking + 1], self.url(step="turn", fail=fail))
         if part + 1 < len(turns):
@@ -293,6 +293,11 @@ class Twiml:
             turns.append(texts.BOOKED_TEXTED)
         turns.append("Goodbye.")
         return self.say_and_hang_up(turns)
+
+
+def _asks(turn: str) -> bool:
+    """A turn that asks the caller something: a question, or options to choose from."""
+    return turn.rstrip().endswith("?") or "Say or press" in turn
 
 
 def caller_ending(number: Optional[str]) -> Optional[str]:

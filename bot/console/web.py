@@ -22,7 +22,7 @@ from bot.console.deps import (HERE, MIN_REASON_LENGTH, SESSION_COOKIE, Actor, Ba
 from bot.console.models import ROLES, StaffUser
 from bot.database import session_scope
 from bot.webchat import live
-from bot.handoff import sms as sms_handoff
+from bot.handoff import calls, sms as sms_handoff
 from bot.handoff.models import CHANNELS, PRIORITIES, STATUSES
 from bot.outbox import worker as outbox_worker
 from bot.outbox.numbers import display as display_number
@@ -143,6 +143,7 @@ def _escalation_page(request: Request, actor: Actor, escalation_id: str, *, reve
     return render(request, "escalation.html", actor, status_code=status_code, e=escalation, notes=notes, turns=turns,
                   wait=wait, late=late, target=target, revealed=reveal_reason, error=error, statuses=STATUSES,
                   live=live, reply_error=reply_error, min_reason=MIN_REASON_LENGTH, sms=text_conversation,
+                  mediator_numbers=[display_number(number) for number in settings.mediator_numbers],
                   phone_number=display_number(text_conversation["number"]) if text_conversation
                   and text_conversation["number"] else "")
 
@@ -292,6 +293,27 @@ async def sms_reply(request: Request, escalation_id: str, text: str = Form(""),
 @router.post("/escalations/{escalation_id}/sms/hand-back")
 async def sms_hand_back(request: Request, escalation_id: str, actor: Actor = Depends(checked())) -> Response:
     return await _sms_action(request, escalation_id, actor, "hand_back", actor.username, actor.display_name)
+
+
+@router.post("/escalations/{escalation_id}/call/next-caller")
+async def take_next_caller(request: Request, escalation_id: str, mediator_number: str = Form(""),
+                           actor: Actor = Depends(checked())) -> Response:
+    """The line rings the mediator's phone and connects them to the caller who has waited longest."""
+    try:
+        sid = await asyncio.to_thread(calls.call_mediator_to_next_caller, mediator_number)
+    except calls.CallError as error:
+        return await asyncio.to_thread(_escalation_page, request, actor, escalation_id, reply_error=str(error),
+                                       status_code=409)
+
+    def record() -> None:
+        with session_scope() as session:
+            escalation = queue.get(session, escalation_id)
+            if escalation.status != "resolved" and not escalation.assigned_to:
+                queue.assign(session, escalation, actor.username, actor.ip)
+            audit.record(session, actor.username, "call_next_caller", escalation_id, f"call {sid}", actor.ip)
+
+    await asyncio.to_thread(record)
+    return redirect(f"/console/escalations/{escalation_id}#sms")
 
 
 # --- audit log (managers) ------------------------------------------------------------

@@ -206,6 +206,24 @@ def test_a_call_in_staffed_hours_from_greeting_to_a_live_transfer(phone_line, ph
     assert user_turns[1]["metadata"].get("channel") == "voice"
 
 
+def test_go_on_after_the_greeting_keypad_3_and_goodbye_with_the_trained_model(phone_line):
+    """Issue 19: "go on" at part 1 after the greeting was HTTP 500; keypad 3 answered about
+    which documents to send; goodbye said "come back to this chat" and did not hang up."""
+    line = phone_line(ALWAYS_OPEN)
+    call = new_call()
+    greeting = line.post(f"{line.public_base_url}/telephony/voice", call)
+    assert "press 0" in spoken(greeting).lower() and spoken(greeting).count("?") == 1
+    for given in ({"SpeechResult": "yes", "Confidence": "0.9"}, {"Digits": "1"}):
+        root = line.post(f"{line.public_base_url}/telephony/voice?step=more&part=1", dict(call, **given))
+        assert root.find("Gather") is not None
+    appeal = line.post(action(greeting), dict(call, Digits="3"))
+    heard = spoken(appeal)
+    assert "appeal" in heard and "refusal to assess" in heard and "what to send" not in heard
+    assert "Source" not in heard and "Act 2014" not in heard
+    goodbye = line.post(action(appeal), dict(call, SpeechResult="that's all thanks, goodbye", Confidence="0.9"))
+    assert goodbye.find("Hangup") is not None and "this chat" not in spoken(goodbye)
+
+
 def test_a_call_out_of_hours_books_a_callback_and_texts_a_confirmation(phone_line, twilio_stub):
     line = phone_line(ALWAYS_CLOSED)
     call = new_call("+447700900777")

@@ -295,3 +295,16 @@ def test_every_step_of_the_call_answers_every_kind_of_input_with_twiml(twilio, r
     for step, given in itertools.product(steps, inputs):
         check_twiml(poster.post(f"/telephony/voice?{step}" if step else "/telephony/voice",
                                 voice_params(sid, **given)))
+
+
+def test_a_question_in_the_middle_of_a_long_answer_is_not_followed_by_go_on():
+    from bot.settings import Settings
+    from telephony.voice import Twiml
+
+    build = Twiml(Settings(_env_file=None, public_base_url="https://line.example.org"))
+    turns = ["You told me the council is Kent.", "The letter came on Thursday 5 March 2026. Is that right? "
+             "Say or press 1 for Yes, or 2 for No.", "Afterwards there is more."]
+    root = ET.fromstring(build.answer(turns))
+    said = " ".join(say.text for say in root.iter("Say"))
+    assert "Is that right?" in said and "Shall I go on" not in said
+    assert "step=turn" in root.find("Gather").get("action")

@@ -190,3 +190,28 @@ def test_every_call_keeps_the_callers_number_and_a_withheld_one_keeps_none(line)
     line.post("/telephony/voice", voice_params("CA" + "b" * 32, caller="anonymous"))
     rows = query("SELECT conversation_id, number FROM conversation_numbers")
     assert rows == [{"conversation_id": "voice-CA" + "a" * 32, "number": "+447700900456"}]
+
+
+def test_a_queued_caller_is_answered_by_a_mediator_who_takes_the_next_caller_from_the_console(line, twilio_stub):
+    sid = "CA" + uuid.uuid4().hex
+    dial = ET.fromstring(line.post("/telephony/voice?step=turn&n=2", voice_params(sid, **digits_params("0"))).text)
+    busy = voice_params(sid, DialCallStatus="busy")
+    enqueue = ET.fromstring(line.post(dial.find("Dial").get("action"), busy).text).find("Enqueue")
+    assert enqueue.text == "mediators"
+    [escalation] = query("SELECT * FROM escalations")
+
+    client = line.client
+    token = sign_in(client)
+    page = client.get(f"/console/escalations/{escalation['id']}")
+    assert "Ring me with the next caller" in page.text and "07700 900001" in page.text
+    assert "07700 900123" not in page.text  # the caller's number stays behind the reveal
+    refused = client.post(f"/console/escalations/{escalation['id']}/call/next-caller",
+                          data={"mediator_number": "07911 123456", "csrf_token": token})
+    assert refused.status_code == 409
+    taken = client.post(f"/console/escalations/{escalation['id']}/call/next-caller",
+                        data={"mediator_number": "07700 900001", "csrf_token": token})
+    assert taken.status_code == 303
+    [ring] = [request for request in twilio_stub.requests if request.path.endswith("/Calls.json")]
+    assert ring.form["To"] == "+447700900001" and "<Queue>mediators</Queue>" in ring.form["Twiml"]
+    [escalation] = query("SELECT * FROM escalations")
+    assert escalation["assigned_to"] == "mediator" and escalation["status"] == "assigned"
