@@ -128,7 +128,7 @@ def status_kib(pid: int, field: str) -> int:
 
 def supervisor_parts(supervisor_pid: int) -> Dict[str, int]:
     """{'actions': pid, 'rasa': pid, 'web': pid} of the supervisor's children."""
-    markers = {"actions.server": "actions", "rasa run": "rasa", "uvicorn": "web"}
+    markers = {"actions.server": "actions", "bot.conversations.rasa_server": "rasa", "uvicorn": "web"}
     parts = {}
     for child in children(supervisor_pid):
         line = cmdline(child)

@@ -2,11 +2,14 @@
 
     uvicorn bot.app:app   (bot.supervisor starts it for `make run`)
 """
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DBAPIError, TimeoutError as PoolTimeout
 
-from bot import health
+from bot import health, log_privacy
 from bot.api_errors import database_error_handler, validation_error_handler
 from bot.mediation import web as certificates_web
 from bot.console import certificates_web as console_certificates, requests_web as console_requests
@@ -19,15 +22,29 @@ from bot.webchat import web as webchat_web
 from telephony import web as telephony_web
 
 
+@asynccontextmanager
+async def background_jobs(_app: FastAPI) -> AsyncIterator[None]:
+    """The background jobs for the app's lifetime: the outbox worker (texts and emails) and
+    the retention job (Starlette's lifespan; on_startup/on_shutdown are deprecated)."""
+    await outbox_worker.start()
+    await retention.start_job()
+    try:
+        yield
+    finally:
+        await outbox_worker.stop()
+        await retention.stop_job()
+
+
 def create_app() -> FastAPI:
+    log_privacy.install()
     settings = get_settings()
+    # Outside development a published or missing secret stops the app here (UnsafeSecrets).
+    settings.refuse_unsafe_secrets()
     app = FastAPI(
         title=settings.service_name,
         description="Information line for SEND mediation, disagreement resolution, tribunal appeals and complaints.",
         version="0.1.0",
-        # The background jobs: the outbox worker (texts and emails) and the retention job.
-        on_startup=[outbox_worker.start, retention.start_job],
-        on_shutdown=[outbox_worker.stop, retention.stop_job],
+        lifespan=background_jobs,
     )
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(DBAPIError, database_error_handler)

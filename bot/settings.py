@@ -28,8 +28,18 @@ DEFAULT_STAFFED_HOURS = {
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+# Published defaults: anyone who has read this file knows them.
+DEFAULT_RASA_TOKEN = "change-me-rasa-token"
+DEFAULT_PHONE_HASH_SALT = "change-me-phone-hash-salt"
+# Secrets shorter than this are guessable (ASVS 5.0 13.3: secrets generated, not chosen).
+MIN_SECRET_LENGTH = 24
+
+
 class Settings(BaseSettings):
     service_name: str = "South East SEND Mediation and Disagreement Resolution Service"
+    # "development" on a developer's machine (published defaults allowed, with a warning);
+    # anything else (e.g. "production") refuses to start with a default or missing secret.
+    environment: str = "development"
 
     # Storage. One database holds the app's tables and Rasa's tracker store.
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'send_line.db'}"
@@ -48,7 +58,7 @@ class Settings(BaseSettings):
     # hosts and ports above unless set (e.g. when they run on other machines).
     rasa_url: str = ""
     action_server_url: str = ""
-    rasa_token: str = "change-me-rasa-token"
+    rasa_token: str = DEFAULT_RASA_TOKEN
     model_path: str = str(PROJECT_ROOT / "models" / "current.tar.gz")
 
     # The URL browsers and Twilio use to reach the web app (behind any proxy).
@@ -76,7 +86,7 @@ class Settings(BaseSettings):
     hold_music_url: str = ""
     # Secret mixed into the hash that stands for a phone number (SMS conversation ids,
     # opt-outs). Set a long random value in production and never change it.
-    phone_hash_salt: str = "change-me-phone-hash-salt"
+    phone_hash_salt: str = DEFAULT_PHONE_HASH_SALT
     # Outbound SMS outbox: the web app sends due messages in the background.
     outbox_worker_enabled: bool = True
     outbox_poll_seconds: float = 2.0
@@ -208,10 +218,51 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    @property
+    def is_development(self) -> bool:
+        return self.environment.strip().lower() in ("development", "dev", "test")
+
+    def secret_problems(self) -> List[str]:
+        """What is wrong with the secrets, one sentence each (empty: nothing).
+
+        A published default, an empty value or one shorter than MIN_SECRET_LENGTH for
+        RASA_TOKEN and PHONE_HASH_SALT (with the default salt every texting number can be
+        recovered from its hash in seconds); TWILIO_AUTH_TOKEN missing while Twilio is
+        configured; Twilio signatures not checked."""
+        problems = []
+        for name, value, default in (("RASA_TOKEN", self.rasa_token, DEFAULT_RASA_TOKEN),
+                                     ("PHONE_HASH_SALT", self.phone_hash_salt, DEFAULT_PHONE_HASH_SALT)):
+            if not value or value == default:
+                problems.append(f"{name} is {'missing' if not value else 'the published default'}: "
+                                "set a long random value (`make run` writes one into .env).")
+            elif len(value) < MIN_SECRET_LENGTH:
+                problems.append(f"{name} is shorter than {MIN_SECRET_LENGTH} characters: use a long random value.")
+        if self.twilio_account_sid and not self.twilio_auth_token:
+            problems.append("TWILIO_AUTH_TOKEN is missing while TWILIO_ACCOUNT_SID is set.")
+        if not self.twilio_validate_signatures:
+            problems.append("TWILIO_VALIDATE_SIGNATURES is off: anyone could post as Twilio.")
+        return problems
+
+    def refuse_unsafe_secrets(self) -> List[str]:
+        """Raises UnsafeSecrets outside development when ``secret_problems`` finds any;
+        in development returns them, for a warning."""
+        problems = self.secret_problems()
+        if problems and not self.is_development:
+            raise UnsafeSecrets(problems)
+        return problems
+
     def public_summary(self) -> Dict[str, object]:
         """Settings safe to print (no secrets)."""
         hidden = {"rasa_token", "twilio_auth_token", "phone_hash_salt", "smtp_password"}
         return {k: ("***" if k in hidden and v else v) for k, v in self.dict().items()}
+
+
+class UnsafeSecrets(RuntimeError):
+    """A secret is missing or a published default outside development."""
+
+    def __init__(self, problems: List[str]) -> None:
+        self.problems = problems
+        super().__init__("Refusing to start outside development: " + " ".join(problems))
 
 
 def _loopback(host: object) -> str:

@@ -25,8 +25,8 @@ from typing import Callable, Dict, List, Optional
 
 import httpx
 
-from bot import database
-from bot.settings import PROJECT_ROOT, Settings, get_settings
+from bot import database, log_privacy
+from bot.settings import PROJECT_ROOT, Settings, UnsafeSecrets, get_settings
 
 STOP_GRACE_SECONDS = 15
 STARTUP_TIMEOUT_SECONDS = 240  # Rasa needs about 40 s to load a model on 2 cores
@@ -38,6 +38,7 @@ QUIET_ENVIRONMENT = {
     "PYTHONWARNINGS": "ignore::DeprecationWarning",
     "PYTHONUNBUFFERED": "1",
     "SANIC_ACCESS_LOG": "False",  # the action server would log every health probe
+    "RASA_TELEMETRY_ENABLED": "false",  # no data about this service leaves the machine
 }
 
 
@@ -86,7 +87,6 @@ def _get_ok(url: str, **params: str) -> bool:
 
 
 def build_services(settings: Settings) -> List[Service]:
-    bin_dir = Path(sys.executable).parent
     return [
         Service(
             name="actions",
@@ -98,13 +98,13 @@ def build_services(settings: Settings) -> List[Service]:
         Service(
             name="rasa",
             command=[
-                str(bin_dir / "rasa"), "run",
+                # The API token reaches Rasa by the environment (RASA_TOKEN), not argv.
+                sys.executable, "-m", "bot.conversations.rasa_server",
                 "--model", settings.model_path,
                 "--endpoints", "endpoints.yml",
                 "--credentials", "credentials.yml",
                 "--interface", settings.rasa_host,
                 "--port", str(settings.rasa_port),
-                "--enable-api", "--auth-token", settings.rasa_token,
             ],
             host=settings.rasa_host,
             port=settings.rasa_port,
@@ -211,6 +211,14 @@ class Supervisor:
 
         signal.signal(signal.SIGINT, request_stop)
         signal.signal(signal.SIGTERM, request_stop)
+        try:
+            for problem in self.settings.refuse_unsafe_secrets():
+                self.say(f"WARNING (development only): {problem}")
+        except UnsafeSecrets as refused:
+            for problem in refused.problems:
+                self.say(f"ERROR: {problem}")
+            self.say(f"Refusing to start with ENVIRONMENT={self.settings.environment}.")
+            return 2
         self.check_prerequisites()
         self.say("applying database migrations ...")
         database.upgrade(self.settings.database_url)
@@ -276,7 +284,15 @@ def _port_in_use(host: str, port: int) -> bool:
         return probe.connect_ex((target, port)) == 0
 
 
+def private_files() -> None:
+    """Files this process and its children create (the SQLite database, logs) are for the
+    service's own user and group only (mode 0640 at most)."""
+    os.umask(0o027)
+
+
 def main() -> None:
+    log_privacy.install()
+    private_files()
     sys.exit(Supervisor(get_settings()).run())
 
 

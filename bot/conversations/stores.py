@@ -68,6 +68,9 @@ class AtomicRedisLockStore(RedisLockStore):
             super().cleanup(conversation_id, ticket_number)
 
 
+LOCK_KEY_PREFIX = "sendline"
+
+
 class SettingsLockStore(LockStore):
     """In memory by default; Redis when REDIS_URL is set (needed for several Rasa servers)."""
 
@@ -86,5 +89,6 @@ class SettingsLockStore(LockStore):
             username=parts.username,
             password=parts.password,
             use_ssl=parts.scheme == "rediss",
-            key_prefix="send_line",
+            # Rasa takes an alphanumeric prefix only (it silently drops "send_line").
+            key_prefix=LOCK_KEY_PREFIX,
         )

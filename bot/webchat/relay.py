@@ -27,6 +27,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 import sqlalchemy as sa
 
+from bot.conversations.commands import as_text, offered_payload
 from bot.conversations.rasa_client import RasaClient
 from bot.database import session_scope
 from bot.conversations.turns import converse
@@ -41,6 +42,7 @@ MAX_MESSAGE_CHARACTERS = 5000  # longer ones are cut; Rasa's own guard answers a
 ROLE_PAYLOAD = "webchat:role:"
 PERSON_PAYLOAD = "webchat:person"
 CARRY_ON_PAYLOAD = "webchat:carry_on"
+PAGE_PAYLOADS = {PERSON_PAYLOAD, CARRY_ON_PAYLOAD}
 ROLE_BUTTONS = [
     {"title": "Parent or carer", "payload": ROLE_PAYLOAD + "parent"},
     {"title": "Young person", "payload": ROLE_PAYLOAD + "young_person"},
@@ -118,6 +120,15 @@ def _store_replies(conversation_id: str, messages: List[Dict[str, Any]]) -> int:
     return stored
 
 
+def _offered_payloads(conversation_id: str) -> List[str]:
+    """Every payload of a button the assistant (or the page's system messages) offered in this conversation."""
+    with session_scope() as session:
+        rows = session.execute(sa.select(ChatMessage.buttons).where(
+            ChatMessage.conversation_id == conversation_id, ChatMessage.sender != "person",
+            ChatMessage.buttons.isnot(None))).scalars()
+        return [str(button.get("payload")) for buttons in rows for button in (buttons or []) if isinstance(button, dict)]
+
+
 def _buttons(buttons: Any) -> Optional[List[Dict[str, str]]]:
     if not isinstance(buttons, list):
         return None
@@ -148,6 +159,12 @@ async def handle_message(conversation_id: str, text: str, *, client_id: Optional
     if not text and not payload:
         return
     async with _lock_for(conversation_id):
+        # A payload is a command only if it is one of the page's own or a button we offered;
+        # anything else, and anything typed, is words (bot.conversations.commands).
+        if payload and payload not in PAGE_PAYLOADS and not payload.startswith(ROLE_PAYLOAD):
+            offered = await asyncio.to_thread(_offered_payloads, conversation_id)
+            if offered_payload(payload, offered) is None:
+                text, payload = text or payload, None
         seq, new = await asyncio.to_thread(_store_person, conversation_id, text or payload, client_id)
         hub.poke(conversation_id)
         if not new:
@@ -167,7 +184,7 @@ async def handle_message(conversation_id: str, text: str, *, client_id: Optional
             await _choose_role(client, conversation_id, role)
             await _ask_rasa(client, conversation_id, "/greet", typing)
             return
-        await _ask_rasa(client, conversation_id, text if role is not None else (payload or text), typing)
+        await _ask_rasa(client, conversation_id, as_text(text) if role is not None else payload or as_text(text), typing)
 
 
 async def _choose_role(client: RasaClient, conversation_id: str, role: str) -> None:

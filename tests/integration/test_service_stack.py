@@ -40,6 +40,12 @@ def test_conversation_survives_a_restart_of_every_service(database_url, service_
     user_texts = [event["text"] for event in events if event["event"] == "user"]
     assert user_texts[:2] == ["hello there, i've got a question", "what time are you open until today"]
     assert any(event.get("name") == "action_staffed_hours" for event in events if event["event"] == "action")
+
+    # The Rasa API token is in no process's command line (anyone on the machine can read
+    # those), yet the API still refuses a request without it.
+    rasa_command = open(f"/proc/{stack.child_pid('rasa_server')}/cmdline", "rb").read().decode(errors="replace")
+    assert stack.rasa_token not in rasa_command
+    assert httpx.get(f"{stack.rasa_url}/conversations/{sender}/tracker", timeout=10).status_code == 401
     assert stack.stop() == 0
 
 

@@ -42,6 +42,8 @@ def test_lock_store_uses_redis_when_configured(settings_env):
     second = store.issue_ticket("conversation-a")
     assert second == first + 1
     assert store.get_lock("conversation-a").is_locked(first) is False
+    # The keys carry this service's prefix, so one Redis can serve other things too.
+    assert store.key_prefix.startswith("sendline:")
     store.delete_lock("conversation-a")
 
 

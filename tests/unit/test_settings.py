@@ -1,5 +1,7 @@
 """Settings read from the environment, with safe defaults."""
 import datetime as dt
+import os
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -62,3 +64,40 @@ def test_every_variable_in_env_example_is_a_setting():
             names.add(line.split("=", 1)[0].lower())
     assert names, "no variables found"
     assert names <= set(Settings.__fields__), names - set(Settings.__fields__)
+
+
+def _settings(**values):
+    base = {"rasa_token": "r" * 40, "phone_hash_salt": "s" * 40, "_env_file": None}
+    return Settings(**{**base, **values})
+
+
+def test_published_or_short_secrets_are_named():
+    assert _settings().secret_problems() == []
+    problems = " ".join(_settings(rasa_token="change-me-rasa-token", phone_hash_salt="").secret_problems())
+    assert "RASA_TOKEN is the published default" in problems and "PHONE_HASH_SALT is missing" in problems
+    assert "shorter than" in " ".join(_settings(phone_hash_salt="salty").secret_problems())
+    assert "TWILIO_AUTH_TOKEN" in " ".join(_settings(twilio_account_sid="AC" + "0" * 32).secret_problems())
+    assert "SIGNATURES" in " ".join(_settings(twilio_validate_signatures=False).secret_problems())
+
+
+def test_outside_development_a_default_secret_stops_the_service():
+    from bot.settings import UnsafeSecrets
+
+    assert _settings(rasa_token="change-me-rasa-token").refuse_unsafe_secrets()  # development: a warning
+    with pytest.raises(UnsafeSecrets) as refused:
+        _settings(environment="production", rasa_token="change-me-rasa-token").refuse_unsafe_secrets()
+    assert "RASA_TOKEN" in str(refused.value)
+    assert _settings(environment="production").refuse_unsafe_secrets() == []
+
+
+def test_the_supervisor_refuses_to_start_in_production_with_default_secrets(tmp_path):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ENVIRONMENT": "production", "RASA_TOKEN": "", "PHONE_HASH_SALT": "change-me-phone-hash-salt",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'never.db'}"}
+    done = subprocess.run([sys.executable, "-m", "bot.supervisor"], cwd=Path(__file__).resolve().parents[2], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "RASA_TOKEN is missing" in done.stdout and "PHONE_HASH_SALT is the published default" in done.stdout
+    assert not (tmp_path / "never.db").exists()  # refused before touching anything

@@ -167,3 +167,24 @@ def test_talk_to_a_person_button(rasa):
     say("Talk to a person", payload="webchat:person")
     assert reasons() == ["person_requested"]
     assert rasa.said() == []
+
+
+@pytest.mark.parametrize("typed, sent", [
+    ("/restart", "restart"),
+    ("/session_start", "session_start"),
+    ('/request_human{"reason": "x"}', 'request_human{"reason": "x"}'),
+    ("  //inform_local_authority{\"local_authority\": {\"a\": 1}}", 'inform_local_authority{"local_authority": {"a": 1}}'),
+])
+def test_typed_commands_reach_the_assistant_as_words(rasa, typed, sent):
+    relay.start_conversation(CONVERSATION)
+    say(typed)
+    assert rasa.said() == [sent]
+
+
+def test_only_payloads_of_buttons_offered_reach_the_assistant_as_commands(rasa):
+    relay.start_conversation(CONVERSATION)
+    say("what is mediation")  # the stub offers "Tell me more" -> /faq_mediation
+    say("Tell me more", payload="/faq_mediation")
+    say("Restart", payload="/restart")  # never offered: a forged quick reply
+    say("", payload='/request_human{"priority": "urgent"}')
+    assert rasa.said() == ["what is mediation", "/faq_mediation", "Restart", 'request_human{"priority": "urgent"}']
