@@ -1,16 +1,17 @@
-"""Forms whose answers are read as text, one question at a time, then read back.
+"""The Rasa side of the one form engine (bot/dialogue/forms.py), used by the route check,
+mediation advice and the disagreement resolution request.
 
-The mediation advice form and the disagreement resolution request form work the way
-the route check does (actions/route_check.py): every slot has a custom mapping and
-only the form's validation fills it; the validation decides the next question
-(``requested_slot``), so only what is needed is asked; a question in the middle is
-answered by the rules and the form then asks again; any answer can be corrected, also
-at the read-back; after 3 unusable answers the form stops and offers a person.
+Every slot of these forms has a custom mapping and only the form's validation fills it;
+the engine reads each message (stop, start again, go back, a change of mind, a question
+in between, the answer, a correction) and decides the next question (``requested_slot``),
+so only what is needed is asked. A question in the middle is not an answer: the
+validation sets no slot, Rasa rejects the form's turn, the rules answer it, and the form
+asks again. After 3 unusable answers, or "stop", the form ends; the completing action
+then says nothing more (``gave_up``).
 """
 from __future__ import annotations
 
-from abc import abstractmethod
-from typing import Any, Callable, Dict, List, Optional, Text, Tuple
+from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -18,20 +19,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.safeguarding import SafeguardedFormValidation, is_disclosure, stop_for_safeguarding
-from bot.redress.conversation import Reading
+from bot.dialogue.forms import CONFIRMED, GIVE_UP, GIVE_UP_AFTER, INTERRUPTIONS, FormSpec, Turn, owns, take_turn
 
-GIVE_UP_AFTER = 3
+__all__ = ["FormValidation", "GIVE_UP", "GIVE_UP_AFTER", "INTERRUPTIONS", "ask_action", "can_text", "channel_of",
+           "gave_up"]
 
 
 def gave_up(tracker: Tracker, prefix: str) -> bool:
+    """The form ended with its own words (3 unusable answers, or "stop"): say nothing more."""
     return int(tracker.get_slot(f"{prefix}_attempts") or 0) >= GIVE_UP_AFTER
-GIVE_UP = ("Sorry, I'm having trouble with that. A person from our team can help: just say 'talk to a person'.")
-# Kinds of message that are questions or requests, not answers (see INTERRUPTIONS in route_check).
-INTERRUPTIONS = {
-    "faq_mediation", "faq_certificate", "faq_drs", "faq_tribunal", "faq_recommendations", "faq_complaints",
-    "faq_ehc", "faq_scope", "ask_plan_section", "ask_staffed_hours", "bot_challenge", "legal_other",
-    "request_human", "goodbye", "safeguarding_risk",
-}
 
 
 def _latest_metadata(tracker: Tracker) -> Dict[str, Any]:
@@ -66,89 +62,101 @@ def ask_action(slot: str, build: Callable[[Tracker], Dict[str, Any]]) -> type:
     return type(f"Ask_{slot}", (Action,), {"name": name, "run": run, "__module__": __name__})
 
 
-class AnswerFormValidation(SafeguardedFormValidation):
-    """Base of the text-answer forms. Subclasses give the slots and the reading."""
+class FormValidation(SafeguardedFormValidation):
+    """Base of every form's validation: the engine's ``Step`` as Rasa events."""
 
     form: Text = ""
     slots: Dict[str, str] = {}
     confirmed_slot: Text = ""
     prefix: Text = ""
+    #: read the message that started the form (the route check: facts said up front)
+    read_first_message: bool = False
 
-    @abstractmethod
+    def spec(self, tracker: Tracker) -> FormSpec:
+        raise NotImplementedError
+
     def facts(self, tracker: Tracker) -> Dict[str, object]:
-        """The answers so far."""
+        return {fact: tracker.get_slot(slot) for fact, slot in self.slots.items() if tracker.get_slot(slot) is not None}
 
-    @abstractmethod
-    def next_question(self, facts: Dict[str, object], tracker: Tracker) -> Optional[str]:
-        """The next answer needed, or None when only the read-back is left."""
+    def to_slot(self, fact: str, value: object) -> object:
+        return value
 
-    @abstractmethod
-    def read(self, text: str, asking: Optional[str], facts: Dict[str, object],
-             tracker: Tracker) -> Tuple[Reading, List[EventType], List[str]]:
-        """The reading, extra events (other forms' facts corrected), and notes to say."""
-
-    def is_not_an_answer(self, text: str, asking: Optional[str]) -> bool:
-        return False
+    def before(self, dispatcher: CollectingDispatcher, tracker: Tracker, asking: Optional[str],
+               facts: Dict[str, object]) -> Optional[List[EventType]]:
+        """Events that replace the turn (e.g. the route check's own questions), or None."""
+        return None
 
     def on_answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, fact: str, value: object) -> bool:
         """Called for each answer before it is kept; False drops it (e.g. it could not be recorded)."""
         return True
 
-    def _next_slot(self, facts: Dict[str, object], tracker: Tracker, confirmed: bool) -> Optional[str]:
-        fact = self.next_question(facts, tracker)
-        if fact:
-            return self.slots[fact]
-        return None if confirmed else self.confirmed_slot
+    def on_stop(self, tracker: Tracker) -> List[EventType]:
+        return []
+
+    def _slot_of(self, fact: Optional[str]) -> Optional[str]:
+        if fact is None:
+            return None
+        return self.confirmed_slot if fact == CONFIRMED else self.slots[fact]
+
+    def _asking(self, tracker: Tracker) -> Optional[str]:
+        by_slot = {slot: fact for fact, slot in self.slots.items()}
+        requested = tracker.get_slot("requested_slot") if tracker.active_loop.get("name") == self.form else None
+        return CONFIRMED if requested == self.confirmed_slot else by_slot.get(requested or "")
+
+    def owns_message(self, tracker: Tracker) -> bool:
+        """The latest message is this form's to read, whatever intent it was given (actions/input_guard.py)."""
+        asking = self._asking(tracker)
+        if asking is None:
+            return False
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        return owns(self.spec(tracker), Turn(text=tracker.latest_message.get("text") or "", intent=intent,
+                                             asking=asking, facts=self.facts(tracker)))
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         if is_disclosure(tracker):
             return stop_for_safeguarding()
-        by_slot = {slot: fact for fact, slot in self.slots.items()}
+        spec = self.spec(tracker)
         requested = tracker.get_slot("requested_slot") if tracker.active_loop.get("name") == self.form else None
-        asking = "confirmed" if requested == self.confirmed_slot else by_slot.get(requested or "")
+        asking = self._asking(tracker)
         facts = self.facts(tracker)
         confirmed = bool(tracker.get_slot(self.confirmed_slot))
         attempts_slot, last_read_slot, correcting_slot = (f"{self.prefix}_attempts", f"{self.prefix}_last_read",
                                                           f"{self.prefix}_correcting")
-
-        message_id = tracker.latest_message.get("message_id") or text
-        fresh = requested is not None and tracker.get_slot(last_read_slot) != message_id
-        if not fresh:  # the form starting, or carrying on after a question in between
-            return [SlotSet("requested_slot", self._next_slot(facts, tracker, confirmed))]
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        reading, extra, extra_notes = self.read(text, asking, facts, tracker)
-        if asking and not reading.updates and not extra and reading.confirmed is None and (
-                intent in INTERRUPTIONS or self.is_not_an_answer(text, asking)):
-            # Not an answer: the form steps aside, the rules reply, then the form asks again.
-            return [SlotSet("requested_slot", self._next_slot(facts, tracker, confirmed))]
+        message_id = tracker.latest_message.get("message_id") or text
+        fresh = tracker.get_slot(last_read_slot) != message_id and (requested is not None or self.read_first_message)
+        if intent == "carry_on":
+            fresh = False  # "carry on where we were" after a safeguarding reply is not an answer
+        if not fresh:  # the form starting, or carrying on after a question in between
+            return [SlotSet("requested_slot", self._slot_of(_next(spec, facts, confirmed)))]
+        replaced = self.before(dispatcher, tracker, asking, facts)
+        if replaced is not None:
+            return [SlotSet(last_read_slot, message_id), *replaced]
 
-        events: List[EventType] = [SlotSet(last_read_slot, message_id), *extra]
-        for note in reading.notes + extra_notes:
+        step = take_turn(spec, Turn(text=text, intent=intent, asking=asking, facts=facts, confirmed=confirmed,
+                                    attempts=int(tracker.get_slot(attempts_slot) or 0),
+                                    correcting=bool(tracker.get_slot(correcting_slot))))
+        if step.step_aside:
+            # Not an answer: no slot is set, so Rasa rejects the form's turn and the rules reply.
+            return [SlotSet("requested_slot", self._slot_of(step.next))]
+        events: List[EventType] = [SlotSet(last_read_slot, message_id)]
+        for note in step.say:
             dispatcher.utter_message(text=note)
-        for fact, value in reading.updates.items():
-            if not self.on_answer(dispatcher, tracker, fact, value):
+        for fact, value in step.updates.items():
+            if not step.stopped and not self.on_answer(dispatcher, tracker, fact, value):
                 continue
-            facts[fact] = value
-            if value is None:
-                facts.pop(fact, None)
-            events.append(SlotSet(self.slots[fact], value))
-        if reading.updates or extra:
-            confirmed = False
-            events += [SlotSet(self.confirmed_slot, None), SlotSet(correcting_slot, None), SlotSet(attempts_slot, None)]
-        if reading.confirmed is True:
-            confirmed = True
-            events += [SlotSet(self.confirmed_slot, True), SlotSet(correcting_slot, None)]
-        elif reading.confirmed is False:
-            events.append(SlotSet(correcting_slot, True))
+            events.append(SlotSet(self.slots[fact], None if value is None else self.to_slot(fact, value)))
+        events += [SlotSet(self.confirmed_slot, True if step.confirmed else None),
+                   SlotSet(correcting_slot, True if step.correcting else None),
+                   SlotSet(attempts_slot, float(step.attempts) if step.attempts else None)]
+        if step.stopped or step.gave_up:
+            events += [SlotSet(attempts_slot, float(GIVE_UP_AFTER)), *self.on_stop(tracker)]
+        return events + [SlotSet("requested_slot", self._slot_of(step.next))]
 
-        unusable = reading.problem is not None or (not reading.updates and not extra and reading.confirmed is None)
-        if unusable and asking:
-            attempts = int(tracker.get_slot(attempts_slot) or 0) + 1
-            if attempts >= GIVE_UP_AFTER:
-                dispatcher.utter_message(text=GIVE_UP)
-                # The attempts stay counted, so the completing action knows and says nothing more.
-                return events + [SlotSet(attempts_slot, float(attempts)), SlotSet("requested_slot", None)]
-            dispatcher.utter_message(text=reading.problem or "Sorry, I didn't catch that.")
-            events.append(SlotSet(attempts_slot, float(attempts)))
-        return events + [SlotSet("requested_slot", self._next_slot(facts, tracker, confirmed))]
+
+def _next(spec: FormSpec, facts: Dict[str, object], confirmed: bool) -> Optional[str]:
+    fact = spec.next_question(facts)
+    if fact:
+        return fact
+    return None if confirmed else CONFIRMED

@@ -9,7 +9,10 @@ which outrank the plain intent rules) act on it:
   allowed) or the safeguarding intent -> action_escalate_safeguarding, even if the
   model heard a FAQ or was unsure;
 - "too_long": over 2,000 characters (bot.knowledge.input_checks) ->
-  action_long_message, asking for one question at a time.
+  action_long_message, asking for one question at a time;
+- "form": a form is asking and the message is the form's to read, whatever intent it
+  was given ("stop", "go back", a change of mind, "phone" to "what is your name?",
+  "not sure"; bot.dialogue.forms.owns) -> the form runs first, before any intent rule.
 
 In the middle of a form the form runs first; its validator checks the words too.
 """
@@ -19,6 +22,9 @@ from rasa_sdk import Tracker, ValidationAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.mediation_advice import ValidateMediationAdviceForm
+from actions.requests import ValidateDrRequestForm
+from actions.route_check import ValidateRouteCheckForm
 from bot.knowledge.follow_ups import topic_of
 from bot.knowledge.input_checks import classify_input
 from bot.safeguarding import looks_like_risk
@@ -52,4 +58,19 @@ class ActionValidateSlotMappings(ValidationAction):
     async def extract_message_check(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> Dict[Text, Any]:
         message = tracker.latest_message
-        return {"message_check": message_check(message.get("text"), (message.get("intent") or {}).get("name"))}
+        check = message_check(message.get("text"), (message.get("intent") or {}).get("name"))
+        if check is None and form_owns_message(tracker):
+            check = "form"
+        return {"message_check": check}
+
+
+FORMS = {validation.form: validation for validation in (ValidateRouteCheckForm(), ValidateMediationAdviceForm(),
+                                                         ValidateDrRequestForm())}
+
+
+def form_owns_message(tracker: Tracker) -> bool:
+    validation = FORMS.get((tracker.active_loop or {}).get("name") or "")
+    try:
+        return bool(validation and validation.owns_message(tracker))
+    except Exception:  # noqa: BLE001 - a reading error must never stop a message being answered
+        return False

@@ -21,7 +21,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer_forms import AnswerFormValidation, ask_action, can_text, channel_of, gave_up
+from actions.answer_forms import FormValidation, ask_action, can_text, channel_of, gave_up
 from actions.route_check import FACT_SLOTS, facts_from_tracker
 from bot.database import session_scope
 from bot.mediation import conversation as advice, texts
@@ -31,8 +31,7 @@ from bot.mediation.service import (NoCertificateNeeded, appeal_deadline_text, ce
                                    verify_url)
 from bot.mediation.requests import mediation_clocks, request_mediation
 from bot.redress import check_routes
-from bot.redress.conversation import (OUTSIDE_ENGLAND, UNKNOWN_COUNCIL, read_answer,
-                                      situation_from_facts, summary_messages)
+from bot.redress.conversation import OUTSIDE_ENGLAND, UNKNOWN_COUNCIL, situation_from_facts, summary_messages
 from bot.redress.deadlines import appeal_deadline
 from bot.redress.service_area import service_area
 from bot.redress.situation import APPEALABLE_DECISIONS, InvalidSituation
@@ -101,7 +100,10 @@ class ActionMediationInformation(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         goal = tracker.get_slot(GOAL_SLOT)
         facts = facts_from_tracker(tracker)
-        stop = [SlotSet(GOAL_SLOT, None)]
+        # Reached through the route check's FollowupAction, outside any rule: without an
+        # explicit wait for the person, the policies guessed and added the fallback's
+        # "Sorry, I'm still not sure what you mean".
+        stop = [SlotSet(GOAL_SLOT, None), FollowupAction("action_listen")]
         about, council, decision_date = facts.get("about"), facts.get("local_authority"), _decision_date(facts)
         try:
             result = check_routes(situation_from_facts(facts))
@@ -161,9 +163,10 @@ class ActionMediationInformation(Action):
         return [*CLEAR_ADVICE, FollowupAction(FORM)]
 
 
-class ValidateMediationAdviceForm(AnswerFormValidation):
+class ValidateMediationAdviceForm(FormValidation):
     form = FORM
-    slots = ADVICE_SLOTS
+    slots = {**ADVICE_SLOTS, "local_authority": FACT_SLOTS["local_authority"],
+             "decision_date": FACT_SLOTS["decision_date"]}
     confirmed_slot = CONFIRMED_SLOT
     prefix = "ma"
 
@@ -173,26 +176,11 @@ class ValidateMediationAdviceForm(AnswerFormValidation):
     def facts(self, tracker: Tracker) -> Dict[str, object]:
         return advice_facts(tracker)
 
-    def next_question(self, facts: Dict[str, object], tracker: Tracker) -> Optional[str]:
-        return advice.next_question(facts, _role(tracker))
+    def spec(self, tracker: Tracker) -> advice.MediationAdviceForm:
+        return advice.MediationAdviceForm(_role(tracker), facts_from_tracker(tracker))
 
-    def is_not_an_answer(self, text: str, asking: Optional[str]) -> bool:
-        return advice.is_not_an_answer(text, asking)
-
-    def read(self, text: str, asking: Optional[str], facts: Dict[str, object], tracker: Tracker):
-        reading = advice.read_advice_answer(text, asking, facts)
-        if asking == "confirmed" and not reading.updates and reading.confirmed is None:
-            # The council or the date, corrected at the read-back ("no, it was dated 5 March").
-            route = read_answer(text, "confirmed", facts_from_tracker(tracker))
-            extra = {fact: value for fact, value in route.updates.items()
-                     if fact in ("local_authority", "decision_date") and value is not None}
-            if extra:
-                return reading, [SlotSet(FACT_SLOTS[fact], value.isoformat() if isinstance(value, dt.date) else value)
-                                 for fact, value in extra.items()], [texts.CHANGED]
-            if "council" in text.lower() or "date" in text.lower():
-                reading.notes.append(texts.SAY_THE_RIGHT_COUNCIL_OR_DATE)
-                reading.confirmed = False
-        return reading, [], []
+    def to_slot(self, fact: str, value: object) -> object:
+        return value.isoformat() if isinstance(value, dt.date) else value
 
     def on_answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, fact: str, value: object) -> bool:
         """The choice is recorded, with the time, as soon as it is given."""
@@ -270,7 +258,7 @@ class ActionCompleteMediationAdvice(Action):
                 else:
                     request = request_mediation(
                         session, conversation_id=tracker.sender_id, channel=channel, local_authority=council,
-                        issues=str(facts["issues"]), health_care_in_issue=bool(facts.get("health_care")),
+                        issues=str(facts["issues"]), health_care_in_issue=advice.health_care_in_issue(facts),
                         icbs=list(facts.get("icbs") or []), contact_preference=str(facts["contact_preference"]),
                         contact_details=facts.get("contact_details"), availability=str(facts["availability"]),
                         requester_name=str(facts["requester_name"]),

@@ -7,13 +7,13 @@ which waits for the other party's agreement (bot.disagreement_resolution.service
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer_forms import AnswerFormValidation, ask_action, channel_of, gave_up
+from actions.answer_forms import FormValidation, ask_action, channel_of, gave_up
 from bot.database import session_scope
 from bot.disagreement_resolution import conversation as dr, texts
 from bot.disagreement_resolution.service import PARTY_WORDS, request_disagreement_resolution
@@ -59,7 +59,7 @@ class ActionStartDrRequest(Action):
         return events
 
 
-class ValidateDrRequestForm(AnswerFormValidation):
+class ValidateDrRequestForm(FormValidation):
     form = FORM
     slots = DR_SLOTS
     confirmed_slot = CONFIRMED_SLOT
@@ -71,14 +71,8 @@ class ValidateDrRequestForm(AnswerFormValidation):
     def facts(self, tracker: Tracker) -> Dict[str, object]:
         return dr_facts(tracker)
 
-    def next_question(self, facts: Dict[str, object], tracker: Tracker) -> Optional[str]:
-        return dr.next_question(facts)
-
-    def is_not_an_answer(self, text: str, asking: Optional[str]) -> bool:
-        return text.strip().endswith("?")
-
-    def read(self, text, asking, facts, tracker):
-        return dr.read_dr_answer(text, asking, facts), [], []
+    def spec(self, tracker: Tracker) -> dr.DrRequestForm:
+        return dr.DrRequestForm()
 
 
 def _read_back(tracker: Tracker) -> Dict[str, object]:

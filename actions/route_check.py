@@ -5,6 +5,8 @@ bot/redress/conversation.py; this module maps them onto Rasa's form:
 - route_check_form's slots hold the facts (person_role, rc_*), filled only by
   validate_route_check_form, which reads every message for any fact said plainly,
   so volunteered facts are not asked again and any answer can be corrected midway;
+- the form runs on the one form engine (bot/dialogue/forms.py through actions/answer_forms.py),
+  like mediation advice and the requests;
 - the questions are action_ask_<slot>, the read-back is action_ask_rc_confirmed;
 - action_route_check_summary says what fits and each date in full.
 """
@@ -19,13 +21,12 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.safeguarding import SafeguardedFormValidation, is_disclosure, stop_for_safeguarding
+from actions.answer_forms import FormValidation, gave_up
 from bot.redress.front_door import CHOICES
 from bot.redress import check_routes, texts
 from bot.redress.conversation import (FACT_LABELS, NO_CERTIFICATE, OUTSIDE_ENGLAND, SITUATION_INTENTS,
-                                      UNKNOWN_COUNCIL, Reading,
-                                      looks_like_question, next_question, questions_needed, read_answer, read_back,
-                                      situation_from_facts, summary_messages)
+                                      UNKNOWN_COUNCIL, RouteCheckForm, next_question, questions_needed, read_answer,
+                                      read_back, situation_from_facts, summary_messages)
 from bot.redress.service_area import service_area
 from bot.redress.situation import InvalidSituation
 
@@ -41,17 +42,8 @@ FACT_SLOTS = {
 }
 SLOT_FACTS = {slot: fact for fact, slot in FACT_SLOTS.items()}
 CONFIRMED_SLOT = "rc_confirmed"
-# Messages of these kinds are questions or requests, not answers: when nothing in them
-# answers the form, the form steps aside so the rules answer them, then asks again.
-INTERRUPTIONS = {
-    "faq_mediation", "faq_certificate", "faq_drs", "faq_tribunal", "faq_recommendations", "faq_complaints",
-    "faq_ehc", "faq_scope", "ask_plan_section", "ask_staffed_hours", "bot_challenge", "legal_other",
-    "request_human", "goodbye", "ask_local_help", "unsure_which_route", "safeguarding_risk",
-}
 # Questions about the route check itself, asked while it is running: it carries on.
 OWN_QUESTIONS = {"check_routes", "follow_up", "start_appeal"}
-GIVE_UP_AFTER = 3
-GIVE_UP = texts.GIVE_UP
 
 
 def facts_from_tracker(tracker: Tracker) -> Dict[str, object]:
@@ -103,75 +95,44 @@ def _earlier_messages(tracker: Tracker) -> List[tuple]:
     return found[1:]  # the first found is the latest message itself
 
 
-class ValidateRouteCheckForm(SafeguardedFormValidation):
+class ValidateRouteCheckForm(FormValidation):
+    """The route check on the one form engine (bot.dialogue.forms, actions/answer_forms.py)."""
+
+    form = FORM
+    slots = {**FACT_SLOTS, "goal": "appeal_goal"}
+    confirmed_slot = CONFIRMED_SLOT
+    prefix = "rc"
+    read_first_message = True
+
     def name(self) -> Text:
         return "validate_route_check_form"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        text = tracker.latest_message.get("text") or ""
-        if is_disclosure(tracker):
-            return stop_for_safeguarding()
-        requested = tracker.get_slot("requested_slot") if tracker.active_loop.get("name") == FORM else None
-        asking = "confirmed" if requested == CONFIRMED_SLOT else SLOT_FACTS.get(requested or "")
-        facts = facts_from_tracker(tracker)
-        confirmed = bool(tracker.get_slot(CONFIRMED_SLOT))
+    def facts(self, tracker: Tracker) -> Dict[str, object]:
+        return facts_from_tracker(tracker)
 
-        # Read a message once: at the start, and when the person has just answered
-        # (not when the form carries on after answering a question in between).
-        message_id = tracker.latest_message.get("message_id") or text
-        fresh = requested is None or tracker.get_slot("rc_last_read") != message_id
-        if (tracker.latest_message.get("intent") or {}).get("name") == "carry_on":
-            fresh = False  # "carry on where we were" after a safeguarding reply is not an answer
+    def to_slot(self, fact: str, value: object) -> object:
+        return _slot_value(value)
+
+    def spec(self, tracker: Tracker) -> RouteCheckForm:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        reading = read_answer(text, asking, facts, situation=tracker.latest_message.get("situation"),
-                              describes_situation=intent in SITUATION_INTENTS) if fresh else Reading()
-        if fresh and asking and not reading.updates and reading.confirmed is None and intent in OWN_QUESTIONS:
-            # "So what's my date?" in the middle of the check: the answer is the check itself.
-            dispatcher.utter_message(text=texts.DATES_AFTER_THIS)
-            return [SlotSet("rc_last_read", message_id), SlotSet("requested_slot", _next_slot(facts, confirmed))]
-        if fresh and asking and not reading.updates and reading.confirmed is None and (
-                intent in INTERRUPTIONS or looks_like_question(text)):
-            # Not an answer: the form steps aside (Rasa rejects it when no fact is set),
-            # the rules reply, then the form asks again.
-            return [SlotSet("requested_slot", _next_slot(facts, confirmed))]
+        starting = tracker.active_loop.get("name") != FORM or tracker.get_slot("requested_slot") is None
+        earlier = [(text, situation, earlier_intent in SITUATION_INTENTS)
+                   for text, earlier_intent, situation in _earlier_messages(tracker)] if starting else []
+        return RouteCheckForm(situation=tracker.latest_message.get("situation"),
+                              describes_situation=intent in SITUATION_INTENTS, earlier=earlier,
+                              goal=tracker.get_slot("appeal_goal"))
 
-        if fresh and requested is None:
-            # Starting: what the person said just before counts too ("we got the plan on
-            # 2 November" ... "can you work out my deadline?"), without being asked again.
-            for earlier, earlier_intent, earlier_situation in _earlier_messages(tracker):
-                before = read_answer(earlier, None, {**facts, **reading.updates}, situation=earlier_situation,
-                                     describes_situation=earlier_intent in SITUATION_INTENTS)
-                for fact, value in before.updates.items():
-                    if value is not None and facts.get(fact) is None and fact not in reading.updates:
-                        reading.updates[fact] = value
-        events: List[EventType] = [SlotSet("rc_last_read", message_id)] if fresh else []
-        for note in reading.notes:
-            dispatcher.utter_message(text=note)
-        for fact, value in reading.updates.items():
-            facts[fact] = value
-            events.append(SlotSet(FACT_SLOTS[fact], _slot_value(value)))
-        if reading.updates:
-            confirmed = False
-            events += [SlotSet(CONFIRMED_SLOT, None), SlotSet("rc_correcting", None), SlotSet("rc_attempts", None)]
-        if reading.confirmed is True:
-            confirmed = True
-            events += [SlotSet(CONFIRMED_SLOT, True), SlotSet("rc_correcting", None)]
-        elif reading.confirmed is False:
-            events.append(SlotSet("rc_correcting", True))
-
-        if reading.problem and asking:
-            attempts = int(tracker.get_slot("rc_attempts") or 0) + 1
-            if attempts >= GIVE_UP_AFTER:
-                dispatcher.utter_message(text=GIVE_UP)
-                return events + [SlotSet("rc_attempts", None), SlotSet("requested_slot", None)]
-            dispatcher.utter_message(text=reading.problem)
-            events.append(SlotSet("rc_attempts", float(attempts)))
-        elif asking and fresh and len(events) == 1:
-            # An answer that says nothing we can use: say so, and ask again.
-            dispatcher.utter_message(text=texts.DID_NOT_CATCH)
-            events.append(SlotSet("rc_attempts", float(int(tracker.get_slot("rc_attempts") or 0) + 1)))
-
-        return events + [SlotSet("requested_slot", _next_slot(facts, confirmed))]
+    def before(self, dispatcher, tracker, asking, facts):
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if asking and intent in OWN_QUESTIONS:
+            reading = read_answer(tracker.latest_message.get("text") or "", asking, facts,
+                                  situation=tracker.latest_message.get("situation"),
+                                  describes_situation=intent in SITUATION_INTENTS)
+            if not reading.updates and reading.confirmed is None:
+                # "So what's my date?" in the middle of the check: the answer is the check itself.
+                dispatcher.utter_message(text=texts.DATES_AFTER_THIS)
+                return [SlotSet("requested_slot", _next_slot(facts, bool(tracker.get_slot(CONFIRMED_SLOT))))]
+        return None
 
 
 class AskRouteCheckQuestion(Action, ABC):
@@ -264,6 +225,8 @@ class ActionRouteCheckSummary(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         facts = facts_from_tracker(tracker)
         done = [SlotSet(CONFIRMED_SLOT, None), SlotSet("rc_correcting", None), SlotSet("rc_attempts", None)]
+        if gave_up(tracker, "rc"):
+            return done + [SlotSet("appeal_goal", None)]  # the form has said why it stopped
         if next_question(facts) or not tracker.get_slot(CONFIRMED_SLOT):
             dispatcher.utter_message(text=texts.COULD_NOT_FINISH)
             return done

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from typing import Dict, List, Optional
 
-from bot.mediation.conversation import (NAME_PROBLEM, contact_details_problem, read_contact_details, read_name,
+from bot.mediation.conversation import (contact_details_problem, name_problem, not_a_name, read_contact_details, read_name,
                                         read_preference, take)
-from bot.dialogue.answers import CHANGE, CONFIRM_NO, CONFIRM_YES
+from bot.dialogue.answers import CHANGE, CONFIRM_NO, CONFIRM_YES, Reading
+from bot.dialogue.forms import FormSpec
 from bot.disagreement_resolution.service import PARTY_WORDS, dr_consent_statement
 from bot.nlp.patterns import find_local_authority, find_local_authority_in
-from bot.redress.conversation import Reading
 from bot.redress.service_area import service_area
 
 FACT_LABELS = {
@@ -112,7 +112,8 @@ def read_dr_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, 
         take(reading, "disagreement", " ".join(text.split())[:2000] if len(text.split()) >= 2 else None,
              "Please say a little more, in a few words.")
     elif asking == "requester_name":
-        take(reading, "requester_name", read_name(text), NAME_PROBLEM)
+        take(reading, "requester_name", read_name(text), name_problem(text))
+        reading.answered = not_a_name(text) is not None
     elif asking == "contact_preference":
         preference = read_preference(text)
         take(reading, "contact_preference", preference if preference in ("phone", "text", "email") else None,
@@ -143,3 +144,21 @@ def read_back(facts: Dict[str, object]) -> str:
 def correction_buttons(facts: Dict[str, object]) -> List[Dict[str, str]]:
     return [{"title": f"Change {FACT_LABELS[fact]}", "payload": f"change {FACT_LABELS[fact]}"}
             for fact in questions_needed(facts)]
+
+
+class DrRequestForm(FormSpec):
+    """The disagreement resolution request for the one form engine (bot.dialogue.forms)."""
+
+    facts_in_order = tuple(FACT_LABELS)
+    free_text = frozenset({"disagreement"})
+
+    def questions_needed(self, facts: Dict[str, object]) -> List[str]:
+        return questions_needed(facts)
+
+    def read(self, text: str, asking: Optional[str], facts: Dict[str, object]) -> Reading:
+        return read_dr_answer(text, asking, facts)
+
+    def is_not_an_answer(self, text: str, asking: Optional[str]) -> bool:
+        if asking == "disagreement":
+            return text.strip().endswith("?")
+        return super().is_not_an_answer(text, asking)

@@ -16,13 +16,23 @@ import datetime as dt
 import re
 from typing import Dict, List, Optional
 
-from bot.dialogue.answers import CHANGE, CONFIRM_NO, CONFIRM_YES
-from bot.redress.conversation import ABOUT_NAMES, Reading, looks_like_question
+from bot.dialogue.answers import CHANGE, CHANGED_MIND, CONFIRM_NO, CONFIRM_YES, Reading, wants
+from bot.dialogue.dates import read_date
+from bot.dialogue.forms import FormSpec, looks_like_question
+from bot.nlp.patterns import find_local_authority
+from bot.redress.conversation import ABOUT_NAMES, read_answer
 from bot.redress.dates import format_long
 
 PURSUE = "pursue"
 NOT_PURSUING = "not_pursuing"
 NOT_KNOWN = "not known"
+# "Not sure" to "is health care part of it?" is its own answer: the council is asked to tell
+# the ICB, so the health side is checked (brief: the LA tells each relevant ICB within 3
+# working days where the issues include health care; SEND Regs 2014 reg 32-33).
+HEALTH_NOT_SURE = "not_sure"
+HEALTH_NOT_SURE_NOTE = ("That's fine. As you're not sure, I'll ask the council to treat health care as part of it, "
+                        "so it tells the NHS integrated care board (ICB) within 3 working days and the health side "
+                        "is checked, not missed. (Source: SEND Regulations 2014, regulation 32)")
 
 FACT_LABELS = {
     "choice": "whether you want mediation",
@@ -56,7 +66,7 @@ _NOT_PURSUING = re.compile(
 _PURSUE = re.compile(r"^\s*(yes|yeah|yep|ok|okay|sure|please)\b|\b(try|like|want|have|go ahead with|pursue|happy to"
                      r"|willing to|arrange|set up|book)\b[^.]*\bmediat")
 _NAME_LEAD = re.compile(
-    r"^\s*(my name is|my name'?s|i am|i'?m|it is|it'?s|this is|call me|name is|the name is|"
+    r"^\s*(?:(?:yes|ok|okay|sure|hi|hello)[,.! ]+)?(my full name is|my name is|my name'?s|i am|i'?m|it is|it'?s|this is|call me|name is|the name is|"
     r"(he|she|they)( is|'s|'re| are)? called|(his|her|their) name is|(his|her|their) name'?s|"
     r"(my )?(son|daughter|child|kid)( is|'s)? called|(my )?(son|daughter|child)( is|'s)|called)\s+",
     re.IGNORECASE)
@@ -85,7 +95,7 @@ def questions_needed(facts: Dict[str, object], role: Optional[str]) -> List[str]
         needed += ["requester_name", *child]
     elif choice == PURSUE:
         needed += ["issues", "health_care"]
-        if facts.get("health_care") is True:
+        if health_care_in_issue(facts):
             needed.append("icbs")
         needed += ["requester_name", *child, "contact_preference"]
         if facts.get("contact_preference") in ("phone", "text", "email"):
@@ -158,7 +168,13 @@ def read_name(text: str) -> Optional[str]:
     cleaned = _NAME_LEAD.sub("", cleaned).strip(" .,!")
     if not cleaned or len(cleaned) > 80 or len(cleaned.split()) > MAX_NAME_WORDS or not _NAME.match(cleaned):
         return None
-    if cleaned.lower() in ("yes", "no", "ok", "okay", "hello", "hi", "thanks", "thank you", "none", "nothing"):
+    words = set(re.findall(r"[a-z]+", cleaned.lower()))
+    if words & NOT_NAME_WORDS or cleaned.lower() in NOT_NAMES:
+        return None
+    council = find_local_authority(cleaned)
+    if council is not None and council.name.lower() == cleaned.lower().replace(" council", "").strip():
+        return None  # a council, not a person
+    if read_date(cleaned, dt.date.today()) is not None:
         return None
     # Keep the person's own capitals ("McDonald", "de Souza"); capitalise all-lower or all-upper.
     if cleaned.islower() or cleaned.isupper():
@@ -194,7 +210,43 @@ def contact_details_problem(preference: Optional[str]) -> str:
             else "Sorry, that doesn't look like a UK phone number, for example 07700 900123.")
 
 
+# Words no name is made of: a way to contact, a yes or no, "not sure", what the forms are about.
+NOT_NAME_WORDS = frozenset({
+    "phone", "telephone", "mobile", "call", "ring", "email", "mail", "text", "sms", "post", "letter", "by",
+    "yes", "yeah", "yep", "no", "nope", "nah", "ok", "okay", "sure", "not", "unsure", "dunno", "know", "idea",
+    "maybe", "hello", "hi", "bye", "goodbye", "cheers", "person", "someone", "talk", "speak", "thanks", "thank", "please", "none", "nothing", "mediation", "certificate",
+    "council", "school", "college", "appeal", "tribunal", "stop", "cancel", "help", "what", "why", "how",
+    "dont", "i", "my", "is", "it", "the", "and", "to", "of", "for", "me", "you", "want",
+    "weekday", "weekdays", "mornings", "afternoons", "any", "anytime", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday", "today", "tomorrow", "yesterday",
+})
+NOT_NAMES = frozenset({"n/a", "na", "idk"})
 NAME_PROBLEM = "Sorry, I couldn't read that as a name. Please give the full name, for example 'Sam Jones'."
+
+
+def not_a_name(text: str) -> Optional[str]:
+    """Why a short answer to "what is the name?" is plainly something else (a way to contact,
+    yes or no, "not sure", a council, a date), or None."""
+    lowered = _clean(text).strip(" .,!")
+    if not lowered or len(lowered.split()) > 5:
+        return None
+    if read_preference(lowered) and not _NAME_LEAD.match(lowered):
+        return ("That sounds like how to contact you: I'll ask about that later. First, what is the full name? "
+                "For example 'Sam Jones'.")
+    if (CONFIRM_YES.search(lowered) or CONFIRM_NO.search(lowered) or _DONT_KNOW.search(lowered)) \
+            and read_name(text) is None:
+        return NAME_PROBLEM
+    council = find_local_authority(lowered)
+    if council is not None and read_name(text) is None:
+        return f"{council.name} is a council. What is the person's full name? For example 'Sam Jones'."
+    if read_date(lowered, dt.date.today()) is not None:
+        return "That looks like a date. What is the full name? For example 'Sam Jones'."
+    return None
+
+
+def name_problem(text: str) -> str:
+    """Why an answer to "what is the name?" is not a name, in the person's terms."""
+    return not_a_name(text) or NAME_PROBLEM
 
 
 def take(reading: Reading, fact: str, value: object, problem: str) -> None:
@@ -212,6 +264,22 @@ def read_yes_no(text: str) -> Optional[bool]:
     if CONFIRM_YES.search(lowered):
         return True
     return None
+
+
+def read_health_care(text: str) -> object:
+    """True, False, HEALTH_NOT_SURE, or None when the answer is none of them."""
+    lowered = _clean(text)
+    if _DONT_KNOW.search(lowered) or re.search(r"\b(maybe|possibly|might be|perhaps|could be|not certain)\b", lowered):
+        return HEALTH_NOT_SURE
+    answer = read_yes_no(text)
+    if answer is None and re.search(r"\b(therap|nhs|nurs|health|medical|salt|ot\b|physio)", lowered):
+        answer = True
+    return answer
+
+
+def health_care_in_issue(facts: Dict[str, object]) -> bool:
+    """Whether the council is to tell the ICB: yes, or not sure."""
+    return facts.get("health_care") in (True, HEALTH_NOT_SURE)
 
 
 def read_advice_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, object]) -> Reading:
@@ -240,22 +308,21 @@ def read_advice_answer(text: Optional[str], asking: Optional[str], facts: Dict[s
         take(reading, "choice", read_choice(text),
              "Sorry, I didn't catch that. Would you like to try mediation, or not? Either answer is fine.")
     elif asking in ("requester_name", "child_name"):
-        take(reading, asking, read_name(text), NAME_PROBLEM)
+        take(reading, asking, read_name(text), name_problem(text))
+        reading.answered = not_a_name(text) is not None
     elif asking in ("issues", "availability"):
         if len(text.split()) < MIN_FREE_TEXT_WORDS and not re.search(r"\b(any|anytime|weekdays?|weekends?)\b", lowered):
             reading.problem = "Please say a little more, in a few words."
         else:
             reading.updates[asking] = " ".join(text.split())[:2000]
     elif asking == "health_care":
-        answer = False if _DONT_KNOW.search(lowered) else read_yes_no(text)
-        if answer is None and re.search(r"\b(therap|nhs|nurs|health|medical|salt|ot\b|physio)", lowered):
-            answer = True
+        answer = read_health_care(text)
         if answer is None:
             reading.problem = "Sorry, I didn't catch that. Is any of it about health care: yes, no or not sure?"
         else:
             reading.updates["health_care"] = answer
-            if _DONT_KNOW.search(lowered):
-                reading.notes.append("That's fine: the council will check whether health care is involved.")
+            if answer == HEALTH_NOT_SURE:
+                reading.notes.append(HEALTH_NOT_SURE_NOTE)
     elif asking == "icbs":
         if _DONT_KNOW.search(lowered) or lowered in ("no", "none", "nope"):
             reading.updates["icbs"] = []
@@ -301,6 +368,8 @@ def _correction(text: str, facts: Dict[str, object]) -> Dict[str, object]:
 
 def is_not_an_answer(text: Optional[str], asking: Optional[str]) -> bool:
     """A question in the middle ("what is mediation?") is answered, then the question asked again."""
+    if asking == "icbs":
+        return looks_like_question(text)
     if asking in ("issues", "availability"):
         return bool(text and text.strip().endswith("?"))
     return looks_like_question(text) and not read_choice(text or "")
@@ -328,8 +397,10 @@ def read_back(facts: Dict[str, object], role: Optional[str], local_authority: st
     else:
         head = f"Before I send your mediation request to {local_authority} council, please check these details."
         lines.append(f"Mediation about: {facts.get('issues')}.")
-        lines.append("Health care involved: " + ("yes" + (f" ({', '.join(facts['icbs'])})" if facts.get('icbs') else "")
-                                                  if facts.get("health_care") else "no") + ".")
+        icbs = f" ({', '.join(facts['icbs'])})" if facts.get("icbs") else ""
+        health = {True: "yes" + icbs, HEALTH_NOT_SURE: "not sure, so the council will tell the ICB to check" + icbs
+                  }.get(facts.get("health_care"), "no")  # type: ignore[arg-type]
+        lines.append(f"Health care involved: {health}.")
         contact = {"phone": "by phone", "text": "by text", "email": "by email",
                    "post": "by letter to the address the council has"}.get(str(facts.get("contact_preference")), "")
         if facts.get("contact_details"):
@@ -345,3 +416,61 @@ def correction_buttons(facts: Dict[str, object], role: Optional[str]) -> List[Di
     buttons = [{"title": f"Change {FACT_LABELS[fact]}", "payload": f"change {FACT_LABELS[fact]}"} for fact in wanted]
     buttons.append({"title": "Change the council or date", "payload": "change the council or the date"})
     return buttons
+
+
+# --- the form, for the one form engine (bot.dialogue.forms) -----------------------------
+
+CHOICE_FACTS = {PURSUE: ("issues", "health_care", "icbs", "contact_preference", "contact_details", "availability")}
+SWITCHED = "OK, you've changed your mind, that's fine."
+
+
+class MediationAdviceForm(FormSpec):
+    """Mediation advice for the one form engine. ``route``: the route check's facts (the
+    council and the letter date can be corrected at the read-back); ``today`` for dates."""
+
+    facts_in_order = tuple(FACT_LABELS)
+    free_text = frozenset({"issues", "icbs", "availability"})
+
+    def __init__(self, role: Optional[str], route: Optional[Dict[str, object]] = None,
+                 today: Optional[dt.date] = None):
+        self.role, self.route, self.today = role, dict(route or {}), today
+
+    def questions_needed(self, facts: Dict[str, object]) -> List[str]:
+        return questions_needed(facts, self.role)
+
+    def is_not_an_answer(self, text: str, asking: Optional[str]) -> bool:
+        return is_not_an_answer(text, asking)
+
+    def read(self, text: str, asking: Optional[str], facts: Dict[str, object]) -> Reading:
+        reading = read_advice_answer(text, asking, facts)
+        if asking == "confirmed" and not reading.updates and reading.confirmed is not True:
+            # The council or the date, corrected at the read-back ("no, it was dated 5 March").
+            route = read_answer(text, "confirmed", self.route, self.today)
+            for fact in ("local_authority", "decision_date"):
+                if route.updates.get(fact) is not None:
+                    reading.updates[fact] = route.updates[fact]
+            if reading.updates:
+                reading.notes.append("Thanks, I've changed that.")
+                reading.confirmed = None
+            elif reading.confirmed is None and re.search(r"\b(council|date)\b", _clean(text)):
+                reading.notes.append("Please tell me the right council or date, for example 'the council is Surrey' "
+                                     "or 'the letter was dated 3 March'.")
+                reading.confirmed = False
+        return reading
+
+    def change_of_mind(self, text: str, asking: Optional[str], facts: Dict[str, object]) -> Optional[Reading]:
+        """Mediation or the certificate, switched at any step after the choice."""
+        choice = facts.get("choice")
+        if asking in (None, "choice") or choice is None:
+            return None
+        lowered = _clean(text)
+        wanted = {"certificate": NOT_PURSUING, "mediation": PURSUE}.get(wants(lowered) or "")
+        if wanted is None or wanted == choice:
+            return None
+        if asking in ("issues", "availability") and not (CHANGED_MIND.search(lowered) or re.match(r"\s*no\b", lowered)):
+            return None  # "we want mediation about ..." is what mediation is about, not a change of mind
+        updates: Dict[str, object] = {"choice": wanted}
+        for fact in CHOICE_FACTS[PURSUE]:
+            if fact in facts:
+                updates[fact] = None
+        return Reading(updates=updates, notes=[SWITCHED])

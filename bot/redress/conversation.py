@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-from bot.dialogue.answers import CHANGE
+from bot.dialogue.answers import CHANGE, CHANGED_MIND, Reading, wants
+from bot.dialogue.dates import format_reading, read_date
+from bot.dialogue.forms import FormSpec, looks_like_question  # noqa: F401  (one reading of a question for every form)
 from bot.nlp.patterns import find_local_authority, find_local_authority_in
 from bot.redress.dates import format_long
 from bot.redress.front_door import ROUTE_NAMES, classify_disagreement  # one wording for chat and phone
-from bot.redress.natural_dates import parse_date
 from bot.redress.situation import APPEALABLE_DECISIONS, RouteCheck, Situation
+from bot.redress.texts import GIVE_UP as GIVE_UP_DATES
 
 ROLE_NAMES = {
     "parent": "a parent or carer",
@@ -204,7 +205,9 @@ FACT_LABELS = {
     "certificate_date": "the certificate date",
 }
 
-_CORRECTING = re.compile(r"\b(actually|sorry|i meant|i mean|correction|mistake|wrong|not \w+ but|should (be|say)|instead)\b")
+_CORRECTING = re.compile(r"\b(actually|sorry|i meant|i mean|correction|mistake|wrong|not \w+ but|should (be|say)|instead|"
+                         r"never (gave|said|told)|didn'?t (give|say|tell)|did not (give|say|tell)|that'?s not (it|right)|"
+                         r"it was (dated|on)|no,? it was)\b")
 _CHANGE_TARGETS = (
     ("role", r"who i am|role|me|parent|carer|young person|professional"),
     ("about", r"what it'?s about|what it is about|disagreement|decision type|kind|subject|about"),
@@ -230,26 +233,6 @@ _STRICT_ROLE = re.compile(
     r"young person|student|pupil|senco|teacher|social worker|advocate|professional)\b"
     r"|\bmy (son|daughter|child|kid|boy|girl|grandson|granddaughter)\b|\b(it'?s|it is) (about|for) me\b|\bmy own (plan|ehcp)\b"
 )
-_QUESTION = re.compile(r"\?\s*$|^\s*(what|how|why|who|when|where|which|can|could|do|does|is|are|should|will|would)\b")
-
-
-@dataclass
-class Reading:
-    """What one message says: facts to set (None clears one), things to say, and a problem
-    with the answer to the question asked (said before the question is asked again)."""
-
-    updates: Dict[str, object] = field(default_factory=dict)
-    notes: List[str] = field(default_factory=list)
-    problem: Optional[str] = None
-    confirmed: Optional[bool] = None
-
-    @property
-    def found_anything(self) -> bool:
-        return bool(self.updates) or self.problem is not None or self.confirmed is not None
-
-
-def looks_like_question(text: Optional[str]) -> bool:
-    return bool(text and _QUESTION.search(text.lower()))
 
 
 def questions_needed(facts: Dict[str, object]) -> List[str]:
@@ -360,18 +343,30 @@ def read_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, obj
         age = None
     offer("age", age, True)
 
-    # Dates: the decision letter, and a mediation certificate if there is one.
-    date = parse_date(text, today)
+    # Dates: the decision letter, and a mediation certificate if there is one. A date is
+    # taken only from a date expression (bot.dialogue.dates), and unasked only when the
+    # message says what it is the date of ("dated 3 March", "the letter came on ...").
+    found = read_date(text, today)
+    date = found.date if found is not None else None
     about_certificate = "certificate" in lowered
-    if date is not None and date > today and asking in ("decision_date", "certificate_date", None):
-        reading.problem = (f"{format_long(date)} is after today ({format_long(today)}). "
+    asked_for_date = asking in ("decision_date", "certificate_date")
+    said_what_date = bool(_DATE_OF.search(lowered))
+    if found is not None and not (asked_for_date or said_what_date or (asking == "confirmed" and correcting)):
+        found = date = None  # a date said in passing, to another question: not taken
+    if found is not None and found.future:
+        reading.problem = (f"{format_long(found.date)} is after today ({format_long(today)}). "
                            "Please check the date on the letter.")
         date = None
-    if asking == "certificate_date":
+    elif found is not None and found.ambiguous:
+        reading.notes.append(f"{format_reading(found)}. If that's not right, please say the date with the year.")
+    letter_not_certificate = not about_certificate and bool(re.search(r"\b(letter|decision)\b", lowered))
+    if asking == "certificate_date" and date is not None and letter_not_certificate:
+        offer("decision_date", date, True)  # "no, the letter was dated ...": the letter's date, corrected
+    elif asking == "certificate_date":
         if date is None and _NO.search(lowered):
             offer("certificate_date", NO_CERTIFICATE, True)
         elif date is None and reading.problem is None:
-            reading.problem = "Sorry, I couldn't read a date in that."
+            reading.problem = _no_date_problem(lowered, "certificate")
         elif date is not None:
             decision = facts.get("decision_date")
             if isinstance(decision, dt.date) and date < decision:
@@ -381,11 +376,10 @@ def read_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, obj
                 offer("certificate_date", date, True)
     elif date is not None and about_certificate:
         offer("certificate_date", date, True)
-    elif date is not None and (asking == "decision_date" or re.search(r"\b(dated|letter|decision|on the|happened)\b", lowered)
-                               or facts.get("decision_date") is None):
+    elif date is not None:
         offer("decision_date", date, True)
     elif asking == "decision_date" and reading.problem is None:
-        reading.problem = "Sorry, I couldn't read a date in that."
+        reading.problem = _no_date_problem(lowered, "letter")
 
     # The read-back: yes, or no (with or without the right answer).
     if asking == "confirmed":
@@ -402,6 +396,24 @@ def read_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, obj
     if reading.problem and reading.updates:
         reading.problem = None
     return reading
+
+
+# Words that say a date is the letter's, the certificate's or the day it happened.
+_DATE_OF = re.compile(r"\b(dated|date (on|of)|letter|decision|certificate|happened|sent (it|us|me|the)|came on|"
+                      r"received|arrived|got (it|the letter|the decision))\b")
+_AGE_WORDS = re.compile(r"\b(turned|turns|aged?|years? old|yrs? old|year old|birthday|is \d{1,2}\b)")
+_MONTH_ONLY = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
+                         r"last (week|month)|this month)\b")
+
+
+def _no_date_problem(lowered: str, of: str) -> str:
+    """Why no date was taken: an age is not a date, and a month alone names no day."""
+    if _AGE_WORDS.search(lowered):
+        return (f"That sounds like an age rather than a date. What date is on the {of}? "
+                "For example 3 March 2026.")
+    if _MONTH_ONLY.search(lowered):
+        return (f"I need the day as well. What is the full date on the {of}? For example 3 March 2026.")
+    return f"Sorry, I couldn't read a date in that. What date is on the {of}? For example 3 March 2026."
 
 
 RETRY_ABOUT = ("Sorry, I couldn't tell which kind of disagreement that is. Is it about a council decision on an "
@@ -425,3 +437,52 @@ def facts_in_scope(facts: Dict[str, object]) -> Dict[str, object]:
     if checked.get("certificate_date") == NO_CERTIFICATE:
         checked["certificate_date"] = None
     return checked
+
+
+GOALS = {"certificate": "OK: the mediation certificate, not mediation. I still need a few details about the decision first.",
+         "mediation": "OK: mediation, not just the certificate. I still need a few details about the decision first."}
+
+
+class RouteCheckForm(FormSpec):
+    """The route check for the one form engine (bot.dialogue.forms).
+
+    ``situation`` / ``describes_situation``: the NLU model's reading of the message (see
+    ``read_answer``); ``earlier``: (text, situation, describes) of the messages just before
+    the form started, whose facts count too; ``goal``: "certificate" or "mediation" when
+    the check was started to appeal or to ask for mediation (the person may switch).
+    """
+
+    facts_in_order = FACTS
+    give_up = GIVE_UP_DATES
+
+    def __init__(self, today: Optional[dt.date] = None, situation: Optional[dict] = None,
+                 describes_situation: bool = False, earlier: Optional[list] = None, goal: Optional[str] = None):
+        self.today, self.situation, self.describes = today, situation, describes_situation
+        self.earlier, self.goal = earlier or [], goal
+
+    def questions_needed(self, facts: Dict[str, object]) -> List[str]:
+        return questions_needed(facts)
+
+    def read(self, text: str, asking: Optional[str], facts: Dict[str, object]) -> Reading:
+        reading = read_answer(text, asking, facts, self.today, situation=self.situation,
+                              describes_situation=self.describes)
+        if asking is None:
+            # Starting: what the person said just before counts too ("we got the plan on
+            # 2 November" ... "can you work out my deadline?"), without being asked again.
+            for earlier, situation, describes in self.earlier:
+                before = read_answer(earlier, None, {**facts, **reading.updates}, self.today, situation=situation,
+                                     describes_situation=describes)
+                for fact, value in before.updates.items():
+                    if value is not None and facts.get(fact) is None and fact not in reading.updates:
+                        reading.updates[fact] = value
+        return reading
+
+    def change_of_mind(self, text: str, asking: Optional[str], facts: Dict[str, object]) -> Optional[Reading]:
+        if self.goal is None:
+            return None
+        lowered = " ".join(text.lower().split())
+        wanted = wants(lowered)
+        if wanted and wanted != self.goal and (CHANGED_MIND.search(lowered) or asking == "confirmed"
+                                               or len(lowered.split()) <= 12):
+            return Reading(updates={"goal": wanted}, notes=[GOALS[wanted]])
+        return None

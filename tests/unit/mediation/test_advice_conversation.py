@@ -70,7 +70,8 @@ def test_pursuing_asks_about_the_health_board_only_when_health_care_is_in_issue_
 def test_each_answer_is_read_for_the_question_asked():
     assert advice.read_advice_answer("yes, his speech therapy is part of it", "health_care", {}).updates == {"health_care": True}
     unsure = advice.read_advice_answer("not sure", "health_care", {})
-    assert unsure.updates == {"health_care": False} and "council will check" in unsure.notes[0]
+    # "Not sure" is its own answer: the council is asked to tell the ICB, and the person is told why.
+    assert unsure.updates == {"health_care": advice.HEALTH_NOT_SURE} and "ICB" in unsure.notes[0]
     assert advice.read_advice_answer("don't know", "icbs", {}).updates == {"icbs": []}
     wrong = advice.read_advice_answer("jo at example dot com", "contact_details", {"contact_preference": "email"})
     assert wrong.problem and "email address" in wrong.problem and not wrong.updates
