@@ -245,6 +245,10 @@ def test_assistant_failure_offline_and_retry(chromium, tmp_path):
         tab_to(page, lambda e: e["text"].startswith("Ask for a callback"))
         page.keyboard.press("Enter")
         expect(messages).to_contain_text("A mediator will call you")
+        # Sent once: the form gives way to what was arranged (no old error, nothing to send again).
+        expect(page.locator(".contact-form")).to_have_count(0)
+        expect(messages).to_contain_text("Sent: our team has your details")
+        expect(page.locator(".error-message:visible")).to_have_count(0)
         audit(page, "assistant failure")
         escalations = sa.create_engine(database_url).connect().execute(sa.text(
             "SELECT reason FROM escalations ORDER BY created_at")).scalars().all()

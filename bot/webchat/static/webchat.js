@@ -147,13 +147,32 @@
       '<button type="submit" class="button">Ask for a callback or email</button>';
     f.addEventListener("submit", function (event) {
       event.preventDefault();
+      if (f.getAttribute("data-state") === "sending" || f.getAttribute("data-state") === "sent") { return; }
       if (!send({ type: "contact", phone: f.phone.value, email: f.email.value, preferred_time: f.preferred_time.value })) {
         showContactError(f, "The chat is not connected. Try again in a moment.");
+        return;
       }
+      setContactState(f, "sending");
     });
     return f;
   }
+  /* One callback per form: busy while sending; once the team has it, the form is replaced
+     by what was arranged, so it cannot be sent twice and no old error stays on show. */
+  function setContactState(f, state) {
+    f.setAttribute("data-state", state);
+    Array.prototype.forEach.call(f.querySelectorAll("input, button"), function (node) {
+      node.disabled = state === "sending";
+    });
+    if (state !== "error") { f.querySelector(".error-message").hidden = true; }
+  }
+  function contactDone(f) {
+    setContactState(f, "sent");
+    var done = el("p", "contact-form__done", "Sent: our team has your details, so there is nothing more to fill in.");
+    done.setAttribute("role", "status");
+    f.parentNode.replaceChild(done, f);
+  }
   function showContactError(f, text) {
+    setContactState(f, "error");
     var p = f.querySelector(".error-message"); p.textContent = "Error: " + text; p.hidden = false;
     var input = f.querySelector("input"); if (input) { input.focus(); }
   }
@@ -220,8 +239,9 @@
         });
         fieldError(frame.message);
       } else if (frame.type === "contact") {
-        var f = list.querySelector(".contact-form");
-        if (!frame.ok && f) { showContactError(f, frame.message); }
+        var f = list.querySelector(".contact-form[data-state='sending']") || list.querySelector(".contact-form");
+        if (f && frame.ok) { contactDone(f); }
+        else if (f) { showContactError(f, frame.message); }
       }
     };
     ws.onclose = function () {
