@@ -32,14 +32,14 @@ help:
 	@echo "make bench  run the benchmarks and write docs/benchmarks.md"
 
 # --- environment -------------------------------------------------------------
-$(STAMP): requirements.lock requirements.in scripts/find-python310
+$(STAMP): requirements.lock requirements.in requirements-dev.lock requirements-dev.in scripts/find-python310
 	@python=$$(scripts/find-python310) || exit 1; \
 	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then \
 	  echo "==> creating $(VENV) with $$python"; rm -rf $(VENV); "$$python" -m venv $(VENV) || exit 1; \
 	fi
 	@echo "==> installing pinned dependencies (first time: about 3 minutes)"
 	$(PY) -m pip install -qq --upgrade "pip==24.0" "setuptools==70.3.0" "wheel==0.45.1"
-	$(PY) -m pip install -qq -r requirements.in -c requirements.lock
+	$(PY) -m pip install -qq -r requirements.in -r requirements-dev.in -c requirements.lock -c requirements-dev.lock
 	@touch $@
 
 setup: $(STAMP) $(SPACY_DIR)/.built $(ENCODER_DIR)/.checked migrate
