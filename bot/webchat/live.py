@@ -349,7 +349,15 @@ def leave_contact(conversation_id: str, phone: str = "", email: str = "", prefer
         raise ValueError("Enter a phone number or an email address.")
     with session_scope() as session:
         concern = open_escalation(session, conversation_id, reasons=("safeguarding",))
-        if concern is not None:
+        asked_before = None if concern is not None else open_escalation(session, conversation_id,
+                                                                        reasons=("callback",))
+        if asked_before is not None:
+            # Sent again (a second click, a resend after reconnecting): the one open callback
+            # is updated, never a second one for staff to chase.
+            asked_before.callback_number = number or asked_before.callback_number
+            asked_before.callback_email = email or asked_before.callback_email
+            asked_before.preferred_time = preferred_time or asked_before.preferred_time
+        elif concern is not None:
             # After a safeguarding concern: the contact goes on the same, urgent, escalation.
             concern.callback_number = number or concern.callback_number
             concern.callback_email = email or concern.callback_email

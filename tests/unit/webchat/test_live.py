@@ -85,6 +85,11 @@ def test_a_callback_request_needs_a_phone_number_or_an_email(chat_db):
         callback = session.execute(sa.select(Escalation).where(Escalation.reason == "callback")).scalar_one()
         assert callback.callback_number == "+447700900123" and callback.preferred_time == "after 3pm"
         assert "07700" not in callback.summary
+    # Sent again: the open callback is updated, never a second one.
+    assert "call you" in live.leave_contact(CONVERSATION, phone="07700 900124")
+    with session_scope() as session:
+        callbacks = session.execute(sa.select(Escalation).where(Escalation.reason == "callback")).scalars().all()
+        assert [callback.callback_number for callback in callbacks] == ["+447700900124"]
 
 
 def test_take_over_reply_and_hand_back(chat_db):
