@@ -15,6 +15,7 @@ from bot.mediation import web as certificates_web
 from bot.console import certificates_web as console_certificates, requests_web as console_requests
 from bot.console import retention, usage_web as console_usage, web as console_web
 from bot.limits import BodySizeLimit
+from bot.security_headers import SecurityHeaders
 from bot.outbox import worker as outbox_worker
 from bot.redress import web as route_checker_web
 from bot.settings import get_settings
@@ -45,11 +46,16 @@ def create_app() -> FastAPI:
         description="Information line for SEND mediation, disagreement resolution, tribunal appeals and complaints.",
         version="0.1.0",
         lifespan=background_jobs,
+        # The interactive API docs load Swagger UI from a CDN: on a developer's machine only.
+        # The schema itself is always at /openapi.json.
+        docs_url="/docs" if settings.is_development else None,
+        redoc_url=None,
     )
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(DBAPIError, database_error_handler)
     app.add_exception_handler(PoolTimeout, database_error_handler)
     app.add_middleware(BodySizeLimit)
+    app.add_middleware(SecurityHeaders)
     app.include_router(health.router)
     app.include_router(route_checker_web.router)
     app.include_router(telephony_web.router)

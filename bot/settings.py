@@ -63,6 +63,9 @@ class Settings(BaseSettings):
 
     # The URL browsers and Twilio use to reach the web app (behind any proxy).
     public_base_url: str = "http://localhost:8000"
+    # Addresses of the reverse proxies in front of the web app (space or comma separated):
+    # only their X-Forwarded-For / -Proto headers are believed. Empty: no proxy is trusted.
+    trusted_proxies: str = ""
 
     # Twilio. TWILIO_API_BASE_URL lets tests point the helper library at a stub.
     twilio_account_sid: str = ""

@@ -86,6 +86,14 @@ def _get_ok(url: str, **params: str) -> bool:
         return False
 
 
+def proxy_arguments(settings: Settings) -> List[str]:
+    """uvicorn's proxy options: X-Forwarded-For and -Proto are believed only from the
+    TRUSTED_PROXIES addresses; with none, never (a spoofed header would otherwise put any
+    address in the audit log and get round the sign-in limits per address)."""
+    proxies = ",".join(settings.trusted_proxies.replace(",", " ").split())
+    return ["--proxy-headers", "--forwarded-allow-ips", proxies] if proxies else ["--no-proxy-headers"]
+
+
 def build_services(settings: Settings) -> List[Service]:
     return [
         Service(
@@ -115,8 +123,9 @@ def build_services(settings: Settings) -> List[Service]:
             command=[
                 sys.executable, "-m", "uvicorn", "bot.app:app",
                 "--host", settings.web_host, "--port", str(settings.web_port),
-                "--proxy-headers", "--no-access-log",
+                "--no-access-log",
                 "--ws-max-size", str(websocket_max_bytes(settings)),
+                *proxy_arguments(settings),
             ],
             host=settings.web_host,
             port=settings.web_port,
@@ -244,7 +253,7 @@ class Supervisor:
         s = self.settings
         lines = [
             "all services are up:",
-            f"  web app        {s.public_base_url}/   (health: {s.public_base_url}/health, API docs: {s.public_base_url}/docs)",
+            f"  web app        {s.public_base_url}/   (health: {s.public_base_url}/health, API schema: {s.public_base_url}/openapi.json)",
             f"  Rasa server    {s.rasa_url}   (REST channel: /webhooks/rest/webhook, socket.io: /socket.io)",
             f"  action server  {s.action_server_url}",
             "Press Ctrl-C to stop.",

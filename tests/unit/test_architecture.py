@@ -34,7 +34,7 @@ PACKAGES = ("bot", "actions", "telephony")
 SKIPPED = ("bot/migrations",)  # Alembic's scripts: run by Alembic, imported by nothing
 
 FOUNDATION = {"bot.settings", "bot.database", "bot.models", "bot.limits", "bot.redaction", "bot.api_errors",
-              "bot.dialogue", "bot.classifiers", "bot.log_privacy", "bot.local_secrets"}
+              "bot.dialogue", "bot.classifiers", "bot.log_privacy", "bot.local_secrets", "bot.security_headers"}
 WEB_FEATURES = {"bot.console", "bot.webchat", "bot.health"}
 ENTRY_POINTS = {"actions", "telephony", "bot.app", "bot.supervisor"}
 LAYER_NAMES = ("foundation", "domain", "web", "entry points")
