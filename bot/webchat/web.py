@@ -35,6 +35,7 @@ import re
 import secrets
 from pathlib import Path
 from typing import Any, Dict, Optional, Tuple
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse, HTMLResponse, Response
@@ -168,10 +169,30 @@ def _news(conversation_id: str, after: int):
                       "urgent": owner.urgent}
 
 
+def allowed_origin(origin: Optional[str], settings) -> bool:
+    """Whether a browser page at ``origin`` may open the chat's WebSocket.
+
+    The chat page is always served by this service (on council sites it is framed), so a
+    browser's socket comes from PUBLIC_BASE_URL's origin; in development also from any
+    loopback address. A page elsewhere (cross-site WebSocket hijacking, with a chat key
+    copied from somewhere) is refused. No Origin header: not a browser, nothing to bind."""
+    if not origin:
+        return True
+    own = urlsplit(settings.public_base_url)
+    seen = urlsplit(origin)
+    if (seen.scheme, seen.netloc) == (own.scheme, own.netloc):
+        return True
+    return settings.is_development and seen.hostname in ("localhost", "127.0.0.1", "::1")
+
+
 @router.websocket("/chat/ws")
 async def chat_socket(websocket: WebSocket) -> None:
-    await websocket.accept()
     settings = get_settings()
+    if not allowed_origin(websocket.headers.get("origin"), settings):
+        log.warning("web chat: a socket from another site was refused (%s)", websocket.headers.get("origin"))
+        await websocket.close(code=1008)  # before accepting: the handshake is refused (403)
+        return
+    await websocket.accept()
     try:
         start = await asyncio.wait_for(websocket.receive_json(), timeout=START_TIMEOUT)
     except (asyncio.TimeoutError, WebSocketDisconnect, ValueError, KeyError):

@@ -50,3 +50,20 @@ def test_a_session_is_never_chosen_by_the_browser_and_is_resumed_when_known(clie
         socket.send_json({"type": "start", "session": session["session"], "after": 1})
         assert socket.receive_json()["session"] == session["session"]
         assert socket.receive_json() == {"type": "owner", "state": "bot", "staff_name": None, "urgent": False}
+
+
+@pytest.mark.parametrize("origin", ["https://evil.example", "https://chat.example.org.evil.example",
+                                    "http://chat.example.org", "https://www.kent.gov.uk"])
+def test_a_page_on_another_site_cannot_open_the_chat_socket(client, origin):
+    from starlette.websockets import WebSocketDisconnect
+
+    with pytest.raises(WebSocketDisconnect):
+        with client.websocket_connect("/chat/ws", headers={"origin": origin}) as socket:
+            socket.send_json({"type": "start", "after": 0})
+            socket.receive_json()
+
+
+def test_the_chat_page_own_origin_opens_the_socket(client):
+    with client.websocket_connect("/chat/ws", headers={"origin": "https://chat.example.org"}) as socket:
+        socket.send_json({"type": "start", "after": 0})
+        assert socket.receive_json()["type"] == "session"
