@@ -95,10 +95,10 @@ LOCKED_MESSAGE = "Too many failed attempts. Wait {minutes} minutes and try again
 WRONG_MESSAGE = "The username or password is not right."
 
 
-def _recent_failures(session: Session, column, value: str, since: dt.datetime) -> int:
+def _recent_failures(session: Session, column, value: str, since: dt.datetime, *also) -> int:
     return session.execute(
         sa.select(sa.func.count()).select_from(LoginAttempt)
-        .where(column == value, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False))
+        .where(column == value, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False), *also)
     ).scalar_one()
 
 
@@ -108,10 +108,17 @@ def _last_success(session: Session, username: str) -> Optional[dt.datetime]:
 
 
 def is_locked(session: Session, username: str, ip_address: str, settings: Settings, now: dt.datetime) -> bool:
+    """Whether sign-in as ``username`` from ``ip_address`` is refused for now.
+
+    Failures count per username *from that address* (console_max_login_failures in the
+    lockout time), so a stranger elsewhere cannot lock a mediator out of the console by
+    failing on purpose; and per address for all usernames (console_max_failures_per_address),
+    so one address cannot guess its way through many accounts (OWASP ASVS 5.0 6.3.1)."""
     window = now - dt.timedelta(minutes=settings.console_lockout_minutes)
     last_success = _last_success(session, username)
     since = max(window, last_success) if last_success and last_success > window else window
-    if _recent_failures(session, LoginAttempt.username, username, since) >= settings.console_max_login_failures:
+    if _recent_failures(session, LoginAttempt.username, username, since,
+                        LoginAttempt.ip_address == ip_address) >= settings.console_max_login_failures:
         return True
     return _recent_failures(session, LoginAttempt.ip_address, ip_address, window) >= settings.console_max_failures_per_address
 

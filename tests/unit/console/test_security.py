@@ -241,3 +241,14 @@ def test_redirect_after_sign_in_stays_in_the_console(console):
     response = client.post("/console/login", data={"username": "mediator", "password": "a long enough password",
                                                    "csrf_token": token, "next": "https://evil.example/"})
     assert response.headers["location"] == "/console/"
+
+
+def test_failing_on_purpose_elsewhere_does_not_lock_a_mediator_out(console):
+    settings = console.settings
+    now = dt.datetime(2026, 11, 23, 10, 0)
+    with session_scope() as session:
+        for _ in range(settings.console_max_login_failures + 3):
+            auth.sign_in(session, "mediator", "wrong", "203.0.113.9", settings, now)
+        assert "Too many" in auth.sign_in(session, "mediator", "wrong", "203.0.113.9", settings, now).error
+        # The mediator, at their own address, still signs in.
+        assert auth.sign_in(session, "mediator", "a long enough password", "198.51.100.7", settings, now).user
