@@ -207,7 +207,11 @@ async def _once(key: str, channel: str, conversation_id: Optional[str], act: Cal
                 busy: Callable[[], Response]) -> Response:
     """Act on a webhook delivery once (bot.conversations.deliveries): its key is committed
     before `act` runs; a repeat gets the stored answer and nothing else happens."""
-    stored = await asyncio.to_thread(deliveries.claim, key, channel, conversation_id)
+    try:
+        stored = await asyncio.to_thread(deliveries.claim, key, channel, conversation_id)
+    except Exception:  # noqa: BLE001 - the database is down: answering beats an application error
+        log.exception("telephony: could not record %s webhook %s; acting on it unrecorded", channel, key)
+        return await act()
     if stored is not None:
         log.info("telephony: %s delivered again; answered as before, nothing done", key.split(":")[0] + " webhook")
         deadline = time.monotonic() + REPEAT_WAIT_SECONDS
@@ -224,7 +228,10 @@ async def _once(key: str, channel: str, conversation_id: Optional[str], act: Cal
         await asyncio.to_thread(deliveries.release, key)
         raise
     body = bytes(response.body).decode("utf-8") if response.body else ""
-    await asyncio.to_thread(deliveries.finish, key, response.status_code, response.media_type, body)
+    try:
+        await asyncio.to_thread(deliveries.finish, key, response.status_code, response.media_type, body)
+    except Exception:  # noqa: BLE001 - the answer stands; a repeat waits, then hears the apology
+        log.exception("telephony: could not store the answer to %s", key)
     return response
 
 

@@ -215,3 +215,14 @@ def test_a_queued_caller_is_answered_by_a_mediator_who_takes_the_next_caller_fro
     assert ring.form["To"] == "+447700900001" and "<Queue>mediators</Queue>" in ring.form["Twiml"]
     [escalation] = query("SELECT * FROM escalations")
     assert escalation["assigned_to"] == "mediator" and escalation["status"] == "assigned"
+
+
+def test_a_call_is_still_answered_when_the_webhook_record_cannot_be_written(line, monkeypatch):
+    from bot.conversations import deliveries
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database unavailable")
+
+    monkeypatch.setattr(deliveries, "claim", broken)
+    response = line.post("/telephony/voice", voice_params("CA" + uuid.uuid4().hex))
+    assert response.status_code == 200 and ET.fromstring(response.text).find("Gather") is not None
