@@ -22,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answer_forms import FormValidation, gave_up
+from bot.dialogue.dates import read_date
 from bot.redress.front_door import CHOICES
 from bot.redress import check_routes, texts
 from bot.redress.conversation import (FACT_LABELS, NO_CERTIFICATE, OUTSIDE_ENGLAND, SITUATION_INTENTS,
@@ -120,7 +121,7 @@ class ValidateRouteCheckForm(FormValidation):
                    for text, earlier_intent, situation in _earlier_messages(tracker)] if starting else []
         return RouteCheckForm(situation=tracker.latest_message.get("situation"),
                               describes_situation=intent in SITUATION_INTENTS, earlier=earlier,
-                              goal=tracker.get_slot("appeal_goal"))
+                              goal=tracker.get_slot("appeal_goal"), intent=intent)
 
     def before(self, dispatcher, tracker, asking, facts):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
@@ -128,7 +129,8 @@ class ValidateRouteCheckForm(FormValidation):
             reading = read_answer(tracker.latest_message.get("text") or "", asking, facts,
                                   situation=tracker.latest_message.get("situation"),
                                   describes_situation=intent in SITUATION_INTENTS)
-            if not reading.updates and reading.confirmed is None:
+            has_date = read_date(tracker.latest_message.get("text"), dt.date.today()) is not None
+            if not reading.updates and reading.confirmed is None and not has_date:
                 # "So what's my date?" in the middle of the check: the answer is the check itself.
                 dispatcher.utter_message(text=texts.DATES_AFTER_THIS)
                 return [SlotSet("requested_slot", _next_slot(facts, bool(tracker.get_slot(CONFIRMED_SLOT))))]

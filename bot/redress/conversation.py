@@ -10,7 +10,7 @@ from typing import Dict, List, Optional
 
 from bot.dialogue.answers import CHANGE, CHANGED_MIND, Reading, wants
 from bot.dialogue.dates import format_reading, read_date
-from bot.dialogue.forms import FormSpec, looks_like_question  # noqa: F401  (one reading of a question for every form)
+from bot.dialogue.forms import INTERRUPTIONS, FormSpec, looks_like_question
 from bot.nlp.patterns import find_local_authority, find_local_authority_in
 from bot.redress.dates import format_long
 from bot.redress.front_door import ROUTE_NAMES, classify_disagreement  # one wording for chat and phone
@@ -399,8 +399,8 @@ def read_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, obj
 
 
 # Words that say a date is the letter's, the certificate's or the day it happened.
-_DATE_OF = re.compile(r"\b(dated|date (on|of)|letter|decision|certificate|happened|sent (it|us|me|the)|came on|"
-                      r"received|arrived|got (it|the letter|the decision))\b")
+_DATE_OF = re.compile(r"\b(dated|date (on|of)|letter|decision|certificate|plan|happened|sent|came|received|arrived|"
+                      r"got|had|issued|finali[sz]ed|refused|said no|wrote|written|told us|heard)\b")
 _AGE_WORDS = re.compile(r"\b(turned|turns|aged?|years? old|yrs? old|year old|birthday|is \d{1,2}\b)")
 _MONTH_ONLY = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
                          r"last (week|month)|this month)\b")
@@ -456,9 +456,10 @@ class RouteCheckForm(FormSpec):
     give_up = GIVE_UP_DATES
 
     def __init__(self, today: Optional[dt.date] = None, situation: Optional[dict] = None,
-                 describes_situation: bool = False, earlier: Optional[list] = None, goal: Optional[str] = None):
+                 describes_situation: bool = False, earlier: Optional[list] = None, goal: Optional[str] = None,
+                 intent: Optional[str] = None):
         self.today, self.situation, self.describes = today, situation, describes_situation
-        self.earlier, self.goal = earlier or [], goal
+        self.earlier, self.goal, self.intent = earlier or [], goal, intent
 
     def questions_needed(self, facts: Dict[str, object]) -> List[str]:
         return questions_needed(facts)
@@ -466,6 +467,12 @@ class RouteCheckForm(FormSpec):
     def read(self, text: str, asking: Optional[str], facts: Dict[str, object]) -> Reading:
         reading = read_answer(text, asking, facts, self.today, situation=self.situation,
                               describes_situation=self.describes)
+        if asking == "about" and self.intent in INTERRUPTIONS and looks_like_question(text):
+            # "Wait, who runs the mediation meeting?" is a question, not what the disagreement
+            # is about, whatever the situation classifier makes of it: answered, then asked again.
+            reading.updates.pop("about", None)
+            if not reading.updates:
+                return Reading()
         if asking is None:
             # Starting: what the person said just before counts too ("we got the plan on
             # 2 November" ... "can you work out my deadline?"), without being asked again.

@@ -118,3 +118,12 @@ def test_the_mediation_information_waits_for_the_person_when_it_ends_without_the
     dispatcher = CollectingDispatcher()
     events = ActionMediationInformation().run(dispatcher, tracker("yes", slots, None), {})
     assert {"event": "followup", "name": "action_listen", "timestamp": None} in events
+
+
+def test_a_future_letter_date_said_as_the_check_itself_is_refused_not_put_off():
+    slots = {k: v for k, v in ROUTE.items() if k not in ("rc_decision_date", "rc_certificate_date")}
+    slots.update(requested_slot="rc_decision_date", rc_last_read="m1")
+    future = dt.date.today() + dt.timedelta(days=40)
+    said, set_ = validate(ValidateRouteCheckForm(), tracker(f"the letter is dated {future.day} {future.strftime('%B %Y')}",
+                                                            slots, "route_check_form", intent="check_routes"))
+    assert "after today" in said and "rc_decision_date" not in set_

@@ -333,3 +333,50 @@ def test_asking_for_a_person_or_goodbye_is_never_read_as_an_answer(text, intent)
                                        "child_name": "Sam Bloggs"}),
                           ("issues", {"choice": advice.PURSUE})):
         assert not owns(spec, Turn(text, intent, asking, facts)), (text, asking)
+
+
+@pytest.mark.parametrize("text, expected, read_back", [
+    ("it came on Friday but it's dated the Monday before", dt.date(2026, 2, 16), True),
+    ("14/02", dt.date(2026, 2, 14), True),
+    ("dated the 3rd", dt.date(2026, 2, 3), False),
+    ("last tuesday", dt.date(2026, 2, 17), False),
+    ("it arrived 2 weeks ago", dt.date(2026, 2, 6), False),
+    ("the twelfth of january twenty twenty six", dt.date(2026, 1, 12), False),
+])
+def test_a_guessed_letter_date_is_read_back_with_the_reading_used(text, expected, read_back):
+    walk = Walk(RouteCheckForm(today=dt.date(2026, 2, 20)), {"role": "parent", "about": "refusal_to_assess",
+                                                              "local_authority": "Kent", "age": 9})
+    step = walk.say(text)
+    assert walk.facts["decision_date"] == expected
+    assert any("I've taken that as" in note for note in step.say) is read_back
+
+
+@pytest.mark.parametrize("question", ["wait, who runs the mediation meeting?", "how long does the tribunal take?",
+                                      "what is an EHC needs assessment?"])
+def test_a_question_is_never_what_the_disagreement_is_about(question):
+    # The situation classifier may find a topic in a question; asked what it is about, a
+    # question with a question's intent is answered, then the form asks again.
+    spec = RouteCheckForm(today=TODAY, situation={"about": "refusal_to_assess", "confidence": 0.9, "describes": 0.9},
+                          intent="faq_mediation")
+    step = take_turn(spec, Turn(question, "faq_mediation", "about", {"role": "parent"}))
+    assert step.step_aside and not step.updates
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("We got the final EHC plan on 2 November 2026. How long do I have to appeal?", dt.date(2026, 11, 2)),
+    ("the council wrote to us on 5 October saying no", dt.date(2026, 10, 5)),
+    ("they refused on the 3rd of October", dt.date(2026, 10, 3)),
+])
+def test_a_date_said_with_what_it_is_the_date_of_counts_up_front(text, expected):
+    step = take_turn(RouteCheckForm(today=dt.date(2026, 11, 30)), Turn(text, "check_routes", None, {}))
+    assert step.updates["decision_date"] == expected
+
+
+@pytest.mark.parametrize("text", ["she turned 4 in september", "he is 9, his birthday is 3 march",
+                                  "we moved house on 4 september"])
+def test_a_date_said_in_passing_to_another_question_is_not_the_letter_date(text):
+    walk = Walk(RouteCheckForm(today=dt.date(2026, 11, 30)), {"role": "parent", "about": "refusal_to_assess",
+                                                               "local_authority": "Kent"})
+    assert walk.asking == "age"
+    walk.say(text)
+    assert "decision_date" not in walk.facts
