@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -21,6 +21,13 @@ from bot.console.models import ROLES, LoginAttempt, StaffSession, StaffUser, utc
 from bot.settings import Settings, get_settings
 
 MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 128
+# zxcvbn's 0-4 guessability score: 3 is "safely unguessable: moderate protection from an
+# offline slow-hash scenario" (Argon2id here). Common and breached passwords, keyboard
+# patterns, repeats ("passwordpassword") and the person's own names score lower.
+MIN_PASSWORD_SCORE = 3
+# Words anyone would try first against this service's console.
+SERVICE_WORDS = ("send", "mediation", "mediator", "console", "tribunal", "council", "ehcp", "kent", "surrey")
 # Each role can do everything the roles before it can.
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 _hasher = PasswordHasher()
@@ -32,6 +39,10 @@ class UserError(ValueError):
     """A management request that cannot be done (message for a person)."""
 
 
+class WrongPassword(UserError):
+    """The current password given to change it was wrong."""
+
+
 def role_allows(role: str, needed: str) -> bool:
     return ROLE_RANK.get(role, -1) >= ROLE_RANK[needed]
 
@@ -40,9 +51,22 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password_rules(password: str) -> None:
+def check_password_rules(password: str, user_inputs: Sequence[str] = ()) -> None:
+    """Raises UserError (with advice a person can act on) unless ``password`` has at least
+    MIN_PASSWORD_LENGTH characters (at most MAX_PASSWORD_LENGTH) and zxcvbn scores it at
+    least MIN_PASSWORD_SCORE, given the person's own names (``user_inputs``) and the
+    service's words. No composition rules (OWASP ASVS 5.0 6.2.1, 6.2.4, 6.2.5, 6.2.9)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise UserError(f"The password must be at most {MAX_PASSWORD_LENGTH} characters long.")
+    from zxcvbn import zxcvbn  # loads its word lists (about 1 s): only when a password is set
+
+    found = zxcvbn(password, user_inputs=[*SERVICE_WORDS, *(word for word in user_inputs if word)])
+    if found["score"] < MIN_PASSWORD_SCORE:
+        feedback = found.get("feedback") or {}
+        advice = " ".join(filter(None, [feedback.get("warning"), *(feedback.get("suggestions") or [])]))
+        raise UserError("That password is too easy to guess. " + (advice or "Try a few unrelated words together."))
 
 
 def find_user(session: Session, username: str) -> Optional[StaffUser]:
@@ -56,7 +80,7 @@ def create_user(session: Session, *, username: str, password: str, role: str, di
         raise UserError("A username is letters, digits, dots, dashes or underscores (at most 64).")
     if role not in ROLES:
         raise UserError(f"The role must be one of {', '.join(ROLES)}.")
-    check_password_rules(password)
+    check_password_rules(password, (username, display_name))
     if find_user(session, username) is not None:
         raise UserError(f"There is already a user called {username}.")
     user = StaffUser(username=username, display_name=(display_name.strip() or username)[:100], role=role,
@@ -75,6 +99,26 @@ def disable_user(session: Session, username: str, *, actor: str = "system", ip_a
     user.disabled_at = utcnow()
     end_sessions(session, user)
     audit.record(session, actor, "user_disabled", user.username, None, ip_address)
+    return user
+
+
+def change_password(session: Session, username: str, current: str, new: str, confirm: str, *,
+                    ip_address: Optional[str] = None) -> StaffUser:
+    """A member of staff changes their own password: the current one must be right, the new
+    one must pass check_password_rules and differ from it. Every session of theirs ends
+    (sign in again with the new one). Raises WrongPassword (the caller audits it: this
+    transaction is rolled back) or UserError; audited (ASVS 5.0 6.2.2, 6.2.3)."""
+    user = find_user(session, username)
+    if user is None or not user.active or not _verify(user.password_hash, current or ""):
+        raise WrongPassword("Your current password is not right.")
+    if new != confirm:
+        raise UserError("The two new passwords are not the same.")
+    if new == current:
+        raise UserError("The new password must be different from the current one.")
+    check_password_rules(new, (user.username, user.display_name))
+    user.password_hash = hash_password(new)
+    end_sessions(session, user)
+    audit.record(session, user.username, "password_changed", user.username, None, ip_address)
     return user
 
 

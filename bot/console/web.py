@@ -58,10 +58,10 @@ def _safe_next(target: str) -> str:
 
 
 def _login_page(request: Request, error: str = "", username: str = "", status_code: int = 200,
-                next_url: str = "/console/") -> HTMLResponse:
+                next_url: str = "/console/", notice: str = "") -> HTMLResponse:
     token = csrf.new_token()
     response = render(request, "login.html", None, status_code=status_code, login_csrf=token, error=error,
-                      username=username, next_url=_safe_next(next_url))
+                      username=username, next_url=_safe_next(next_url), notice=notice)
     response.set_cookie(csrf.LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=_secure(),
                         path="/console/login")
     return response
@@ -72,8 +72,9 @@ def _secure() -> bool:
 
 
 @router.get("/login")
-def login_form(request: Request, next: str = "/console/") -> Response:  # noqa: A002 - the query parameter's name
-    return _login_page(request, next_url=next)
+def login_form(request: Request, next: str = "/console/", changed: int = 0) -> Response:  # noqa: A002 - the query parameter's name
+    notice = "Your password has been changed. Sign in with the new one." if changed else ""
+    return _login_page(request, next_url=next, notice=notice)
 
 
 @router.post("/login")

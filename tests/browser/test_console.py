@@ -233,3 +233,26 @@ def test_manager_downloads_the_usage_csv_and_mediators_cannot(page, console_app,
     assert held >= 6 and int(kent[0]["core_meetings"]) == 5 and int(kent[0]["payg_meetings"]) == held - 5
     page_kent = page.locator("#usage tr", has=page.locator("th", has_text="Kent")).filter(has_text=month)
     expect(page_kent).to_contain_text(str(held))
+
+
+def test_a_member_of_staff_changes_their_password_by_keyboard(page, console_app):
+    add_user(console_app.database_url, "pat", "mediator", PASSWORD, "Pat Mediator")
+    sign_in(page, console_app, "pat")
+    page.get_by_role("link", name="Change password").click()
+    expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
+    axe_audit(page, "change password")
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill("passwordpassword")
+    page.get_by_label("New password again").fill("passwordpassword")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("too easy to guess")
+    axe_audit(page, "change password, refused")
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill("lantern orchard velvet ninety")
+    page.get_by_label("New password again").fill("lantern orchard velvet ninety")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_role("status")).to_contain_text("Your password has been changed")
+    page.get_by_label("Username").fill("pat")
+    page.get_by_label("Password").fill("lantern orchard velvet ninety")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Escalations")).to_be_visible()

@@ -14,6 +14,8 @@ from bot.console.models import AuditEntry, StaffSession
 from bot.database import session_scope
 from bot.handoff.models import record_escalation
 
+PASSWORD = "a long enough password"  # every console user's, in conftest.py
+
 # The role each console page needs; every route under /console must be listed here.
 PUBLIC = {("GET", "/console/login"), ("POST", "/console/login"), ("GET", "/console/static/{name}")}
 ROLE_OF = {"/console/audit": "manager", "/console/users": "admin", "/console/users/{username}/disable": "admin",
@@ -252,3 +254,53 @@ def test_failing_on_purpose_elsewhere_does_not_lock_a_mediator_out(console):
         assert "Too many" in auth.sign_in(session, "mediator", "wrong", "203.0.113.9", settings, now).error
         # The mediator, at their own address, still signs in.
         assert auth.sign_in(session, "mediator", "a long enough password", "198.51.100.7", settings, now).user
+
+
+@pytest.mark.parametrize("password, why", [
+    ("passwordpassword", "too easy to guess"),
+    ("mediator12345678", "too easy to guess"),
+    ("qwertyuiop123", "too easy to guess"),
+    ("short one", "at least 12 characters"),
+    ("x" * 129, "at most 128"),
+])
+def test_guessable_passwords_are_refused_with_advice(password, why):
+    with pytest.raises(auth.UserError) as refused:
+        auth.check_password_rules(password, ("priya", "Priya Shah"))
+    assert why in str(refused.value)
+
+
+def test_a_few_unrelated_words_are_a_good_password():
+    auth.check_password_rules("lantern orchard velvet ninety", ("priya", "Priya Shah"))
+
+
+def test_staff_change_their_own_password_and_sign_in_again(console):
+    client = console.signed_in("mediator")
+    page = client.get("/console/account/password")
+    assert page.status_code == 200 and "Change your password" in page.text
+
+    def change(current, new, confirm=None):
+        return client.post("/console/account/password", data={
+            "csrf_token": client.csrf, "current_password": current, "new_password": new,
+            "confirm_password": new if confirm is None else confirm})
+
+    assert "current password is not right" in change("not my password!", "lantern orchard velvet ninety").text
+    assert "too easy to guess" in change(PASSWORD, "passwordpassword").text
+    assert "not the same" in change(PASSWORD, "lantern orchard velvet ninety", "lantern orchard velvet").text
+    done = change(PASSWORD, "lantern orchard velvet ninety")
+    assert done.status_code == 303 and done.headers["location"] == "/console/login?changed=1"
+    # Signed out everywhere; the old password no longer works, the new one does.
+    assert client.get("/console/").status_code in (302, 303, 401)
+    assert console.sign_in("mediator")[1].status_code == 401
+    assert console.sign_in("mediator", "lantern orchard velvet ninety")[1].status_code == 303
+    with session_scope() as session:
+        actions = [a for (a,) in session.execute(sa.select(AuditEntry.action).where(AuditEntry.actor == "mediator"))]
+    assert "password_changed" in actions and "password_change_refused" in actions
+
+
+def test_changing_a_password_needs_the_csrf_token(console):
+    client = console.signed_in("mediator")
+    refused = client.post("/console/account/password", data={
+        "csrf_token": "forged", "current_password": PASSWORD, "new_password": "lantern orchard velvet ninety",
+        "confirm_password": "lantern orchard velvet ninety"})
+    assert refused.status_code in (400, 403)
+    assert console.sign_in("mediator")[1].status_code == 303
