@@ -1,11 +1,14 @@
 """Redact personal details from text shown to staff: names, phone numbers, emails,
-postcodes, dates of birth and addresses.
+postcodes, dates of birth, addresses, NHS and National Insurance numbers and schools.
 
-No downloadable spaCy model exists here, so this is rules, not statistics: regular
-expressions for what has a shape (emails, UK phone numbers and postcodes, dates after
-a birth cue, street addresses) and spaCy's Matcher on a blank English tokenizer for
-names introduced by a cue ("my name is", "my son", "called", "Mrs", "Dear" ...). A
-name found once is redacted everywhere else in the same transcript.
+No downloadable spaCy model exists here, so this is rules, not statistics: maintained
+recognisers where they exist (libphonenumber's `phonenumbers` for numbers of any country,
+`python-stdnum` for the NHS number's checksum), regular expressions for what has a shape
+(emails, UK postcodes, NI numbers, dates after a birth cue, street addresses, a school's
+name before "School", "Academy", "College" or "Nursery") and spaCy's Matcher on a blank
+English tokenizer for names introduced by a cue ("my name is", "my son", "mum of",
+"called", "Mrs", "Dear" ...). A name found once is redacted everywhere else in the same
+transcript.
 
     >>> Redactor().redact("My son Jack Smith was born on 3 March 2015.").text
     'My son [name] was born on [date of birth].'
@@ -26,6 +29,9 @@ LABELS = {
     "postcode": "[postcode]",
     "date_of_birth": "[date of birth]",
     "address": "[address]",
+    "nhs_number": "[NHS number]",
+    "ni_number": "[NI number]",
+    "school": "[school]",
 }
 
 EMAIL = re.compile(r"\b[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\b")
@@ -47,6 +53,23 @@ ADDRESS = re.compile(
 # "I live at ..." / "my address is ...": the rest of the sentence.
 ADDRESS_CUE = re.compile(r"\b(?:i|we)\s+live\s+at\s+([^.!?\n]{3,80})|\b(?:my|our|the)\s+address\s+is\s*:?\s*([^.!?\n]{3,80})",
                          re.IGNORECASE)
+
+# Ten digits, grouped 3-3-4 or not; a finding only when the NHS checksum (modulus 11) holds,
+# checked by python-stdnum's stdnum.gb.nhs.
+NHS_NUMBER = re.compile(r"(?<![\d+])\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)")
+# National Insurance numbers (two letters, six digits, a suffix A-D), spaced or not. Wider
+# than HMRC's allowed prefixes on purpose: people copy the "QQ 12 34 56 C" example too,
+# and nothing else written here has this shape.
+NI_NUMBER = re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", re.IGNORECASE)
+# A school, college or nursery by name: capitalised words before the kind of setting
+# ("St Mary's C of E Primary School", "Oakwood Academy", "Little Acorns Nursery").
+SETTING_WORDS = (r"(?:Primary|Secondary|Junior|Infant|Infants|Grammar|High|Community|Special|Free|Church|C of E|CE"
+                 r"|RC|Catholic|Foundation|Prep|Preparatory)\s+")
+SCHOOL = re.compile(rf"\b(?:(?:St\.?|Saint)\s+)?(?:[A-Z][\w'’-]+\s+){{1,4}}(?:{SETTING_WORDS})*"
+                    r"(?:School|Academy|College|Nursery|Pre-?school|Infants|Juniors)\b")
+# "Cherry Tree" in "Cherry Tree School" is the name; "The", "My" and the like are not.
+SCHOOL_NOT_NAMES = {"The", "My", "Our", "His", "Her", "Their", "A", "New", "Old", "Current", "Local", "Mainstream",
+                    "Special", "Secondary", "Primary", "Sixth", "Form", "Independent", "Residential", "Free"}
 
 TITLES = ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"]
 TITLES += [title + "." for title in TITLES]  # spaCy keeps "Mr." as one token
@@ -104,6 +127,10 @@ def _nlp_and_matcher():
                                "OP": "?"},
                               {"LOWER": {"IN": [r for r in RELATIONS if " " not in r]}}],
                              lower("my", "social", "worker"), lower("the", "senco"), lower("senco", "is"),
+                             # "mum of Tom", "carer for Jade", "parent to Sam"
+                             [{"LOWER": {"IN": ["mum", "mom", "mother", "dad", "father", "parent", "carer", "grandma",
+                                                "grandad", "nan", "guardian", "stepmum", "stepdad", "foster"]}},
+                              {"LOWER": {"IN": ["of", "for", "to"]}}],
                              lower("caseworker", "is"), lower("teacher", "is")])
     matcher.add("TITLE", [[{"LOWER": {"IN": TITLES}}, {"ORTH": ".", "OP": "?"}]])
     matcher.add("WEAK", [lower("i", "am"), lower("i", "'m"), lower("this", "is"), lower("it", "'s"), lower("called"),
@@ -137,13 +164,46 @@ def _name_after(doc, start: int, kind: str) -> Tuple[int, int]:
     return start, end
 
 
+def _nhs_numbers(text: str) -> List[Finding]:
+    from stdnum.gb import nhs  # python-stdnum: loaded with the first redaction, like spaCy below
+
+    return [Finding("nhs_number", m.start(), m.end()) for m in NHS_NUMBER.finditer(text) if nhs.is_valid(m.group())]
+
+
+def _phone_numbers(text: str) -> List[Finding]:
+    """Numbers of any country (libphonenumber's matcher, UK as the default region), beside the UK pattern."""
+    import phonenumbers  # the maintained libphonenumber port, loaded with the first redaction
+
+    return [Finding("phone", match.start, match.end)
+            for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.VALID)]
+
+
+def _schools(text: str) -> List[Finding]:
+    found = []
+    for match in SCHOOL.finditer(text):
+        words = match.group().split()
+        # Leading words that are not part of a name ("my", "the", "new") are kept.
+        skip = 0
+        while skip < len(words) - 1 and words[skip] in SCHOOL_NOT_NAMES:
+            skip += 1
+        if skip == len(words) - 1:
+            continue  # only the kind of setting ("the School"): no name
+        start = match.start() + len(" ".join(words[:skip])) + (1 if skip else 0)
+        found.append(Finding("school", start, match.end()))
+    return found
+
+
 class Redactor:
     """Finds and replaces personal details. Safe to share between threads (spaCy's tokenizer is)."""
 
     def find(self, text: str, known_names: Iterable[str] = ()) -> List[Finding]:
         findings: List[Finding] = []
+        findings += _nhs_numbers(text)
+        findings += [Finding("ni_number", m.start(), m.end()) for m in NI_NUMBER.finditer(text)]
         for label, pattern in (("email", EMAIL), ("phone", PHONE), ("postcode", POSTCODE), ("address", ADDRESS)):
             findings += [Finding(label, m.start(), m.end()) for m in pattern.finditer(text)]
+        findings += _phone_numbers(text)
+        findings += _schools(text)
         findings += [Finding("date_of_birth", m.start(1), m.end(1)) for m in DATE_OF_BIRTH.finditer(text)]
         for match in ADDRESS_CUE.finditer(text):
             group = 1 if match.group(1) else 2

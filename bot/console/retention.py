@@ -133,8 +133,9 @@ def _clear_callbacks(session: Session, resolved_cutoff: dt.datetime, raised_cuto
         sa.update(Escalation)
         .where(sa.or_(resolved_before, Escalation.created_at < raised_cutoff),
                sa.or_(Escalation.callback_number.is_not(None), Escalation.callback_email.is_not(None),
-                      Escalation.recording_url.is_not(None)))
-        .values(callback_number=None, callback_email=None, recording_url=None)
+                      Escalation.recording_url.is_not(None), Escalation.preferred_time.is_not(None)))
+        # The preferred time is free text: it can hold a name or a number too.
+        .values(callback_number=None, callback_email=None, recording_url=None, preferred_time=None)
         .execution_options(synchronize_session=False)
     ).rowcount
 

@@ -145,6 +145,8 @@ def _escalation_page(request: Request, actor: Actor, escalation_id: str, *, reve
                   wait=wait, late=late, target=target, revealed=reveal_reason, error=error, statuses=STATUSES,
                   live=live, reply_error=reply_error, min_reason=MIN_REASON_LENGTH, sms=text_conversation,
                   mediator_numbers=[display_number(number) for number in settings.mediator_numbers],
+                  # Free text the person typed: redacted like the transcript until revealed.
+                  preferred_time_redacted=redact(escalation.preferred_time) if escalation.preferred_time else "",
                   phone_number=display_number(text_conversation["number"]) if text_conversation
                   and text_conversation["number"] else "")
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, relationship
 
 from bot.database import Base
 from bot.handoff.notify import notify_staff_of_escalation
+from bot.nlp.patterns import find_local_authority, find_local_authority_in
 
 # bot_failure: the assistant failed (Rasa or the action server down, an error or a
 # timeout); repeated_failure: it answered but could not understand the person.
@@ -85,6 +86,16 @@ class EscalationNote(Base):
     escalation = relationship("Escalation", back_populates="notes")
 
 
+def council_name(value: Optional[str]) -> Optional[str]:
+    """The council's own name when ``value`` names one ("brighton" -> "Brighton and Hove"),
+    else None: whatever else reached this field (a sentence with a name and a phone number
+    in it, a made-up entity) is not kept, and the console never shows it."""
+    if not value or not isinstance(value, str):
+        return None
+    authority = find_local_authority(value) or find_local_authority_in(value[:200])
+    return authority.name if authority else None
+
+
 def record_escalation(
     session: Session,
     *,
@@ -127,7 +138,7 @@ def record_escalation(
         language=clean_language(language),
         channel=channel,
         conversation_id=conversation_id,
-        local_authority=local_authority,
+        local_authority=council_name(local_authority),
         status=status,
         callback_number=callback_number,
         callback_email=callback_email,

@@ -34,6 +34,18 @@ def test_fixture_transcript_has_no_personal_details_left(redactor):
     ("the SENCO Mr. Okafor said no", "name", "Okafor"),
     ("my name's Tom", "name", "Tom"),
     ("she is called Lily-Mae", "name", "Lily"),
+    # Found by a security review (issue "Security and privacy"): each kind was shown in clear.
+    ("his NHS number is 943 476 5919", "nhs_number", "476"),
+    ("NHS no. 9434765919 if you need it", "nhs_number", "9434765919"),
+    ("my NI number is AB 12 34 56 C", "ni_number", "34 56"),
+    ("national insurance qq123456c", "ni_number", "123456"),
+    ("we're in France now, call +33 6 12 34 56 78", "phone", "12 34 56"),
+    ("my US number is +1 415 555 2671", "phone", "555"),
+    ("I'm the mum of Tom and he is 9", "name", "Tom"),
+    ("carer for Jade since 2019", "name", "Jade"),
+    ("he is at Cherry Tree Primary School in Year 4", "school", "Cherry Tree"),
+    ("she moved to St Mary's C of E Primary School", "school", "Mary"),
+    ("he went to Oakwood Academy last year", "school", "Oakwood"),
 ])
 def test_each_kind_of_detail(redactor, text, label, detail):
     result = redactor.redact(text)
@@ -47,6 +59,10 @@ def test_each_kind_of_detail(redactor, text, label, detail):
     "Section F of the EHC plan is vague",
     "Can I get a mediation certificate?",
     "I called the council and Surrey said no",
+    "the school said no and the academy trust agreed",
+    "a ten digit number 1234567890 that is not an NHS number",
+    "the appeal deadline is 2 February 2026, section F",
+    "He needs a special school place",
 ])
 def test_ordinary_words_are_left_alone(redactor, text):
     assert redactor.redact(text).text == text
@@ -55,3 +71,13 @@ def test_ordinary_words_are_left_alone(redactor, text):
 def test_a_name_found_once_is_hidden_everywhere_in_the_conversation(redactor):
     results = redactor.redact_all(["my son is called Jack", "jack loves trains", "Jack's school is fine"])
     assert all("jack" not in r.text.lower() for r in results), [r.text for r in results]
+
+
+def test_an_escalation_keeps_a_council_only_when_it_names_one():
+    from bot.handoff.models import council_name
+
+    assert council_name("brighton") == "Brighton and Hove"
+    assert council_name("west berks") == "West Berkshire"
+    # An entity value carrying personal details (seen in the queue in clear) is not kept.
+    assert council_name("Jane Doe 07700 900666") is None
+    assert council_name("Atlantis") is None

@@ -25,7 +25,8 @@ def test_retention_deletes_and_anonymises_what_is_past_its_time(database_url, co
     save_conversation(database_url, "web-new")
     with session_scope(database_url) as session:
         old = record_escalation(session, reason="callback", channel="voice", conversation_id="web-old",
-                                callback_number="+447700900123", recording_url="https://api.twilio.com/rec/1")
+                                callback_number="+447700900123", recording_url="https://api.twilio.com/rec/1",
+                                preferred_time="after 3, ask for Sarah on 07700 900321")
         recent = record_escalation(session, reason="callback", channel="voice", conversation_id="web-new",
                                    callback_number="+447700900456")
         session.flush()
@@ -46,6 +47,7 @@ def test_retention_deletes_and_anonymises_what_is_past_its_time(database_url, co
         assert load(session, "web-old") == [] and load(session, "web-new")
         old, recent = session.get(Escalation, old_id), session.get(Escalation, recent_id)
         assert old.callback_number is None and old.recording_url is None and old.reason == "callback"
+        assert old.preferred_time is None  # free text: it can hold a name or a number
         assert recent.callback_number == "+447700900456"
         assert session.execute(sa.select(sa.func.count()).select_from(EscalationNote)).scalar_one() == 0
         (entry,) = session.execute(sa.select(AuditEntry).where(AuditEntry.action == "retention_applied")).scalars()
