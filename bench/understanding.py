@@ -123,6 +123,12 @@ def evaluate_intents(parse: Callable[[str], dict], rows: Sequence[dict]) -> Inte
     return report
 
 
+# Issue 18 split two kinds off older ones (brief sections 6 and 7): an exclusion was
+# labelled disability_discrimination and a council not yet deciding duties_not_carried_out.
+# Sets written before the split keep the older label, so reading the finer kind is right.
+REFINED_FROM = {"school_exclusion": "disability_discrimination", "no_decision_yet": "duties_not_carried_out"}
+
+
 def evaluate_situations(parse: Callable[[str], dict], rows: Sequence[dict]) -> tuple:
     from bot.redress.conversation import about_from_text
 
@@ -133,7 +139,7 @@ def evaluate_situations(parse: Callable[[str], dict], rows: Sequence[dict]) -> t
             about = parsed["situation"].get("about")
         else:  # a model from before the situation classifier: the word patterns read it
             about = about_from_text(row["text"])
-        if about == row["about"]:
+        if about == row["about"] or REFINED_FROM.get(about) == row["about"]:
             correct += 1
         else:
             misses.append((row["text"], row["about"], about))
