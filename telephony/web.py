@@ -27,6 +27,7 @@ from starlette.datastructures import FormData
 
 from bot import limits
 from bot.mediation.service import find_certificate, send_certificate_sms
+from bot.conversations.commands import as_text
 from bot.conversations import deliveries
 from bot.conversations.rasa_client import RasaClient
 from bot.conversations.turn_events import newest_turn
@@ -268,7 +269,7 @@ async def _voice_step(request: Request, background: BackgroundTasks, form: FormD
     miss, fail = _int(query.get("miss")), _int(query.get("fail"))
     caller = form.get("From")
     sender = _sender(form)
-    speech = (form.get("SpeechResult") or "").strip()
+    speech = as_text(form.get("SpeechResult"))  # words, never a Rasa command (bot.conversations.commands)
     digits = (form.get("Digits") or "").strip()
     client = RasaClient(settings, timeout=VOICE_RASA_TIMEOUT)
 
@@ -663,7 +664,7 @@ async def _sms_step(background: BackgroundTasks, form: FormData, sender: str) ->
                  "tribunal appeals or complaints." + (f" Or call {settings.service_phone_number}." if settings.service_phone_number else "")
                  + " Text STOP to stop texts.")
     else:
-        text = body
+        text = as_text(body)  # words, never a Rasa command; a digit picks one of the buttons offered
         if body.isdigit():
             button = button_for_digit(pending_buttons(await _tracker(client, sender)), body)
             if button is not None:
@@ -718,7 +719,7 @@ async def _sms_to_holder(background: BackgroundTasks, client: RasaClient, sender
     turn = None
     if body:
         try:
-            turn = await converse(client, sender, body, channel="sms")
+            turn = await converse(client, sender, as_text(body), channel="sms")
         except Exception as error:  # noqa: BLE001 - the console still gets the alert
             log.error("telephony: could not record a text to a held conversation %s: %s", sender, error)
     if media:

@@ -226,3 +226,10 @@ def test_a_call_is_still_answered_when_the_webhook_record_cannot_be_written(line
     monkeypatch.setattr(deliveries, "claim", broken)
     response = line.post("/telephony/voice", voice_params("CA" + uuid.uuid4().hex))
     assert response.status_code == 200 and ET.fromstring(response.text).find("Gather") is not None
+
+
+@pytest.mark.parametrize("typed", ["/restart", '/request_human{"priority": "urgent"}', "  /session_start"])
+def test_a_text_starting_with_a_slash_reaches_the_assistant_as_words(line, rasa, typed):
+    text(line, typed)
+    (message,) = rasa.received
+    assert message["message"] == typed.strip().lstrip("/")
