@@ -31,7 +31,8 @@ from bot.mediation.service import (NoCertificateNeeded, appeal_deadline_text, ce
                                    verify_url)
 from bot.mediation.requests import mediation_clocks, request_mediation
 from bot.redress import check_routes
-from bot.redress.conversation import OUTSIDE_ENGLAND, UNKNOWN_COUNCIL, situation_from_facts, summary_messages
+from bot.redress.conversation import (OUTSIDE_ENGLAND, UNKNOWN_COUNCIL, lacks_capacity, over_school_age,
+                                      situation_from_facts, summary_messages)
 from bot.redress.deadlines import appeal_deadline
 from bot.redress.service_area import service_area
 from bot.redress.situation import APPEALABLE_DECISIONS, InvalidSituation
@@ -204,8 +205,10 @@ class ValidateMediationAdviceForm(FormValidation):
 
 def _question(tracker: Tracker, fact: str) -> Dict[str, object]:
     facts = advice_facts(tracker)
-    council = str(facts_from_tracker(tracker).get("local_authority") or "the")
-    return advice.question(fact, facts, _role(tracker), council)
+    route = facts_from_tracker(tracker)
+    council = str(route.get("local_authority") or "the")
+    theirs = bool(over_school_age(route)) and not lacks_capacity(route)
+    return advice.question(fact, facts, _role(tracker), council, theirs=theirs)
 
 
 def _read_back(tracker: Tracker) -> Dict[str, object]:
@@ -238,6 +241,8 @@ class ActionCompleteMediationAdvice(Action):
                 return done
             dispatcher.utter_message(text=texts.COULD_NOT_FINISH)
             return done
+        if route.get("local_authority") == OUTSIDE_ENGLAND:
+            return done  # England's rules do not apply there: no certificate (brief section 8)
         channel = channel_of(tracker)
         council, about, decision_date = str(route["local_authority"]), str(route["about"]), _decision_date(route)
         try:
@@ -251,7 +256,9 @@ class ActionCompleteMediationAdvice(Action):
                         session, conversation_id=tracker.sender_id, channel=channel,
                         requester_name=str(facts["requester_name"]), child_name=facts.get("child_name"),
                         requester_role="young_person" if role == "young_person" else "parent",
-                        local_authority=council, about=about, decision_date=decision_date)
+                        local_authority=council, about=about, decision_date=decision_date,
+                        # Over compulsory school age the certificate is the young person's (rules.who_acts).
+                        over_school_age=over_school_age(route), lacks_capacity=lacks_capacity(route))
                     session.flush()
                     reply = lambda: _say_certificate(dispatcher, certificate, channel,  # noqa: E731
                                                      can_text=can_text(tracker))

@@ -38,6 +38,9 @@ FACT_SLOTS = {
     "about": "rc_about",
     "local_authority": "rc_local_authority",
     "age": "rc_age",
+    "finished_year_11": "rc_finished_year_11",
+    "can_decide": "rc_can_decide",
+    "nation": "rc_nation",
     "decision_date": "rc_decision_date",
     "certificate_date": "rc_certificate_date",
 }
@@ -186,11 +189,27 @@ class AskAge(AskRouteCheckQuestion):
         dispatcher.utter_message(text=question)
 
 
+class AskFinishedYear11(AskRouteCheckQuestion):
+    slot = "rc_finished_year_11"
+
+    def ask(self, dispatcher, facts, tracker):
+        dispatcher.utter_message(text=texts.ASK_FINISHED_YEAR_11, buttons=[dict(b) for b in texts.YES_NO_NOT_SURE])
+
+
+class AskCanDecide(AskRouteCheckQuestion):
+    slot = "rc_can_decide"
+
+    def ask(self, dispatcher, facts, tracker):
+        dispatcher.utter_message(text=texts.ASK_CAN_DECIDE, buttons=[dict(b) for b in texts.YES_NO_NOT_SURE])
+
+
 class AskDecisionDate(AskRouteCheckQuestion):
     slot = "rc_decision_date"
 
     def ask(self, dispatcher, facts, tracker):
-        if facts.get("about") == "disability_discrimination":
+        if facts.get("about") == "school_exclusion":
+            dispatcher.utter_message(text=texts.ASK_EXCLUSION_DATE)
+        elif facts.get("about") == "disability_discrimination":
             dispatcher.utter_message(text=texts.ASK_WHEN_IT_HAPPENED)
         else:
             dispatcher.utter_message(text=texts.ASK_DECISION_DATE)
@@ -229,6 +248,9 @@ class ActionRouteCheckSummary(Action):
         done = [SlotSet(CONFIRMED_SLOT, None), SlotSet("rc_correcting", None), SlotSet("rc_attempts", None)]
         if gave_up(tracker, "rc"):
             return done + [SlotSet("appeal_goal", None)]  # the form has said why it stopped
+        if facts.get("local_authority") == OUTSIDE_ENGLAND:
+            # The form said where to go instead (brief section 8): no routes, no certificate.
+            return done + [SlotSet("appeal_goal", None)]
         if next_question(facts) or not tracker.get_slot(CONFIRMED_SLOT):
             dispatcher.utter_message(text=texts.COULD_NOT_FINISH)
             return done

@@ -117,6 +117,7 @@ class Step:
     step_aside: bool = False
     stopped: bool = False
     gave_up: bool = False
+    ended: bool = False  # the answers ended the form (``FormSpec.ends_with``): said why, nothing more asked
 
 
 class FormSpec(ABC):
@@ -146,6 +147,11 @@ class FormSpec(ABC):
 
     def next_question(self, facts: Dict[str, object]) -> Optional[str]:
         return next((fact for fact in self.questions_needed(facts) if facts.get(fact) is None), None)
+
+    def ends_with(self, facts: Dict[str, object]) -> Optional[str]:
+        """What to say when these answers end the form at once (e.g. the person lives outside
+        England: brief section 8), or None. The answers are kept, nothing more is asked."""
+        return None
 
 
 def _next(spec: FormSpec, facts: Dict[str, object], confirmed: bool) -> Optional[str]:
@@ -197,6 +203,11 @@ def take_turn(spec: FormSpec, turn: Turn) -> Step:
     step = Step(updates=dict(reading.updates), say=list(reading.notes), confirmed=turn.confirmed,
                 attempts=turn.attempts, correcting=turn.correcting)
     merged = _merged(facts, reading.updates)
+    ending = spec.ends_with(merged)
+    if ending is not None:
+        step.say = [ending]
+        step.confirmed, step.attempts, step.correcting, step.next, step.ended = False, 0, False, None, True
+        return step
     if reading.updates:
         step.confirmed, step.attempts, step.correcting = False, 0, False
     if reading.confirmed is True:

@@ -108,10 +108,20 @@ def next_question(facts: Dict[str, object], role: Optional[str]) -> Optional[str
     return next((fact for fact in questions_needed(facts, role) if facts.get(fact) is None), None)
 
 
-def question(fact: str, facts: Dict[str, object], role: Optional[str], local_authority: str) -> Dict[str, object]:
-    """The question for one answer: {"text": ..., "buttons": [...]}."""
+def question(fact: str, facts: Dict[str, object], role: Optional[str], local_authority: str,
+             theirs: bool = False) -> Dict[str, object]:
+    """The question for one answer: {"text": ..., "buttons": [...]}. ``theirs``: a parent asking
+    for a young person over compulsory school age who can decide, so the certificate is in the
+    young person's name (bot.redress.rules.who_acts)."""
     young = role == "young_person"
     child = "your" if young else "your child's"
+    if theirs and not young and facts.get("choice") == NOT_PURSUING:
+        if fact == "requester_name":
+            return {"text": "What is your full name? The certificate itself will be in your child's name, "
+                            "because the right to appeal is theirs."}
+        if fact == "child_name":
+            return {"text": "What is your child's full name, as it is on the council's letter? It goes on the "
+                            "certificate, which the tribunal will see."}
     if fact == "choice":
         return {"text": "Would you like to try mediation with the council? It is your choice, and either way you "
                         "keep your right to appeal.",

@@ -450,7 +450,13 @@ def _deadlines_and_next_steps(situation: Situation) -> tuple[Deadlines, list[str
     if about == "no_decision_yet":
         return Deadlines(), [_next_step(rules.NO_DECISION_YET[0]), *rules.NO_DECISION_YET[1:]]
     if about == "school_exclusion":
-        return Deadlines(), [_next_step(rules.EXCLUSION[0]), *rules.EXCLUSION[1:]]
+        messages = [_next_step(rules.EXCLUSION[0]), *rules.EXCLUSION[1:]]
+        if situation.decision_date is None:
+            return Deadlines(), messages
+        review, claim = rules.exclusion_deadlines(situation.decision_date, situation.today)
+        messages[1:1] = list(rules.exclusion_deadline_messages(situation.decision_date, situation.today))
+        return Deadlines(review_panel_by=review.last_day, discrimination_claim_by=claim.last_day,
+                         passed={"review_panel_by": review.passed, "discrimination_claim_by": claim.passed}), messages
     return Deadlines(), [NEXT_STEPS_WITHOUT_APPEAL[about]]
 
 

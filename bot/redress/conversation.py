@@ -13,7 +13,8 @@ from bot.dialogue.dates import format_reading, read_date
 from bot.dialogue.forms import INTERRUPTIONS, FormSpec, looks_like_question
 from bot.nlp.patterns import find_local_authority, find_local_authority_in
 from bot.redress.dates import format_long
-from bot.redress.front_door import ROUTE_NAMES, classify_disagreement  # one wording for chat and phone
+from bot.redress import rules
+from bot.redress.front_door import ROUTE_NAMES, classify_disagreement, describe  # one wording for chat and phone
 from bot.redress.situation import APPEALABLE_DECISIONS, RouteCheck, Situation
 from bot.redress.texts import GIVE_UP as GIVE_UP_DATES
 
@@ -37,6 +38,8 @@ ABOUT_NAMES = {
     "duties_not_carried_out": "how the council or a school carries out its SEN duties",
     "health_social_care_during_assessment": "health or social care during an assessment or review",
     "disability_discrimination": "unfair treatment because of disability",
+    "school_exclusion": describe("school_exclusion"),
+    "no_decision_yet": describe("no_decision_yet"),
 }
 
 # The NLU model's reading of what a situation is about (bot.nlp.components.SituationClassifier)
@@ -120,8 +123,30 @@ def age_from_text(text: Optional[str]) -> Optional[int]:
 
 
 def needs_decision_date(about: Optional[str]) -> bool:
-    """The deadlines count from the decision letter (or, for discrimination, the event)."""
-    return about in APPEALABLE_DECISIONS or about == "disability_discrimination"
+    """The deadlines count from the decision letter (or, for discrimination, the event; for
+    an exclusion, the exclusion decision: brief section 7)."""
+    return about in APPEALABLE_DECISIONS or about in ("disability_discrimination", "school_exclusion")
+
+
+def over_school_age(facts: Dict[str, object], today: Optional[dt.date] = None) -> Optional[bool]:
+    """Whether the child or young person is over compulsory school age: from the age, and for
+    a 16-year-old from the answer to "have they finished year 11?" (rules.over_compulsory_school_age)."""
+    age = facts.get("age") if isinstance(facts.get("age"), int) else None
+    over = rules.over_compulsory_school_age(age=age, today=today)
+    if over is None and age == 16:
+        answer = facts.get("finished_year_11")
+        over = True if answer == YES else False if answer == NO else None
+    return over
+
+
+def lacks_capacity(facts: Dict[str, object]) -> bool:
+    """Only a plain "no" to "can they make this decision themselves?": capacity is presumed
+    (Mental Capacity Act 2005 s.1(2)), so "not sure" leaves the right with the young person."""
+    return facts.get("can_decide") == NO
+
+
+def acting(facts: Dict[str, object], today: Optional[dt.date] = None) -> rules.WhoActs:
+    return rules.who_acts(str(facts.get("role") or "parent"), over_school_age(facts, today), lacks_capacity(facts))
 
 
 def needs_certificate_question(about: Optional[str]) -> bool:
@@ -144,8 +169,18 @@ def read_back(facts: Dict[str, object]) -> str:
         parts.append(f"the council is {facts['local_authority']}")
     if facts.get("about"):
         parts.append(f"it is about: {ABOUT_NAMES.get(str(facts['about']), facts['about'])}")
+    if facts.get("finished_year_11") in (YES, NO):
+        parts.append("they have finished year 11" if facts["finished_year_11"] == YES else "they are still in year 11")
+    if facts.get("can_decide") == YES:
+        parts.append("they can make this decision themselves")
+    elif facts.get("can_decide") == NO:
+        parts.append("they cannot make this decision themselves, so you act for them")
+    elif facts.get("can_decide") == NOT_SURE:
+        parts.append("you are not sure whether they can make this decision themselves")
     if isinstance(facts.get("decision_date"), dt.date):
-        label = "it happened on" if facts.get("about") == "disability_discrimination" else "the decision letter is dated"
+        label = {"disability_discrimination": "it happened on",
+                 "school_exclusion": "the exclusion decision was on"}.get(str(facts.get("about")),
+                                                                          "the decision letter is dated")
         parts.append(f"{label} {format_long(facts['decision_date'])}")
     if isinstance(facts.get("certificate_date"), dt.date):
         parts.append(f"the mediation certificate is dated {format_long(facts['certificate_date'])}")
@@ -180,6 +215,9 @@ def situation_from_facts(facts: Dict[str, object], today: Optional[dt.date] = No
         decision_date=checked.get("decision_date") if isinstance(checked.get("decision_date"), dt.date) else None,
         certificate_date=checked.get("certificate_date") if isinstance(checked.get("certificate_date"), dt.date) else None,
         in_england=False if facts.get("local_authority") == OUTSIDE_ENGLAND else None,
+        nation=facts.get("nation") if facts.get("nation") in rules.NATIONS else None,
+        over_school_age=over_school_age(facts, today),
+        lacks_capacity=lacks_capacity(facts),
         today=today or dt.date.today(),
     )
 
@@ -190,17 +228,22 @@ def _join(items: List[str]) -> str:
 
 # --- reading each answer -----------------------------------------------------------
 # The facts the conversation collects, in the order it asks for them.
-FACTS = ("role", "about", "local_authority", "age", "decision_date", "certificate_date")
+FACTS = ("role", "about", "local_authority", "age", "finished_year_11", "can_decide", "decision_date",
+         "certificate_date")
 # Stand-ins for answers that are not a council or a date.
 OUTSIDE_ENGLAND = "outside England"
 UNKNOWN_COUNCIL = "not known"
 NO_CERTIFICATE = "none"
+# Answers to "have they finished year 11?" and "can they make this decision themselves?".
+YES, NO, NOT_SURE = "yes", "no", "not sure"
 
 FACT_LABELS = {
     "role": "who you are",
     "about": "what it is about",
     "local_authority": "the council",
     "age": "the age",
+    "finished_year_11": "whether they have finished year 11",
+    "can_decide": "whether they can decide for themselves",
     "decision_date": "the date",
     "certificate_date": "the certificate date",
 }
@@ -212,12 +255,14 @@ _CHANGE_TARGETS = (
     ("role", r"who i am|role|me|parent|carer|young person|professional"),
     ("about", r"what it'?s about|what it is about|disagreement|decision type|kind|subject|about"),
     ("local_authority", r"council|local authority|\bla\b|area"),
+    ("finished_year_11", r"year 11|year eleven"),
+    ("can_decide", r"capacity|decide|decision themselves"),
     ("age", r"age|how old"),
     ("certificate_date", r"certificate"),
     ("decision_date", r"date|letter|decision|when"),
 )
-_OUTSIDE_ENGLAND = re.compile(r"\b(wales|welsh|scotland|scottish|northern ireland|cardiff|swansea|glasgow|edinburgh|belfast|"
-                              r"isle of man|jersey|guernsey|ireland)\b")
+# Not in rules.NATIONS (no tribunal or advice service to name there), but not England either.
+_ELSEWHERE = re.compile(r"\b(isle of man|jersey|guernsey|republic of ireland)\b")
 _DONT_KNOW = re.compile(r"\b(don'?t know|dont know|not sure|no idea|unsure|can'?t remember|cannot remember|dunno)\b")
 _NO = re.compile(r"^\s*(no|nope|nah|not yet|none|no certificate|no,? not yet|we don'?t|i don'?t|haven'?t|we haven'?t)\b"
                  r"|\b(no certificate|don'?t have (one|a certificate)|haven'?t (got|had) (one|a certificate))\b")
@@ -239,8 +284,16 @@ def questions_needed(facts: Dict[str, object]) -> List[str]:
     """The facts this situation needs, in the order they are asked."""
     needed = ["role", "about", "local_authority", "age"]
     about = facts.get("about")
-    out_of_scope = facts.get("local_authority") == OUTSIDE_ENGLAND or (
-        isinstance(facts.get("age"), int) and facts["age"] >= 25)
+    if facts.get("local_authority") == OUTSIDE_ENGLAND:
+        return needed[:3]  # England's rules do not apply: nothing more is asked (brief section 8)
+    out_of_scope = isinstance(facts.get("age"), int) and facts["age"] >= 25
+    if not out_of_scope and facts.get("role") == "parent" and isinstance(facts.get("age"), int):
+        # Who acts (brief, "Who the service is for"): a 16-year-old may have finished year 11;
+        # over compulsory school age, the right is the young person's unless they lack capacity.
+        if facts["age"] == 16 and rules.over_compulsory_school_age(age=16) is None:
+            needed.append("finished_year_11")
+        if over_school_age(facts):
+            needed.append("can_decide")
     if not out_of_scope and needs_decision_date(about):
         needed.append("decision_date")
     if not out_of_scope and needs_certificate_question(about):
@@ -326,7 +379,19 @@ def read_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, obj
         else:
             reading.problem = ("I didn't recognise that as a council in England. Which council sent the letter, "
                                "or which council area do you live in?")
+    if council == OUTSIDE_ENGLAND and facts.get("local_authority") not in (None, OUTSIDE_ENGLAND) \
+            and find_local_authority_in(text) is None:
+        # Living outside England, said at any point, stops the check (brief section 8),
+        # unless the same message names a council in England ("we moved from Cardiff to Kent").
+        reading.updates["local_authority"] = OUTSIDE_ENGLAND
     offer("local_authority", council, True)
+    nation = rules.nation_in(text)
+    if nation is not None and reading.updates.get("local_authority", facts.get("local_authority")) == OUTSIDE_ENGLAND:
+        if facts.get("nation") != nation:
+            reading.updates["nation"] = nation
+    elif council not in (None, OUTSIDE_ENGLAND, UNKNOWN_COUNCIL) and reading.updates.get("local_authority") == council \
+            and facts.get("nation") is not None:
+        reading.updates["nation"] = None  # corrected to a council in England
 
     # The age.
     strict_age = _STRICT_AGE.search(lowered)
@@ -335,6 +400,8 @@ def read_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, obj
         age = int(next(group for group in strict_age.group("n", "m", "k") if group))
     elif asking == "age":
         age = age_from_text(text)
+    if asking in ("finished_year_11", "can_decide") and not strict_age:
+        age = None  # "yes, 16" is not a new age; a plain "no" is not one either
     if asking == "age" and age is None:
         reading.problem = "Sorry, I didn't catch the age. Please give it in years, for example 9."
     elif age is not None and not 0 <= age <= 120:
@@ -342,6 +409,19 @@ def read_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, obj
             reading.problem = f"{age} doesn't look like an age. Please give it in years, for example 9."
         age = None
     offer("age", age, True)
+
+    # Who acts: finished year 11, and can they decide for themselves.
+    if asking in ("finished_year_11", "can_decide"):
+        answer = yes_no_not_sure(lowered)
+        if answer is None:
+            reading.problem = ("Sorry, I didn't catch that. Please say yes, no or not sure.")
+        else:
+            offer(asking, answer, True)
+            merged = {**facts, **reading.updates}
+            if asking == "can_decide" or not over_school_age(merged):
+                message = acting(merged, today).message
+                if message:
+                    reading.notes.append(message)
 
     # Dates: the decision letter, and a mediation certificate if there is one. A date is
     # taken only from a date expression (bot.dialogue.dates), and unasked only when the
@@ -421,9 +501,19 @@ RETRY_ABOUT = ("Sorry, I couldn't tell which kind of disagreement that is. Is it
                "discrimination?")
 
 
+def yes_no_not_sure(lowered: str) -> Optional[str]:
+    if _DONT_KNOW.search(lowered) or re.search(r"\b(maybe|possibly|it depends|kind of|sort of)\b", lowered):
+        return NOT_SURE
+    if _YES.search(lowered) or re.search(r"^\s*(he|she|they) (has|have|can|did|does)\b", lowered):
+        return YES
+    if _NO.search(lowered) or re.search(r"\b(can'?t|cannot|isn'?t|hasn'?t|not able|unable|lacks?)\b", lowered):
+        return NO
+    return None
+
+
 def _council_in(text: str, asked: bool) -> Optional[str]:
     lowered = text.lower()
-    if _OUTSIDE_ENGLAND.search(lowered):
+    if rules.nation_in(text) or _ELSEWHERE.search(lowered):
         return OUTSIDE_ENGLAND
     authority = (find_local_authority(text) if asked else None) or find_local_authority_in(text)
     return authority.name if authority else None
@@ -473,6 +563,10 @@ class RouteCheckForm(FormSpec):
             reading.updates.pop("about", None)
             if not reading.updates:
                 return Reading()
+        if reading.updates.get("local_authority") == OUTSIDE_ENGLAND:
+            # England's rules do not apply there: nothing else from this message is taken (brief section 8).
+            for fact in ("decision_date", "certificate_date", "finished_year_11", "can_decide"):
+                reading.updates.pop(fact, None)
         if asking is None:
             # Starting: what the person said just before counts too ("we got the plan on
             # 2 November" ... "can you work out my deadline?"), without being asked again.
@@ -483,6 +577,12 @@ class RouteCheckForm(FormSpec):
                     if value is not None and facts.get(fact) is None and fact not in reading.updates:
                         reading.updates[fact] = value
         return reading
+
+    def ends_with(self, facts: Dict[str, object]) -> Optional[str]:
+        """Outside England, wherever it comes up: no route check continues, no certificate (brief section 8)."""
+        if facts.get("local_authority") == OUTSIDE_ENGLAND:
+            return rules.outside_england_message(facts.get("nation") if facts.get("nation") in rules.NATIONS else None)
+        return None
 
     def change_of_mind(self, text: str, asking: Optional[str], facts: Dict[str, object]) -> Optional[Reading]:
         if self.goal is None:

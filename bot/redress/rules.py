@@ -120,13 +120,13 @@ NATIONS: Dict[str, Nation] = {
     "wales": Nation(
         "Wales", "the Additional Learning Needs system (ALNET (Wales) Act 2018)", "the Education Tribunal for Wales", "SNAP Cymru",
         ("wales", "welsh", "cymru", "cardiff", "swansea", "newport, wales", "wrexham", "bangor", "aberystwyth",
-         "merthyr", "caerphilly", "bridgend", "llanelli", "rhondda", "barry", "pontypridd", "carmarthen",
+         "merthyr", "caerphilly", "bridgend", "llanelli", "rhondda", "pontypridd", "carmarthen",
          "anglesey", "conwy", "powys", "ceredigion", "pembrokeshire", "gwynedd", "denbighshire", "flintshire",
          "neath", "port talbot", "vale of glamorgan", "torfaen", "monmouthshire", "blaenau gwent")),
     "scotland": Nation(
         "Scotland", "additional support for learning",
         "the First-tier Tribunal for Scotland (Health and Education Chamber)", "Enquire",
-        ("scotland", "scottish", "glasgow", "edinburgh", "aberdeen", "dundee", "inverness", "stirling", "perth",
+        ("scotland", "scottish", "glasgow", "edinburgh", "aberdeen", "dundee", "inverness", "stirling",
          "paisley", "fife", "highlands", "lanarkshire", "ayrshire", "falkirk", "livingston", "kilmarnock",
          "east kilbride", "dumfries", "aberdeenshire")),
     "northern_ireland": Nation(
@@ -145,12 +145,22 @@ _PLACE_NATION = dict(_PLACES)
 _NOT_A_NATION = re.compile(r"new south wales|prince of wales|princess of wales|wales (road|street|hospital)")
 
 
+# Places that are also people's names or towns elsewhere ("my son Barry", Perth in Australia)
+# place someone only when said as a place: "in Barry", "from Perth, Scotland", "Barry council".
+_ONLY_AS_A_PLACE = {"barry": "wales", "perth": "scotland"}
+_AS_A_PLACE = re.compile(r"\b(?:live in|living in|in|from|near|moved to|at school in)\s+(barry|perth)\b(?!,? (?:australia|wa\b))"
+                         r"|\b(barry|perth)\s+(?:council|area)\b")
+
+
 def nation_in(text: Optional[str]) -> Optional[str]:
     """'wales', 'scotland' or 'northern_ireland' when the words place the person there, else None."""
     lowered = " ".join((text or "").lower().replace("’", "'").split())
     lowered = _NOT_A_NATION.sub(" ", lowered)
     match = _PLACE_PATTERN.search(lowered)
-    return _PLACE_NATION[match.group(1)] if match else None
+    if match:
+        return _PLACE_NATION[match.group(1)]
+    place = _AS_A_PLACE.search(lowered)
+    return _ONLY_AS_A_PLACE[place.group(1) or place.group(2)] if place else None
 
 
 def outside_england_message(nation: Optional[str] = None) -> str:
@@ -208,6 +218,46 @@ EXCLUSION = (
     "The SEND routes still apply to your child's SEN support or EHC plan, and SENDIASS can help with the "
     f"review. ({SOURCE_ADVICE})",
 )
+
+SOURCE_REVIEW_PANEL_LIMIT = ("School Discipline (Pupil Exclusions and Reviews) (England) Regulations 2012; "
+                             "DfE exclusions guidance (brief section 7)")
+
+
+def review_panel_by(told_on: dt.date) -> dt.date:
+    """The last day to ask for an independent review panel: 15 school days after being told
+    the governing board's decision. We count weekdays that are not bank holidays; school
+    holidays do not count as school days either, so the real last day can only be later,
+    never earlier, than this one (nobody is told a date that could be too late)."""
+    return add_working_days(told_on, SCHOOL_DAYS_TO_ASK_FOR_REVIEW)
+
+
+def exclusion_deadlines(decided_on: dt.date, today: dt.date) -> Tuple[Deadline, Deadline]:
+    """The review panel limit (15 school days from being told the board's decision) and the
+    disability discrimination claim limit (6 months starting with the exclusion), each saying
+    whether it has passed (brief section 7)."""
+    from bot.redress.deadlines import discrimination_claim_by  # noqa: PLC0415 - deadlines imports rules' peers
+    return (deadline("review_panel_by", review_panel_by(decided_on), today, SOURCE_REVIEW_PANEL_LIMIT),
+            deadline("discrimination_claim_by", discrimination_claim_by(decided_on), today,
+                     SOURCE_EXCLUSION_DISCRIMINATION))
+
+
+def exclusion_deadline_messages(decided_on: dt.date, today: dt.date) -> Tuple[str, ...]:
+    """Both exclusion limits in full, each saying whether it has passed."""
+    review, claim = exclusion_deadlines(decided_on, today)
+    review_text = (
+        f"Independent review panel: ask by {say_date(review.last_day, today)}. That is 15 school days from "
+        f"{format_long(decided_on)}, counted from the day you were told the governing board's decision, so if the "
+        "board decided later, your date is later too; school holidays do not count either. The limit is strict.")
+    if review.passed:
+        review_text += " It has passed, so get advice at once (SENDIASS) about what can still be done."
+    claim_text = (
+        f"Disability discrimination claim: by {say_date(claim.last_day, today)}, the last day of the 6 months "
+        "starting with the exclusion, if it was linked to your child's disability.")
+    if claim.passed:
+        claim_text += (" It has passed: the tribunal can still accept a late claim, but it does not have to. "
+                       "Get legal advice straight away.")
+    return (f"{review_text} ({review.source})", f"{claim_text} ({claim.source})")
+
 
 # --- the FAQ answers these rules give (data/nlu/*.yml responses must be these words:
 # tests/legal checks it, so the FAQ and the route check cannot drift apart) ----------------

@@ -155,6 +155,7 @@ class Deadlines:
     contact_mediation_adviser_by: date | None = None
     appeal_by: date | None = None
     discrimination_claim_by: date | None = None
+    review_panel_by: date | None = None  # school exclusions: 15 school days (brief section 7)
     passed: dict = field(default_factory=dict)
     late_certificate: bool = False
 

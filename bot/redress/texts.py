@@ -42,3 +42,14 @@ OFFER_TO_CHECK_DATES = "I can also work out your dates: just say 'check my dates
 
 def problem_then_start_again(problem: object) -> str:
     return f"{problem} Say 'check my routes' to start again, or 'talk to a person'."
+
+# Who acts (brief, "Who the service is for"): asked of a parent when the child is 16 or more.
+ASK_FINISHED_YEAR_11 = ("Has your child finished year 11? (That is, has the last Friday in June of the school year "
+                        "in which they turned 16 gone by?)")
+ASK_CAN_DECIDE = ("Can they make this decision themselves, about mediation and an appeal? (If they lack the mental "
+                  "capacity to decide, you can act for them.)")
+YES_NO_NOT_SURE = ({"title": "Yes", "payload": "yes"}, {"title": "No", "payload": "no"},
+                   {"title": "Not sure", "payload": "not sure"})
+# School exclusions (brief section 7): the date both limits count from.
+ASK_EXCLUSION_DATE = ("What date was the exclusion decision? If the governing board has already considered it, "
+                      "give the date you were told the board's decision. For example 3 November 2026.")

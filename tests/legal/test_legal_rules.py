@@ -79,7 +79,7 @@ def test_neighbours_cover_each_nation_each_appealable_section_and_each_passed_de
                              and "about" in row.get("expect", {})}
     assert {"plan_content", "plan_placement_only"} <= professional_sections
     passed = {name for row in rows for name, value in row.get("expect", {}).get("passed", {}).items() if value}
-    assert passed == {"contact_mediation_adviser_by", "appeal_by", "discrimination_claim_by"}
+    assert passed == {"contact_mediation_adviser_by", "appeal_by", "discrimination_claim_by", "review_panel_by"}
     assert any(row["kind"] == "certificate" and "new deadline" in " ".join(row.get("says", [])) for row in rows)
 
 

@@ -78,7 +78,7 @@ def test_facts_volunteered_up_front_are_all_read():
 
 @pytest.mark.parametrize("text, asking, facts, updates", [
     ("Surrey", "local_authority", {}, {"local_authority": "Surrey"}),
-    ("we live in Cardiff", "local_authority", {}, {"local_authority": OUTSIDE_ENGLAND}),
+    ("we live in Cardiff", "local_authority", {}, {"local_authority": OUTSIDE_ENGLAND, "nation": "wales"}),
     ("I don't know", "local_authority", {}, {"local_authority": UNKNOWN_COUNCIL}),
     ("nine", "age", {}, {"age": 9}),
     ("3/3/26", "decision_date", {}, {"decision_date": dt.date(2026, 3, 3)}),
@@ -122,3 +122,125 @@ def test_only_the_questions_a_situation_needs_are_asked():
                           "age": 25}) is None  # out of scope: no dates
     assert next_question({"role": "parent", "about": "school_sen_provision", "local_authority": "Kent",
                           "age": 9}) is None  # no decision letter
+
+
+# --- issue 18 in the conversation: who acts, outside England, exclusions ---------------------------
+
+from bot.dialogue.forms import Turn, take_turn  # noqa: E402
+from bot.redress.conversation import ABOUT_NAMES, RouteCheckForm, questions_needed  # noqa: E402
+from bot.redress.front_door import classify_disagreement, describe  # noqa: E402
+
+LATER = dt.date(2026, 11, 30)
+
+
+def _walk(messages):
+    """Each message to the route check in turn; (facts, everything said, the next question)."""
+    spec, facts, asking, confirmed, said = RouteCheckForm(today=LATER), {}, None, False, []
+    for message in messages:
+        step = take_turn(spec, Turn(text=message, intent=None, asking=asking, facts=facts, confirmed=confirmed))
+        for fact, value in step.updates.items():
+            if value is None:
+                facts.pop(fact, None)
+            else:
+                facts[fact] = value
+        confirmed, asking = step.confirmed, step.next
+        said += step.say
+        if asking is None:
+            break
+    return facts, " ".join(said), asking
+
+
+START = ["check my dates", "I'm her mum", "the council refused to do an EHC needs assessment", "Kent"]
+
+
+@pytest.mark.parametrize("text, about", [
+    ("he was excluded because of his disability, that's discrimination", "disability_discrimination"),
+    ("the school discriminated against him and then excluded him", "disability_discrimination"),
+    ("he was excluded from school last week", "school_exclusion"),
+    ("she has been permanently excluded because of behaviour caused by her ADHD", "school_exclusion"),
+    ("they suspended him for five days", "school_exclusion"),
+])
+def test_explicit_discrimination_is_discrimination_and_a_plain_exclusion_is_an_exclusion(text, about):
+    # One reading for the whole product: the route check agrees with the front door.
+    assert about_from_text(text) == classify_disagreement(text) == about
+
+
+@pytest.mark.parametrize("about", ["school_exclusion", "no_decision_yet"])
+def test_every_kind_of_disagreement_is_named_in_the_read_back(about):
+    assert ABOUT_NAMES[about] == describe(about)
+    assert f"it is about: {describe(about)}" in read_back({"role": "parent", "about": about})
+
+
+def test_the_parent_of_a_17_year_old_is_asked_about_capacity_and_told_the_right_is_theirs():
+    facts, said, asking = _walk(START + ["she's 17"])
+    assert asking == "can_decide"
+    facts, said, asking = _walk(START + ["she's 17", "yes she can"])
+    assert "is theirs, not yours" in said and "certificate names them" in said
+    assert asking == "decision_date" and facts["can_decide"] == "yes"
+    situation = situation_from_facts({**facts, "decision_date": dt.date(2026, 11, 10)}, today=LATER)
+    assert situation.over_school_age is True and situation.lacks_capacity is False
+
+
+def test_a_16_year_old_is_asked_about_year_11_first():
+    facts, said, asking = _walk(START + ["he's 16"])
+    assert asking == "finished_year_11"
+    facts, said, asking = _walk(START + ["he's 16", "no, he's still in year 11"])
+    assert asking == "decision_date" and "is theirs" not in said
+    assert situation_from_facts({**facts}, today=LATER).over_school_age is False
+    facts, said, asking = _walk(START + ["he's 16", "yes", "no, he can't"])
+    assert "you can act for them" in said and "certificate names the young person" in said
+    situation = situation_from_facts(facts, today=LATER)
+    assert situation.over_school_age is True and situation.lacks_capacity is True
+
+
+def test_not_sure_about_capacity_leaves_the_right_with_the_young_person():
+    facts, said, _ = _walk(START + ["she's 18", "not sure"])
+    assert facts["can_decide"] == "not sure" and "is theirs, not yours" in said
+    assert situation_from_facts(facts, today=LATER).lacks_capacity is False
+
+
+@pytest.mark.parametrize("role, age", [("I'm the young person", "I'm 17"), ("I'm her mum", "she's 12"),
+                                       ("I'm a SENCO", "she's 17")])
+def test_no_capacity_question_when_the_right_is_not_the_parents_question(role, age):
+    facts, _, asking = _walk(["check my dates", role, "the council refused to do an EHC needs assessment", "Kent", age])
+    assert asking == "decision_date" and "can_decide" not in questions_needed(facts)
+
+
+@pytest.mark.parametrize("messages, nation, service", [
+    (["check my dates", "I'm his dad", "they won't assess him", "we live in Cardiff"], "wales", "SNAP Cymru"),
+    (START + ["he's 9, and we're in Glasgow now"], "scotland", "Enquire"),
+    (START + ["she's 9", "actually we moved to Belfast, the letter was 3 November"], "northern_ireland", "SENAC"),
+    (["I live in Swansea and the council said no to an assessment"], "wales", "Education Tribunal for Wales"),
+])
+def test_outside_england_wherever_it_comes_up_ends_the_check(messages, nation, service):
+    facts, said, asking = _walk(messages)
+    assert asking is None and service in said and "do not apply" in said
+    assert facts["nation"] == nation
+    assert "decision_date" not in facts  # nothing more is taken or asked
+
+
+def test_an_english_council_after_a_welsh_town_is_a_correction():
+    facts, _, asking = _walk(["check my dates", "I'm his dad", "they won't assess him", "Kent",
+                              "he's 9, we moved from Cardiff to Kent"])
+    assert facts["local_authority"] == "Kent" and asking == "decision_date"
+
+
+def test_a_person_named_barry_is_not_in_wales():
+    facts, _, asking = _walk(START[:3] + ["Kent", "my son Barry is 9"])
+    assert facts.get("nation") is None and asking == "decision_date"
+
+
+def test_an_exclusion_asks_the_decision_date_and_gives_both_limits_with_passed():
+    facts, said, asking = _walk(["check my dates", "I'm his mum", "he was permanently excluded from school", "Kent",
+                                 "he's 12"])
+    assert asking == "decision_date" and facts["about"] == "school_exclusion"
+    facts, said, asking = _walk(["check my dates", "I'm his mum", "he was permanently excluded from school", "Kent",
+                                 "he's 12", "2 November 2026"])
+    assert "the exclusion decision was on Monday 2 November 2026" in read_back(facts)
+    result = check_routes(situation_from_facts(facts, today=LATER))
+    text = " ".join(summary_messages(result))
+    # 15 school days (weekdays, no bank holidays) after Monday 2 November: Monday 23 November, passed.
+    assert "Monday 23 November 2026 (this date has passed)" in text
+    # 6 months starting with 2 November 2026: the last day is 1 May 2027, open.
+    assert "Saturday 1 May 2027" in text and "1 May 2027 (this date has passed)" not in text
+    assert result.deadlines.passed == {"review_panel_by": True, "discrimination_claim_by": False}
