@@ -26,7 +26,8 @@ RouteId = Literal[
 ]
 Nation = Literal["wales", "scotland", "northern_ireland"]
 OutOfScopeReason = Literal["outside_england", "age_25_or_over"]
-DeadlineName = Literal["contact_mediation_adviser_by", "appeal_by", "discrimination_claim_by"]
+DeadlineName = Literal["contact_mediation_adviser_by", "appeal_by", "discrimination_claim_by", "review_panel_by"]
+DEADLINE_NAMES = ("contact_mediation_adviser_by", "appeal_by", "discrimination_claim_by", "review_panel_by")
 
 
 class RouteCheckRequest(BaseModel):
@@ -76,6 +77,9 @@ class DeadlinesOut(BaseModel):
     contact_mediation_adviser_by: Optional[dt.date]
     appeal_by: Optional[dt.date]
     discrimination_claim_by: Optional[dt.date] = None
+    review_panel_by: Optional[dt.date] = Field(None, description=(
+        "School exclusions: the last day to ask for an independent review panel, 15 school days (counted as "
+        "weekdays that are not bank holidays, so never too late) from the exclusion decision (brief section 7)"))
     items: List[DeadlineOut] = Field([], description=(
         "Every date above that applies, each with a passed flag. A passed deadline is never open"))
     late_certificate: bool = Field(False, description=(
@@ -131,8 +135,9 @@ def route_check(request: RouteCheckRequest):
             contact_mediation_adviser_by=result.deadlines.contact_mediation_adviser_by,
             appeal_by=result.deadlines.appeal_by,
             discrimination_claim_by=result.deadlines.discrimination_claim_by,
+            review_panel_by=result.deadlines.review_panel_by,
             items=[DeadlineOut(name=name, date=getattr(dates, name), passed=dates.passed.get(name, False))
-                   for name in ("contact_mediation_adviser_by", "appeal_by", "discrimination_claim_by")
+                   for name in DEADLINE_NAMES
                    if getattr(dates, name) is not None],
             late_certificate=dates.late_certificate,
         ),

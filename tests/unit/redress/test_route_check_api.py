@@ -31,6 +31,7 @@ def test_an_appeal_about_plan_content_needs_mediation_advice_and_has_both_dates(
     # 3 March + 2 calendar months = 3 May 2026, a Sunday; 4 May is the early May bank holiday.
     assert body["deadlines"] == {
         "contact_mediation_adviser_by": "2026-05-03", "appeal_by": "2026-05-05", "discrimination_claim_by": None,
+        "review_panel_by": None,
         # The service's today is after both dates (decision letters are in the past), so each says passed.
         "items": [{"name": "contact_mediation_adviser_by", "date": "2026-05-03", "passed": True},
                   {"name": "appeal_by", "date": "2026-05-05", "passed": True}],
@@ -179,3 +180,14 @@ def test_the_schema_documents_the_additions(client):
     assert schema["DeadlineOut"]["properties"]["passed"]["description"]
     assert set(schema["RouteCheckRequest"]["properties"]) >= {"nation", "over_school_age", "lacks_capacity"}
     assert "exclusion_review" in str(schema["RouteOut"])
+
+
+def test_an_exclusion_gives_the_review_panel_and_claim_limits_each_with_passed(client):
+    response = check(client, role="parent", age=12, local_authority="Kent", about="school_exclusion",
+                     decision_date="2026-05-01")
+    assert response.status_code == 200
+    deadlines = response.json()["deadlines"]
+    # 15 school days from Friday 1 May 2026 (4 and 25 May are bank holidays): Tuesday 26 May.
+    assert deadlines["review_panel_by"] == "2026-05-26" and deadlines["discrimination_claim_by"] == "2026-10-31"
+    assert {"name": "review_panel_by", "date": "2026-05-26", "passed": True} in deadlines["items"]
+    assert {"name": "discrimination_claim_by", "date": "2026-10-31", "passed": True} in deadlines["items"]
