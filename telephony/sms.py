@@ -5,7 +5,7 @@ Plain Python, no web or Rasa imports.
 from __future__ import annotations
 
 import re
-from typing import Dict, Iterable, List, Optional
+from typing import Callable, Dict, Iterable, List, Optional
 
 # Twilio's default opt-out keywords (Advanced Opt-Out off or on, these always apply).
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE"})
@@ -103,6 +103,33 @@ def fit_parts(text: str, link: str, max_parts: int = 3) -> List[str]:
         if len(parts) <= max_parts:
             return parts
     return split_sms(link)[:max_parts]
+
+
+def segments(text: str) -> int:
+    """How many SMS segments Twilio sends `text` as: GSM-7 160 characters alone or 153 a
+    part, else UCS-2 70 alone or 67 a part."""
+    text = gsm_text(text)
+    single, part = (GSM_SINGLE, GSM_PART) if is_gsm(text) else (UCS2_SINGLE, UCS2_PART)
+    length = _length(text) if is_gsm(text) else len(text.encode("utf-16-le")) // 2
+    return 1 if length <= single else -(-length // part)
+
+
+def one_text(body: str, last: str, link: Callable[[], str], max_segments: int = 3) -> str:
+    """`body`, then `last` on its own line (kept whole), as one message of at most
+    `max_segments` segments; when that does not fit, the body's last sentences make way
+    for a line with `link()` (a page with all of it; called only then)."""
+    whole = gsm_text(f"{body}\n{last}" if last else body)
+    if segments(whole) <= max_segments:
+        return whole
+    address = link()
+    sentences = re.split(r"(?<=[.!?:])\s+|\n+", gsm_text(body))
+    while sentences:
+        sentences.pop()
+        shorter = " ".join(sentences).strip()
+        text = gsm_text("\n".join(part for part in (shorter, last, f"All of it: {address}") if part))
+        if segments(text) <= max_segments:
+            return text
+    return gsm_text(f"{last}\nAll of it: {address}" if last else f"All of it: {address}")
 
 
 def render_messages(messages: Iterable[Dict]) -> str:

@@ -17,6 +17,15 @@ NOT_HEARD = "Sorry, I didn't hear anything. What would you like to know? You can
 STILL_NOT_HEARD = "Sorry, we still can't hear you. You can use your keypad instead."
 END_SILENCE = "We haven't heard anything, so we'll end the call now. Please call again at any time. Goodbye."
 GOODBYE = "Thank you for calling. Goodbye."
+# An answer's spoken version ends with one question (telephony.answers): the details by
+# text for a mobile; read in full, or a person, for a number that cannot take a text.
+OFFER_TEXT = "Shall I text you the details and sources? Say yes or press 1, or say no."
+OFFER_IN_FULL = ("Shall I say the details in full? Say yes or press 1. For a person, press 0. "
+                 "Or say no.")
+DETAILS_SENT = ("I've sent you a text with the details and sources. What else would you like to know? "
+                "You can also press 0 for a person.")
+DETAILS_NOT_SENT = ("Sorry, I couldn't send a text just now. What else would you like to know? "
+                    "You can also press 0 for a person.")
 TROUBLE = "Sorry, something went wrong on our side."
 NOT_AN_OPTION = "Sorry, that key isn't one of the options."
 
@@ -53,4 +62,8 @@ SMS_FULL_ANSWER = "Full answer: {link}"
 SMS_MEDIA_ONLY = ("Sorry, we can't open pictures or attachments sent by text. Please text the key details in "
                   "words: what the letter is about, its date and your council.")
 SMS_MEDIA_WITH_TEXT = "We can't open pictures or attachments, so please text any details from them in words."
+SMS_DETAILS = "{service}: what you asked about on the phone.\n{answer}"
+SMS_SOURCES = "Sources: {sources}"
+# The assistant's own goodbye (domain.yml utter_goodbye) is the web chat's: each channel says its own.
+SMS_GOODBYE = "Goodbye. Text us again at any time."
 SMS_HELD_NOTICE = "{service}: new text in the conversation you have. See the console."

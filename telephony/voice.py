@@ -173,6 +173,17 @@ class Twiml:
             return self.ask([turns[part], texts.GO_ON], self.url(step="more", part=part + 1, fail=fail))
         return self.ask([turns[part]], self.url(step="turn", fail=fail))
 
+    def spoken_answer(self, answer: str, can_text: bool, fail: int = 0) -> str:
+        """An answer's spoken version (telephony.answers) and one question: the details and
+        sources by text for a mobile; read in full, or a person, for a number that cannot
+        take a text. Yes, no, 0 and a new question are all heard at step=details."""
+        offer = texts.OFFER_TEXT if can_text else texts.OFFER_IN_FULL
+        return self.ask([answer, offer], self.url(step="details", fail=fail))
+
+    def say_then_ask(self, said: str, fail: int = 0) -> str:
+        """`said` (which ends with its own question), then listen for the next turn."""
+        return self.ask([said], self.url(step="turn", fail=fail))
+
     def what_else(self, fail: int = 0) -> str:
         return self.ask([texts.WHAT_ELSE], self.url(step="turn", fail=fail))
 

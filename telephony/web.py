@@ -20,7 +20,7 @@ import logging
 import re
 import time
 import uuid
-from typing import Awaitable, Callable, Optional
+from typing import Awaitable, Callable, Optional, Sequence
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response
 from starlette.datastructures import FormData
@@ -42,6 +42,7 @@ from bot.outbox.numbers import e164
 from bot.outbox.service import enqueue_sms, hash_number, is_opted_out, keep_full_answer, mask_number, set_opt_out
 from bot.settings import get_settings
 from telephony import sms as sms_text
+from telephony.answers import Said, is_answer, said_in_turn, spoken_answer, written_answer
 from telephony.signatures import verified_form, warn_if_disabled
 from telephony.speech import button_for_digit, speak_messages, spoken_phone_number
 from telephony import texts
@@ -303,6 +304,10 @@ async def _voice_step(request: Request, background: BackgroundTasks, form: FormD
         return twiml(build.answer(spoken.turns, fail=fail, part=_int(query.get("part"))))
     if step == "more" and (digits == "2" or _short_no(speech)):
         return twiml(build.what_else(fail=fail))
+    if step == "details" and (digits == "1" or _short_yes(speech)):
+        return await _details(build, client, background, sender, caller, fail)
+    if step == "details" and (digits == "2" or _short_no(speech)):
+        return twiml(build.what_else(fail=fail))
 
     if digits == REPEAT_DIGIT:
         if step == "menu":
@@ -363,7 +368,60 @@ async def _talk(build: Twiml, client: RasaClient, background: BackgroundTasks, s
                "link")
     if _is_goodbye(turn):
         return twiml(build.goodbye())
+    said = said_in_turn(turn.tracker, turn.messages)
+    if problem is None and is_answer(said):
+        # An answer with sources: its spoken version, then the details by text (or in full).
+        textable = await asyncio.to_thread(_may_text, caller)
+        return twiml(build.spoken_answer(spoken_answer(said, can_text=can_text(caller)), textable, fail=fail))
     return twiml(build.answer(list(spoken.turns), fail=fail))
+
+
+def _may_text(caller: Optional[str]) -> bool:
+    """A mobile, not withheld, that has not asked us to stop texting it (STOP)."""
+    if not can_text(caller):
+        return False
+    try:
+        with session_scope() as session:
+            return not is_opted_out(session, caller)
+    except Exception:  # noqa: BLE001 - the database is down: no text can be queued either
+        log.exception("telephony: could not read whether %s opted out of texts", mask_number(caller))
+        return False
+
+
+async def _details(build: Twiml, client: RasaClient, background: BackgroundTasks, sender: str,
+                   caller: Optional[str], fail: int) -> Response:
+    """Yes to the details of the answer just spoken: one text with the written answer and
+    its sources (in the outbox before the caller hears it is sent), or, for a number that
+    cannot take a text, the answer read in full."""
+    tracker = await _tracker(client, sender)
+    said = said_in_turn(tracker)
+    if await asyncio.to_thread(_may_text, caller):
+        sent = await asyncio.to_thread(_queue_details, caller, said)
+        if sent:
+            _after(background, _nothing)
+        return twiml(build.say_then_ask(texts.DETAILS_SENT if sent else texts.DETAILS_NOT_SENT, fail=fail))
+    spoken = speak_messages(last_bot_messages(tracker), can_text=False)
+    return twiml(build.answer(spoken.turns, fail=fail))
+
+
+def _queue_details(number: str, said: Sequence[Said]) -> bool:
+    """The written answer and its sources as one text (at most 3 segments, else with a
+    link to all of it), written to the outbox; False when there was none or it failed."""
+    body, sources = written_answer(said)
+    if not body:
+        return False
+    settings = get_settings()
+    answer = texts.SMS_DETAILS.format(service=settings.service_name, answer=body)
+    sources_line = texts.SMS_SOURCES.format(sources="; ".join(sources)) if sources else ""
+    try:
+        with session_scope() as session:
+            text = sms_text.one_text(answer, sources_line,
+                                     lambda: keep_full_answer(session, sms_text.gsm_text(f"{answer}\n{sources_line}")))
+            enqueue_sms(session, number, text, kind="details")
+    except Exception:  # noqa: BLE001 - said plainly to the caller
+        log.exception("telephony: could not queue the details text to %s", mask_number(number))
+        return False
+    return True
 
 
 def _is_goodbye(turn: Turn) -> bool:
@@ -678,7 +736,7 @@ async def _sms_step(background: BackgroundTasks, form: FormData, sender: str) ->
             reply = "Sorry, we can't answer just now. Please try again in a few minutes" + (
                 f", or call {settings.service_phone_number}." if settings.service_phone_number else ".")
         else:
-            reply = sms_text.render_messages(turn.messages) or "Sorry, I don't have an answer for that."
+            reply = sms_text.render_messages(_sms_goodbye(turn)) or "Sorry, I don't have an answer for that."
             if turn.handoff_reason:
                 status = staffed_status(settings=settings)
                 # One open escalation per text conversation: a disclosure raises it to urgent
@@ -697,6 +755,14 @@ async def _sms_step(background: BackgroundTasks, form: FormData, sender: str) ->
     _queue_reply(number, reply)
     _after(background, _nothing)
     return twiml(EMPTY_TWIML)
+
+
+def _sms_goodbye(turn: Turn) -> list:
+    """The turn's messages, with the assistant's goodbye (the web chat's words: "come back
+    to this chat") said as a text says it."""
+    goodbyes = {item.text for item in said_in_turn(turn.tracker) if item.response == "utter_goodbye"}
+    return [dict(message, text=texts.SMS_GOODBYE) if goodbyes and message.get("text") in goodbyes else message
+            for message in turn.messages]
 
 
 def _queue_reply(number: str, reply: str) -> None:

@@ -126,11 +126,28 @@ def test_go_on_is_never_an_error_even_where_there_is_nothing_more(twilio, rasa, 
     call.post("/telephony/voice?step=more&part=9", **answer)
 
 
-def test_a_long_answer_is_heard_to_its_end_without_citations_then_goodbye_hangs_up(twilio, rasa):
+def test_an_answer_is_spoken_short_with_the_details_offered_by_text_then_goodbye_hangs_up(twilio, rasa):
     call = Call(twilio(RASA_URL=rasa.url))
     call.start()
     call.say("what is mediation")
-    assert "Shall I go on?" in call.last_said
+    assert call.last_said.rstrip().endswith("Shall I text you the details and sources? Say yes or press 1, or say no.")
+    assert "Shall I go on" not in call.last_said and "step=details" in call.next_url
+    call.say("no thanks")
+    assert "What else would you like to know?" in call.last_said
+    assert all("Source" not in text and "Act 2014" not in text and "11.19" not in text for text in call.said)
+    assert all("http" not in text for text in call.said)
+    call.say("that's all, goodbye")
+    assert call.hung_up and "come back to this chat" not in call.last_said
+    call.assert_no_prompt_said_more_than_twice()
+    assert not any(row["kind"] == "details" for row in outbox(settings().database_url))
+
+
+def test_a_landline_caller_can_hear_the_answer_in_full_to_its_end_without_citations(twilio, rasa):
+    call = Call(twilio(RASA_URL=rasa.url), caller="+441632960123")
+    call.start()
+    call.say("what is mediation")
+    assert "Shall I say the details in full?" in call.last_said and "press 0" in call.last_said
+    assert "text" not in call.last_said.lower()
     call.say("yes please")
     for _ in range(3):
         if "Shall I go on" not in call.last_said:
@@ -139,17 +156,16 @@ def test_a_long_answer_is_heard_to_its_end_without_citations_then_goodbye_hangs_
     assert "Shall I go on" not in call.last_said and "writes down what is agreed" in call.last_said
     assert all("Source" not in text and "Act 2014" not in text and "11.19" not in text for text in call.said)
     assert all("http" not in text for text in call.said)
-    call.say("that's all, goodbye")
-    assert call.hung_up and "come back to this chat" not in call.last_said
     call.assert_no_prompt_said_more_than_twice()
-    # The link in the answer was texted to the caller's mobile.
-    assert any(row["kind"] == "link" for row in outbox(settings().database_url))
+    assert outbox(settings().database_url) == []  # a landline is sent no text, not even the link
 
 
 def test_no_at_go_on_asks_what_else(twilio, rasa):
-    call = Call(twilio(RASA_URL=rasa.url))
+    call = Call(twilio(RASA_URL=rasa.url), caller="anonymous")
     call.start()
     call.say("what is mediation")
+    call.press("1")  # in full
+    assert "Shall I go on?" in call.last_said
     call.say("no")
     assert "What else would you like to know?" in call.last_said
 
