@@ -9,6 +9,7 @@ validation sets no slot, Rasa rejects the form's turn, the rules answer it, and 
 asks again. After 3 unusable answers, or "stop", the form ends; the completing action
 then says nothing more (``gave_up``).
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional, Text
@@ -21,8 +22,16 @@ from rasa_sdk.types import DomainDict
 from actions.safeguarding import SafeguardedFormValidation, is_disclosure, stop_for_safeguarding
 from bot.dialogue.forms import CONFIRMED, GIVE_UP, GIVE_UP_AFTER, INTERRUPTIONS, FormSpec, Turn, owns, take_turn
 
-__all__ = ["FormValidation", "GIVE_UP", "GIVE_UP_AFTER", "INTERRUPTIONS", "ask_action", "can_text", "channel_of",
-           "gave_up"]
+__all__ = [
+    "FormValidation",
+    "GIVE_UP",
+    "GIVE_UP_AFTER",
+    "INTERRUPTIONS",
+    "ask_action",
+    "can_text",
+    "channel_of",
+    "gave_up",
+]
 
 
 def gave_up(tracker: Tracker, prefix: str) -> bool:
@@ -81,8 +90,9 @@ class FormValidation(SafeguardedFormValidation):
     def to_slot(self, fact: str, value: object) -> object:
         return value
 
-    def before(self, dispatcher: CollectingDispatcher, tracker: Tracker, asking: Optional[str],
-               facts: Dict[str, object]) -> Optional[List[EventType]]:
+    def before(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, asking: Optional[str], facts: Dict[str, object]
+    ) -> Optional[List[EventType]]:
         """Events that replace the turn (e.g. the route check's own questions), or None."""
         return None
 
@@ -109,8 +119,12 @@ class FormValidation(SafeguardedFormValidation):
         if asking is None:
             return False
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        return owns(self.spec(tracker), Turn(text=tracker.latest_message.get("text") or "", intent=intent,
-                                             asking=asking, facts=self.facts(tracker)))
+        return owns(
+            self.spec(tracker),
+            Turn(
+                text=tracker.latest_message.get("text") or "", intent=intent, asking=asking, facts=self.facts(tracker)
+            ),
+        )
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
@@ -121,8 +135,11 @@ class FormValidation(SafeguardedFormValidation):
         asking = self._asking(tracker)
         facts = self.facts(tracker)
         confirmed = bool(tracker.get_slot(self.confirmed_slot))
-        attempts_slot, last_read_slot, correcting_slot = (f"{self.prefix}_attempts", f"{self.prefix}_last_read",
-                                                          f"{self.prefix}_correcting")
+        attempts_slot, last_read_slot, correcting_slot = (
+            f"{self.prefix}_attempts",
+            f"{self.prefix}_last_read",
+            f"{self.prefix}_correcting",
+        )
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         message_id = tracker.latest_message.get("message_id") or text
         fresh = tracker.get_slot(last_read_slot) != message_id and (requested is not None or self.read_first_message)
@@ -134,9 +151,18 @@ class FormValidation(SafeguardedFormValidation):
         if replaced is not None:
             return [SlotSet(last_read_slot, message_id), *replaced]
 
-        step = take_turn(spec, Turn(text=text, intent=intent, asking=asking, facts=facts, confirmed=confirmed,
-                                    attempts=int(tracker.get_slot(attempts_slot) or 0),
-                                    correcting=bool(tracker.get_slot(correcting_slot))))
+        step = take_turn(
+            spec,
+            Turn(
+                text=text,
+                intent=intent,
+                asking=asking,
+                facts=facts,
+                confirmed=confirmed,
+                attempts=int(tracker.get_slot(attempts_slot) or 0),
+                correcting=bool(tracker.get_slot(correcting_slot)),
+            ),
+        )
         if step.step_aside:
             # Not an answer: no slot is set, so Rasa rejects the form's turn and the rules reply.
             return [SlotSet("requested_slot", self._slot_of(step.next))]
@@ -147,9 +173,11 @@ class FormValidation(SafeguardedFormValidation):
             if not step.stopped and not self.on_answer(dispatcher, tracker, fact, value):
                 continue
             events.append(SlotSet(self.slots[fact], None if value is None else self.to_slot(fact, value)))
-        events += [SlotSet(self.confirmed_slot, True if step.confirmed else None),
-                   SlotSet(correcting_slot, True if step.correcting else None),
-                   SlotSet(attempts_slot, float(step.attempts) if step.attempts else None)]
+        events += [
+            SlotSet(self.confirmed_slot, True if step.confirmed else None),
+            SlotSet(correcting_slot, True if step.correcting else None),
+            SlotSet(attempts_slot, float(step.attempts) if step.attempts else None),
+        ]
         if step.stopped or step.gave_up:
             events += [SlotSet(attempts_slot, float(GIVE_UP_AFTER)), *self.on_stop(tracker)]
         return events + [SlotSet("requested_slot", self._slot_of(step.next))]

@@ -7,6 +7,7 @@ buttons (read out as keypad choices on the phone, numbered options by SMS), plus
 its question as if typed, so the answer is the one offered. A second unclear message ends
 in `utter_default`, which offers a person.
 """
+
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -17,8 +18,8 @@ from actions.safeguarding import stop_for_safeguarding
 from bot.knowledge import texts
 from bot.knowledge.input_checks import classify_input, reply_for
 from bot.knowledge.labels import unsure_message
-from bot.knowledge.questions import likely_questions
 from bot.knowledge.local_help import find_council_in_text
+from bot.knowledge.questions import likely_questions
 
 # A safeguarding intent this likely is treated as real, even below the fallback threshold.
 SAFEGUARDING_MIN_CONFIDENCE = 0.2
@@ -37,7 +38,8 @@ def _names_a_plan_section(tracker: Tracker) -> bool:
     """A short message naming a section of the plan ("what about H2?") asks about that section."""
     text = tracker.latest_message.get("text") or ""
     return len(text.split()) <= MAX_WORDS_FOR_A_SHORT_ANSWER and any(
-        e.get("entity") == "ehc_section" for e in tracker.latest_message.get("entities", []))
+        e.get("entity") == "ehc_section" for e in tracker.latest_message.get("entities", [])
+    )
 
 
 def _best_guess(tracker: Tracker) -> Optional[Dict[Text, Any]]:
@@ -56,7 +58,11 @@ class ActionDefaultAskAffirmation(Action):
         guess = _best_guess(tracker)
         # Risk words are caught before this (actions/input_guard.py); here the model's own
         # guess counts too, even below the fallback threshold.
-        if guess and guess.get("name") == "safeguarding_risk" and guess.get("confidence", 0) >= SAFEGUARDING_MIN_CONFIDENCE:
+        if (
+            guess
+            and guess.get("name") == "safeguarding_risk"
+            and guess.get("confidence", 0) >= SAFEGUARDING_MIN_CONFIDENCE
+        ):
             return stop_for_safeguarding()
         if _names_a_council(tracker):
             return [FollowupAction("action_local_help")]
@@ -75,7 +81,8 @@ class ActionDefaultAskAffirmation(Action):
         dispatcher.utter_message(
             text=texts.DID_YOU_MEAN,
             buttons=[{"title": title, "payload": payload} for title, payload in choices]
-            + [dict(texts.SOMETHING_ELSE_BUTTON), dict(texts.PERSON_BUTTON)])
+            + [dict(texts.SOMETHING_ELSE_BUTTON), dict(texts.PERSON_BUTTON)],
+        )
         return []
 
 

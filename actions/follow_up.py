@@ -5,6 +5,7 @@ actions/input_guard.py); bot.knowledge.follow_ups picks the answer for the topic
 is asked, or the person's own dates from the route check. When neither is clear the
 assistant says so and offers the likely questions, never a guess.
 """
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -35,5 +36,6 @@ class ActionFollowUp(Action):
         choices = likely_questions(message.get("intent_ranking") or [], selector.get("ranking") or [])
         dispatcher.utter_message(
             text=texts.WHICH_PART,
-            buttons=[{"title": t, "payload": p} for t, p in choices] + [dict(texts.PERSON_BUTTON)])
+            buttons=[{"title": t, "payload": p} for t, p in choices] + [dict(texts.PERSON_BUTTON)],
+        )
         return []

@@ -1,4 +1,5 @@
 """The single front door: ask what the disagreement is about, then say which routes fit."""
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -7,10 +8,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.safeguarding import SafeguardedFormValidation
-from bot.redress.front_door import CHOICES, QUESTION, RETRY, route_messages
-from bot.redress.conversation import about_from_text
 from bot.knowledge.plan_sections import section_messages
 from bot.redress import ABOUT_VALUES, texts
+from bot.redress.conversation import about_from_text
+from bot.redress.front_door import CHOICES, QUESTION, RETRY, route_messages
 
 GIVE_UP = (
     "I couldn't work out which route fits, and I don't want to guess. "
@@ -33,11 +34,15 @@ class ValidateRouteFinderForm(SafeguardedFormValidation):
     def name(self) -> Text:
         return "validate_route_finder_form"
 
-    def validate_disagreement_about(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> Dict[Text, Any]:
+    def validate_disagreement_about(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         # What it is about: the NLU model's reading of the answer (bot.redress.conversation.about_from_text).
-        about = value if value in ABOUT_VALUES else about_from_text(
-            str(value) if value else None, tracker.latest_message.get("situation"), answering=True)
+        about = (
+            value
+            if value in ABOUT_VALUES
+            else about_from_text(str(value) if value else None, tracker.latest_message.get("situation"), answering=True)
+        )
         if about:
             return {"disagreement_about": about, "route_finder_attempts": None}
         attempts = (tracker.get_slot("route_finder_attempts") or 0) + 1
@@ -71,7 +76,9 @@ class ActionExplainSection(Action):
         return "action_explain_section"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        sections = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "ehc_section"]
+        sections = [
+            e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "ehc_section"
+        ]
         for text in section_messages(sections[0] if sections else None):
             dispatcher.utter_message(text=text)
         return []

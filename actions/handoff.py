@@ -7,6 +7,7 @@ with what it knows (the web chat: bot/webchat/relay.py and bot.webchat.live; the
 phone line and SMS: telephony/web.py). They read the handoff from the bot message
 this adds, ``custom: {"handoff": {"reason", "priority"}}`` (bot.conversations.turns.read_turn).
 """
+
 import logging
 from typing import Any, Dict, List, Optional, Text
 
@@ -30,8 +31,13 @@ def handoff_reason(reason: Text) -> Text:
     return REASON_WORDS.get(reason.lower(), "person_requested")
 
 
-def request_escalation(tracker: Tracker, reason: Text, urgent: bool = False, category: Optional[Text] = None,
-                       language: Optional[Text] = None) -> List[EventType]:
+def request_escalation(
+    tracker: Tracker,
+    reason: Text,
+    urgent: bool = False,
+    category: Optional[Text] = None,
+    language: Optional[Text] = None,
+) -> List[EventType]:
     """Ask for a person to take over this conversation. THE single escalation point.
 
     Returns the events that say so: the ``handoff_reason`` slot (the transcript shows
@@ -51,9 +57,14 @@ def request_escalation(tracker: Tracker, reason: Text, urgent: bool = False, cat
     logger.warning("escalation requested: conversation=%s reason=%s priority=%s", tracker.sender_id, code, priority)
     return [
         SlotSet("handoff_reason", f"{reason} (urgent)" if urgent else reason),
-        BotUttered(data={"custom": {"handoff": {"reason": code, "priority": priority, "category": category,
-                                                "language": language}}},
-                   metadata={"handoff": True}),
+        BotUttered(
+            data={
+                "custom": {
+                    "handoff": {"reason": code, "priority": priority, "category": category, "language": language}
+                }
+            },
+            metadata={"handoff": True},
+        ),
     ]
 
 

@@ -1,4 +1,5 @@
 """Tells the person when they can talk to a person on the line."""
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker

@@ -16,6 +16,7 @@ which outrank the plain intent rules) act on it:
 
 In the middle of a form the form runs first; its validator checks the words too.
 """
+
 from typing import Any, Dict, Optional, Text
 
 from rasa_sdk import Tracker, ValidationAction
@@ -43,8 +44,9 @@ class ActionValidateSlotMappings(ValidationAction):
     def name(self) -> Text:
         return "action_validate_slot_mappings"
 
-    async def extract_last_topic(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                 domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_last_topic(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         """The topic of what is being asked now, kept for follow-ups (actions/follow_up.py)."""
         message = tracker.latest_message
         intent = (message.get("intent") or {}).get("name")
@@ -55,8 +57,9 @@ class ActionValidateSlotMappings(ValidationAction):
         topic = topic_of(intent, key)
         return {"last_topic": topic} if topic else {}
 
-    async def extract_message_check(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_message_check(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         message = tracker.latest_message
         check = message_check(message.get("text"), (message.get("intent") or {}).get("name"))
         if check is None and form_owns_message(tracker):
@@ -64,8 +67,10 @@ class ActionValidateSlotMappings(ValidationAction):
         return {"message_check": check}
 
 
-FORMS = {validation.form: validation for validation in (ValidateRouteCheckForm(), ValidateMediationAdviceForm(),
-                                                         ValidateDrRequestForm())}
+FORMS = {
+    validation.form: validation
+    for validation in (ValidateRouteCheckForm(), ValidateMediationAdviceForm(), ValidateDrRequestForm())
+}
 
 
 def form_owns_message(tracker: Tracker) -> bool:

@@ -1,4 +1,5 @@
 """Local help: the person's council, its SENDIASS, or who covers them if we do not."""
+
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -39,8 +40,9 @@ class ValidateLocalAuthorityForm(SafeguardedFormValidation):
     def name(self) -> Text:
         return "validate_local_authority_form"
 
-    def validate_local_authority(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                 domain: DomainDict) -> Dict[Text, Any]:
+    def validate_local_authority(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         council = find_council_in_text(str(value)) if value else None
         if council:
             return {"local_authority": council, "local_authority_attempts": None}

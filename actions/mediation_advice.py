@@ -11,6 +11,7 @@
 4. action_complete_mediation_advice issues the certificate (or records the mediation
    request and tells the council), commits, and only then tells the person.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,15 +25,30 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer_forms import FormValidation, ask_action, can_text, channel_of, gave_up
 from actions.route_check import FACT_SLOTS, facts_from_tracker
 from bot.database import session_scope
-from bot.mediation import conversation as advice, texts
-from bot.mediation.service import (NoCertificateNeeded, appeal_deadline_text, certificate_appeal_text,
-                                   current_certificate, download_url, mediation_information,
-                                   record_mediation_choice, record_mediation_information, issue_certificate,
-                                   verify_url)
+from bot.mediation import conversation as advice
+from bot.mediation import texts
 from bot.mediation.requests import mediation_clocks, request_mediation
+from bot.mediation.service import (
+    NoCertificateNeeded,
+    appeal_deadline_text,
+    certificate_appeal_text,
+    current_certificate,
+    download_url,
+    issue_certificate,
+    mediation_information,
+    record_mediation_choice,
+    record_mediation_information,
+    verify_url,
+)
 from bot.redress import check_routes
-from bot.redress.conversation import (OUTSIDE_ENGLAND, UNKNOWN_COUNCIL, lacks_capacity, over_school_age,
-                                      situation_from_facts, summary_messages)
+from bot.redress.conversation import (
+    OUTSIDE_ENGLAND,
+    UNKNOWN_COUNCIL,
+    lacks_capacity,
+    over_school_age,
+    situation_from_facts,
+    summary_messages,
+)
 from bot.redress.deadlines import appeal_deadline
 from bot.redress.service_area import service_area
 from bot.redress.situation import APPEALABLE_DECISIONS, InvalidSituation
@@ -53,8 +69,10 @@ ADVICE_SLOTS = {
     "availability": "ma_availability",
 }
 CONFIRMED_SLOT = "ma_confirmed"
-CLEAR_ADVICE = [SlotSet(slot, None) for slot in (*ADVICE_SLOTS.values(), CONFIRMED_SLOT, "ma_correcting",
-                                                   "ma_attempts", "ma_last_read")]
+CLEAR_ADVICE = [
+    SlotSet(slot, None)
+    for slot in (*ADVICE_SLOTS.values(), CONFIRMED_SLOT, "ma_correcting", "ma_attempts", "ma_last_read")
+]
 
 
 def advice_facts(tracker: Tracker) -> Dict[str, object]:
@@ -128,14 +146,17 @@ class ActionMediationInformation(Action):
             for text in summary_messages(result):
                 dispatcher.utter_message(text=text)
             drs = any(route.id == "disagreement_resolution" and route.available for route in result.routes)
-            dispatcher.utter_message(text=texts.DR_OR_A_PERSON,
-                                     buttons=([texts.DR_BUTTON] if drs else []) + [texts.PERSON_BUTTON])
+            dispatcher.utter_message(
+                text=texts.DR_OR_A_PERSON, buttons=([texts.DR_BUTTON] if drs else []) + [texts.PERSON_BUTTON]
+            )
             return stop
         if isinstance(facts.get("certificate_date"), dt.date):
             dispatcher.utter_message(
                 text=texts.ALREADY_HAVE_ONE
-                     + appeal_deadline_text(appeal_deadline(decision_date, facts["certificate_date"]),
-                                            facts["certificate_date"]))
+                + appeal_deadline_text(
+                    appeal_deadline(decision_date, facts["certificate_date"]), facts["certificate_date"]
+                )
+            )
             return stop
 
         info = mediation_information(local_authority=str(council), about=str(about), decision_date=decision_date)
@@ -148,8 +169,14 @@ class ActionMediationInformation(Action):
             return [*CLEAR_ADVICE, SlotSet(ADVICE_SLOTS["choice"], advice.PURSUE), FollowupAction(FORM)]
         try:
             with session_scope() as session:
-                record_mediation_information(session, conversation_id=tracker.sender_id, channel=channel_of(tracker),
-                                             local_authority=str(council), about=str(about), decision_date=decision_date)
+                record_mediation_information(
+                    session,
+                    conversation_id=tracker.sender_id,
+                    channel=channel_of(tracker),
+                    local_authority=str(council),
+                    about=str(about),
+                    decision_date=decision_date,
+                )
         except NoCertificateNeeded as why:  # pragma: no cover - mediation_information said so already
             dispatcher.utter_message(text=str(why))
             return stop
@@ -166,8 +193,11 @@ class ActionMediationInformation(Action):
 
 class ValidateMediationAdviceForm(FormValidation):
     form = FORM
-    slots = {**ADVICE_SLOTS, "local_authority": FACT_SLOTS["local_authority"],
-             "decision_date": FACT_SLOTS["decision_date"]}
+    slots = {
+        **ADVICE_SLOTS,
+        "local_authority": FACT_SLOTS["local_authority"],
+        "decision_date": FACT_SLOTS["decision_date"],
+    }
     confirmed_slot = CONFIRMED_SLOT
     prefix = "ma"
 
@@ -214,11 +244,13 @@ def _question(tracker: Tracker, fact: str) -> Dict[str, object]:
 def _read_back(tracker: Tracker) -> Dict[str, object]:
     facts, route = advice_facts(tracker), facts_from_tracker(tracker)
     if tracker.get_slot("ma_correcting"):
-        return {"text": texts.WHAT_NEEDS_CHANGING,
-                "buttons": advice.correction_buttons(facts, _role(tracker))}
-    return {"text": advice.read_back(facts, _role(tracker), str(route.get("local_authority")), str(route.get("about")),
-                                     _decision_date(route)),
-            "buttons": [dict(button) for button in texts.CONFIRM_BUTTONS]}
+        return {"text": texts.WHAT_NEEDS_CHANGING, "buttons": advice.correction_buttons(facts, _role(tracker))}
+    return {
+        "text": advice.read_back(
+            facts, _role(tracker), str(route.get("local_authority")), str(route.get("about")), _decision_date(route)
+        ),
+        "buttons": [dict(button) for button in texts.CONFIRM_BUTTONS],
+    }
 
 
 for _fact, _slot in ADVICE_SLOTS.items():
@@ -249,28 +281,54 @@ class ActionCompleteMediationAdvice(Action):
             with session_scope() as session:
                 if facts["choice"] == advice.NOT_PURSUING:
                     # The information again, in case the council or date was corrected at the read-back.
-                    record_mediation_information(session, conversation_id=tracker.sender_id, channel=channel,
-                                                 local_authority=council, about=about, decision_date=decision_date)
+                    record_mediation_information(
+                        session,
+                        conversation_id=tracker.sender_id,
+                        channel=channel,
+                        local_authority=council,
+                        about=about,
+                        decision_date=decision_date,
+                    )
                     record_mediation_choice(session, conversation_id=tracker.sender_id, pursue=False)
                     certificate = issue_certificate(
-                        session, conversation_id=tracker.sender_id, channel=channel,
-                        requester_name=str(facts["requester_name"]), child_name=facts.get("child_name"),
+                        session,
+                        conversation_id=tracker.sender_id,
+                        channel=channel,
+                        requester_name=str(facts["requester_name"]),
+                        child_name=facts.get("child_name"),
                         requester_role="young_person" if role == "young_person" else "parent",
-                        local_authority=council, about=about, decision_date=decision_date,
+                        local_authority=council,
+                        about=about,
+                        decision_date=decision_date,
                         # Over compulsory school age the certificate is the young person's (rules.who_acts).
-                        over_school_age=over_school_age(route), lacks_capacity=lacks_capacity(route))
+                        over_school_age=over_school_age(route),
+                        lacks_capacity=lacks_capacity(route),
+                    )
                     session.flush()
-                    reply = lambda: _say_certificate(dispatcher, certificate, channel,  # noqa: E731
-                                                     can_text=can_text(tracker))
+                    reply = lambda: _say_certificate(  # noqa: E731
+                        dispatcher,
+                        certificate,
+                        channel,
+                        can_text=can_text(tracker),
+                    )
                 else:
                     request = request_mediation(
-                        session, conversation_id=tracker.sender_id, channel=channel, local_authority=council,
-                        issues=str(facts["issues"]), health_care_in_issue=advice.health_care_in_issue(facts),
-                        icbs=list(facts.get("icbs") or []), contact_preference=str(facts["contact_preference"]),
-                        contact_details=facts.get("contact_details"), availability=str(facts["availability"]),
+                        session,
+                        conversation_id=tracker.sender_id,
+                        channel=channel,
+                        local_authority=council,
+                        issues=str(facts["issues"]),
+                        health_care_in_issue=advice.health_care_in_issue(facts),
+                        icbs=list(facts.get("icbs") or []),
+                        contact_preference=str(facts["contact_preference"]),
+                        contact_details=facts.get("contact_details"),
+                        availability=str(facts["availability"]),
                         requester_name=str(facts["requester_name"]),
                         requester_role="young_person" if role == "young_person" else "parent",
-                        child_name=facts.get("child_name"), about=about, decision_date=decision_date)
+                        child_name=facts.get("child_name"),
+                        about=about,
+                        decision_date=decision_date,
+                    )
                     clocks = [clock.text for clock in mediation_clocks(request)]
                     reference = request.id[:8].upper()
                     reply = lambda: _say_request(dispatcher, council, reference, clocks, decision_date)  # noqa: E731
@@ -285,25 +343,35 @@ class ActionCompleteMediationAdvice(Action):
         return done
 
 
-def _say_certificate(dispatcher: CollectingDispatcher, certificate, channel: str, again: bool = False,
-                     can_text: bool = False) -> None:
+def _say_certificate(
+    dispatcher: CollectingDispatcher, certificate, channel: str, again: bool = False, can_text: bool = False
+) -> None:
     url = download_url(certificate)
     spoken = channel == "voice"
     text = texts.certificate_issued(certificate.reference, url, spoken, again=again, can_text=can_text)
-    dispatcher.utter_message(text=text, json_message={
-        "download": {"url": url, "label": texts.DOWNLOAD_LABEL},
-        "certificate": {"reference": certificate.reference}})
+    dispatcher.utter_message(
+        text=text,
+        json_message={
+            "download": {"url": url, "label": texts.DOWNLOAD_LABEL},
+            "certificate": {"reference": certificate.reference},
+        },
+    )
     dispatcher.utter_message(text=certificate_appeal_text(certificate))
     dispatcher.utter_message(text=texts.send_a_copy(None if spoken else verify_url(certificate.reference)))
 
 
-def _say_request(dispatcher: CollectingDispatcher, council: str, reference: str, clocks: List[str],
-                 decision_date: dt.date) -> None:
+def _say_request(
+    dispatcher: CollectingDispatcher, council: str, reference: str, clocks: List[str], decision_date: dt.date
+) -> None:
     dispatcher.utter_message(text=texts.request_recorded(reference, council))
     for text in clocks:
         dispatcher.utter_message(text=text)
     dispatcher.utter_message(text=appeal_deadline_text(appeal_deadline(decision_date)) + texts.AFTER_MEDIATION)
 
 
-__all__ = ["ActionStartAppeal", "ActionMediationInformation", "ValidateMediationAdviceForm",
-           "ActionCompleteMediationAdvice"]
+__all__ = [
+    "ActionStartAppeal",
+    "ActionMediationInformation",
+    "ValidateMediationAdviceForm",
+    "ActionCompleteMediationAdvice",
+]

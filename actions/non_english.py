@@ -1,6 +1,7 @@
 """Someone writing in another language: simple English on how to reach a person, and a
 button that works; the language (when it can be named) goes with the escalation, so staff
 can arrange an interpreter (bot.knowledge.languages)."""
+
 import threading
 from typing import Any, Dict, List, Text
 

@@ -4,6 +4,7 @@ reads back the terms (voluntary, every party agrees, the other party funds the m
 seed: Kent 2014) and, once the person says yes, action_request_dr records the request,
 which waits for the other party's agreement (bot.disagreement_resolution.service).
 """
+
 from __future__ import annotations
 
 import logging
@@ -15,7 +16,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_forms import FormValidation, ask_action, channel_of, gave_up
 from bot.database import session_scope
-from bot.disagreement_resolution import conversation as dr, texts
+from bot.disagreement_resolution import conversation as dr
+from bot.disagreement_resolution import texts
 from bot.disagreement_resolution.service import PARTY_WORDS, request_disagreement_resolution
 from bot.redress.service_area import service_area
 
@@ -31,8 +33,9 @@ DR_SLOTS = {
     "contact_details": "dr_contact_details",
 }
 CONFIRMED_SLOT = "dr_confirmed"
-CLEAR = [SlotSet(slot, None) for slot in (*DR_SLOTS.values(), CONFIRMED_SLOT, "dr_correcting", "dr_attempts",
-                                          "dr_last_read")]
+CLEAR = [
+    SlotSet(slot, None) for slot in (*DR_SLOTS.values(), CONFIRMED_SLOT, "dr_correcting", "dr_attempts", "dr_last_read")
+]
 
 
 def dr_facts(tracker: Tracker) -> Dict[str, object]:
@@ -79,8 +82,7 @@ def _read_back(tracker: Tracker) -> Dict[str, object]:
     facts = dr_facts(tracker)
     if tracker.get_slot("dr_correcting"):
         return {"text": texts.WHAT_NEEDS_CHANGING, "buttons": dr.correction_buttons(facts)}
-    return {"text": dr.read_back(facts),
-            "buttons": [dict(button) for button in texts.CONFIRM_BUTTONS]}
+    return {"text": dr.read_back(facts), "buttons": [dict(button) for button in texts.CONFIRM_BUTTONS]}
 
 
 for _fact, _slot in DR_SLOTS.items():
@@ -101,10 +103,16 @@ class ActionRequestDr(Action):
         try:
             with session_scope() as session:
                 request = request_disagreement_resolution(
-                    session, conversation_id=tracker.sender_id, channel=channel_of(tracker),
-                    local_authority=str(facts["local_authority"]), other_party=str(facts["other_party"]),
-                    disagreement=str(facts["disagreement"]), contact_preference=str(facts["contact_preference"]),
-                    contact_details=facts.get("contact_details"), requester_name=str(facts["requester_name"]))
+                    session,
+                    conversation_id=tracker.sender_id,
+                    channel=channel_of(tracker),
+                    local_authority=str(facts["local_authority"]),
+                    other_party=str(facts["other_party"]),
+                    disagreement=str(facts["disagreement"]),
+                    contact_preference=str(facts["contact_preference"]),
+                    contact_details=facts.get("contact_details"),
+                    requester_name=str(facts["requester_name"]),
+                )
                 reference = request.id[:8].upper()
         except ValueError as problem:
             dispatcher.utter_message(text=texts.problem_then_a_person_can_help(problem))

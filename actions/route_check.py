@@ -10,6 +10,7 @@ bot/redress/conversation.py; this module maps them onto Rasa's form:
 - the questions are action_ask_<slot>, the read-back is action_ask_rc_confirmed;
 - action_route_check_summary says what fits and each date in full.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,18 +20,27 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions.answer_forms import FormValidation, gave_up
 from bot.dialogue.dates import read_date
-from bot.redress.front_door import CHOICES
 from bot.redress import check_routes, texts
-from bot.redress.conversation import (FACT_LABELS, NO_CERTIFICATE, OUTSIDE_ENGLAND, SITUATION_INTENTS,
-                                      UNKNOWN_COUNCIL, RouteCheckForm, next_question, questions_needed, read_answer,
-                                      read_back, situation_from_facts, summary_messages)
+from bot.redress.conversation import (
+    FACT_LABELS,
+    NO_CERTIFICATE,
+    OUTSIDE_ENGLAND,
+    SITUATION_INTENTS,
+    UNKNOWN_COUNCIL,
+    RouteCheckForm,
+    next_question,
+    questions_needed,
+    read_answer,
+    read_back,
+    situation_from_facts,
+    summary_messages,
+)
+from bot.redress.front_door import CHOICES
 from bot.redress.service_area import service_area
 from bot.redress.situation import InvalidSituation
-
 
 FORM = "route_check_form"
 FACT_SLOTS = {
@@ -120,18 +130,32 @@ class ValidateRouteCheckForm(FormValidation):
     def spec(self, tracker: Tracker) -> RouteCheckForm:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         starting = tracker.active_loop.get("name") != FORM or tracker.get_slot("requested_slot") is None
-        earlier = [(text, situation, earlier_intent in SITUATION_INTENTS)
-                   for text, earlier_intent, situation in _earlier_messages(tracker)] if starting else []
-        return RouteCheckForm(situation=tracker.latest_message.get("situation"),
-                              describes_situation=intent in SITUATION_INTENTS, earlier=earlier,
-                              goal=tracker.get_slot("appeal_goal"), intent=intent)
+        earlier = (
+            [
+                (text, situation, earlier_intent in SITUATION_INTENTS)
+                for text, earlier_intent, situation in _earlier_messages(tracker)
+            ]
+            if starting
+            else []
+        )
+        return RouteCheckForm(
+            situation=tracker.latest_message.get("situation"),
+            describes_situation=intent in SITUATION_INTENTS,
+            earlier=earlier,
+            goal=tracker.get_slot("appeal_goal"),
+            intent=intent,
+        )
 
     def before(self, dispatcher, tracker, asking, facts):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if asking and intent in OWN_QUESTIONS:
-            reading = read_answer(tracker.latest_message.get("text") or "", asking, facts,
-                                  situation=tracker.latest_message.get("situation"),
-                                  describes_situation=intent in SITUATION_INTENTS)
+            reading = read_answer(
+                tracker.latest_message.get("text") or "",
+                asking,
+                facts,
+                situation=tracker.latest_message.get("situation"),
+                describes_situation=intent in SITUATION_INTENTS,
+            )
             has_date = read_date(tracker.latest_message.get("text"), dt.date.today()) is not None
             if not reading.updates and reading.confirmed is None and not has_date:
                 # "So what's my date?" in the middle of the check: the answer is the check itself.
@@ -170,8 +194,8 @@ class AskAbout(AskRouteCheckQuestion):
 
     def ask(self, dispatcher, facts, tracker):
         dispatcher.utter_message(
-            text=texts.ASK_ABOUT,
-            buttons=[{"title": title, "payload": text} for title, text in CHOICES])
+            text=texts.ASK_ABOUT, buttons=[{"title": title, "payload": text} for title, text in CHOICES]
+        )
 
 
 class AskCouncil(AskRouteCheckQuestion):
@@ -231,12 +255,15 @@ class AskConfirmed(AskRouteCheckQuestion):
         if tracker.get_slot("rc_correcting"):
             dispatcher.utter_message(
                 text=texts.WHAT_NEEDS_CHANGING,
-                buttons=[{"title": FACT_LABELS[fact].capitalize(), "payload": f"change {FACT_LABELS[fact]}"}
-                         for fact in questions_needed(facts)])
+                buttons=[
+                    {"title": FACT_LABELS[fact].capitalize(), "payload": f"change {FACT_LABELS[fact]}"}
+                    for fact in questions_needed(facts)
+                ],
+            )
             return
         dispatcher.utter_message(
-            text=read_back(facts) + texts.IS_THAT_RIGHT,
-            buttons=[dict(button) for button in texts.CONFIRM_BUTTONS])
+            text=read_back(facts) + texts.IS_THAT_RIGHT, buttons=[dict(button) for button in texts.CONFIRM_BUTTONS]
+        )
 
 
 class ActionRouteCheckSummary(Action):

@@ -8,6 +8,7 @@ After the reply the person can carry on where they were (the form resumes at the
 it was on: `action_resume_after_safeguarding`) or stop. Nothing said in the disclosure is
 stored as a form answer (the slot mappings exclude `safeguarding_risk`).
 """
+
 from abc import abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
@@ -35,7 +36,9 @@ def stop_for_safeguarding() -> List[EventType]:
 def is_disclosure(tracker: Tracker) -> bool:
     """The latest message was flagged by the detector, or has risk words (the net under it)."""
     message = tracker.latest_message or {}
-    return (message.get("intent") or {}).get("name") == "safeguarding_risk" or word_category(message.get("text")) is not None
+    return (message.get("intent") or {}).get("name") == "safeguarding_risk" or word_category(
+        message.get("text")
+    ) is not None
 
 
 class SafeguardedFormValidation(FormValidationAction):
@@ -46,7 +49,9 @@ class SafeguardedFormValidation(FormValidationAction):
     def name(self) -> Text:
         """Each form's own `validate_<form>` name (abstract, so rasa_sdk does not register this)."""
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         if is_disclosure(tracker):
             return stop_for_safeguarding()
         return await super().run(dispatcher, tracker, domain)
@@ -76,20 +81,31 @@ class ActionEscalateSafeguarding(Action):
         category = disclosure_category(tracker)
         professional = writer_is_professional(text, tracker.get_slot("person_role"))
         status = staffed_status()
-        for message in safeguarding_messages(category, professional, council, childrens_social_care_phone(council),
-                                             staffed_now=status.open_now, next_open=describe_next_open(status)):
+        for message in safeguarding_messages(
+            category,
+            professional,
+            council,
+            childrens_social_care_phone(council),
+            staffed_now=status.open_now,
+            next_open=describe_next_open(status),
+        ):
             dispatcher.utter_message(text=message)
         form = interrupted_form(tracker) or tracker.get_slot(RESUME_SLOT)
         if form:
             dispatcher.utter_message(
                 text=texts.CARRY_ON_OR_STOP,
-                buttons=[{"title": texts.CARRY_ON_BUTTON, "payload": CARRY_ON_PAYLOAD},
-                         {"title": texts.STOP_BUTTON, "payload": STOP_PAYLOAD}])
+                buttons=[
+                    {"title": texts.CARRY_ON_BUTTON, "payload": CARRY_ON_PAYLOAD},
+                    {"title": texts.STOP_BUTTON, "payload": STOP_PAYLOAD},
+                ],
+            )
         # Stop whatever was going on: no form carries on until the person chooses to, and
         # nothing else is said after this, whatever the message was classified as.
-        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet(RESUME_SLOT, form)] + request_escalation(
-            tracker, "safeguarding", urgent=True, category=category
-        ) + [FollowupAction("action_listen")]
+        return (
+            [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet(RESUME_SLOT, form)]
+            + request_escalation(tracker, "safeguarding", urgent=True, category=category)
+            + [FollowupAction("action_listen")]
+        )
 
 
 class ActionResumeAfterSafeguarding(Action):

@@ -5,6 +5,7 @@ choice in one place. It also answers a failing action with a generic error: rasa
 own handler sends the whole request (the conversation's tracker) back to Rasa, which
 logs it (OWASP ASVS 5.0 16.5.1).
 """
+
 import logging
 import os
 
@@ -25,8 +26,7 @@ def build_app():
     @app.exception(Exception)
     async def generic_error(request, exception: Exception):
         action = (request.json or {}).get("next_action") if request.method == "POST" else None
-        log.error("custom action %s failed: %s", action or "(unknown)", type(exception).__name__,
-                  exc_info=exception)
+        log.error("custom action %s failed: %s", action or "(unknown)", type(exception).__name__, exc_info=exception)
         return response.json({"error": "The action failed.", "action_name": action}, status=500)
 
     return app
@@ -37,8 +37,12 @@ def main() -> None:
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = build_app()
-    app.run(os.environ.get("SANIC_HOST", settings.action_server_host), settings.action_server_port,
-            workers=utils.number_of_sanic_workers(), access_log=False)
+    app.run(
+        os.environ.get("SANIC_HOST", settings.action_server_host),
+        settings.action_server_port,
+        workers=utils.number_of_sanic_workers(),
+        access_log=False,
+    )
 
 
 if __name__ == "__main__":

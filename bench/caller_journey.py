@@ -16,6 +16,7 @@ into a temporary folder and run with the same virtual environment against the sa
 and action servers, so only the phone line differs. Writes the table into
 docs/benchmarks.md between the caller-journey markers.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,12 +25,11 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Tuple
 
 import httpx
 from twilio.request_validator import RequestValidator
@@ -60,11 +60,20 @@ def _speech(text: str) -> Dict[str, str]:
 def certificate_walk() -> List[Dict[str, str]]:
     """As tests/integration/test_phone_line.py: a parent who wants to appeal and takes a certificate."""
     letter = dt.date.today() - dt.timedelta(days=12)
-    return [_speech("I'd like to appeal against the council's decision"), {"Digits": "1"},
-            _speech("they refused to reassess my daughter"), _speech("Medway"), _speech("she is fourteen"),
-            _speech(f"the letter was dated {letter.day} {letter.strftime('%B')}"), {"Digits": "1"},
-            _speech("yeah that's all right"), {"Digits": "2"}, _speech("Alex Morgan"), _speech("Riley Morgan"),
-            {"Digits": "1"}]
+    return [
+        _speech("I'd like to appeal against the council's decision"),
+        {"Digits": "1"},
+        _speech("they refused to reassess my daughter"),
+        _speech("Medway"),
+        _speech("she is fourteen"),
+        _speech(f"the letter was dated {letter.day} {letter.strftime('%B')}"),
+        {"Digits": "1"},
+        _speech("yeah that's all right"),
+        {"Digits": "2"},
+        _speech("Alex Morgan"),
+        _speech("Riley Morgan"),
+        {"Digits": "1"},
+    ]
 
 
 @dataclass
@@ -85,8 +94,9 @@ class Line:
 
     def post(self, url: str, params: Dict[str, str]) -> ET.Element:
         signature = RequestValidator(AUTH_TOKEN).compute_signature(url, params)
-        response = self.client.post(url.replace(self.public, self.local, 1), data=params,
-                                    headers={"X-Twilio-Signature": signature})
+        response = self.client.post(
+            url.replace(self.public, self.local, 1), data=params, headers={"X-Twilio-Signature": signature}
+        )
         response.raise_for_status()
         return ET.fromstring(response.text)
 
@@ -105,9 +115,17 @@ class Line:
         return words / WORDS_PER_SECOND + pauses
 
     def call(self, inputs: List[Dict[str, str]]) -> Journey:
-        call = {"AccountSid": "AC" + "0" * 32, "ApiVersion": "2010-04-01", "CallSid": "CA" + uuid.uuid4().hex,
-                "CallStatus": "in-progress", "Direction": "inbound", "From": "+447700900456",
-                "Caller": "+447700900456", "To": "+441632960000", "Called": "+441632960000"}
+        call = {
+            "AccountSid": "AC" + "0" * 32,
+            "ApiVersion": "2010-04-01",
+            "CallSid": "CA" + uuid.uuid4().hex,
+            "CallStatus": "in-progress",
+            "Direction": "inbound",
+            "From": "+447700900456",
+            "Caller": "+447700900456",
+            "To": "+441632960000",
+            "Called": "+441632960000",
+        }
         journey = Journey()
         root = self.post(f"{self.public}/telephony/voice", call)
         journey.seconds += self.seconds(root)
@@ -141,13 +159,37 @@ def _before_web(commit: str, env: Dict[str, str], workdir: Path) -> Server:
     tree.mkdir()
     archive = subprocess.run(["git", "archive", "--format=tar", commit], cwd=ROOT, check=True, capture_output=True)
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
-    before_env = dict(env, WEB_PORT=BEFORE_WEB_PORT, PUBLIC_BASE_URL=f"http://localhost:{BEFORE_WEB_PORT}",
-                      DATABASE_URL=f"sqlite:///{workdir / 'before.db'}",
-                      RASA_URL=f"http://127.0.0.1:{env['RASA_PORT']}")
-    subprocess.run([sys.executable, "-m", "bot.database", "upgrade"], cwd=tree, env=before_env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return Server([sys.executable, "-m", "uvicorn", "bot.app:app", "--host", "127.0.0.1", "--port", BEFORE_WEB_PORT,
-                   "--no-access-log"], before_env, cwd=tree, log=workdir / "before-web.log")
+    before_env = dict(
+        env,
+        WEB_PORT=BEFORE_WEB_PORT,
+        PUBLIC_BASE_URL=f"http://localhost:{BEFORE_WEB_PORT}",
+        DATABASE_URL=f"sqlite:///{workdir / 'before.db'}",
+        RASA_URL=f"http://127.0.0.1:{env['RASA_PORT']}",
+    )
+    subprocess.run(
+        [sys.executable, "-m", "bot.database", "upgrade"],
+        cwd=tree,
+        env=before_env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return Server(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bot.app:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            BEFORE_WEB_PORT,
+            "--no-access-log",
+        ],
+        before_env,
+        cwd=tree,
+        log=workdir / "before-web.log",
+    )
 
 
 def table(before: Dict[str, Journey], after: Dict[str, Journey], commit: str) -> str:
@@ -155,16 +197,18 @@ def table(before: Dict[str, Journey], after: Dict[str, Journey], commit: str) ->
         mark = "" if journey.reached else " (not reached)"
         return f"{journey.turns}{mark}", f"{journey.seconds:.0f}"
 
-    lines = [f"Caller journey (bench/caller_journey.py, {dt.date.today().isoformat()}): the caller's turns after "
-             f"the greeting and the seconds of speech the line says, from the greeting to the end of the answer "
-             f"(words at {WORDS_PER_SECOND * 60:.0f} a minute plus pauses; every \"go on\" is a turn). Before: "
-             f"the web app of {commit}; after: this tree; same trained model, Rasa and action servers. "
-             "After, the greeting names the keypad options and 'press 0 for a person' in its one turn (before, "
-             "they came only after a 'Shall I go on?'), so every call starts a few seconds longer; answers no "
-             "longer read their legal citations, and a question ends its turn (no 'go on' after 'Is that right?').",
-             "",
-             "| journey | turns before | turns after | speech before (s) | speech after (s) |",
-             "|---|---:|---:|---:|---:|"]
+    lines = [
+        f"Caller journey (bench/caller_journey.py, {dt.date.today().isoformat()}): the caller's turns after "
+        f"the greeting and the seconds of speech the line says, from the greeting to the end of the answer "
+        f'(words at {WORDS_PER_SECOND * 60:.0f} a minute plus pauses; every "go on" is a turn). Before: '
+        f"the web app of {commit}; after: this tree; same trained model, Rasa and action servers. "
+        "After, the greeting names the keypad options and 'press 0 for a person' in its one turn (before, "
+        "they came only after a 'Shall I go on?'), so every call starts a few seconds longer; answers no "
+        "longer read their legal citations, and a question ends its turn (no 'go on' after 'Is that right?').",
+        "",
+        "| journey | turns before | turns after | speech before (s) | speech after (s) |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for label in after:
         turns_before, seconds_before = cell(before[label])
         turns_after, seconds_after = cell(after[label])
@@ -179,8 +223,14 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        env = product_env(workdir / "after.db", PORTS, TWILIO_AUTH_TOKEN=AUTH_TOKEN, OUTBOX_WORKER_ENABLED="false",
-                          TWILIO_VALIDATE_SIGNATURES="true", RETENTION_JOB_HOURS="0")
+        env = product_env(
+            workdir / "after.db",
+            PORTS,
+            TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+            OUTBOX_WORKER_ENABLED="false",
+            TWILIO_VALIDATE_SIGNATURES="true",
+            RETENTION_JOB_HOURS="0",
+        )
         with supervisor(env, log=workdir / "after.log") as server:
             server.start(product_ready(env), timeout=600)
             after = measure(Line(PORTS["WEB_PORT"]))

@@ -21,12 +21,13 @@ In one run, on this machine:
    certificate read out.
 A chat turn is sent as soon as the previous answer arrives (no time to read or type):
 the worst case for 20 people at once. A call's next webhook comes --caller-pause
-seconds after the previous answer (the quickest a caller can barge in and speak). Peak memory of each process is read from /proc while the
-load runs. The figures go into docs/benchmarks.md between the `load` markers.
+seconds after the previous answer (the quickest a caller can barge in and speak). Peak memory of
+each process is read from /proc while the load runs. The figures go into docs/benchmarks.md between the `load` markers.
 
 Errors: a transport error or timeout, a status other than 200, an empty answer, or (on
 the phone) TwiML without speech or the line's "having trouble answering" apology.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,8 +52,18 @@ from typing import Awaitable, Callable, Dict, List, Optional, Sequence, Tuple
 import httpx
 import yaml
 
-from bench.services import (QUIET_ENV, ROOT, Server, cpu_seconds, process_tree, product_env, product_ready, status_kib,
-                            supervisor, supervisor_parts)
+from bench.services import (
+    QUIET_ENV,
+    ROOT,
+    Server,
+    cpu_seconds,
+    process_tree,
+    product_env,
+    product_ready,
+    status_kib,
+    supervisor,
+    supervisor_parts,
+)
 from bench.startup_and_training import write_section
 
 # Every port this benchmark listens on is in 21000-21999.
@@ -82,8 +93,10 @@ def nlu_examples(files: Sequence[Path]) -> Dict[str, List[str]]:
                     lines = [str(entry.get("text", "")).strip() for entry in raw if isinstance(entry, dict)]
                 else:
                     lines = [line.strip()[2:].strip() for line in raw.splitlines() if line.strip().startswith("- ")]
-                lines = [re.sub(r"\[([^\]]+)\]\([^)]+\)|\[([^\]]+)\]\{[^}]+\}", lambda m: m.group(1) or m.group(2), line)
-                         for line in lines]
+                lines = [
+                    re.sub(r"\[([^\]]+)\]\([^)]+\)|\[([^\]]+)\]\{[^}]+\}", lambda m: m.group(1) or m.group(2), line)
+                    for line in lines
+                ]
                 examples.setdefault(item["intent"], []).extend(lines)
     return examples
 
@@ -95,19 +108,37 @@ def _slash_date(day: dt.date) -> str:
 def route_check_turns(today: dt.date) -> List[str]:
     """As tests/integration/test_route_check.py: every question, a correction midway, a changed date."""
     first, right = today - dt.timedelta(days=40), today - dt.timedelta(days=33)
-    return ["can you check my deadlines", "I'm his mum", "they refused to do an EHC needs assessment", "Kent",
-            "he's 9", "sorry, actually it's Surrey not Kent", f"the letter was dated {_slash_date(first)}",
-            "No, no certificate yet", f"no, the letter was dated {right.day} {right.strftime('%B')}",
-            "yes that's right"]
+    return [
+        "can you check my deadlines",
+        "I'm his mum",
+        "they refused to do an EHC needs assessment",
+        "Kent",
+        "he's 9",
+        "sorry, actually it's Surrey not Kent",
+        f"the letter was dated {_slash_date(first)}",
+        "No, no certificate yet",
+        f"no, the letter was dated {right.day} {right.strftime('%B')}",
+        "yes that's right",
+    ]
 
 
 def appeal_turns(today: dt.date) -> List[str]:
     """As tests/integration/test_mediation_advice.py: 'I want to appeal', the information, a certificate."""
     letter = today - dt.timedelta(days=20)
-    return ["I want to appeal", "I'm his dad", "they won't do an EHC needs assessment", "Kent", "he's 11",
-            f"the letter was dated {letter.day} {letter.strftime('%B %Y')}", "No, no certificate yet",
-            "yes that's right", "no, I don't want mediation, please issue my certificate", "my name is jo bloggs",
-            "Sam Bloggs", "yes that's right"]
+    return [
+        "I want to appeal",
+        "I'm his dad",
+        "they won't do an EHC needs assessment",
+        "Kent",
+        "he's 11",
+        f"the letter was dated {letter.day} {letter.strftime('%B %Y')}",
+        "No, no certificate yet",
+        "yes that's right",
+        "no, I don't want mediation, please issue my certificate",
+        "my name is jo bloggs",
+        "Sam Bloggs",
+        "yes that's right",
+    ]
 
 
 class Phrasebook:
@@ -121,8 +152,12 @@ class Phrasebook:
         self.turns = turns
         self.random = random.Random(seed)
         ours = nlu_examples(sorted((ROOT / "data" / "nlu").glob("*.yml")))
-        self.faq = [text for intent, texts in sorted(ours.items()) if intent.startswith("faq_") or
-                    intent == "ask_staffed_hours" for text in texts]
+        self.faq = [
+            text
+            for intent, texts in sorted(ours.items())
+            if intent.startswith("faq_") or intent == "ask_staffed_hours"
+            for text in texts
+        ]
         self.greet = ours["greet"]
         self.thanks = ours["thanks"]
         self.stock = nlu_examples([stock_nlu]) if stock_nlu else {}
@@ -130,7 +165,7 @@ class Phrasebook:
     def _fill(self, script: List[str]) -> List[str]:
         while len(script) < self.turns:
             script.append(self.random.choice(self.faq))
-        return script[:self.turns]
+        return script[: self.turns]
 
     def ours(self, kind: str) -> List[str]:
         today = dt.date.today()
@@ -226,9 +261,11 @@ async def timed(results: Results, send: Callable[[], Awaitable[Optional[str]]]) 
         results.latencies.append(elapsed)
 
 
-async def run_load(people: int, conversation: Callable[[int, int], Awaitable[None]], per_person: int,
-                   results: Results) -> Results:
+async def run_load(
+    people: int, conversation: Callable[[int, int], Awaitable[None]], per_person: int, results: Results
+) -> Results:
     """`people` at once, each holding `per_person` conversations one after the other."""
+
     async def person(index: int) -> None:
         for number in range(per_person):
             await conversation(index, number)
@@ -241,14 +278,17 @@ async def run_load(people: int, conversation: Callable[[int, int], Awaitable[Non
 
 
 # --- the REST channel -------------------------------------------------------------
-def rest_conversation(client: httpx.AsyncClient, base_url: str, scripts: Callable[[int, int], List[str]],
-                      results: Results, prefix: str) -> Callable[[int, int], Awaitable[None]]:
+def rest_conversation(
+    client: httpx.AsyncClient, base_url: str, scripts: Callable[[int, int], List[str]], results: Results, prefix: str
+) -> Callable[[int, int], Awaitable[None]]:
     async def conversation(person: int, number: int) -> None:
         sender = f"{prefix}-{person}-{number}-{uuid.uuid4().hex[:6]}"
         for text in scripts(person, number):
+
             async def send(text: str = text) -> Optional[str]:
-                response = await client.post(f"{base_url}/webhooks/rest/webhook",
-                                             json={"sender": sender, "message": text})
+                response = await client.post(
+                    f"{base_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}
+                )
                 if response.status_code != 200:
                     return f"HTTP {response.status_code}"
                 return None if response.json() else "empty answer"
@@ -262,8 +302,14 @@ def rest_conversation(client: httpx.AsyncClient, base_url: str, scripts: Callabl
 class Caller:
     """Plays Twilio: posts form-encoded, signed requests to the public URL, follows the TwiML."""
 
-    def __init__(self, client: httpx.AsyncClient, public_base_url: str, local_base_url: str, results: Results,
-                 pause: float = CALLER_PAUSE) -> None:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        public_base_url: str,
+        local_base_url: str,
+        results: Results,
+        pause: float = CALLER_PAUSE,
+    ) -> None:
         from twilio.request_validator import RequestValidator
 
         self.client, self.public, self.local, self.results = client, public_base_url, local_base_url, results
@@ -297,8 +343,14 @@ class Caller:
         return root[0] if root else None
 
     async def call(self, said: Sequence[Dict[str, str]]) -> None:
-        call = {"CallSid": "CA" + uuid.uuid4().hex, "AccountSid": "AC" + "0" * 32, "From": "+447700900123",
-                "To": "+441632960000", "CallStatus": "in-progress", "Direction": "inbound"}
+        call = {
+            "CallSid": "CA" + uuid.uuid4().hex,
+            "AccountSid": "AC" + "0" * 32,
+            "From": "+447700900123",
+            "To": "+441632960000",
+            "CallStatus": "in-progress",
+            "Direction": "inbound",
+        }
         root = await self.post(f"{self.public}/telephony/voice", call)
         for params in said:
             root = await self.post(self._action(root), dict(call, **params))
@@ -326,11 +378,20 @@ def voice_calls(book: Phrasebook) -> Dict[str, List[Dict[str, str]]]:
     return {
         "faq": faq,
         "route_check": [_speech(route[0]), {"Digits": "1"}] + [_speech(text) for text in route[2:]],
-        "appeal": [_speech("I want to appeal the council's decision"), {"Digits": "1"},
-                   _speech("they refused to reassess my daughter"), _speech("Medway"), _speech("she is fourteen"),
-                   _speech(f"the letter was dated {letter.day} {letter.strftime('%B')}"), {"Digits": "1"},
-                   _speech("yes that's right"), {"Digits": "2"}, _speech("Alex Morgan"), _speech("Riley Morgan"),
-                   {"Digits": "1"}],
+        "appeal": [
+            _speech("I want to appeal the council's decision"),
+            {"Digits": "1"},
+            _speech("they refused to reassess my daughter"),
+            _speech("Medway"),
+            _speech("she is fourteen"),
+            _speech(f"the letter was dated {letter.day} {letter.strftime('%B')}"),
+            {"Digits": "1"},
+            _speech("yes that's right"),
+            {"Digits": "2"},
+            _speech("Alex Morgan"),
+            _speech("Riley Morgan"),
+            {"Digits": "1"},
+        ],
     }
 
 
@@ -345,9 +406,14 @@ class Measured:
         return 1000 * self.cpu[name] / max(1, self.results.turns)
 
 
-async def measure(processes: Dict[str, int], people: int, per_person: int,
-                  make_conversation: Callable[[httpx.AsyncClient, Results], Callable[[int, int], Awaitable[None]]],
-                  timeout: float, warm_up: bool = True) -> Measured:
+async def measure(
+    processes: Dict[str, int],
+    people: int,
+    per_person: int,
+    make_conversation: Callable[[httpx.AsyncClient, Results], Callable[[int, int], Awaitable[None]]],
+    timeout: float,
+    warm_up: bool = True,
+) -> Measured:
     results = Results()
     limits = httpx.Limits(max_connections=people * 2, max_keepalive_connections=people * 2)
     async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
@@ -369,11 +435,21 @@ def stock_assistant(workdir: Path, log: Path, reuse: Optional[str]) -> Tuple[Ser
         project.mkdir()
         started = time.perf_counter()
         with open(log, "w") as output:
-            subprocess.run([rasa, "init", "--no-prompt", "--init-dir", str(project)], cwd=workdir, env=env,
-                           check=True, stdout=output, stderr=subprocess.STDOUT)
+            subprocess.run(
+                [rasa, "init", "--no-prompt", "--init-dir", str(project)],
+                cwd=workdir,
+                env=env,
+                check=True,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
         trained = time.perf_counter() - started
-    server = Server([rasa, "run", "--model", "models", "--interface", "127.0.0.1", "--port", str(STOCK_PORT),
-                     "--enable-api"], env, cwd=project, log=workdir / "stock-run.log")
+    server = Server(
+        [rasa, "run", "--model", "models", "--interface", "127.0.0.1", "--port", str(STOCK_PORT), "--enable-api"],
+        env,
+        cwd=project,
+        log=workdir / "stock-run.log",
+    )
     return server, project, trained
 
 
@@ -386,24 +462,36 @@ def stock_ready() -> bool:
 
 
 async def run_stock(workdir: Path, book: Phrasebook, args) -> Tuple[Measured, float]:
-    server, project, trained = await asyncio.to_thread(stock_assistant, workdir, workdir / "stock-init.log",
-                                                       args.stock_project)
+    server, project, trained = await asyncio.to_thread(
+        stock_assistant, workdir, workdir / "stock-init.log", args.stock_project
+    )
     book.stock = nlu_examples([project / "data" / "nlu.yml"])
     with server:
         await asyncio.to_thread(server.start, stock_ready)
         base_url = f"http://127.0.0.1:{STOCK_PORT}"
         make = lambda client, results: rest_conversation(  # noqa: E731
-            client, base_url, lambda person, number: book.stock_turns(), results, "stock")
-        measured = await measure({"Rasa server (stock)": server.process.pid}, args.concurrency, args.conversations,
-                                 make, REST_TIMEOUT)
+            client, base_url, lambda person, number: book.stock_turns(), results, "stock"
+        )
+        measured = await measure(
+            {"Rasa server (stock)": server.process.pid}, args.concurrency, args.conversations, make, REST_TIMEOUT
+        )
     return measured, trained
 
 
 async def run_product(workdir: Path, book: Phrasebook, args) -> Tuple[Measured, Measured, Path]:
     database = workdir / "bench-load.db"
-    env = product_env(database, PRODUCT_PORTS, TWILIO_AUTH_TOKEN=TWILIO_TOKEN, TWILIO_ACCOUNT_SID="",
-                      TWILIO_API_BASE_URL="", TWILIO_VALIDATE_SIGNATURES="true", OUTBOX_WORKER_ENABLED="false",
-                      CHAT_RATE_LIMIT="0", SMS_RATE_LIMIT="0", MEDIATOR_NUMBERS="")
+    env = product_env(
+        database,
+        PRODUCT_PORTS,
+        TWILIO_AUTH_TOKEN=TWILIO_TOKEN,
+        TWILIO_ACCOUNT_SID="",
+        TWILIO_API_BASE_URL="",
+        TWILIO_VALIDATE_SIGNATURES="true",
+        OUTBOX_WORKER_ENABLED="false",
+        CHAT_RATE_LIMIT="0",
+        SMS_RATE_LIMIT="0",
+        MEDIATOR_NUMBERS="",
+    )
     if args.model:
         env["MODEL_PATH"] = str(Path(args.model).resolve())
     with supervisor(env, log=workdir / "product.log") as server:
@@ -412,8 +500,12 @@ async def run_product(workdir: Path, book: Phrasebook, args) -> Tuple[Measured, 
         processes = {names[part]: pid for part, pid in supervisor_parts(server.process.pid).items()}
         rasa_url = f"http://127.0.0.1:{env['RASA_PORT']}"
         make_chat = lambda client, results: rest_conversation(  # noqa: E731
-            client, rasa_url, lambda person, number: book.ours(Phrasebook.KINDS[(person + number) % 3]), results,
-            "bench")
+            client,
+            rasa_url,
+            lambda person, number: book.ours(Phrasebook.KINDS[(person + number) % 3]),
+            results,
+            "bench",
+        )
         chat = await measure(processes, args.concurrency, args.conversations, make_chat, REST_TIMEOUT)
 
         calls = voice_calls(book)
@@ -423,8 +515,9 @@ async def run_product(workdir: Path, book: Phrasebook, args) -> Tuple[Measured, 
             caller = Caller(client, public, local, results, pause=args.caller_pause)
             return lambda person, number: caller.call(calls[Phrasebook.KINDS[(person + number) % 3]])
 
-        voice = await measure(processes, args.concurrency, args.conversations, make_voice, VOICE_TIMEOUT,
-                              warm_up=False)  # the chat load has warmed the same Rasa server
+        voice = await measure(
+            processes, args.concurrency, args.conversations, make_voice, VOICE_TIMEOUT, warm_up=False
+        )  # the chat load has warmed the same Rasa server
     return chat, voice, database
 
 
@@ -436,7 +529,9 @@ def _mib(kib: int) -> str:
 def _errors(results: Results) -> str:
     if not results.errors:
         return "0"
-    return f"{sum(results.errors.values())} (" + ", ".join(f"{n} {kind}" for kind, n in results.errors.most_common()) + ")"
+    return (
+        f"{sum(results.errors.values())} (" + ", ".join(f"{n} {kind}" for kind, n in results.errors.most_common()) + ")"
+    )
 
 
 def report(stock: Measured, trained: float, chat: Measured, voice: Measured, args, command: str) -> str:
@@ -453,8 +548,9 @@ def report(stock: Measured, trained: float, chat: Measured, voice: Measured, arg
         "|---|---|---|---|",
     ]
     for p in (50, 95, 99):
-        lines.append(f"| p{p} | {s.percentile(p):.0f} ms | {c.percentile(p):.0f} ms | "
-                     f"{c.percentile(p) / s.percentile(p):.2f} |")
+        lines.append(
+            f"| p{p} | {s.percentile(p):.0f} ms | {c.percentile(p):.0f} ms | {c.percentile(p) / s.percentile(p):.2f} |"
+        )
     lines += [
         f"| throughput | {s.throughput:.1f} turns/s | {c.throughput:.1f} turns/s | {c.throughput / s.throughput:.2f} |",
         f"| turns / conversations | {s.turns} / {s.conversations} | {c.turns} / {c.conversations} | |",
@@ -467,7 +563,8 @@ def report(stock: Measured, trained: float, chat: Measured, voice: Measured, arg
         f"({_mib(chat.memory['Rasa server'][1])}) | "
         f"{chat.memory['Rasa server'][0] / stock.memory['Rasa server (stock)'][0]:.2f} |",
         "",
-        f"| phone line, signed `/telephony/voice` webhooks (per request; {args.caller_pause:g} s caller pause) | value |",
+        "| phone line, signed `/telephony/voice` webhooks "
+        f"(per request; {args.caller_pause:g} s caller pause) | value |",
         "|---|---|",
         f"| p50 / p95 / p99 | {v.percentile(50):.0f} / {v.percentile(95):.0f} / {v.percentile(99):.0f} ms |",
         f"| throughput | {v.throughput:.1f} requests/s |",
@@ -479,9 +576,11 @@ def report(stock: Measured, trained: float, chat: Measured, voice: Measured, arg
         "|---|---|---|---|---|---|",
     ]
     for name in chat.memory:
-        lines.append(f"| {name} | {_mib(chat.memory[name][0])} | {_mib(voice.memory[name][0])} | "
-                     f"{_mib(voice.memory[name][1])} | {chat.cpu_ms_per_turn(name):.0f} ms | "
-                     f"{voice.cpu_ms_per_turn(name):.0f} ms |")
+        lines.append(
+            f"| {name} | {_mib(chat.memory[name][0])} | {_mib(voice.memory[name][0])} | "
+            f"{_mib(voice.memory[name][1])} | {chat.cpu_ms_per_turn(name):.0f} ms | "
+            f"{voice.cpu_ms_per_turn(name):.0f} ms |"
+        )
     met = lambda ok: "**met**" if ok else "**missed**"  # noqa: E731
     lines += [
         "",
@@ -511,10 +610,17 @@ async def main_async(args) -> str:
             chat, voice, _database = await run_product(workdir, book, args)
         except Exception:
             for log in sorted(workdir.glob("*.log")):
-                print(f"--- {log.name} (last lines)\n" + "\n".join(log.read_text(errors="replace").splitlines()[-25:]),
-                      file=sys.stderr)
+                print(
+                    f"--- {log.name} (last lines)\n" + "\n".join(log.read_text(errors="replace").splitlines()[-25:]),
+                    file=sys.stderr,
+                )
             raise
-    command = "`" + " ".join([".venv/bin/python -m bench.load", *sys.argv[1:]]) + "`" + ("" if sys.argv[1:] else " (`make bench`)")
+    command = (
+        "`"
+        + " ".join([".venv/bin/python -m bench.load", *sys.argv[1:]])
+        + "`"
+        + ("" if sys.argv[1:] else " (`make bench`)")
+    )
     return report(stock, trained, chat, voice, args, command)
 
 
@@ -523,8 +629,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=20, help="people (or callers) at once")
     parser.add_argument("--conversations", type=int, default=3, help="conversations each person holds in turn")
     parser.add_argument("--turns", type=int, default=12, help="turns in each chat conversation")
-    parser.add_argument("--caller-pause", type=float, default=CALLER_PAUSE,
-                        help="seconds between a call's webhooks (the caller speaking)")
+    parser.add_argument(
+        "--caller-pause",
+        type=float,
+        default=CALLER_PAUSE,
+        help="seconds between a call's webhooks (the caller speaking)",
+    )
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--model", help="the product's model (default: models/current.tar.gz)")
     parser.add_argument("--stock-project", help="development only: reuse a trained `rasa init` project")

@@ -5,6 +5,7 @@
 Runs `rasa test nlu` on tests/nlu/ (never trained on) and writes macro-F1 and the
 weakest intents into docs/benchmarks.md.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,12 +23,30 @@ BEGIN_KEY = "model-quality"
 def main() -> None:
     out = ROOT / "results" / "bench-nlu"
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", TQDM_DISABLE="1")
-    subprocess.run([str(Path(sys.executable).parent / "rasa"), "test", "nlu", "--model", "models/current.tar.gz",
-                    "--nlu", "tests/nlu", "--out", str(out)], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "rasa"),
+            "test",
+            "nlu",
+            "--model",
+            "models/current.tar.gz",
+            "--nlu",
+            "tests/nlu",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     report = json.loads((out / "intent_report.json").read_text())
-    intents = {name: scores for name, scores in report.items()
-               if isinstance(scores, dict) and "support" in scores and not name.endswith(" avg")}
+    intents = {
+        name: scores
+        for name, scores in report.items()
+        if isinstance(scores, dict) and "support" in scores and not name.endswith(" avg")
+    }
     weakest = sorted(intents.items(), key=lambda item: item[1]["f1-score"])[:5]
     examples = sum(int(scores["support"]) for scores in intents.values())
     lines = [

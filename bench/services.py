@@ -3,6 +3,7 @@ runs it) and a plain `rasa run`, each on ports in 21000-21999, stopped by the be
 
 Also reads what each running process holds in memory (/proc/<pid>/status).
 """
+
 from __future__ import annotations
 
 import os
@@ -11,13 +12,17 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Dict, IO, List, Optional
+from typing import IO, Callable, Dict, List, Optional
 
 from bot.supervisor import _get_ok as get_ok  # the supervisor's own readiness probe
 
 ROOT = Path(__file__).resolve().parents[1]
-QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TQDM_DISABLE": "1", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-             "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+QUIET_ENV = {
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "TQDM_DISABLE": "1",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "PYTHONWARNINGS": "ignore::DeprecationWarning",
+}
 BENCH_RASA_TOKEN = "bench-rasa-token"
 
 
@@ -27,11 +32,13 @@ def product_env(database: Path, ports: Dict[str, str], **extra: str) -> Dict[str
     for name in ("RASA_URL", "ACTION_SERVER_URL", "REDIS_URL"):
         env.pop(name, None)
     env.update(ports)
-    env.update({
-        "DATABASE_URL": f"sqlite:///{database}",
-        "PUBLIC_BASE_URL": f"http://localhost:{ports['WEB_PORT']}",
-        "RASA_TOKEN": BENCH_RASA_TOKEN,
-    })
+    env.update(
+        {
+            "DATABASE_URL": f"sqlite:///{database}",
+            "PUBLIC_BASE_URL": f"http://localhost:{ports['WEB_PORT']}",
+            "RASA_TOKEN": BENCH_RASA_TOKEN,
+        }
+    )
     env.update(extra)
     return env
 
@@ -48,8 +55,9 @@ class Server:
         self._log = open(self.log_path, "w") if self.log_path else None  # noqa: SIM115 - closed in stop()
         output = self._log or subprocess.DEVNULL
         started = time.perf_counter()
-        self.process = subprocess.Popen(self.command, cwd=self.cwd, env=self.env, stdout=output,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            self.command, cwd=self.cwd, env=self.env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
         while time.perf_counter() - started < timeout:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.command[:3]} exited with {self.process.returncode}{self._tail()}")

@@ -5,6 +5,7 @@
 Writes the results table into docs/benchmarks.md between the markers for this benchmark.
 Runs on its own ports and a throw-away SQLite database, so `make run` can stay up.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,7 +17,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import List
 
 from bench.services import ROOT, product_env, product_ready, supervisor
 
@@ -28,9 +28,26 @@ ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", TQDM_DISABLE="1", SQLALCHEMY_SI
 def time_full_training(out_dir: Path) -> float:
     started = time.perf_counter()
     subprocess.run(
-        [str(Path(sys.executable).parent / "rasa"), "train", "--force", "--config", "config.yml", "--domain", "domain.yml",
-         "--data", "data", "--out", str(out_dir), "--fixed-model-name", "bench"],
-        cwd=ROOT, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(Path(sys.executable).parent / "rasa"),
+            "train",
+            "--force",
+            "--config",
+            "config.yml",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data",
+            "--out",
+            str(out_dir),
+            "--fixed-model-name",
+            "bench",
+        ],
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     return time.perf_counter() - started
 
@@ -76,17 +93,23 @@ def main() -> None:
         model = tmp_path / "bench.tar.gz"
         startups = [time_to_health_green(model, tmp_path / f"bench{i}.db") for i in range(args.runs)]
     cores = os.cpu_count()
-    table = "\n".join([
-        "| measure | runs | p50 | max |",
-        "|---|---|---|---|",
-        f"| full training (`rasa train --force`) | {len(trainings)} | {statistics.median(trainings):.0f} s | {max(trainings):.0f} s |",
-        f"| start to `/health` green (supervisor, trained model) | {len(startups)} | {statistics.median(startups):.1f} s | {max(startups):.1f} s |",
-        f"| `make setup` when nothing changed | {len(noops)} | {statistics.median(noops):.1f} s | {max(noops):.1f} s |",
-        "",
-        f"Startup is {statistics.median(startups) / statistics.median(trainings):.2f} of a full training (p50 ratio).",
-        f"Measured {time.strftime('%Y-%m-%d')} on {cores} cores, Python {platform.python_version()}, with "
-        f"`.venv/bin/python -m bench.startup_and_training --runs {args.runs}` (`make bench`).",
-    ])
+    table = "\n".join(
+        [
+            "| measure | runs | p50 | max |",
+            "|---|---|---|---|",
+            f"| full training (`rasa train --force`) | {len(trainings)} | "
+            f"{statistics.median(trainings):.0f} s | {max(trainings):.0f} s |",
+            f"| start to `/health` green (supervisor, trained model) | {len(startups)} | "
+            f"{statistics.median(startups):.1f} s | {max(startups):.1f} s |",
+            f"| `make setup` when nothing changed | {len(noops)} | "
+            f"{statistics.median(noops):.1f} s | {max(noops):.1f} s |",
+            "",
+            f"Startup is {statistics.median(startups) / statistics.median(trainings):.2f} "
+            "of a full training (p50 ratio).",
+            f"Measured {time.strftime('%Y-%m-%d')} on {cores} cores, Python {platform.python_version()}, with "
+            f"`.venv/bin/python -m bench.startup_and_training --runs {args.runs}` (`make bench`).",
+        ]
+    )
     write_section(table)
     print(table)
 

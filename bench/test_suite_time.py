@@ -7,6 +7,7 @@ Runs the steps `make test` runs, in its order, each as `make <step>`, and writes
 times (and whether each passed) into docs/benchmarks.md between the `test-suite-time`
 markers. CI allows 20 minutes for the whole of `make test`, training included.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,7 @@ from bench.startup_and_training import write_section
 SECTION = "test-suite-time"
 MODEL = "models/current.tar.gz"
 # `make test`'s recipe, in order (the Makefile's `test` target).
-STEPS = ["setup", "test-unit", "test-data", MODEL, "test-model", "test-integration", "test-resilience",
-         "test-browser"]
+STEPS = ["setup", "test-unit", "test-data", MODEL, "test-model", "test-integration", "test-resilience", "test-browser"]
 BUDGET_SECONDS = 20 * 60
 
 
@@ -63,12 +63,18 @@ def main() -> None:
         "| step of `make test` | time | result |",
         "|---|---|---|",
         *rows,
-        f"| **all of `make test`** | **{total / 60:.1f} min** | {'passed' if not failed else 'failed: ' + ', '.join(failed)} |",
+        f"| **all of `make test`** | **{total / 60:.1f} min** | "
+        f"{'passed' if not failed else 'failed: ' + ', '.join(failed)} |",
         "",
         f"{total / BUDGET_SECONDS:.2f} of CI's 20-minute budget for `make test`"
-        + (" (the model was trained in this run)." if args.retrain else " (the model step trains only when its inputs changed)."),
+        + (
+            " (the model was trained in this run)."
+            if args.retrain
+            else " (the model step trains only when its inputs changed)."
+        ),
         f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, Python {platform.python_version()}, with "
-        f"`.venv/bin/python -m bench.test_suite_time{' --retrain' if args.retrain else ''}` (not part of `make bench`).",
+        f"`.venv/bin/python -m bench.test_suite_time{' --retrain' if args.retrain else ''}` "
+        "(not part of `make bench`).",
     ]
     write_section("\n".join(lines), key=SECTION)
     print("\n".join(lines))

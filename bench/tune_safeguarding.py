@@ -9,6 +9,7 @@ with the best recall on the disclosures and the fewest false alarms on the ordin
 other messages: put the first in config.yml (SafeguardingDetector threshold and
 sentence_threshold).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,7 +19,6 @@ import numpy as np
 
 from bench.understanding import ROOT, load_rows, parser_for
 
-
 MAX_FALSE_ALARMS = 0.05
 
 
@@ -27,8 +27,13 @@ def signals(parse, texts):
     rows = []
     for text in texts:
         found = parse(text).get("safeguarding") or {}
-        rows.append(("words" in (found.get("by") or []), float(found.get("whole_score") or 0.0),
-                     float(found.get("sentence_score") or 0.0)))
+        rows.append(
+            (
+                "words" in (found.get("by") or []),
+                float(found.get("whole_score") or 0.0),
+                float(found.get("sentence_score") or 0.0),
+            )
+        )
     return rows
 
 
@@ -43,8 +48,11 @@ def main() -> None:
     parse = parser_for(args.model)
     disclosures = signals(parse, [r["text"] for r in load_rows("safeguarding.yml", "disclosures", True)])
     ordinary = signals(parse, [r["text"] for r in load_rows("ordinary.yml", "ordinary", True)])
-    others = signals(parse, [r["text"] for r in load_rows("intents.yml", "messages", True)]
-                     + [r["text"] for r in load_rows("situations.yml", "situations", True)])
+    others = signals(
+        parse,
+        [r["text"] for r in load_rows("intents.yml", "messages", True)]
+        + [r["text"] for r in load_rows("situations.yml", "situations", True)],
+    )
     candidates = []
     for threshold in np.arange(0.40, 1.0, 0.01):
         for sentence_threshold in np.arange(0.50, 1.0, 0.01):
@@ -63,8 +71,10 @@ def main() -> None:
     for recall, _, threshold, sentence_threshold, alarms, other in candidates[:10]:
         print(f"| {threshold:.2f} | {sentence_threshold:.2f} | {recall:.3f} | {alarms:.3f} | {other:.3f} |")
     recall, _, threshold, sentence_threshold, alarms, other = candidates[0]
-    print(f"\nChosen: threshold {threshold:.2f}, sentence_threshold {sentence_threshold:.2f}: recall {recall:.3f}, "
-          f"false alarms {alarms:.3f} (ordinary), {other:.3f} (other messages)")
+    print(
+        f"\nChosen: threshold {threshold:.2f}, sentence_threshold {sentence_threshold:.2f}: recall {recall:.3f}, "
+        f"false alarms {alarms:.3f} (ordinary), {other:.3f} (other messages)"
+    )
 
 
 if __name__ == "__main__":

@@ -11,11 +11,11 @@ what a situation is about (situations.yml); safeguarding recall on the disclosur
 ``--write`` puts the gate figures into docs/benchmarks.md (section "understanding").
 The gates themselves are asserted by tests/model/test_understanding.py on the same code.
 """
+
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import time
 from collections import Counter, defaultdict
@@ -65,7 +65,7 @@ def predicted_label(parse: dict) -> str:
         selectors = parse.get("response_selector") or {}
         selected = (selectors.get(intent) or selectors.get("default") or {}).get("response") or {}
         key = selected.get("intent_response_key") or intent
-        return "faq:" + key[len("faq_"):]
+        return "faq:" + key[len("faq_") :]
     return intent
 
 
@@ -113,7 +113,9 @@ def evaluate_intents(parse: Callable[[str], dict], rows: Sequence[dict]) -> Inte
             stats["correct"] += 1
         else:
             report.confusions[(want_intent, got_intent)] += 1
-            report.misses.append((row["text"], expected, got, round((result.get("intent") or {}).get("confidence", 0), 2)))
+            report.misses.append(
+                (row["text"], expected, got, round((result.get("intent") or {}).get("confidence", 0), 2))
+            )
         if got == expected or (not expected.startswith("faq:") and got_intent == want_intent):
             report.answer_correct += 1
         if want_intent not in NOT_IN_SCOPE:
@@ -146,8 +148,7 @@ def evaluate_situations(parse: Callable[[str], dict], rows: Sequence[dict]) -> t
     return correct / max(len(rows), 1), misses
 
 
-def evaluate_safeguarding(parse: Callable[[str], dict], disclosures: Sequence[dict],
-                          ordinary: Sequence[dict]) -> dict:
+def evaluate_safeguarding(parse: Callable[[str], dict], disclosures: Sequence[dict], ordinary: Sequence[dict]) -> dict:
     def flagged(text: str) -> bool:
         parsed = parse(text)
         if (parsed.get("intent") or {}).get("name") == "safeguarding_risk":
@@ -161,9 +162,14 @@ def evaluate_safeguarding(parse: Callable[[str], dict], disclosures: Sequence[di
 
     missed = [row for row in disclosures if not flagged(row["text"])]
     alarms = [row for row in ordinary if flagged(row["text"])]
-    return {"recall": 1 - len(missed) / max(len(disclosures), 1), "missed": missed,
-            "false_alarm_rate": len(alarms) / max(len(ordinary), 1), "false_alarms": alarms,
-            "disclosures": len(disclosures), "ordinary": len(ordinary)}
+    return {
+        "recall": 1 - len(missed) / max(len(disclosures), 1),
+        "missed": missed,
+        "false_alarm_rate": len(alarms) / max(len(ordinary), 1),
+        "false_alarms": alarms,
+        "disclosures": len(disclosures),
+        "ordinary": len(ordinary),
+    }
 
 
 def markdown(report: IntentReport, situation_accuracy: float, safeguarding: dict, model: Path, label: str) -> str:
@@ -188,8 +194,12 @@ def markdown(report: IntentReport, situation_accuracy: float, safeguarding: dict
             continue
         precision = stats["correct"] / stats["predicted"] if stats["predicted"] else float("nan")
         lines.append(f"| `{name}` | {stats['support']} | {stats['correct'] / stats['support']:.2f} | {precision:.2f} |")
-    lines += ["", "Commonest confusions (expected -> predicted, count): " + ", ".join(
-        f"`{a}` -> `{b}` {n}" for (a, b), n in report.confusions.most_common(10)) + "."]
+    lines += [
+        "",
+        "Commonest confusions (expected -> predicted, count): "
+        + ", ".join(f"`{a}` -> `{b}` {n}" for (a, b), n in report.confusions.most_common(10))
+        + ".",
+    ]
     return "\n".join(lines)
 
 
@@ -197,8 +207,9 @@ def run(model: Path, tuning: bool = False, parse: Optional[Callable[[str], dict]
     parse = parse or parser_for(model)
     report = evaluate_intents(parse, load_rows("intents.yml", "messages", tuning))
     situation_accuracy, situation_misses = evaluate_situations(parse, load_rows("situations.yml", "situations", tuning))
-    safeguarding = evaluate_safeguarding(parse, load_rows("safeguarding.yml", "disclosures", tuning),
-                                         load_rows("ordinary.yml", "ordinary", tuning))
+    safeguarding = evaluate_safeguarding(
+        parse, load_rows("safeguarding.yml", "disclosures", tuning), load_rows("ordinary.yml", "ordinary", tuning)
+    )
     return report, situation_accuracy, situation_misses, safeguarding
 
 
@@ -209,14 +220,34 @@ def train_at_commit(commit: str) -> Path:
     import tempfile
 
     folder = Path(tempfile.mkdtemp(prefix=f"model-{commit}-"))
-    archive = subprocess.run(["git", "archive", commit, "config.yml", "domain.yml", "data"], cwd=ROOT,
-                             check=True, capture_output=True).stdout
+    archive = subprocess.run(
+        ["git", "archive", commit, "config.yml", "domain.yml", "data"], cwd=ROOT, check=True, capture_output=True
+    ).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     (folder / "build").symlink_to(ROOT / "build")
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", TQDM_DISABLE="1", RASA_TELEMETRY_ENABLED="false")
-    subprocess.run([str(Path(sys.executable).parent / "rasa"), "train", "--quiet", "--config", "config.yml",
-                    "--domain", "domain.yml", "--data", "data", "--out", "models", "--fixed-model-name", commit],
-                   cwd=folder, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "rasa"),
+            "train",
+            "--quiet",
+            "--config",
+            "config.yml",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data",
+            "--out",
+            "models",
+            "--fixed-model-name",
+            commit,
+        ],
+        cwd=folder,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return folder / "models" / f"{commit}.tar.gz"
 
 
@@ -226,17 +257,25 @@ def main() -> None:
     parser.add_argument("--tuning", action="store_true")
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--misses", action="store_true", help="print every miss (tuning split only)")
-    parser.add_argument("--before-commit", metavar="COMMIT",
-                        help="train the model of an earlier commit (its config, domain and data) in a temporary "
-                             "folder and measure that, e.g. 8ec1abb, the last commit before the sentence encoder")
-    parser.add_argument("--section", default="understanding",
-                        help="the docs/benchmarks.md section to write (e.g. understanding-before for an older model)")
+    parser.add_argument(
+        "--before-commit",
+        metavar="COMMIT",
+        help="train the model of an earlier commit (its config, domain and data) in a temporary "
+        "folder and measure that, e.g. 8ec1abb, the last commit before the sentence encoder",
+    )
+    parser.add_argument(
+        "--section",
+        default="understanding",
+        help="the docs/benchmarks.md section to write (e.g. understanding-before for an older model)",
+    )
     args = parser.parse_args()
     started = time.time()
     if args.before_commit:
         args.model = train_at_commit(args.before_commit)
     report, situation_accuracy, situation_misses, safeguarding = run(args.model, args.tuning)
-    label = "the tuning split (tests/realistic/tuning/)" if args.tuning else "the realistic gate sets (tests/realistic/)"
+    label = (
+        "the tuning split (tests/realistic/tuning/)" if args.tuning else "the realistic gate sets (tests/realistic/)"
+    )
     text = markdown(report, situation_accuracy, safeguarding, args.model, label)
     print(text)
     print(f"({time.time() - started:.0f} s)")
@@ -254,10 +293,15 @@ def main() -> None:
     if args.write:
         from bench.startup_and_training import write_section
 
-        stamp = (f"\n\nMeasured {time.strftime('%Y-%m-%d')} with `.venv/bin/python -m bench.understanding --write` "
-                 "(the gates are asserted by `tests/model/test_understanding.py`).")
-        command = "--write" + (f" --before-commit {args.before_commit}" if args.before_commit else "") + (
-            f" --section {args.section}" if args.section != "understanding" else "")
+        stamp = (
+            f"\n\nMeasured {time.strftime('%Y-%m-%d')} with `.venv/bin/python -m bench.understanding --write` "
+            "(the gates are asserted by `tests/model/test_understanding.py`)."
+        )
+        command = (
+            "--write"
+            + (f" --before-commit {args.before_commit}" if args.before_commit else "")
+            + (f" --section {args.section}" if args.section != "understanding" else "")
+        )
         write_section(text + stamp.replace("--write", command), key=args.section)
 
 

@@ -17,6 +17,7 @@ what decides whether it can move. The table is written between the markers
 `<!-- advisories:start -->` and `<!-- advisories:end -->`; the rest of the file (whether
 this product is exposed, and the reasoning) is written by hand.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -82,8 +83,11 @@ def from_pypi(name: str, version: str, timeout: float = 30.0) -> List[Advisory]:
             data = json.load(response)
     except (urllib.error.URLError, OSError) as error:
         raise SourceUnreachable(f"{url}: {error}") from error
-    return [Advisory(item["id"], list(item.get("aliases") or []), list(item.get("fixed_in") or []))
-            for item in data.get("vulnerabilities") or [] if not item.get("withdrawn")]
+    return [
+        Advisory(item["id"], list(item.get("aliases") or []), list(item.get("fixed_in") or []))
+        for item in data.get("vulnerabilities") or []
+        if not item.get("withdrawn")
+    ]
 
 
 def _affects(affected: Dict, version: Version) -> Tuple[bool, List[str]]:
@@ -100,8 +104,12 @@ def _affects(affected: Dict, version: Version) -> Tuple[bool, List[str]]:
                 bound = _version(event.get("fixed") or event["last_affected"])
                 if "fixed" in event:
                     fixed.append(event["fixed"])
-                if introduced is not None and bound is not None and introduced <= version and (
-                        version < bound if "fixed" in event else version <= bound):
+                if (
+                    introduced is not None
+                    and bound is not None
+                    and introduced <= version
+                    and (version < bound if "fixed" in event else version <= bound)
+                ):
                     hit = True
                 introduced = None
         if introduced is not None and introduced <= version:
@@ -175,10 +183,17 @@ def first_fix(finding: Finding) -> Optional[Version]:
 
 
 def row(finding: Finding) -> str:
-    ids = ", ".join(sorted(
-        advisory.id + (f" ({', '.join(a for a in advisory.aliases if a.startswith('CVE-'))})"
-                       if any(a.startswith("CVE-") for a in advisory.aliases) else "")
-        for advisory in finding.advisories))
+    ids = ", ".join(
+        sorted(
+            advisory.id
+            + (
+                f" ({', '.join(a for a in advisory.aliases if a.startswith('CVE-'))})"
+                if any(a.startswith("CVE-") for a in advisory.aliases)
+                else ""
+            )
+            for advisory in finding.advisories
+        )
+    )
     fix = first_fix(finding)
     pins = requirers(finding.name)
     pinned_by = "; ".join(f"{dist} `{req.specifier or 'any'}`" for dist, req in pins) or "nothing (ours)"
@@ -216,10 +231,12 @@ def write(section: str, doc: Path = DOC) -> None:
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--osv-dir", type=Path,
-                        help="read advisories from this OSV-format folder instead of PyPI's JSON API")
-    parser.add_argument("--source-note", default="",
-                        help="what the --osv-dir copy is and how old (written into the section)")
+    parser.add_argument(
+        "--osv-dir", type=Path, help="read advisories from this OSV-format folder instead of PyPI's JSON API"
+    )
+    parser.add_argument(
+        "--source-note", default="", help="what the --osv-dir copy is and how old (written into the section)"
+    )
     parser.add_argument("--doc", type=Path, default=DOC)
     args = parser.parse_args(argv)
 
@@ -235,8 +252,11 @@ def main(argv: Optional[List[str]] = None) -> int:
             try:
                 findings.append(Finding(name, version, from_pypi(name, version)))
             except SourceUnreachable as error:
-                print(f"PyPI's JSON API did not answer ({error}); nothing written. "
-                      "Where it cannot be reached, use --osv-dir.", file=sys.stderr)
+                print(
+                    f"PyPI's JSON API did not answer ({error}); nothing written. "
+                    "Where it cannot be reached, use --osv-dir.",
+                    file=sys.stderr,
+                )
                 return 2
     write(render(findings, len(pins), source), args.doc)
     print(f"==> {args.doc}: {sum(1 for f in findings if f.advisories)} of {len(pins)} pinned packages have advisories")

@@ -1,38 +1,45 @@
-"""Fixtures shared by every test: real databases (SQLite and the local PostgreSQL)."""
+"""Fixtures shared by every test: real databases (SQLite and PostgreSQL), and the account
+of what could not be tested on this machine.
+
+PostgreSQL, Redis and Chromium are found by tests/support/servers.py: the configured server
+when it answers, else a throwaway one from the installed binaries, else the test is skipped
+as not tested here. Those skips are summed up in ONE line at the end of the run (and added
+to $TEST_SUMMARY_FILE, which `make test` prints after its last stage); under CI=true they
+make the run fail.
+"""
 from __future__ import annotations
 
+import json
 import os
 import uuid
-from typing import Iterator
+from collections import Counter
+from typing import Dict, Iterator, List, Tuple
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-# The local PostgreSQL server that `.ci/run` makes sure is running.
-POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
+from support import servers
+
+# Kept for code that reads it: the configured server (the one `.ci/run` makes sure is running).
+POSTGRES_ADMIN_URL = servers.POSTGRES_ADMIN_URL
 
 
 def _admin_engine() -> sa.engine.Engine:
-    return sa.create_engine(POSTGRES_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT")
+    return sa.create_engine(servers.postgres_admin_url(), future=True, isolation_level="AUTOCOMMIT")
 
 
 def create_postgres_database() -> str:
-    """A new, empty database on the local server; returns its URL."""
+    """A new, empty database on the test PostgreSQL server; returns its URL (skips when there is none)."""
+    admin_url = servers.postgres_admin_url()
     name = f"send_line_test_{uuid.uuid4().hex[:10]}"
     engine = _admin_engine()
     try:
         with engine.connect() as connection:
             connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as error:
-        pytest.fail(
-            f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL} ({error.orig}). "
-            "Start it (.ci/run does) or set TEST_POSTGRES_ADMIN_URL.",
-            pytrace=False,
-        )
     finally:
         engine.dispose()
-    return make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
 
 def drop_postgres_database(url: str) -> None:
@@ -57,3 +64,75 @@ def database_url(request, tmp_path) -> Iterator[str]:
 
         get_engine.cache_clear()
         drop_postgres_database(url)
+
+
+@pytest.fixture
+def redis_database_url():
+    """`redis_database_url(15)`: a URL for that Redis database number on the test server (skips when none)."""
+    return servers.redis_url
+
+
+# --- what was not tested --------------------------------------------------------------------
+def _not_tested(terminalreporter) -> Dict[Tuple[str, str], Tuple[int, List[str]]]:
+    """{(what, how): (tests skipped, [problems])} from this run's skips for a missing server."""
+    counts: Counter = Counter()
+    problems: Dict[Tuple[str, str], List[str]] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+        if servers.NOT_TESTED not in reason:
+            continue
+        _, what, problem, how = reason.split(servers.NOT_TESTED, 1)[1].split("|", 3)
+        counts[(what, how)] += 1
+        problems.setdefault((what, how), [])
+        if problem not in problems[(what, how)]:
+            problems[(what, how)].append(problem)
+    return {key: (count, problems[key]) for key, count in counts.items()}
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def _is_controller(config) -> bool:
+    return not hasattr(config, "workerinput")  # an xdist worker reports to the controller
+
+
+def summary_line(missing: Dict[Tuple[str, str], Tuple[int, List[str]]]) -> str:
+    parts = [f"{count} test{'s' if count != 1 else ''} needing {what} ({'; '.join(problems)}; to test: {how})"
+             for (what, how), (count, problems) in sorted(missing.items())]
+    return "NOT TESTED: " + " | ".join(parts)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not _is_controller(session.config):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    missing = _not_tested(reporter) if reporter else {}
+    if not missing:
+        return
+    line = summary_line(missing)
+    session.config._send_line_not_tested = line
+    summary_file = os.environ.get("TEST_SUMMARY_FILE")
+    if summary_file:
+        with open(summary_file, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"stage": os.environ.get("TEST_STAGE", "pytest"),
+                                     "missing": [[what, how, count, problems]
+                                                 for (what, how), (count, problems) in sorted(missing.items())]})
+                         + "\n")
+    if _in_ci() and session.exitstatus == 0:
+        session.exitstatus = 1
+
+
+def pytest_unconfigure(config):
+    servers.stop_throwaway_servers()  # in each xdist worker too, which does not run atexit
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    line = getattr(config, "_send_line_not_tested", None)
+    if not line:
+        return
+    terminalreporter.write_line(line, yellow=not _in_ci(), red=_in_ci(), bold=True)
+    if _in_ci():
+        terminalreporter.write_line("FAILED: CI=true requires every test to run; the servers above are missing.",
+                                    red=True, bold=True)

@@ -6,6 +6,7 @@ disclosures than the logistic regression on the same features at every false-ala
 `bench/tune_safeguarding.py`). Fitted with scikit-learn's SVC; saved as .npz (no pickle),
 so a model file is data, not code.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -47,9 +48,16 @@ class KernelClassifier:
         model = SVC(C=c, kernel="rbf", gamma=gamma, class_weight="balanced").fit(rows, list(labels))
         if len(model.classes_) != 2:
             raise ValueError("a KernelClassifier needs exactly two classes")
-        dual = model.dual_coef_.toarray() if issparse(model.dual_coef_) else model.dual_coef_  # sparse when fitted on sparse rows
-        return cls([str(k) for k in model.classes_], rows[model.support_].astype(np.float32),
-                   np.asarray(dual, dtype=np.float32)[0], float(model.intercept_[0]), float(gamma))
+        dual = (
+            model.dual_coef_.toarray() if issparse(model.dual_coef_) else model.dual_coef_
+        )  # sparse when fitted on sparse rows
+        return cls(
+            [str(k) for k in model.classes_],
+            rows[model.support_].astype(np.float32),
+            np.asarray(dual, dtype=np.float32)[0],
+            float(model.intercept_[0]),
+            float(gamma),
+        )
 
     def margins(self, features) -> np.ndarray:
         """(n,) signed distances from the boundary; positive means ``classes[1]``."""
@@ -66,13 +74,26 @@ class KernelClassifier:
 
     def save(self, path: Path) -> None:
         support = self.support.tocsr()
-        np.savez(path, classes=np.array(self.classes), data=support.data, indices=support.indices,
-                 indptr=support.indptr, shape=np.array(support.shape), dual=self.dual,
-                 intercept=np.array([self.intercept]), gamma=np.array([self.gamma]))
+        np.savez(
+            path,
+            classes=np.array(self.classes),
+            data=support.data,
+            indices=support.indices,
+            indptr=support.indptr,
+            shape=np.array(support.shape),
+            dual=self.dual,
+            intercept=np.array([self.intercept]),
+            gamma=np.array([self.gamma]),
+        )
 
     @classmethod
     def load(cls, path: Path) -> "KernelClassifier":
         with np.load(path, allow_pickle=False) as data:
             support = csr_matrix((data["data"], data["indices"], data["indptr"]), shape=tuple(data["shape"]))
-            return cls([str(k) for k in data["classes"]], support, data["dual"], float(data["intercept"][0]),
-                       float(data["gamma"][0]))
+            return cls(
+                [str(k) for k in data["classes"]],
+                support,
+                data["dual"],
+                float(data["intercept"][0]),
+                float(data["gamma"][0]),
+            )

@@ -3,11 +3,12 @@
 Used for the safeguarding detector and for what a disagreement is about. Fitted with
 scikit-learn; saved as .npz (no pickle), so a model file is data, not code.
 """
+
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
-import json
 from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -31,8 +32,9 @@ class WordFeatures:
     @classmethod
     def fit(cls, texts: Sequence[str], characters: bool = False) -> "WordFeatures":
         vectorizer = cls({}, np.zeros(0), characters)._vectorizer().fit(texts)
-        return cls({k: int(v) for k, v in vectorizer.vocabulary_.items()}, vectorizer.idf_.astype(np.float32),
-                   characters)
+        return cls(
+            {k: int(v) for k, v in vectorizer.vocabulary_.items()}, vectorizer.idf_.astype(np.float32), characters
+        )
 
     def transform(self, texts: Sequence[str]):
         vectorizer = self._vectorizer(vocabulary=self.vocabulary)
@@ -45,12 +47,16 @@ class WordFeatures:
 
     @classmethod
     def load(cls, directory: Path, name: str = "", characters: bool = False) -> "WordFeatures":
-        return cls(json.loads((directory / f"{name}vocabulary.json").read_text()),
-                   np.load(directory / f"{name}idf.npy", allow_pickle=False), characters)
+        return cls(
+            json.loads((directory / f"{name}vocabulary.json").read_text()),
+            np.load(directory / f"{name}idf.npy", allow_pickle=False),
+            characters,
+        )
 
 
-def with_words(vectors: np.ndarray, texts: Sequence[str], words: Optional[WordFeatures], *more: WordFeatures,
-               weight: float = 1.0):
+def with_words(
+    vectors: np.ndarray, texts: Sequence[str], words: Optional[WordFeatures], *more: WordFeatures, weight: float = 1.0
+):
     """The sentence vectors, with word (and character) features beside them when there are any,
     each scaled by ``weight``."""
     if words is None:
@@ -67,15 +73,17 @@ class LinearClassifier:
     bias: np.ndarray
 
     @classmethod
-    def fit(cls, vectors: np.ndarray, labels: Sequence[str], c: float = 4.0,
-            class_weight: Optional[str] = "balanced") -> "LinearClassifier":
+    def fit(
+        cls, vectors: np.ndarray, labels: Sequence[str], c: float = 4.0, class_weight: Optional[str] = "balanced"
+    ) -> "LinearClassifier":
         """Fit on (n, dims) vectors and n labels (at least two distinct)."""
         from sklearn.linear_model import LogisticRegression  # only when fitting; loading needs numpy alone
 
         model = LogisticRegression(C=c, max_iter=2000, class_weight=class_weight, random_state=42)
         model.fit(vectors, list(labels))
-        return cls([str(c) for c in model.classes_], model.coef_.astype(np.float32),
-                   model.intercept_.astype(np.float32))
+        return cls(
+            [str(c) for c in model.classes_], model.coef_.astype(np.float32), model.intercept_.astype(np.float32)
+        )
 
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
         """(n, n_classes) probabilities, columns in ``classes`` order."""

@@ -22,13 +22,14 @@ How a date is read (plain Python, no Rasa or web imports):
 A date with no year is the most recent one that is not after today (a letter already
 received). A date after today is returned with ``future=True``; the caller must refuse it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import List, Optional
 
 import dateparser
 
@@ -38,26 +39,83 @@ __all__ = ["DateReading", "read_date", "read_past_date", "format_date", "format_
 # last year's: "14/02" said in February.
 NEAR_DAYS = 31
 
-MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december"]
-MONTH_ABBREVIATIONS = ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-                       "oct", "nov", "dec"]
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+MONTH_ABBREVIATIONS = ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-WEEKDAY_ABBREVIATIONS = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3,
-                         "fri": 4, "sat": 5, "sun": 6}
+WEEKDAY_ABBREVIATIONS = {
+    "mon": 0,
+    "tue": 1,
+    "tues": 1,
+    "wed": 2,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "fri": 4,
+    "sat": 5,
+    "sun": 6,
+}
 
-UNIT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-              "eight": 8, "nine": 9}
-TEEN_WORDS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-              "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
-TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-              "seventy": 70, "eighty": 80, "ninety": 90}
-ORDINAL_UNIT_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
-                      "seventh": 7, "eighth": 8, "ninth": 9}
+UNIT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+TEEN_WORDS = {
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+TENS_WORDS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+ORDINAL_UNIT_WORDS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+}
 ORDINAL_WORDS = ORDINAL_UNIT_WORDS | {
-    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
-    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
-    "twentieth": 20, "thirtieth": 30}
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+    "twentieth": 20,
+    "thirtieth": 30,
+}
 
 _SETTINGS = {
     "DATE_ORDER": "DMY",
@@ -118,12 +176,12 @@ def read_date(text: Optional[str], today: dt.date) -> Optional[DateReading]:
         return None
     normalised = _hide_non_dates(_normalise(text))
     readings = []
-    for start, expression, reading in _candidates(normalised, today):
+    for start, _expression, reading in _candidates(normalised, today):
         if reading is not None:
             readings.append((start, reading))
     if not readings:
         return None
-    distinct = []
+    distinct: List[DateReading] = []
     for _, reading in readings:
         if reading.date not in [r.date for r in distinct]:
             distinct.append(reading)
@@ -132,21 +190,29 @@ def read_date(text: Optional[str], today: dt.date) -> Optional[DateReading]:
     # Several dates: the one the letter is "dated", else the last one said.
     chosen = None
     for start, reading in readings:
-        if _DATED.search(normalised[max(0, start - 40):start]) or reading.expression.startswith("dated "):
+        if _DATED.search(normalised[max(0, start - 40) : start]) or reading.expression.startswith("dated "):
             chosen = reading
     chosen = chosen or readings[-1][1]
     others = tuple(r.date for r in distinct if r.date != chosen.date)
-    return DateReading(chosen.date, chosen.expression, True, chosen.future,
-                       chosen.reasons + ("the message holds more than one date",),
-                       others + tuple(d for d in chosen.alternatives if d not in others))
+    return DateReading(
+        chosen.date,
+        chosen.expression,
+        True,
+        chosen.future,
+        chosen.reasons + ("the message holds more than one date",),
+        others + tuple(d for d in chosen.alternatives if d not in others),
+    )
 
 
 # Words just before the date a letter bears: "dated", "the date on it was", "letter date is".
-_DATED = re.compile(r"\b(?:dated(?:\s+(?:on|as))?|date\s+(?:on\s+(?:it|the\s+letter)\s+|of\s+the\s+letter\s+)?"
-                    r"(?:is|was|says|said|reads|of))\s*$")
+_DATED = re.compile(
+    r"\b(?:dated(?:\s+(?:on|as))?|date\s+(?:on\s+(?:it|the\s+letter)\s+|of\s+the\s+letter\s+)?"
+    r"(?:is|was|says|said|reads|of))\s*$"
+)
 
 
 # --- normalising -------------------------------------------------------------------
+
 
 def _suffix(number: int) -> str:
     if 10 <= number % 100 <= 20:
@@ -167,6 +233,7 @@ def _normalise(text: str) -> str:
 
 def _correct_months(text: str) -> str:
     """Misspelt month names: "novmber" -> "november", "febuary" -> "february"."""
+
     def fix(match: re.Match) -> str:
         word = match.group(0)
         if word in MONTHS or len(word) < 5 or any(word.startswith(month) for month in MONTHS):
@@ -175,6 +242,7 @@ def _correct_months(text: str) -> str:
         if close and close[0][0] == word[0] and abs(len(close[0]) - len(word)) <= 2:
             return close[0]
         return word
+
     return re.sub(r"[a-z]+", fix, text)
 
 
@@ -183,7 +251,7 @@ _TEEN = "|".join(TEEN_WORDS)
 
 
 def _small_number(words: str) -> int:
-    """"six" -> 6, "twenty six" -> 26, "fourteen" -> 14 (words already validated)."""
+    """ "six" -> 6, "twenty six" -> 26, "fourteen" -> 14 (words already validated)."""
     parts = re.split(r"[\s-]+", words.strip())
     total = 0
     for part in parts:
@@ -192,25 +260,34 @@ def _small_number(words: str) -> int:
 
 
 def _spoken_years(text: str) -> str:
-    """"twenty twenty six" -> 2026, "twenty nineteen" -> 2019, "two thousand and five" -> 2005."""
+    """ "twenty twenty six" -> 2026, "twenty nineteen" -> 2019, "two thousand and five" -> 2005."""
     two_digits = rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?:{_UNIT}))?|{_TEEN})"
-    text = re.sub(rf"\btwo thousand(?:\s+and)?\s+({two_digits}|{_UNIT})\b",
-                  lambda m: str(2000 + _small_number(m.group(1))), text)
+    text = re.sub(
+        rf"\btwo thousand(?:\s+and)?\s+({two_digits}|{_UNIT})\b", lambda m: str(2000 + _small_number(m.group(1))), text
+    )
     text = re.sub(r"\btwo thousand\b(?!\s+and)", "2000", text)
-    text = re.sub(rf"\btwenty\s+(?:oh|o|nought|zero)\s+({_UNIT})\b",
-                  lambda m: str(2000 + UNIT_WORDS[m.group(1)]), text)
-    text = re.sub(rf"\b(?:twenty\s+)((?:twenty|thirty)(?:[\s-]+(?:{_UNIT}))?|{_TEEN})\b",
-                  lambda m: str(2000 + _small_number(m.group(1))), text)
-    text = re.sub(rf"\bnineteen\s+((?:{'|'.join(TENS_WORDS)})(?:[\s-]+(?:{_UNIT}))?|{_TEEN})\b",
-                  lambda m: str(1900 + _small_number(m.group(1))), text)
+    text = re.sub(rf"\btwenty\s+(?:oh|o|nought|zero)\s+({_UNIT})\b", lambda m: str(2000 + UNIT_WORDS[m.group(1)]), text)
+    text = re.sub(
+        rf"\b(?:twenty\s+)((?:twenty|thirty)(?:[\s-]+(?:{_UNIT}))?|{_TEEN})\b",
+        lambda m: str(2000 + _small_number(m.group(1))),
+        text,
+    )
+    text = re.sub(
+        rf"\bnineteen\s+((?:{'|'.join(TENS_WORDS)})(?:[\s-]+(?:{_UNIT}))?|{_TEEN})\b",
+        lambda m: str(1900 + _small_number(m.group(1))),
+        text,
+    )
     return text
 
 
 def _spoken_ordinals(text: str) -> str:
-    """"twenty third" -> "23rd", "thirty-first" -> "31st", "third" -> "3rd"."""
+    """ "twenty third" -> "23rd", "thirty-first" -> "31st", "third" -> "3rd"."""
     units = "|".join(ORDINAL_UNIT_WORDS)
-    text = re.sub(rf"\b(twenty|thirty)[\s-]+({units})\b",
-                  lambda m: _ordinal(TENS_WORDS[m.group(1)] + ORDINAL_UNIT_WORDS[m.group(2)]), text)
+    text = re.sub(
+        rf"\b(twenty|thirty)[\s-]+({units})\b",
+        lambda m: _ordinal(TENS_WORDS[m.group(1)] + ORDINAL_UNIT_WORDS[m.group(2)]),
+        text,
+    )
     text = re.sub(rf"\b({'|'.join(ORDINAL_WORDS)})\b", lambda m: _ordinal(ORDINAL_WORDS[m.group(1)]), text)
     return text
 
@@ -220,7 +297,7 @@ def _ordinal(number: int) -> str:
 
 
 def _spoken_cardinals(text: str) -> str:
-    """"twenty six" -> 26, "two" -> 2 (so "two weeks ago" and "november twenty six" read)."""
+    """ "twenty six" -> 26, "two" -> 2 (so "two weeks ago" and "november twenty six" read)."""
     tens = "|".join(TENS_WORDS)
     text = re.sub(rf"\b({tens})[\s-]+({_UNIT})\b", lambda m: str(_small_number(m.group(0))), text)
     text = re.sub(rf"\b({tens}|{_TEEN}|{_UNIT})\b", lambda m: str(_small_number(m.group(0))), text)
@@ -263,6 +340,7 @@ def _hide_non_dates(text: str) -> str:
     def stash(match: re.Match) -> str:
         kept.append(match.group(0))
         return f"\x00{len(kept) - 1}\x00"
+
     text = keep.sub(stash, text)
     text = _NOT_DAYS_RE.sub(lambda m: _HIDE * len(m.group(0)), text)
     return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], text)
@@ -278,41 +356,75 @@ _DAY = r"(?P<day>\d{1,2})(?P<sfx>st|nd|rd|th)?"
 # A two-digit year after a month name only at the end of the message: "4 sep 26".
 _YEAR = r"(?P<year>(?:19|20)\d{2}|'\d{2}|\d{2}(?=\s*\.?\s*$))"
 # What cannot follow a day number: it was a count ("march 3 miles") or a time.
-_COUNT = (r"(?!\s*(?:miles?|times?|weeks?|days?|months?|years?|hours?|minutes?|people|children|kids|"
-          r"pupils|steps|km|%|[:.]\d|/\d|-\d))")
+_COUNT = (
+    r"(?!\s*(?:miles?|times?|weeks?|days?|months?|years?|hours?|minutes?|people|children|kids|"
+    r"pupils|steps|km|%|[:.]\d|/\d|-\d))"
+)
 # "may" and "march" followed by a verb or preposition are verbs, not months.
-_VERB_AFTER = re.compile(r"^(?:\s+(?:be|have|not|get|go|need|want|ask|also|well|to|into|through|up|"
-                         r"down|off|out|with|along|ahead|past|forward)\b)")
+_VERB_AFTER = re.compile(
+    r"^(?:\s+(?:be|have|not|get|go|need|want|ask|also|well|to|into|through|up|"
+    r"down|off|out|with|along|ahead|past|forward)\b)"
+)
 _VERB_BEFORE = re.compile(r"\b(?:i|we|you|they|he|she|it|who|which|that|will|to|then)\s*$")
 
 _PATTERNS = [
     ("iso", re.compile(r"(?<![\d/.-])(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?![\d/.-]*\d)")),
-    ("numeric", re.compile(r"(?<![\d/.-])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)"
-                           r"(?P<year>\d{4}|\d{2})(?![\d/.-]*\d)")),
+    (
+        "numeric",
+        re.compile(
+            r"(?<![\d/.-])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)"
+            r"(?P<year>\d{4}|\d{2})(?![\d/.-]*\d)"
+        ),
+    ),
     ("numeric_no_year", re.compile(r"(?<![\d/.-])(?P<day>\d{1,2})/(?P<month>\d{1,2})(?![\d/.-]*\d)")),
     # "the first of the tenth": a day and a month both as ordinals (speech).
-    ("numeric_no_year", re.compile(r"\b(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)\s+of\s+the\s+"
-                                   r"(?P<month>\d{1,2})(?:st|nd|rd|th)\b(?:\s+(?P<year>(?:19|20)\d{2})\b)?")),
-    ("day_month", re.compile(
-        rf"(?:(?P<weekday>{_WEEKDAY})\s+)?(?:the\s+)?"
-        r"(?:(?P<other>\d{1,2})(?:st|nd|rd|th)?\s*(?:or|and|to|-)\s*(?:the\s+)?)?"
-        rf"\b{_DAY}\s+(?:of\s+|day of\s+)?{_MONTH}\b"
-        rf"(?:\s+{_YEAR}\b)?")),
-    ("month_day", re.compile(
-        rf"(?:(?P<weekday>{_WEEKDAY})\s+)?\b{_MONTH}\s+(?:the\s+)?{_DAY}\b{_COUNT}"
-        rf"(?:\s+{_YEAR}\b)?")),
-    ("relative", re.compile(
-        r"\b(?:the\s+day\s+before\s+yesterday|today|yesterday|tomorrow|"
-        r"(?P<amount>\d+|a|an|a\s+couple\s+of|a\s+few)\s+(?P<unit>days?|weeks?|fortnights?|months?|years?)\s+ago)\b")),
-    ("weekday", re.compile(
-        rf"\b(?P<which>last|this\s+past|past|next|this|on|the)?\s*(?P<weekday>{_WEEKDAY_FULL})\b"
-        r"(?P<after>\s+(?:before|just\s+gone|gone|last|that\s+has\s+just\s+gone))?")),
-    ("day_only", re.compile(
-        r"\b(?:the|on|dated|from)\s+(?:the\s+)?(?P<day>\d{1,2})(?P<sfx>st|nd|rd|th)\b"
-        r"(?P<of>\s+of\s+(?:this|last)\s+month)?"
-        r"(?=\s*$|\s*[.:]|\s+(?:and|or)\b(?!\s+(?:the\s+)?\d+(?:st|nd|rd|th))|\s+(?:but|so|i|it|we|which|when|then|though|actually|maybe|"
-        r"please|just|gone|this|last|of\s+this|of\s+last|because|as|if|that|at)\b)|"
-        r"^\s*(?:the\s+)?(?P<day2>\d{1,2})(?:st|nd|rd|th)\s*\.?\s*$")),
+    (
+        "numeric_no_year",
+        re.compile(
+            r"\b(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)\s+of\s+the\s+"
+            r"(?P<month>\d{1,2})(?:st|nd|rd|th)\b(?:\s+(?P<year>(?:19|20)\d{2})\b)?"
+        ),
+    ),
+    (
+        "day_month",
+        re.compile(
+            rf"(?:(?P<weekday>{_WEEKDAY})\s+)?(?:the\s+)?"
+            r"(?:(?P<other>\d{1,2})(?:st|nd|rd|th)?\s*(?:or|and|to|-)\s*(?:the\s+)?)?"
+            rf"\b{_DAY}\s+(?:of\s+|day of\s+)?{_MONTH}\b"
+            rf"(?:\s+{_YEAR}\b)?"
+        ),
+    ),
+    (
+        "month_day",
+        re.compile(
+            rf"(?:(?P<weekday>{_WEEKDAY})\s+)?\b{_MONTH}\s+(?:the\s+)?{_DAY}\b{_COUNT}"
+            rf"(?:\s+{_YEAR}\b)?"
+        ),
+    ),
+    (
+        "relative",
+        re.compile(
+            r"\b(?:the\s+day\s+before\s+yesterday|today|yesterday|tomorrow|"
+            r"(?P<amount>\d+|a|an|a\s+couple\s+of|a\s+few)\s+(?P<unit>days?|weeks?|fortnights?|months?|years?)\s+ago)\b"
+        ),
+    ),
+    (
+        "weekday",
+        re.compile(
+            rf"\b(?P<which>last|this\s+past|past|next|this|on|the)?\s*(?P<weekday>{_WEEKDAY_FULL})\b"
+            r"(?P<after>\s+(?:before|just\s+gone|gone|last|that\s+has\s+just\s+gone))?"
+        ),
+    ),
+    (
+        "day_only",
+        re.compile(
+            r"\b(?:the|on|dated|from)\s+(?:the\s+)?(?P<day>\d{1,2})(?P<sfx>st|nd|rd|th)\b"
+            r"(?P<of>\s+of\s+(?:this|last)\s+month)?"
+            r"(?=\s*$|\s*[.:]|\s+(?:and|or)\b(?!\s+(?:the\s+)?\d+(?:st|nd|rd|th))|\s+(?:but|so|i|it|we|which|when|then|though|actually|maybe|"
+            r"please|just|gone|this|last|of\s+this|of\s+last|because|as|if|that|at)\b)|"
+            r"^\s*(?:the\s+)?(?P<day2>\d{1,2})(?:st|nd|rd|th)\s*\.?\s*$"
+        ),
+    ),
 ]
 
 
@@ -389,8 +501,9 @@ def _interpret(kind: str, match: re.Match, expression: str, today: dt.date) -> O
     elif kind in ("day_month", "month_day"):
         day, month = int(match.group("day")), _month_number(match.group("month"))
         if match.group("month").rstrip(".") in ("may", "march", "mar"):
-            if (kind == "day_month" and _VERB_AFTER.match(match.string[match.end("month"):])) or (
-                    kind == "month_day" and _VERB_BEFORE.search(match.string[:match.start("month")])):
+            if (kind == "day_month" and _VERB_AFTER.match(match.string[match.end("month") :])) or (
+                kind == "month_day" and _VERB_BEFORE.search(match.string[: match.start("month")])
+            ):
                 return None
         year = _full_year(match.group("year"), today) if match.group("year") else None
         has_year = year is not None

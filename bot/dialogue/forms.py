@@ -14,6 +14,7 @@ Every turn is read in the same order, at every question and at the read-back:
    that cannot be used is said to be so, and after ``GIVE_UP_AFTER`` such answers the
    form stops and offers a person.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,11 +28,27 @@ GIVE_UP_AFTER = 3
 CONFIRMED = "confirmed"
 
 # Kinds of message that are questions or requests, not answers, at every step of every form.
-INTERRUPTIONS = frozenset({
-    "faq_mediation", "faq_certificate", "faq_drs", "faq_tribunal", "faq_recommendations", "faq_complaints",
-    "faq_ehc", "faq_scope", "ask_plan_section", "ask_staffed_hours", "bot_challenge", "legal_other",
-    "request_human", "goodbye", "ask_local_help", "unsure_which_route", "safeguarding_risk",
-})
+INTERRUPTIONS = frozenset(
+    {
+        "faq_mediation",
+        "faq_certificate",
+        "faq_drs",
+        "faq_tribunal",
+        "faq_recommendations",
+        "faq_complaints",
+        "faq_ehc",
+        "faq_scope",
+        "ask_plan_section",
+        "ask_staffed_hours",
+        "bot_challenge",
+        "legal_other",
+        "request_human",
+        "goodbye",
+        "ask_local_help",
+        "unsure_which_route",
+        "safeguarding_risk",
+    }
+)
 
 _POLITE = r"(?:please|now|thanks|thank you|then|ok|okay|right|actually|sorry|just|all)"
 STOP = re.compile(
@@ -41,12 +58,14 @@ STOP = re.compile(
     r"everything|all (?:of )?this|here))?"
     rf"(?:[,.! ]+{_POLITE})*[.! ]*$"
     r"|^\s*(?:forget it|never ?mind|i don'?t want to (?:do this|carry on|continue|go on)(?: any ?more)?|"
-    r"i'?ve had enough|i want to stop|leave it|don'?t bother)[.! ]*$")
+    r"i'?ve had enough|i want to stop|leave it|don'?t bother)[.! ]*$"
+)
 RESTART = re.compile(r"\b(?:start (?:again|over|afresh)|restart|from the (?:start|beginning|top))\b")
 BACK = re.compile(
     r"^\s*(?:(?:sorry|oops|wait|hang on|actually|no)[,.! ]+)*(?:can we |can i |let'?s |please )?"
     r"(?:go back(?: one| a (?:step|question)| to the (?:last|previous) question)?|back one|previous question|"
-    r"undo(?: that)?|back)(?:[,.! ]+please)?[.! ]*$")
+    r"undo(?: that)?|back)(?:[,.! ]+please)?[.! ]*$"
+)
 _QUESTION = re.compile(r"\?\s*$|^\s*(what|how|why|who|when|where|which|can|could|do|does|is|are|should|will|would)\b")
 
 STOPPED = "OK, I've stopped. Nothing has been sent or issued, and the answers you gave are not kept."
@@ -70,9 +89,14 @@ def interruption(text: Optional[str], intent: Optional[str]) -> Optional[str]:
     if not lowered:
         return None
     clauses = [clause.strip() for clause in re.split(r"[,.!;]+|\band\b", lowered) if clause.strip()]
-    if STOP.search(lowered) or (clauses and any(STOP.search(clause) for clause in clauses) and all(
+    if STOP.search(lowered) or (
+        clauses
+        and any(STOP.search(clause) for clause in clauses)
+        and all(
             STOP.search(clause) or re.fullmatch(rf"(?:{_POLITE}|no|oh|sorry)(?: {_POLITE})*", clause)
-            for clause in clauses)):
+            for clause in clauses
+        )
+    ):
         return "stop"
     if RESTART.search(lowered) and len(lowered.split()) <= 8:
         return "restart"
@@ -176,32 +200,56 @@ def take_turn(spec: FormSpec, turn: Turn) -> Step:
     text, asking, facts = turn.text or "", turn.asking, dict(turn.facts)
     kind = interruption(text, turn.intent) if asking is not None else None
     if kind == "stop":
-        return Step(updates={fact: None for fact in facts}, say=[STOPPED], stopped=True, next=None)
+        cleared: Dict[str, object] = {fact: None for fact in facts}
+        return Step(updates=cleared, say=[STOPPED], stopped=True, next=None)
     if kind == "restart":
-        updates = {fact: None for fact in facts}
-        return Step(updates=updates, say=[STARTING_AGAIN], next=_next(spec, {}, False))
+        restarted: Dict[str, object] = {fact: None for fact in facts}
+        return Step(updates=restarted, say=[STARTING_AGAIN], next=_next(spec, {}, False))
     if kind == "back":
         needed = spec.questions_needed(facts)
         answered = [fact for fact in needed if facts.get(fact) is not None]
-        before = answered if asking == CONFIRMED or asking not in needed else \
-            [fact for fact in needed[:needed.index(asking)] if facts.get(fact) is not None]
-        updates = {before[-1]: None} if before else {}
+        before = (
+            answered
+            if asking == CONFIRMED or asking not in needed
+            else [fact for fact in needed[: needed.index(asking)] if facts.get(fact) is not None]
+        )
+        updates = {before[-1]: None} if before else {}  # type: Dict[str, object]
         merged = _merged(facts, updates)
         return Step(updates=updates, say=[GOING_BACK], next=_next(spec, merged, False))
 
     reading = spec.change_of_mind(text, asking, facts) if asking is not None else None
     if reading is None and asking in spec.free_text and spec.is_not_an_answer(text, asking):
-        return Step(step_aside=True, confirmed=turn.confirmed, attempts=turn.attempts,
-                    correcting=turn.correcting, next=_next(spec, facts, turn.confirmed))
+        return Step(
+            step_aside=True,
+            confirmed=turn.confirmed,
+            attempts=turn.attempts,
+            correcting=turn.correcting,
+            next=_next(spec, facts, turn.confirmed),
+        )
     if reading is None:
         reading = spec.read(text, asking, facts)
-        if asking is not None and not reading.updates and reading.confirmed is None and not reading.answered and (
-                turn.intent in INTERRUPTIONS or spec.is_not_an_answer(text, asking)):
-            return Step(step_aside=True, confirmed=turn.confirmed, attempts=turn.attempts,
-                        correcting=turn.correcting, next=_next(spec, facts, turn.confirmed))
+        if (
+            asking is not None
+            and not reading.updates
+            and reading.confirmed is None
+            and not reading.answered
+            and (turn.intent in INTERRUPTIONS or spec.is_not_an_answer(text, asking))
+        ):
+            return Step(
+                step_aside=True,
+                confirmed=turn.confirmed,
+                attempts=turn.attempts,
+                correcting=turn.correcting,
+                next=_next(spec, facts, turn.confirmed),
+            )
 
-    step = Step(updates=dict(reading.updates), say=list(reading.notes), confirmed=turn.confirmed,
-                attempts=turn.attempts, correcting=turn.correcting)
+    step = Step(
+        updates=dict(reading.updates),
+        say=list(reading.notes),
+        confirmed=turn.confirmed,
+        attempts=turn.attempts,
+        correcting=turn.correcting,
+    )
     merged = _merged(facts, reading.updates)
     ending = spec.ends_with(merged)
     if ending is not None:

@@ -3,6 +3,7 @@
 The request is recorded the way a mediation request is (bot.mediation.models: the same
 channels, contact preferences, ids and enum columns); it has its own table, dr_requests.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa

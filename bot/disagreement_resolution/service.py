@@ -10,6 +10,7 @@ checks in bot.mediation.inputs); only what is DR's own is here.
 
 Nothing here commits: the caller's ``session_scope`` does, before anyone is told.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -78,15 +79,22 @@ def request_disagreement_resolution(
     if contact_preference not in CONTACT_PREFERENCES:
         raise ValueError(f"How should we contact you? Choose one of: {', '.join(CONTACT_PREFERENCES)}.")
     request = DisagreementResolutionRequest(
-        conversation_id=require_conversation_id(conversation_id), channel=require_channel(channel),
-        local_authority=require_local_authority(local_authority), other_party=other_party,
+        conversation_id=require_conversation_id(conversation_id),
+        channel=require_channel(channel),
+        local_authority=require_local_authority(local_authority),
+        other_party=other_party,
         other_party_name=optional_text(other_party_name, "the name of the school, college or body", 200),
         disagreement=require_text(disagreement, "what the disagreement is about"),
-        funded_by=other_party, consent_statement=statement, contact_preference=contact_preference,
+        funded_by=other_party,
+        consent_statement=statement,
+        contact_preference=contact_preference,
         contact_details=optional_text(contact_details, "contact details", 320),
         availability=optional_text(availability, "when you are available"),
         requester_name=require_name(requester_name, "your name") if requester_name else None,
-        requested_at=now, requested_on=local_today(now), status="waiting_for_agreement", status_changed_at=now,
+        requested_at=now,
+        requested_on=local_today(now),
+        status="waiting_for_agreement",
+        status_changed_at=now,
     )
     session.add(request)
     session.flush()
@@ -100,28 +108,45 @@ def _dr_request(session: Session, request_id: str) -> DisagreementResolutionRequ
     return request
 
 
-def mark_dr_agreed(session: Session, request_id: str, *, by: str, agreed_on: Optional[dt.date] = None,
-                   now: Optional[dt.datetime] = None) -> DisagreementResolutionRequest:
+def mark_dr_agreed(
+    session: Session,
+    request_id: str,
+    *,
+    by: str,
+    agreed_on: Optional[dt.date] = None,
+    now: Optional[dt.datetime] = None,
+) -> DisagreementResolutionRequest:
     """Every party, including the funding party, agreed to take part."""
-    return change_status(session, _dr_request(session, request_id), "agreed", ("waiting_for_agreement",), by, now,
-                         agreed_on=agreed_on or local_today(now))
+    return change_status(
+        session,
+        _dr_request(session, request_id),
+        "agreed",
+        ("waiting_for_agreement",),
+        by,
+        now,
+        agreed_on=agreed_on or local_today(now),
+    )
 
 
-def mark_dr_declined(session: Session, request_id: str, *, by: str, reason: str,
-                     now: Optional[dt.datetime] = None) -> DisagreementResolutionRequest:
+def mark_dr_declined(
+    session: Session, request_id: str, *, by: str, reason: str, now: Optional[dt.datetime] = None
+) -> DisagreementResolutionRequest:
     request = _dr_request(session, request_id)
     reason = require_text(reason, "why the request was declined", 2000)
     return change_status(session, request, "declined", ("waiting_for_agreement",), by, now, declined_reason=reason)
 
 
-def mark_dr_held(session: Session, request_id: str, *, held_on: dt.date, by: str,
-                 now: Optional[dt.datetime] = None) -> DisagreementResolutionRequest:
+def mark_dr_held(
+    session: Session, request_id: str, *, held_on: dt.date, by: str, now: Optional[dt.datetime] = None
+) -> DisagreementResolutionRequest:
     request = _dr_request(session, request_id)
     require_past_date(held_on, "the day of the meeting", local_today(now))
     return change_status(session, request, "held", ("agreed",), by, now, held_on=held_on)
 
 
-def withdraw_dr(session: Session, request_id: str, *, by: str,
-                now: Optional[dt.datetime] = None) -> DisagreementResolutionRequest:
-    return change_status(session, _dr_request(session, request_id), "withdrawn", ("waiting_for_agreement", "agreed"),
-                         by, now)
+def withdraw_dr(
+    session: Session, request_id: str, *, by: str, now: Optional[dt.datetime] = None
+) -> DisagreementResolutionRequest:
+    return change_status(
+        session, _dr_request(session, request_id), "withdrawn", ("waiting_for_agreement", "agreed"), by, now
+    )

@@ -10,6 +10,7 @@ The answers ("advice facts") are: choice ("pursue" | "not_pursuing"), requester_
 child_name, issues, health_care (bool), icbs (list of names; [] when not known),
 contact_preference (phone | email | text | post), contact_details, availability.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,9 +31,11 @@ NOT_KNOWN = "not known"
 # the ICB, so the health side is checked (brief: the LA tells each relevant ICB within 3
 # working days where the issues include health care; SEND Regs 2014 reg 32-33).
 HEALTH_NOT_SURE = "not_sure"
-HEALTH_NOT_SURE_NOTE = ("That's fine. As you're not sure, I'll ask the council to treat health care as part of it, "
-                        "so it tells the NHS integrated care board (ICB) within 3 working days and the health side "
-                        "is checked, not missed. (Source: SEND Regulations 2014, regulation 32)")
+HEALTH_NOT_SURE_NOTE = (
+    "That's fine. As you're not sure, I'll ask the council to treat health care as part of it, "
+    "so it tells the NHS integrated care board (ICB) within 3 working days and the health side "
+    "is checked, not missed. (Source: SEND Regulations 2014, regulation 32)"
+)
 
 FACT_LABELS = {
     "choice": "whether you want mediation",
@@ -62,16 +65,23 @@ _DONT_KNOW = re.compile(r"\b(don'?t know|dont know|not sure|no idea|unsure|can'?
 _NOT_PURSUING = re.compile(
     r"^\s*(no|nope|nah)\b|\b(don'?t|do not|dont|won'?t|not|rather not|no)\b[^.]*\b(mediat|meeting|pursue)"
     r"|\b(just|only|straight)\b[^.]*\b(certificate|appeal|tribunal)\b|\bskip\b|\bdecline\b|\bnot pursu"
-    r"|\b(issue|give|send|get)\b[^.]*\bcertificate\b")
-_PURSUE = re.compile(r"^\s*(yes|yeah|yep|ok|okay|sure|please)\b|\b(try|like|want|have|go ahead with|pursue|happy to"
-                     r"|willing to|arrange|set up|book)\b[^.]*\bmediat")
+    r"|\b(issue|give|send|get)\b[^.]*\bcertificate\b"
+)
+_PURSUE = re.compile(
+    r"^\s*(yes|yeah|yep|ok|okay|sure|please)\b|\b(try|like|want|have|go ahead with|pursue|happy to"
+    r"|willing to|arrange|set up|book)\b[^.]*\bmediat"
+)
 _NAME_LEAD = re.compile(
-    r"^\s*(?:(?:yes|ok|okay|sure|hi|hello)[,.! ]+)?(my full name is|my name is|my name'?s|i am|i'?m|it is|it'?s|this is|call me|name is|the name is|"
+    r"^\s*(?:(?:yes|ok|okay|sure|hi|hello)[,.! ]+)?"
+    r"(my full name is|my name is|my name'?s|i am|i'?m|it is|it'?s|this is|call me|name is|the name is|"
     r"(he|she|they)( is|'s|'re| are)? called|(his|her|their) name is|(his|her|their) name'?s|"
     r"(my )?(son|daughter|child|kid)( is|'s)? called|(my )?(son|daughter|child)( is|'s)|called)\s+",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _NAME = re.compile(r"^[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-]+[^\W\d_][^\W\d_'’.\-]*)*\.?$")
-_PHONE = re.compile(r"(?<![\d+])(?:\+44\s?7\d{3}|07\d{3}|\+44\s?[1-3]\d{2,4}|0[1-3]\d{2,4})[\s-]?\d{3}[\s-]?\d{3,4}(?!\d)")
+_PHONE = re.compile(
+    r"(?<![\d+])(?:\+44\s?7\d{3}|07\d{3}|\+44\s?[1-3]\d{2,4}|0[1-3]\d{2,4})[\s-]?\d{3}[\s-]?\d{3,4}(?!\d)"
+)
 _EMAIL = re.compile(r"\b[\w.+'-]+@[\w-]+(\.[\w-]+)+\b")
 _PREFERENCES = (
     ("email", r"\be-?mail\b"),
@@ -108,8 +118,9 @@ def next_question(facts: Dict[str, object], role: Optional[str]) -> Optional[str
     return next((fact for fact in questions_needed(facts, role) if facts.get(fact) is None), None)
 
 
-def question(fact: str, facts: Dict[str, object], role: Optional[str], local_authority: str,
-             theirs: bool = False) -> Dict[str, object]:
+def question(
+    fact: str, facts: Dict[str, object], role: Optional[str], local_authority: str, theirs: bool = False
+) -> Dict[str, object]:
     """The question for one answer: {"text": ..., "buttons": [...]}. ``theirs``: a parent asking
     for a young person over compulsory school age who can decide, so the certificate is in the
     young person's name (bot.redress.rules.who_acts)."""
@@ -117,46 +128,75 @@ def question(fact: str, facts: Dict[str, object], role: Optional[str], local_aut
     child = "your" if young else "your child's"
     if theirs and not young and facts.get("choice") == NOT_PURSUING:
         if fact == "requester_name":
-            return {"text": "What is your full name? The certificate itself will be in your child's name, "
-                            "because the right to appeal is theirs."}
+            return {
+                "text": "What is your full name? The certificate itself will be in your child's name, "
+                "because the right to appeal is theirs."
+            }
         if fact == "child_name":
-            return {"text": "What is your child's full name, as it is on the council's letter? It goes on the "
-                            "certificate, which the tribunal will see."}
+            return {
+                "text": "What is your child's full name, as it is on the council's letter? It goes on the "
+                "certificate, which the tribunal will see."
+            }
     if fact == "choice":
-        return {"text": "Would you like to try mediation with the council? It is your choice, and either way you "
-                        "keep your right to appeal.",
-                "buttons": [{"title": "Yes, I'd like mediation", "payload": "yes, I'd like to try mediation"},
-                            {"title": "No, just my certificate", "payload": "no, I don't want mediation, please "
-                                                                           "issue my certificate"}]}
+        return {
+            "text": "Would you like to try mediation with the council? It is your choice, and either way you "
+            "keep your right to appeal.",
+            "buttons": [
+                {"title": "Yes, I'd like mediation", "payload": "yes, I'd like to try mediation"},
+                {
+                    "title": "No, just my certificate",
+                    "payload": "no, I don't want mediation, please issue my certificate",
+                },
+            ],
+        }
     if fact == "requester_name":
-        return {"text": "What is your full name? It goes on the " + (
-            "certificate, which the tribunal will see." if facts.get("choice") == NOT_PURSUING
-            else f"request, so {local_authority} council can find your case.")}
+        return {
+            "text": "What is your full name? It goes on the "
+            + (
+                "certificate, which the tribunal will see."
+                if facts.get("choice") == NOT_PURSUING
+                else f"request, so {local_authority} council can find your case."
+            )
+        }
     if fact == "child_name":
         return {"text": f"What is {child} full name, as it is on the council's letter?"}
     if fact == "issues":
-        return {"text": "In a sentence or two, what do you want mediation to be about? For example: 'the support in "
-                        "section F is not enough' or 'the council refused to assess'."}
+        return {
+            "text": "In a sentence or two, what do you want mediation to be about? For example: 'the support in "
+            "section F is not enough' or 'the council refused to assess'."
+        }
     if fact == "health_care":
-        return {"text": "Is any of it about health care, such as therapy or nursing paid for by the NHS?",
-                "buttons": [{"title": "Yes", "payload": "yes, health care is involved"},
-                            {"title": "No", "payload": "no, not health care"},
-                            {"title": "Not sure", "payload": "not sure about health care"}]}
+        return {
+            "text": "Is any of it about health care, such as therapy or nursing paid for by the NHS?",
+            "buttons": [
+                {"title": "Yes", "payload": "yes, health care is involved"},
+                {"title": "No", "payload": "no, not health care"},
+                {"title": "Not sure", "payload": "not sure about health care"},
+            ],
+        }
     if fact == "icbs":
-        return {"text": "Which NHS integrated care board (ICB) is involved, if you know? If you don't, say 'don't "
-                        "know': the council will work it out.",
-                "buttons": [{"title": "Don't know", "payload": "I don't know the ICB"}]}
+        return {
+            "text": "Which NHS integrated care board (ICB) is involved, if you know? If you don't, say 'don't "
+            "know': the council will work it out.",
+            "buttons": [{"title": "Don't know", "payload": "I don't know the ICB"}],
+        }
     if fact == "contact_preference":
-        return {"text": f"How would you like {local_authority} council to contact you to arrange the meeting?",
-                "buttons": [{"title": "Phone call", "payload": "by phone"}, {"title": "Text", "payload": "by text"},
-                            {"title": "Email", "payload": "by email"},
-                            {"title": "Letter", "payload": "by letter to the address they have"}]}
+        return {
+            "text": f"How would you like {local_authority} council to contact you to arrange the meeting?",
+            "buttons": [
+                {"title": "Phone call", "payload": "by phone"},
+                {"title": "Text", "payload": "by text"},
+                {"title": "Email", "payload": "by email"},
+                {"title": "Letter", "payload": "by letter to the address they have"},
+            ],
+        }
     if fact == "contact_details":
         what = "email address" if facts.get("contact_preference") == "email" else "phone number"
         return {"text": f"What {what} should the council use?"}
     if fact == "availability":
-        return {"text": "When are you usually free for a meeting? For example 'weekday mornings' or 'any day but "
-                        "Friday'."}
+        return {
+            "text": "When are you usually free for a meeting? For example 'weekday mornings' or 'any day but Friday'."
+        }
     raise KeyError(fact)
 
 
@@ -216,20 +256,101 @@ def read_contact_details(text: str, preference: Optional[str]) -> Optional[str]:
 
 
 def contact_details_problem(preference: Optional[str]) -> str:
-    return ("Sorry, that doesn't look like an email address, for example name@example.com." if preference == "email"
-            else "Sorry, that doesn't look like a UK phone number, for example 07700 900123.")
+    return (
+        "Sorry, that doesn't look like an email address, for example name@example.com."
+        if preference == "email"
+        else "Sorry, that doesn't look like a UK phone number, for example 07700 900123."
+    )
 
 
 # Words no name is made of: a way to contact, a yes or no, "not sure", what the forms are about.
-NOT_NAME_WORDS = frozenset({
-    "phone", "telephone", "mobile", "call", "ring", "email", "mail", "text", "sms", "post", "letter", "by",
-    "yes", "yeah", "yep", "no", "nope", "nah", "ok", "okay", "sure", "not", "unsure", "dunno", "know", "idea",
-    "maybe", "hello", "hi", "bye", "goodbye", "cheers", "person", "someone", "talk", "speak", "thanks", "thank", "please", "none", "nothing", "mediation", "certificate",
-    "council", "school", "college", "appeal", "tribunal", "stop", "cancel", "help", "what", "why", "how",
-    "dont", "i", "my", "is", "it", "the", "and", "to", "of", "for", "me", "you", "want",
-    "weekday", "weekdays", "mornings", "afternoons", "any", "anytime", "monday", "tuesday", "wednesday",
-    "thursday", "friday", "saturday", "sunday", "today", "tomorrow", "yesterday",
-})
+NOT_NAME_WORDS = frozenset(
+    {
+        "phone",
+        "telephone",
+        "mobile",
+        "call",
+        "ring",
+        "email",
+        "mail",
+        "text",
+        "sms",
+        "post",
+        "letter",
+        "by",
+        "yes",
+        "yeah",
+        "yep",
+        "no",
+        "nope",
+        "nah",
+        "ok",
+        "okay",
+        "sure",
+        "not",
+        "unsure",
+        "dunno",
+        "know",
+        "idea",
+        "maybe",
+        "hello",
+        "hi",
+        "bye",
+        "goodbye",
+        "cheers",
+        "person",
+        "someone",
+        "talk",
+        "speak",
+        "thanks",
+        "thank",
+        "please",
+        "none",
+        "nothing",
+        "mediation",
+        "certificate",
+        "council",
+        "school",
+        "college",
+        "appeal",
+        "tribunal",
+        "stop",
+        "cancel",
+        "help",
+        "what",
+        "why",
+        "how",
+        "dont",
+        "i",
+        "my",
+        "is",
+        "it",
+        "the",
+        "and",
+        "to",
+        "of",
+        "for",
+        "me",
+        "you",
+        "want",
+        "weekday",
+        "weekdays",
+        "mornings",
+        "afternoons",
+        "any",
+        "anytime",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "tomorrow",
+        "yesterday",
+    }
+)
 NOT_NAMES = frozenset({"n/a", "na", "idk"})
 NAME_PROBLEM = "Sorry, I couldn't read that as a name. Please give the full name, for example 'Sam Jones'."
 
@@ -241,10 +362,13 @@ def not_a_name(text: str) -> Optional[str]:
     if not lowered or len(lowered.split()) > 5:
         return None
     if read_preference(lowered) and not _NAME_LEAD.match(lowered):
-        return ("That sounds like how to contact you: I'll ask about that later. First, what is the full name? "
-                "For example 'Sam Jones'.")
-    if (CONFIRM_YES.search(lowered) or CONFIRM_NO.search(lowered) or _DONT_KNOW.search(lowered)) \
-            and read_name(text) is None:
+        return (
+            "That sounds like how to contact you: I'll ask about that later. First, what is the full name? "
+            "For example 'Sam Jones'."
+        )
+    if (CONFIRM_YES.search(lowered) or CONFIRM_NO.search(lowered) or _DONT_KNOW.search(lowered)) and read_name(
+        text
+    ) is None:
         return NAME_PROBLEM
     council = find_local_authority(lowered)
     if council is not None and read_name(text) is None:
@@ -315,8 +439,12 @@ def read_advice_answer(text: Optional[str], asking: Optional[str], facts: Dict[s
                 return reading
 
     if asking == "choice":
-        take(reading, "choice", read_choice(text),
-             "Sorry, I didn't catch that. Would you like to try mediation, or not? Either answer is fine.")
+        take(
+            reading,
+            "choice",
+            read_choice(text),
+            "Sorry, I didn't catch that. Would you like to try mediation, or not? Either answer is fine.",
+        )
     elif asking in ("requester_name", "child_name"):
         take(reading, asking, read_name(text), name_problem(text))
         reading.answered = not_a_name(text) is not None
@@ -339,7 +467,12 @@ def read_advice_answer(text: Optional[str], asking: Optional[str], facts: Dict[s
         else:
             reading.updates["icbs"] = [" ".join(text.split())[:200]]
     elif asking == "contact_preference":
-        take(reading, "contact_preference", read_preference(text), "Sorry, I didn't catch that. Phone, text, email or letter?")
+        take(
+            reading,
+            "contact_preference",
+            read_preference(text),
+            "Sorry, I didn't catch that. Phone, text, email or letter?",
+        )
     elif asking == "contact_details":
         preference = facts.get("contact_preference")
         take(reading, "contact_details", read_contact_details(text, preference), contact_details_problem(preference))
@@ -360,7 +493,9 @@ def _correction(text: str, facts: Dict[str, object]) -> Dict[str, object]:
     lowered = _clean(text)
     body = re.sub(r"^\s*(no|nope|sorry|actually)[,.! ]+", "", text.strip(), flags=re.IGNORECASE)
     updates: Dict[str, object] = {}
-    if re.search(r"\b(his|her|their|child'?s|son'?s|daughter'?s)\s+name\b|\b(he|she|they)('s| is| are)? called\b", lowered):
+    if re.search(
+        r"\b(his|her|their|child'?s|son'?s|daughter'?s)\s+name\b|\b(he|she|they)('s| is| are)? called\b", lowered
+    ):
         name = read_name(body)
         if name and "child_name" in facts:
             updates["child_name"] = name
@@ -392,8 +527,9 @@ def _clean(text: str) -> str:
 # --- reading back ------------------------------------------------------------------------
 
 
-def read_back(facts: Dict[str, object], role: Optional[str], local_authority: str, about: str,
-              decision_date: dt.date) -> str:
+def read_back(
+    facts: Dict[str, object], role: Optional[str], local_authority: str, about: str, decision_date: dt.date
+) -> str:
     """The details repeated before a certificate is issued or a request is sent."""
     young = role == "young_person"
     lines = [f"Your name: {facts.get('requester_name')}."]
@@ -408,11 +544,17 @@ def read_back(facts: Dict[str, object], role: Optional[str], local_authority: st
         head = f"Before I send your mediation request to {local_authority} council, please check these details."
         lines.append(f"Mediation about: {facts.get('issues')}.")
         icbs = f" ({', '.join(facts['icbs'])})" if facts.get("icbs") else ""
-        health = {True: "yes" + icbs, HEALTH_NOT_SURE: "not sure, so the council will tell the ICB to check" + icbs
-                  }.get(facts.get("health_care"), "no")  # type: ignore[arg-type]
+        health = {
+            True: "yes" + icbs,
+            HEALTH_NOT_SURE: "not sure, so the council will tell the ICB to check" + icbs,
+        }.get(facts.get("health_care"), "no")  # type: ignore[arg-type]
         lines.append(f"Health care involved: {health}.")
-        contact = {"phone": "by phone", "text": "by text", "email": "by email",
-                   "post": "by letter to the address the council has"}.get(str(facts.get("contact_preference")), "")
+        contact = {
+            "phone": "by phone",
+            "text": "by text",
+            "email": "by email",
+            "post": "by letter to the address the council has",
+        }.get(str(facts.get("contact_preference")), "")
         if facts.get("contact_details"):
             contact += f" on {facts['contact_details']}"
         lines.append(f"Contact: {contact}.")
@@ -441,8 +583,7 @@ class MediationAdviceForm(FormSpec):
     facts_in_order = tuple(FACT_LABELS)
     free_text = frozenset({"issues", "icbs", "availability"})
 
-    def __init__(self, role: Optional[str], route: Optional[Dict[str, object]] = None,
-                 today: Optional[dt.date] = None):
+    def __init__(self, role: Optional[str], route: Optional[Dict[str, object]] = None, today: Optional[dt.date] = None):
         self.role, self.route, self.today = role, dict(route or {}), today
 
     def questions_needed(self, facts: Dict[str, object]) -> List[str]:
@@ -463,8 +604,10 @@ class MediationAdviceForm(FormSpec):
                 reading.notes.append("Thanks, I've changed that.")
                 reading.confirmed = None
             elif reading.confirmed is None and re.search(r"\b(council|date)\b", _clean(text)):
-                reading.notes.append("Please tell me the right council or date, for example 'the council is Surrey' "
-                                     "or 'the letter was dated 3 March'.")
+                reading.notes.append(
+                    "Please tell me the right council or date, for example 'the council is Surrey' "
+                    "or 'the letter was dated 3 March'."
+                )
                 reading.confirmed = False
         return reading
 

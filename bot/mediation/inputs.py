@@ -3,6 +3,7 @@
 Every check raises ValueError with a message a conversation can read back to the
 person as it stands ("Please tell me ..."), and returns the cleaned value.
 """
+
 from __future__ import annotations
 
 import datetime as dt

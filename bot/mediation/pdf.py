@@ -4,6 +4,7 @@ DejaVu Sans is used when the machine has it (every name prints, whatever its
 alphabet); otherwise the PDF core font Helvetica, with letters it cannot print
 replaced by their closest plain form.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -45,16 +46,22 @@ def statement(certificate: Certificate) -> str:
     """What the certificate certifies, in words the tribunal and the family can read."""
     who = certificate.requester_name
     if certificate.kind == "not_pursuing":
-        return (f"{who} contacted the mediation adviser of this service about the decision above, was given "
-                "information about mediation, and decided not to pursue mediation. "
-                f"(CFA 2014 s.55; {SOURCE_CERTIFICATE})")
+        return (
+            f"{who} contacted the mediation adviser of this service about the decision above, was given "
+            "information about mediation, and decided not to pursue mediation. "
+            f"(CFA 2014 s.55; {SOURCE_CERTIFICATE})"
+        )
     if certificate.kind == "after_mediation":
         ended = format_long(certificate.mediation_held_on) if certificate.mediation_held_on else "the date recorded"
-        return (f"{who} took part in mediation with {certificate.local_authority} about the decision above. "
-                f"The mediation ended on {ended}. ({SOURCE_CERTIFICATE_AFTER_MEDIATION})")
-    return (f"{who} asked for mediation about the decision above and it could not be arranged within 30 days. "
-            "This certificate is issued so that an appeal can go ahead; mediation can still take place later. "
-            f"({SOURCE_CERTIFICATE_AFTER_MEDIATION})")
+        return (
+            f"{who} took part in mediation with {certificate.local_authority} about the decision above. "
+            f"The mediation ended on {ended}. ({SOURCE_CERTIFICATE_AFTER_MEDIATION})"
+        )
+    return (
+        f"{who} asked for mediation about the decision above and it could not be arranged within 30 days. "
+        "This certificate is issued so that an appeal can go ahead; mediation can still take place later. "
+        f"({SOURCE_CERTIFICATE_AFTER_MEDIATION})"
+    )
 
 
 def certificate_lines(certificate: Certificate, settings: Settings) -> List[Tuple[str, str]]:
@@ -110,9 +117,12 @@ def certificate_pdf(certificate: Certificate, settings: Optional[Settings] = Non
 
     pdf.ln(2)
     pdf.set_font(family, "", 11)
-    for paragraph in (statement(certificate), certificate_appeal_text(certificate),
-                      "Send a copy of this certificate with your appeal to the First-tier Tribunal (SEND).",
-                      f"Anyone can check that this certificate is valid at {verify_url(certificate.reference, settings)}"):
+    for paragraph in (
+        statement(certificate),
+        certificate_appeal_text(certificate),
+        "Send a copy of this certificate with your appeal to the First-tier Tribunal (SEND).",
+        f"Anyone can check that this certificate is valid at {verify_url(certificate.reference, settings)}",
+    ):
         pdf.multi_cell(width, 6, clean(paragraph), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(3)
     return bytes(pdf.output())

@@ -19,6 +19,7 @@ retry make them harmless.
 Input is forgiving: lower case, spaces, dots and missing dashes are all accepted, and
 the prefix may be left out.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -63,7 +64,7 @@ def normalise_reference(text: str) -> str:
     """
     cleaned = "".join(ch for ch in (text or "").upper() if ch.isalnum())
     if cleaned.startswith(PREFIX) and len(cleaned) == len(PREFIX) + RANDOM_SYMBOLS + 1:
-        cleaned = cleaned[len(PREFIX):]
+        cleaned = cleaned[len(PREFIX) :]
     if len(cleaned) != RANDOM_SYMBOLS + 1:
         raise MistypedReference(
             "This reference is mistyped: a certificate reference looks like SEM-7KQ4-MX2P, "

@@ -12,6 +12,7 @@
   from the check_routes examples whose metadata gives ``about`` (data/nlu/situations.yml);
   every parse carries ``situation: {about, confidence, ranking}``.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlp.encoder_files import DEFAULT_DIR
 from bot.classifiers.linear import LinearClassifier, WordFeatures, with_words
+from bot.nlp.encoder_files import DEFAULT_DIR
 from bot.nlp.sentence_encoder import get_encoder
 from bot.safeguarding.detector import DisclosureClassifier, detect
 
@@ -53,8 +54,13 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         return {**DenseFeaturizer.get_default_config(), "model_path": str(DEFAULT_DIR)}
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SentenceEncoderFeaturizer":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SentenceEncoderFeaturizer":
         return cls(config, execution_context.node_name)
 
     def __init__(self, config: Dict[Text, Any], name: Text) -> None:
@@ -85,8 +91,12 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 def _sentence_vector(message: Message) -> Optional[np.ndarray]:
     """This assistant's sentence vector of the message (the encoder's 384 dimensions)."""
     for features in message.features:
-        if features.attribute == TEXT and features.type == "sentence" and not features.is_sparse() \
-                and features.features.shape[-1] == 384:
+        if (
+            features.attribute == TEXT
+            and features.type == "sentence"
+            and not features.is_sparse()
+            and features.features.shape[-1] == 384
+        ):
             return np.asarray(features.features).reshape(-1)
     return None
 
@@ -95,17 +105,23 @@ class _TrainedOnVectors(GraphComponent):
     """Shared plumbing: the encoder, storage of the fitted arrays under the model's resource."""
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "_TrainedOnVectors":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "_TrainedOnVectors":
         return cls(config, model_storage, resource)
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Any = None) -> None:
+    def __init__(
+        self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, model: Any = None
+    ) -> None:
         self.config = config
         self._model_storage = model_storage
         self._resource = resource
         self.model = model
-        self.words = None
+        self.words: Optional[WordFeatures] = None
         self._encoder = get_encoder(Path(config["model_path"]))
 
     def _vectors(self, messages: List[Message]) -> np.ndarray:
@@ -127,8 +143,16 @@ class SafeguardingDetector(_TrainedOnVectors, IntentClassifier):
         # fallback_threshold: the FallbackClassifier's, for a message the model took to be a
         # disclosure that the detector does not confirm (then the next intent must stand on its own).
         # c, gamma_scale and character_features shape the binary classifier (chosen on the tuning split).
-        return {"model_path": str(DEFAULT_DIR), "threshold": 0.5, "sentence_threshold": 0.5, "intent_threshold": 0.9,
-                "fallback_threshold": 0.7, "c": 4.0, "gamma_scale": 1.0, "character_features": False}
+        return {
+            "model_path": str(DEFAULT_DIR),
+            "threshold": 0.5,
+            "sentence_threshold": 0.5,
+            "intent_threshold": 0.9,
+            "fallback_threshold": 0.7,
+            "c": 4.0,
+            "gamma_scale": 1.0,
+            "character_features": False,
+        }
 
     def train(self, training_data: TrainingData) -> Resource:
         # Every example whole, long disclosures included: on the tuning split this beat
@@ -145,15 +169,27 @@ class SafeguardingDetector(_TrainedOnVectors, IntentClassifier):
             else:
                 categories.append(((message.get("metadata") or {}).get("intent") or {}).get("category", "risk_to_life"))
         self.model = DisclosureClassifier.fit(
-            self._encoder.encode(texts), categories, float(self.config["threshold"]), texts, c=float(self.config["c"]),
-            characters=bool(self.config["character_features"]), gamma_scale=float(self.config["gamma_scale"]))
+            self._encoder.encode(texts),
+            categories,
+            float(self.config["threshold"]),
+            texts,
+            c=float(self.config["c"]),
+            characters=bool(self.config["character_features"]),
+            gamma_scale=float(self.config["gamma_scale"]),
+        )
         with self._model_storage.write_to(self._resource) as directory:
             self.model.save(Path(directory))
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "SafeguardingDetector":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "SafeguardingDetector":
         with model_storage.read_from(resource) as directory:
             model = DisclosureClassifier.load(Path(directory))
         model.threshold = float(config["threshold"])
@@ -165,11 +201,19 @@ class SafeguardingDetector(_TrainedOnVectors, IntentClassifier):
             intent = message.get(INTENT) or {}
             ranking = message.get(INTENT_RANKING_KEY) or []
             # The model's own confidence in safeguarding_risk, even under a fallback.
-            confidence = next((r.get("confidence", 0.0) for r in ranking if r.get("name") == SAFEGUARDING_INTENT),
-                              intent.get("confidence", 0.0) if intent.get("name") == SAFEGUARDING_INTENT else 0.0)
-            found = detect(text, self._encoder.encode, self.model, SAFEGUARDING_INTENT if confidence else None,
-                           confidence, float(self.config["intent_threshold"]),
-                           sentence_threshold=float(self.config["sentence_threshold"]))
+            confidence = next(
+                (r.get("confidence", 0.0) for r in ranking if r.get("name") == SAFEGUARDING_INTENT),
+                intent.get("confidence", 0.0) if intent.get("name") == SAFEGUARDING_INTENT else 0.0,
+            )
+            found = detect(
+                text,
+                self._encoder.encode,
+                self.model,
+                SAFEGUARDING_INTENT if confidence else None,
+                confidence,
+                float(self.config["intent_threshold"]),
+                sentence_threshold=float(self.config["sentence_threshold"]),
+            )
             report = {**found.as_dict(), "intent_confidence": round(float(confidence), 4)} if found else {}
             if not found or not found.by:
                 if intent.get("name") == SAFEGUARDING_INTENT:
@@ -180,8 +224,11 @@ class SafeguardingDetector(_TrainedOnVectors, IntentClassifier):
             message.set("safeguarding", report, add_to_output=True)
             top = {"name": SAFEGUARDING_INTENT, "confidence": 1.0}
             message.set(INTENT, top, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [top] + [r for r in ranking if r.get("name") != SAFEGUARDING_INTENT],
-                        add_to_output=True)
+            message.set(
+                INTENT_RANKING_KEY,
+                [top] + [r for r in ranking if r.get("name") != SAFEGUARDING_INTENT],
+                add_to_output=True,
+            )
         return messages
 
     def _not_a_disclosure(self, message: Message, ranking: List[Dict[Text, Any]]) -> None:
@@ -190,8 +237,11 @@ class SafeguardingDetector(_TrainedOnVectors, IntentClassifier):
         One detector decides what is a disclosure."""
         unsafe = next((r.get("confidence", 0.0) for r in ranking if r.get("name") == SAFEGUARDING_INTENT), 0.0)
         # The others' confidences, given that it is not a disclosure.
-        rest = [{**r, "confidence": r.get("confidence", 0.0) / max(1.0 - unsafe, 1e-6)} for r in ranking
-                if r.get("name") not in (SAFEGUARDING_INTENT, "nlu_fallback")]
+        rest = [
+            {**r, "confidence": r.get("confidence", 0.0) / max(1.0 - unsafe, 1e-6)}
+            for r in ranking
+            if r.get("name") not in (SAFEGUARDING_INTENT, "nlu_fallback")
+        ]
         if rest and rest[0].get("confidence", 0.0) >= float(self.config["fallback_threshold"]):
             top = dict(rest[0])
         else:
@@ -218,10 +268,23 @@ class SituationClassifier(_TrainedOnVectors):
         # change of these settings retrains the component (Rasa caches by configuration).
         # not_situation_intents: a message whose likeliest intent is one of these ("banana",
         # "hello", keyboard mash) is about no disagreement, whatever the classifier's best guess.
-        return {"model_path": str(DEFAULT_DIR), "metadata_key": "about", "c": 32.0, "word_features": True,
-                "described": True,
-                "not_situation_intents": ["out_of_scope", "gibberish", "greet", "goodbye", "thanks", "insult",
-                                          "non_english", "bot_challenge"]}
+        return {
+            "model_path": str(DEFAULT_DIR),
+            "metadata_key": "about",
+            "c": 32.0,
+            "word_features": True,
+            "described": True,
+            "not_situation_intents": [
+                "out_of_scope",
+                "gibberish",
+                "greet",
+                "goodbye",
+                "thanks",
+                "insult",
+                "non_english",
+                "bot_challenge",
+            ],
+        }
 
     def train(self, training_data: TrainingData) -> Resource:
         key = self.config["metadata_key"]
@@ -238,14 +301,17 @@ class SituationClassifier(_TrainedOnVectors):
             return self._resource
         texts = _texts(examples)
         self.words = WordFeatures.fit(texts) if self.config["word_features"] else None
-        self.model = LinearClassifier.fit(with_words(self._encoder.encode(texts), texts, self.words), labels,
-                                          c=float(self.config["c"]))
+        self.model = LinearClassifier.fit(
+            with_words(self._encoder.encode(texts), texts, self.words), labels, c=float(self.config["c"])
+        )
         # Whether a message describes a disagreement at all ("I'm his mum" does not): the
         # described situations against every other example.
         everything = texts + others
         self.described = LinearClassifier.fit(
             with_words(self._encoder.encode(everything), everything, self.words),
-            ["yes"] * len(texts) + ["no"] * len(others), c=8.0)
+            ["yes"] * len(texts) + ["no"] * len(others),
+            c=8.0,
+        )
         with self._model_storage.write_to(self._resource) as directory:
             self.model.save(Path(directory) / "situation.npz")
             self.described.save(Path(directory) / "described.npz")
@@ -254,8 +320,14 @@ class SituationClassifier(_TrainedOnVectors):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "SituationClassifier":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "SituationClassifier":
         try:
             with model_storage.read_from(resource) as directory:
                 model = LinearClassifier.load(Path(directory) / "situation.npz")
@@ -275,24 +347,32 @@ class SituationClassifier(_TrainedOnVectors):
             if not message.get(TEXT):
                 continue
             if self._likeliest_intent(message) in self.config["not_situation_intents"]:
-                message.set("situation", {"about": None, "confidence": 0.0, "describes": 0.0, "ranking": []},
-                            add_to_output=True)
+                message.set(
+                    "situation", {"about": None, "confidence": 0.0, "describes": 0.0, "ranking": []}, add_to_output=True
+                )
                 continue
             features = with_words(self._vectors([message]), [message.get(TEXT)], self.words)
             ranking = self.model.ranking(features, top=3)
             describes = self.described.probabilities(features)[0][self.described.classes.index("yes")]
-            message.set("situation", {"about": ranking[0][0], "confidence": round(ranking[0][1], 4),
-                                      "describes": round(float(describes), 4),
-                                      "ranking": [{"about": a, "confidence": round(c, 4)} for a, c in ranking]},
-                        add_to_output=True)
+            message.set(
+                "situation",
+                {
+                    "about": ranking[0][0],
+                    "confidence": round(ranking[0][1], 4),
+                    "describes": round(float(describes), 4),
+                    "ranking": [{"about": a, "confidence": round(c, 4)} for a, c in ranking],
+                },
+                add_to_output=True,
+            )
         return messages
 
     @staticmethod
     def _likeliest_intent(message: Message) -> Optional[str]:
         """The intent classifier's best intent, looking past a fallback to what it would have been."""
         ranking = message.get(INTENT_RANKING_KEY) or []
-        return next((r.get("name") for r in ranking if r.get("name") != "nlu_fallback"),
-                    (message.get(INTENT) or {}).get("name"))
+        return next(
+            (r.get("name") for r in ranking if r.get("name") != "nlu_fallback"), (message.get(INTENT) or {}).get("name")
+        )
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -331,8 +411,9 @@ class SentenceIntentClassifier(_TrainedOnVectors, IntentClassifier):
             labels.append(message.get("intent_response_key") or intent)
         self.words = WordFeatures.fit(texts)
         self.characters = WordFeatures.fit(texts, characters=True)
-        features = with_words(self._encoder.encode(texts), texts, self.words, self.characters,
-                              weight=float(self.config["feature_weight"]))
+        features = with_words(
+            self._encoder.encode(texts), texts, self.words, self.characters, weight=float(self.config["feature_weight"])
+        )
         self.model = LinearClassifier.fit(features, labels, c=float(self.config["c"]), class_weight=None)
         self.retrieval_intents = sorted(training_data.retrieval_intents)
         self.responses = {key: value for key, value in training_data.responses.items()}
@@ -344,12 +425,19 @@ class SentenceIntentClassifier(_TrainedOnVectors, IntentClassifier):
         self.model.save(directory / "intents.npz")
         self.words.save(directory, "words_")
         self.characters.save(directory, "characters_")
-        (directory / "retrieval.json").write_text(json.dumps({"retrieval_intents": self.retrieval_intents,
-                                                              "responses": self.responses}))
+        (directory / "retrieval.json").write_text(
+            json.dumps({"retrieval_intents": self.retrieval_intents, "responses": self.responses})
+        )
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "SentenceIntentClassifier":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "SentenceIntentClassifier":
         with model_storage.read_from(resource) as directory:
             directory = Path(directory)
             component = cls(config, model_storage, resource, LinearClassifier.load(directory / "intents.npz"))
@@ -367,15 +455,21 @@ class SentenceIntentClassifier(_TrainedOnVectors, IntentClassifier):
                 message.set(INTENT, {"name": "nlu_fallback", "confidence": 0.0}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
-            features = with_words(self._vectors([message]), [message.get(TEXT)], self.words, self.characters,
-                                  weight=float(self.config["feature_weight"]))
+            features = with_words(
+                self._vectors([message]),
+                [message.get(TEXT)],
+                self.words,
+                self.characters,
+                weight=float(self.config["feature_weight"]),
+            )
             probabilities = self.model.probabilities(features)[0]
             by_intent: Dict[str, float] = {}
             for label, probability in zip(self.model.classes, probabilities):
                 intent = label.split("/", 1)[0]
                 by_intent[intent] = by_intent.get(intent, 0.0) + float(probability)
-            ranking = sorted(({"name": n, "confidence": c} for n, c in by_intent.items()),
-                             key=lambda r: -r["confidence"])[: int(self.config["ranking_length"])]
+            ranking = sorted(
+                ({"name": n, "confidence": c} for n, c in by_intent.items()), key=lambda r: -r["confidence"]
+            )[: int(self.config["ranking_length"])]
             message.set(INTENT, dict(ranking[0]), add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             self._select_response(message, ranking[0]["name"], probabilities)
@@ -389,16 +483,27 @@ class SentenceIntentClassifier(_TrainedOnVectors, IntentClassifier):
         within = [k for k in keys if k[0].startswith(intent + "/")] or keys
         total = sum(p for _, p in within) or 1.0
         best, best_p = max(within, key=lambda k: k[1])
-        ranking = [{"id": zlib.crc32(label.encode()), "confidence": p, "intent_response_key": label}
-                   for label, p in sorted(keys, key=lambda k: -k[1])[:10]]
+        ranking = [
+            {"id": zlib.crc32(label.encode()), "confidence": p, "intent_response_key": label}
+            for label, p in sorted(keys, key=lambda k: -k[1])[:10]
+        ]
         template = f"utter_{best}"
-        message.set("response_selector", {
-            "all_retrieval_intents": self.retrieval_intents,
-            "default": {"response": {"responses": self.responses.get(template) or [{"text": best}],
-                                     "confidence": best_p / total, "intent_response_key": best,
-                                     "utter_action": template},
-                        "ranking": ranking},
-        }, add_to_output=True)
+        message.set(
+            "response_selector",
+            {
+                "all_retrieval_intents": self.retrieval_intents,
+                "default": {
+                    "response": {
+                        "responses": self.responses.get(template) or [{"text": best}],
+                        "confidence": best_p / total,
+                        "intent_response_key": best,
+                        "utter_action": template,
+                    },
+                    "ranking": ranking,
+                },
+            },
+            add_to_output=True,
+        )
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data

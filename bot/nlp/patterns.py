@@ -4,6 +4,7 @@ The same files feed the spaCy entity ruler (bot.nlp.build_pipeline) and these
 normalisers, so a name the assistant recognises is always one it can resolve.
 Plain Python: no spaCy or Rasa imports.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,7 +30,9 @@ def _fold(text: str) -> str:
     """Lower case, '&' as 'and', no punctuation or council words."""
     text = text.lower().replace("&", " and ")
     text = re.sub(r"[^a-z0-9 ]+", " ", text)
-    text = re.sub(r"\b(the|royal borough of|london borough of|borough|county|city|metropolitan|district|council)\b", " ", text)
+    text = re.sub(
+        r"\b(the|royal borough of|london borough of|borough|county|city|metropolitan|district|council)\b", " ", text
+    )
     return " ".join(text.split())
 
 
@@ -76,7 +79,7 @@ def find_local_authority_in(text: Optional[str]) -> Optional[LocalAuthority]:
     words = re.sub(r"[,.?!;:()]", " ", text).split()
     for size in range(min(6, len(words)), 0, -1):
         for start in range(0, len(words) - size + 1):
-            phrase = " ".join(words[start:start + size])
+            phrase = " ".join(words[start : start + size])
             authority = find_local_authority(phrase)
             if authority is None:
                 continue

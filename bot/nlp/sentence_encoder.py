@@ -8,6 +8,7 @@ does for this model, so cosine similarity is a dot product.
 Cost (docs/benchmarks.md): about 18 ms of CPU for one short sentence on this machine's
 cores; batches of 64 in training.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,6 +39,7 @@ class SentenceEncoder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         # Here, after the settings above: TensorFlow and transformers read them when imported.
         import tensorflow as tf  # see the comment above
+
         # transformers is imported beside TensorFlow, for the same reason.
         from transformers import AutoTokenizer, TFBertModel
         from transformers.utils import logging as transformers_logging  # same reason
@@ -51,8 +53,9 @@ class SentenceEncoder:
 
         @tf.function(input_signature=spec)
         def mean_pooled(input_ids, attention_mask, token_type_ids):
-            hidden = model(input_ids=input_ids, attention_mask=attention_mask,
-                           token_type_ids=token_type_ids, training=False).last_hidden_state
+            hidden = model(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids, training=False
+            ).last_hidden_state
             mask = tf.cast(attention_mask, tf.float32)[..., None]
             summed = tf.reduce_sum(hidden * mask, axis=1)
             return tf.math.l2_normalize(summed / tf.maximum(tf.reduce_sum(mask, axis=1), 1e-9), axis=1)
@@ -65,9 +68,11 @@ class SentenceEncoder:
     def _run(self, texts: List[str]) -> np.ndarray:
         batch = self._tokenizer(texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="np")
         tf = self._tf
-        vectors = self._mean_pooled(tf.constant(batch["input_ids"], tf.int32),
-                                    tf.constant(batch["attention_mask"], tf.int32),
-                                    tf.constant(batch["token_type_ids"], tf.int32))
+        vectors = self._mean_pooled(
+            tf.constant(batch["input_ids"], tf.int32),
+            tf.constant(batch["attention_mask"], tf.int32),
+            tf.constant(batch["token_type_ids"], tf.int32),
+        )
         return vectors.numpy().astype(np.float32)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -86,7 +91,7 @@ class SentenceEncoder:
         # Similar lengths together: less padding, less work.
         unique.sort(key=len)
         for start in range(0, len(unique), BATCH_SIZE):
-            chunk = unique[start:start + BATCH_SIZE]
+            chunk = unique[start : start + BATCH_SIZE]
             vectors = self._run(chunk)
             with self._lock:
                 for text, vector in zip(chunk, vectors):

@@ -12,4 +12,5 @@ sent stays in the table as `failed` with the error, for staff to see.
 - `email`: the SMTP sender
 - `worker`: the background worker in the web app, started by bot.app's lifespan
 """
+
 from bot.outbox.service import enqueue_email, enqueue_sms, hash_number, is_opted_out, send_due, set_opt_out  # noqa: F401

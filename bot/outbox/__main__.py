@@ -1,4 +1,5 @@
 """python -m bot.outbox: send every outbound message that is due now, once."""
+
 import logging
 
 from bot.outbox.service import send_due

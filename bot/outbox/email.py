@@ -4,6 +4,7 @@ Errors are sorted the way the SMS sender sorts Twilio's: a refusal that retrying
 cannot change (5xx: no such mailbox, relaying denied) is permanent; a busy or
 unreachable server (4xx, connection errors, timeouts) is retried with backoff.
 """
+
 from __future__ import annotations
 
 import smtplib

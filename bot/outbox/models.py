@@ -1,4 +1,5 @@
 """Outbound messages waiting to be sent (SMS and email), and numbers that have opted out."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,8 +9,15 @@ import sqlalchemy as sa
 from bot.database import Base
 
 STATUSES = ("pending", "sent", "failed", "suppressed")
-KINDS = ("reply", "certificate_link", "callback_confirmation", "mediator_alert", "link",
-         "la_mediation_request", "certificate_email")
+KINDS = (
+    "reply",
+    "certificate_link",
+    "callback_confirmation",
+    "mediator_alert",
+    "link",
+    "la_mediation_request",
+    "certificate_email",
+)
 CHANNELS = ("sms", "email")
 
 
@@ -23,14 +31,21 @@ class OutboxMessage(Base):
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     kind = sa.Column(sa.String(40), nullable=False, default="reply")
-    channel = sa.Column(sa.Enum(*CHANNELS, name="outbox_channel", native_enum=False, create_constraint=True),
-                        nullable=False, default="sms", server_default="sms")
+    channel = sa.Column(
+        sa.Enum(*CHANNELS, name="outbox_channel", native_enum=False, create_constraint=True),
+        nullable=False,
+        default="sms",
+        server_default="sms",
+    )
     to_number = sa.Column(sa.String(20), nullable=True, index=True)  # SMS
     to_address = sa.Column(sa.String(320), nullable=True)  # email
     subject = sa.Column(sa.String(300), nullable=True)  # email
     body = sa.Column(sa.Text, nullable=False)
-    status = sa.Column(sa.Enum(*STATUSES, name="outbox_status", native_enum=False, create_constraint=True),
-                       nullable=False, default="pending")
+    status = sa.Column(
+        sa.Enum(*STATUSES, name="outbox_status", native_enum=False, create_constraint=True),
+        nullable=False,
+        default="pending",
+    )
     attempts = sa.Column(sa.Integer, nullable=False, default=0)
     next_attempt_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     last_error = sa.Column(sa.Text, nullable=True)
@@ -54,12 +69,15 @@ class OutboxAttempt(Base):
     __tablename__ = "outbox_attempts"
 
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
-    message_id = sa.Column(sa.Integer, sa.ForeignKey("outbox_messages.id", ondelete="CASCADE"), nullable=False,
-                           index=True)
+    message_id = sa.Column(
+        sa.Integer, sa.ForeignKey("outbox_messages.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     started_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     finished_at = sa.Column(sa.DateTime, nullable=True)
-    outcome = sa.Column(sa.Enum(*ATTEMPT_OUTCOMES, name="outbox_attempt_outcome", native_enum=False,
-                                create_constraint=True), nullable=True)
+    outcome = sa.Column(
+        sa.Enum(*ATTEMPT_OUTCOMES, name="outbox_attempt_outcome", native_enum=False, create_constraint=True),
+        nullable=True,
+    )
     provider_sid = sa.Column(sa.String(64), nullable=True)
     error = sa.Column(sa.Text, nullable=True)
 

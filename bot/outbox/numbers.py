@@ -10,6 +10,7 @@ Ofcom keeps ranges for drama and testing that libphonenumber calls invalid: 0770
 to 900999 are mobiles and 01632 960000 to 960999 landlines (Ofcom, "Telephone numbers
 for drama purposes"). They are the numbers in every test, so they are classified here.
 """
+
 from __future__ import annotations
 
 import re

@@ -7,6 +7,7 @@ Twilio (same numbers, same body, since the first such try) and, if there, marked
 with its sid instead of being sent again. A try left without an outcome (the worker died
 during it) counts the same.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,7 +21,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.database import session_scope
-from bot.outbox import email as smtp_email, twilio_sms
+from bot.outbox import email as smtp_email
+from bot.outbox import twilio_sms
 from bot.outbox.errors import PermanentSendError, TransientSendError, UnconfirmedSendError  # noqa: F401 - re-exported
 from bot.outbox.models import FullAnswer, OutboxAttempt, OutboxMessage, SmsOptOut, recipient, utcnow
 from bot.outbox.numbers import e164
@@ -153,11 +155,14 @@ def send_due(
                 session.delete(attempt)  # nothing was tried
                 continue
             message.attempts += 1
-            max_attempts = settings.outbox_max_attempts if message.channel == "sms" else settings.outbox_email_max_attempts
+            max_attempts = (
+                settings.outbox_max_attempts if message.channel == "sms" else settings.outbox_email_max_attempts
+            )
             try:
                 if message.channel == "sms":
-                    message.provider_sid = (_found_earlier(session, message, attempt, finder)
-                                            or sender(message.to_number, message.body))
+                    message.provider_sid = _found_earlier(session, message, attempt, finder) or sender(
+                        message.to_number, message.body
+                    )
                 else:
                     message.provider_sid = email_sender(message.to_address, message.subject or "", message.body)[:64]
             except PermanentSendError as error:
@@ -172,13 +177,25 @@ def send_due(
                 blocked.add(recipient(message))
                 if message.attempts >= max_attempts:
                     message.status = "failed"
-                    log.error("outbox: message %s to %s failed after %s attempts: %s",
-                              message.id, _masked(message), message.attempts, error)
+                    log.error(
+                        "outbox: message %s to %s failed after %s attempts: %s",
+                        message.id,
+                        _masked(message),
+                        message.attempts,
+                        error,
+                    )
                 else:
-                    message.next_attempt_at = (now or utcnow()) + dt.timedelta(seconds=backoff_seconds(message.attempts))
-                    log.warning("outbox: message %s to %s not sent (attempt %s), retrying at %s: %s",
-                                message.id, _masked(message), message.attempts,
-                                message.next_attempt_at.isoformat(timespec="seconds"), error)
+                    message.next_attempt_at = (now or utcnow()) + dt.timedelta(
+                        seconds=backoff_seconds(message.attempts)
+                    )
+                    log.warning(
+                        "outbox: message %s to %s not sent (attempt %s), retrying at %s: %s",
+                        message.id,
+                        _masked(message),
+                        message.attempts,
+                        message.next_attempt_at.isoformat(timespec="seconds"),
+                        error,
+                    )
                 continue
             if attempt.outcome is None:
                 _finish(attempt, "sent", sid=message.provider_sid)
@@ -215,22 +232,36 @@ def _may_send(session: Session, message: OutboxMessage, blocked: set) -> bool:
 def _found_earlier(session: Session, message: OutboxMessage, attempt: OutboxAttempt, finder: Finder) -> Optional[str]:
     """The sid Twilio gave this message on an earlier try that got no answer, if it took it; else None."""
     unclear_since = session.execute(
-        sa.select(sa.func.min(OutboxAttempt.started_at))
-        .where(OutboxAttempt.message_id == message.id, OutboxAttempt.id < attempt.id,
-               sa.or_(OutboxAttempt.outcome == "unknown", OutboxAttempt.outcome.is_(None)))
+        sa.select(sa.func.min(OutboxAttempt.started_at)).where(
+            OutboxAttempt.message_id == message.id,
+            OutboxAttempt.id < attempt.id,
+            sa.or_(OutboxAttempt.outcome == "unknown", OutboxAttempt.outcome.is_(None)),
+        )
     ).scalar_one()
     if unclear_since is None:
         return None
     sids = list(finder(message.to_number, message.body, unclear_since - CLOCK_SKEW))
     # A message with the same words to the same number may be another row's (sent earlier).
-    taken = set(session.execute(
-        sa.select(OutboxMessage.provider_sid).where(OutboxMessage.provider_sid.in_(sids), OutboxMessage.id != message.id)
-    ).scalars()) if sids else set()
+    taken = (
+        set(
+            session.execute(
+                sa.select(OutboxMessage.provider_sid).where(
+                    OutboxMessage.provider_sid.in_(sids), OutboxMessage.id != message.id
+                )
+            ).scalars()
+        )
+        if sids
+        else set()
+    )
     sid = next((sid for sid in sids if sid not in taken), None)
     if sid:
         _finish(attempt, "found", sid=sid)
-        log.info("outbox: message %s to %s was taken by Twilio on an earlier try (%s); not sent again",
-                 message.id, _masked(message), sid)
+        log.info(
+            "outbox: message %s to %s was taken by Twilio on an earlier try (%s); not sent again",
+            message.id,
+            _masked(message),
+            sid,
+        )
     return sid
 
 
@@ -243,12 +274,14 @@ def _finish(attempt: OutboxAttempt, outcome: str, sid: Optional[str] = None, err
 
 def _due_ids(database_url: Optional[str], now: Optional[dt.datetime], limit: int) -> List[int]:
     with session_scope(database_url) as session:
-        return list(session.execute(
-            sa.select(OutboxMessage.id)
-            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= (now or utcnow()))
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-        ).scalars())
+        return list(
+            session.execute(
+                sa.select(OutboxMessage.id)
+                .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= (now or utcnow()))
+                .order_by(OutboxMessage.id)
+                .limit(limit)
+            ).scalars()
+        )
 
 
 def _claim(session: Session, message_id: int, now: Optional[dt.datetime]) -> Optional[OutboxMessage]:
@@ -256,8 +289,11 @@ def _claim(session: Session, message_id: int, now: Optional[dt.datetime]) -> Opt
     # second worker's claim waits, then finds the row no longer pending and skips it.
     result = session.execute(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending",
-               OutboxMessage.next_attempt_at <= (now or utcnow()))
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == "pending",
+            OutboxMessage.next_attempt_at <= (now or utcnow()),
+        )
         .values(attempts=OutboxMessage.attempts)
         .execution_options(synchronize_session=False)
     )
@@ -267,13 +303,24 @@ def _claim(session: Session, message_id: int, now: Optional[dt.datetime]) -> Opt
 
 
 def _older_pending(session: Session, message: OutboxMessage) -> bool:
-    same_recipient = (OutboxMessage.to_number == message.to_number if message.channel == "sms"
-                      else OutboxMessage.to_address == message.to_address)
-    return session.execute(
-        sa.select(sa.func.count()).select_from(OutboxMessage)
-        .where(OutboxMessage.channel == message.channel, same_recipient, OutboxMessage.status == "pending",
-               OutboxMessage.id < message.id)
-    ).scalar_one() > 0
+    same_recipient = (
+        OutboxMessage.to_number == message.to_number
+        if message.channel == "sms"
+        else OutboxMessage.to_address == message.to_address
+    )
+    return (
+        session.execute(
+            sa.select(sa.func.count())
+            .select_from(OutboxMessage)
+            .where(
+                OutboxMessage.channel == message.channel,
+                same_recipient,
+                OutboxMessage.status == "pending",
+                OutboxMessage.id < message.id,
+            )
+        ).scalar_one()
+        > 0
+    )
 
 
 def _masked(message: OutboxMessage) -> str:

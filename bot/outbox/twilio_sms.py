@@ -5,6 +5,7 @@ worth retrying); the request never reached Twilio (no connection: retried); or i
 and no answer came back (a timeout, a dropped connection: UnconfirmedSendError, and the
 outbox looks the message up with `find_sms` before sending it again).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,15 +45,24 @@ def make_client(settings: Optional[Settings] = None) -> Client:
     settings = settings or get_settings()
     if not (settings.twilio_account_sid and settings.twilio_auth_token):
         raise PermanentSendError("Twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)")
-    http_client = (RedirectingHttpClient(settings.twilio_api_base_url) if settings.twilio_api_base_url
-                   else TwilioHttpClient(timeout=REQUEST_TIMEOUT_SECONDS))
+    http_client = (
+        RedirectingHttpClient(settings.twilio_api_base_url)
+        if settings.twilio_api_base_url
+        else TwilioHttpClient(timeout=REQUEST_TIMEOUT_SECONDS)
+    )
     return Client(settings.twilio_account_sid, settings.twilio_auth_token, http_client=http_client)
 
 
 @lru_cache(maxsize=4)
 def _client(account_sid: str, auth_token: str, api_base_url: str) -> Client:
-    return make_client(Settings(_env_file=None, twilio_account_sid=account_sid, twilio_auth_token=auth_token,
-                                twilio_api_base_url=api_base_url))
+    return make_client(
+        Settings(
+            _env_file=None,  # type: ignore[call-arg]  # pydantic's BaseSettings takes it
+            twilio_account_sid=account_sid,
+            twilio_auth_token=auth_token,
+            twilio_api_base_url=api_base_url,
+        )
+    )
 
 
 def _configured_client(settings: Settings) -> Client:
@@ -69,8 +79,12 @@ def send_sms(to_number: str, body: str, settings: Optional[Settings] = None) -> 
     client = _configured_client(settings)
     try:
         # Delivery reports come back to /telephony/sms/status (logged; signed like every webhook).
-        message = client.messages.create(to=to_number, from_=settings.twilio_from_number, body=body,
-                                         status_callback=f"{settings.public_base_url}/telephony/sms/status")
+        message = client.messages.create(
+            to=to_number,
+            from_=settings.twilio_from_number,
+            body=body,
+            status_callback=f"{settings.public_base_url}/telephony/sms/status",
+        )
     except TwilioRestException as error:
         detail = f"Twilio {error.status}" + (f" error {error.code}" if error.code else "") + f": {error.msg}"
         # 429 and 5xx are worth retrying; other 4xx (bad number, opted out) are not.
@@ -97,9 +111,9 @@ def find_sms(to_number: str, body: str, since: dt.datetime, settings: Optional[S
     client = _configured_client(settings)
     since = since.replace(tzinfo=dt.timezone.utc) if since.tzinfo is None else since
     try:
-        listed = (client.messages.list(to=to_number, from_=settings.twilio_from_number, date_sent_after=since,
-                                       limit=LOOKUP_LIMIT)
-                  + client.messages.list(to=to_number, from_=settings.twilio_from_number, limit=20))
+        listed = client.messages.list(
+            to=to_number, from_=settings.twilio_from_number, date_sent_after=since, limit=LOOKUP_LIMIT
+        ) + client.messages.list(to=to_number, from_=settings.twilio_from_number, limit=20)
     except TwilioRestException as error:
         raise TransientSendError(f"Twilio {error.status} to a message lookup: {error.msg}") from error
     except requests.RequestException as error:

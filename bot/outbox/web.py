@@ -2,6 +2,7 @@
 
 Mounted under the phone line's routes (telephony.web), at bot.outbox.service.FULL_ANSWER_PATH.
 """
+
 from __future__ import annotations
 
 import html

@@ -3,6 +3,7 @@
 Started and stopped by the app's lifespan (bot.app); anything that has just queued a
 message wakes it (`wake_threadsafe`, from any thread).
 """
+
 from __future__ import annotations
 
 import asyncio

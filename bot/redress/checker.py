@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from bot.redress import rules
 from bot.redress.dates import format_long
 from bot.redress.deadlines import (
     SOURCE_APPEAL_DEADLINE,
@@ -20,7 +21,6 @@ from bot.redress.deadlines import (
     contact_mediation_adviser_by,
     discrimination_claim_by,
 )
-from bot.redress import rules
 from bot.redress.situation import (
     APPEALABLE_DECISIONS,
     ROUTE_IDS,
@@ -42,12 +42,10 @@ APPEAL_SUBJECTS = {
     "refusal_to_reassess": "the council's refusal to carry out a new EHC needs assessment",
     "refusal_to_issue_plan": "the council's decision not to issue an EHC plan after an assessment",
     "plan_content": (
-        "what the EHC plan says about special educational needs (section B) "
-        "and the support to meet them (section F)"
+        "what the EHC plan says about special educational needs (section B) and the support to meet them (section F)"
     ),
     "plan_placement_only": (
-        "the school or college named in the EHC plan (section I), the type named, "
-        "or that none is named"
+        "the school or college named in the EHC plan (section I), the type named, or that none is named"
     ),
     "refusal_to_amend": "the council's decision not to change the EHC plan after a review or reassessment",
     "cease_to_maintain": "the council's decision to stop the EHC plan",
@@ -74,8 +72,15 @@ def check_routes(situation: Situation) -> RouteCheck:
     if out_of_scope is not None:
         code, reason, source, signpost = out_of_scope
         check = _nothing_available(reason, source, [signpost])
-        return RouteCheck(check.in_scope, False, check.routes, check.deadlines, check.messages,
-                          out_of_scope_reason=code, nation=situation.nation)
+        return RouteCheck(
+            check.in_scope,
+            False,
+            check.routes,
+            check.deadlines,
+            check.messages,
+            out_of_scope_reason=code,
+            nation=situation.nation,
+        )
 
     about = situation.about
     routes = [build(about) for build in ROUTE_BUILDERS]
@@ -147,7 +152,8 @@ def _mediation_advice_required(about: str) -> bool:
 def _mediation_route(about: str) -> Route:
     if about in APPEALS_WITHOUT_CERTIFICATE:
         return Route(
-            "mediation", True,
+            "mediation",
+            True,
             "You can ask for mediation with the council. It is free and your choice. "
             "You do not need a mediation certificate to appeal only about the school or "
             "college named in the plan.",
@@ -155,7 +161,8 @@ def _mediation_route(about: str) -> Route:
         )
     if about in APPEALABLE_DECISIONS:
         return Route(
-            "mediation", True,
+            "mediation",
+            True,
             "You can ask for mediation with the council. An independent mediator runs it "
             "and it is free. Going to mediation is your choice, but before you can appeal "
             "you must contact the mediation adviser.",
@@ -163,7 +170,8 @@ def _mediation_route(about: str) -> Route:
         )
     if about == "plan_health_social_care_only":
         return Route(
-            "mediation", True,
+            "mediation",
+            True,
             "You can ask for mediation about the health or social care parts of the plan. "
             "For health care, the integrated care board (ICB) takes part. It is free and "
             "your choice.",
@@ -171,26 +179,29 @@ def _mediation_route(about: str) -> Route:
         )
     if about == "disability_discrimination":
         return Route(
-            "mediation", False,
-            "Mediation and the mediation certificate do not apply to disability "
-            "discrimination claims.",
+            "mediation",
+            False,
+            "Mediation and the mediation certificate do not apply to disability discrimination claims.",
             "CFA 2014 ss.51 and 55",
         )
     if about == "no_decision_yet":
         return Route(
-            "mediation", False,
+            "mediation",
+            False,
             "Mediation and the mediation certificate come before an appeal, and there is nothing to "
             "appeal until the council decides. You do not need the mediation adviser yet.",
             rules.SOURCE_NO_DECISION,
         )
     if about == "school_exclusion":
         return Route(
-            "mediation", False,
+            "mediation",
+            False,
             "Mediation is for council decisions about EHC needs assessments and plans, not exclusions.",
             rules.SOURCE_EXCLUSION,
         )
     return Route(
-        "mediation", False,
+        "mediation",
+        False,
         "Mediation is for council decisions about EHC needs assessments and plans. "
         "Disagreement resolution can help with this instead.",
         SOURCE_MEDIATION,
@@ -200,7 +211,8 @@ def _mediation_route(about: str) -> Route:
 def _disagreement_resolution_route(about: str) -> Route:
     if about == "disability_discrimination":
         return Route(
-            "disagreement_resolution", False,
+            "disagreement_resolution",
+            False,
             "Disagreement resolution is for disagreements about special educational needs "
             "support and duties, not discrimination claims. You can use it for any "
             "disagreement about the support itself.",
@@ -209,15 +221,14 @@ def _disagreement_resolution_route(about: str) -> Route:
     if about in APPEALABLE_DECISIONS:
         when = "You can use it at any time, even while an appeal is going on. It does not affect your right to appeal."
     elif about == "school_exclusion":
-        when = ("It cannot change an exclusion, but you can use it at any time about your child's SEN "
-                "support.")
+        when = "It cannot change an exclusion, but you can use it at any time about your child's SEN support."
     else:
         when = "You can use it at any time."
     return Route(
-        "disagreement_resolution", True,
+        "disagreement_resolution",
+        True,
         "Disagreement resolution is a free meeting with an independent person. You do not "
-        "need an EHC plan. It is voluntary: everyone involved must agree to take part. "
-        + when,
+        "need an EHC plan. It is voluntary: everyone involved must agree to take part. " + when,
         SOURCE_DRS,
     )
 
@@ -225,40 +236,45 @@ def _disagreement_resolution_route(about: str) -> Route:
 def _tribunal_appeal_route(about: str) -> Route:
     if about in APPEALABLE_DECISIONS:
         return Route(
-            "tribunal_appeal", True,
-            f"You can appeal to the First-tier Tribunal (SEND) about {APPEAL_SUBJECTS[about]}. "
-            "It is free to appeal.",
+            "tribunal_appeal",
+            True,
+            f"You can appeal to the First-tier Tribunal (SEND) about {APPEAL_SUBJECTS[about]}. It is free to appeal.",
             f"{SOURCE_APPEAL}; {SOURCE_APPEAL_DEADLINE}",
         )
     if about == "plan_health_social_care_only":
         return Route(
-            "tribunal_appeal", False,
+            "tribunal_appeal",
+            False,
             "You cannot appeal only about the health or social care parts of a plan. The "
             "tribunal can look at them only alongside an appeal about sections B, F or I.",
             f"{SOURCE_APPEAL}; {SOURCE_RECOMMENDATIONS}",
         )
     if about == "disability_discrimination":
         return Route(
-            "tribunal_appeal", False,
+            "tribunal_appeal",
+            False,
             "This is not an appeal. You make a disability discrimination claim instead.",
             SOURCE_DISCRIMINATION,
         )
     if about == "no_decision_yet":
         return Route(
-            "tribunal_appeal", False,
+            "tribunal_appeal",
+            False,
             "A delay cannot be appealed. You can appeal once the council makes a decision you can "
             "appeal, or issues or changes a plan.",
             rules.SOURCE_NO_DECISION,
         )
     if about == "school_exclusion":
         return Route(
-            "tribunal_appeal", False,
+            "tribunal_appeal",
+            False,
             "An exclusion is not a SEND appeal. The governing board and the independent review panel "
             "look at it; if it was linked to disability, you can make a disability discrimination claim.",
             rules.SOURCE_EXCLUSION,
         )
     return Route(
-        "tribunal_appeal", False,
+        "tribunal_appeal",
+        False,
         "This is not a decision you can appeal to the tribunal.",
         SOURCE_APPEAL,
     )
@@ -269,7 +285,8 @@ def _tribunal_recommendations_route(about: str) -> Route:
     # extended appeals FAQ, which lists section I and refusal to reassess).
     if about in APPEALABLE_DECISIONS and about != "refusal_to_assess":
         return Route(
-            "tribunal_recommendations", True,
+            "tribunal_recommendations",
+            True,
             "When you appeal, you can also ask the tribunal to make recommendations about "
             "health and social care needs and provision in the plan (sections C, D, G, H1 "
             "and H2). They are not binding, but the health and social care bodies must "
@@ -279,8 +296,7 @@ def _tribunal_recommendations_route(about: str) -> Route:
         )
     if about == "refusal_to_assess":
         reason = (
-            "The tribunal cannot make health and social care recommendations in an appeal "
-            "about a refusal to assess."
+            "The tribunal cannot make health and social care recommendations in an appeal about a refusal to assess."
         )
     elif about == "plan_health_social_care_only":
         reason = (
@@ -300,21 +316,16 @@ COMPLAINT_REASONS = {
         "is provided. If there is no plan, complain to the Department for Education."
     ),
     "plan_health_social_care_only": (
-        "For health care, use the NHS complaints procedure. For social care, use the "
-        "council's complaints procedure."
+        "For health care, use the NHS complaints procedure. For social care, use the council's complaints procedure."
     ),
     "health_social_care_during_assessment": (
-        "For health care, use the NHS complaints procedure. For social care, use the "
-        "council's complaints procedure."
+        "For health care, use the NHS complaints procedure. For social care, use the council's complaints procedure."
     ),
     "disability_discrimination": (
         "You can complain to the school, college or council using its complaints "
         "procedure. A complaint does not stop the time limit for a claim."
     ),
-    "duties_not_carried_out": (
-        "Complain to the council, or to the school or college, using its complaints "
-        "procedure."
-    ),
+    "duties_not_carried_out": ("Complain to the council, or to the school or college, using its complaints procedure."),
     "no_decision_yet": (
         "Complain to the council using its complaints procedure: it has 6 weeks from a request to "
         "decide whether to assess, and 20 weeks from the request to the final plan."
@@ -325,7 +336,8 @@ COMPLAINT_REASONS = {
 def _complaint_route(about: str) -> Route:
     if about == "school_exclusion":
         return Route(
-            "complaint", False,
+            "complaint",
+            False,
             "A school's complaints procedure does not cover exclusions. Ask the governing board to "
             "reconsider, then for an independent review panel.",
             rules.SOURCE_EXCLUSION,
@@ -343,20 +355,23 @@ def _complaint_route(about: str) -> Route:
 def _ombudsman_route(about: str) -> Route:
     if about == "school_exclusion":
         return Route(
-            "ombudsman", False,
+            "ombudsman",
+            False,
             "For an exclusion, the route is the governing board and then the independent review panel.",
             rules.SOURCE_EXCLUSION,
         )
     if about == "no_decision_yet":
         return Route(
-            "ombudsman", True,
+            "ombudsman",
+            True,
             "After the council's complaints procedure, you can go to the Local Government and Social "
             "Care Ombudsman (LGSCO) about the delay.",
             rules.SOURCE_NO_DECISION,
         )
     if about in APPEALABLE_DECISIONS:
         return Route(
-            "ombudsman", True,
+            "ombudsman",
+            True,
             "After the council's complaints procedure, you can go to the Local Government "
             "and Social Care Ombudsman about how the council acted, such as delays. The "
             "ombudsman usually does not look at decisions you could appeal to the tribunal.",
@@ -386,7 +401,8 @@ def _ombudsman_route(about: str) -> Route:
 def _disability_discrimination_claim_route(about: str) -> Route:
     if about == "school_exclusion":
         return Route(
-            "disability_discrimination_claim", True,
+            "disability_discrimination_claim",
+            True,
             "If the exclusion was linked to your child's disability, you can make a disability "
             "discrimination claim against the school to the First-tier Tribunal (SEND) within 6 months. "
             "You do not need a mediation certificate.",
@@ -394,7 +410,8 @@ def _disability_discrimination_claim_route(about: str) -> Route:
         )
     if about == "disability_discrimination":
         return Route(
-            "disability_discrimination_claim", True,
+            "disability_discrimination_claim",
+            True,
             "You can make a disability discrimination claim. Claims against a school go to "
             "the First-tier Tribunal (SEND). Claims against a college, private nursery or "
             "the council go to the county court. You must claim within 6 months of the "
@@ -402,7 +419,8 @@ def _disability_discrimination_claim_route(about: str) -> Route:
             f"{SOURCE_DISCRIMINATION}; {SOURCE_DISCRIMINATION_DEADLINE}",
         )
     return Route(
-        "disability_discrimination_claim", False,
+        "disability_discrimination_claim",
+        False,
         "This is only for unfair treatment because of disability. If that has happened, "
         "tell us: there is a 6 month time limit.",
         SOURCE_DISCRIMINATION,
@@ -412,14 +430,16 @@ def _disability_discrimination_claim_route(about: str) -> Route:
 def _exclusion_review_route(about: str) -> Route:
     if about == "school_exclusion":
         return Route(
-            "exclusion_review", True,
+            "exclusion_review",
+            True,
             "For a permanent exclusion the governing board must consider taking your child back. Then "
             "you can ask for an independent review panel within 15 school days of being told the "
             "board's decision (a strict limit), and for a SEN expert to attend.",
             rules.SOURCE_EXCLUSION,
         )
     return Route(
-        "exclusion_review", False,
+        "exclusion_review",
+        False,
         "This is only for exclusions from school.",
         rules.SOURCE_EXCLUSION,
     )
@@ -455,8 +475,11 @@ def _deadlines_and_next_steps(situation: Situation) -> tuple[Deadlines, list[str
             return Deadlines(), messages
         review, claim = rules.exclusion_deadlines(situation.decision_date, situation.today)
         messages[1:1] = list(rules.exclusion_deadline_messages(situation.decision_date, situation.today))
-        return Deadlines(review_panel_by=review.last_day, discrimination_claim_by=claim.last_day,
-                         passed={"review_panel_by": review.passed, "discrimination_claim_by": claim.passed}), messages
+        return Deadlines(
+            review_panel_by=review.last_day,
+            discrimination_claim_by=claim.last_day,
+            passed={"review_panel_by": review.passed, "discrimination_claim_by": claim.passed},
+        ), messages
     return Deadlines(), [NEXT_STEPS_WITHOUT_APPEAL[about]]
 
 
@@ -510,11 +533,14 @@ def _appeal_deadlines_and_next_steps(situation: Situation) -> tuple[Deadlines, l
     # certificate given after the 2 months to contact the adviser gives no date to rely
     # on either (brief section 9): the limit is counted from the letter, and it has passed.
     late_certificate = bool(
-        needs_certificate and situation.certificate_date is not None
+        needs_certificate
+        and situation.certificate_date is not None
         and rules.certificate_cannot_be_in_time(situation.decision_date, situation.certificate_date)
     )
     maybe_late = bool(
-        needs_certificate and situation.certificate_date is not None and not late_certificate
+        needs_certificate
+        and situation.certificate_date is not None
+        and not late_certificate
         and rules.late_contact(situation.decision_date, situation.certificate_date)
     )
     certificate = situation.certificate_date if needs_certificate and not late_certificate else None
@@ -554,8 +580,12 @@ def _appeal_deadlines_and_next_steps(situation: Situation) -> tuple[Deadlines, l
     passed = {"appeal_by": today > appeal.last_day}
     if contact_by is not None:
         passed["contact_mediation_adviser_by"] = today > contact_by
-    return Deadlines(contact_mediation_adviser_by=contact_by, appeal_by=appeal.last_day, passed=passed,
-                     late_certificate=late_certificate), messages
+    return Deadlines(
+        contact_mediation_adviser_by=contact_by,
+        appeal_by=appeal.last_day,
+        passed=passed,
+        late_certificate=late_certificate,
+    ), messages
 
 
 def _mediation_adviser_steps(contact_by: date, today: date) -> list[str]:
@@ -628,8 +658,9 @@ def _discrimination_deadline_and_next_steps(situation: Situation) -> tuple[Deadl
             f"The claim deadline was {format_long(claim_by)}, so it has passed. The tribunal or court can "
             "still accept a late claim, but it does not have to. Get legal advice straight away."
         )
-    return Deadlines(discrimination_claim_by=claim_by,
-                     passed={"discrimination_claim_by": situation.today > claim_by}), messages
+    return Deadlines(
+        discrimination_claim_by=claim_by, passed={"discrimination_claim_by": situation.today > claim_by}
+    ), messages
 
 
 # --- who is asking ---------------------------------------------------------------------
@@ -638,10 +669,7 @@ def _discrimination_deadline_and_next_steps(situation: Situation) -> tuple[Deadl
 def _role_messages(situation: Situation) -> list[str]:
     age = situation.age
     if situation.role == "professional":
-        return [
-            "Only the parent or the young person can ask for mediation or appeal. You can "
-            "help them to do it."
-        ]
+        return ["Only the parent or the young person can ask for mediation or appeal. You can help them to do it."]
     # From the end of compulsory school age a young person decides for themselves,
     # subject to the Mental Capacity Act 2005 (CFA 2014 s.83; CoP 8.9-8.15).
     if situation.role == "young_person" and age is not None and age < AGE_COMPULSORY_SCHOOLING_MAY_END:

@@ -81,9 +81,7 @@ def appeal_deadline(decision_letter: date, certificate: date | None = None) -> A
     """
     after_decision = add_calendar_months(decision_letter, MONTHS_TO_APPEAL_AFTER_DECISION)
     after_certificate = (
-        add_calendar_months(certificate, MONTHS_TO_APPEAL_AFTER_CERTIFICATE)
-        if certificate is not None
-        else None
+        add_calendar_months(certificate, MONTHS_TO_APPEAL_AFTER_CERTIFICATE) if certificate is not None else None
     )
     extended = after_certificate is not None and after_certificate > after_decision
     period_ends = after_certificate if extended else after_decision
@@ -98,14 +96,12 @@ def appeal_deadline(decision_letter: date, certificate: date | None = None) -> A
     elif period_ends.month == 8:
         last_day = first_working_day_after(date(period_ends.year, 8, 31))
         moved_because = (
-            "The time limit ends in August, so the tribunal accepts appeals on the "
-            "first working day after 31 August."
+            "The time limit ends in August, so the tribunal accepts appeals on the first working day after 31 August."
         )
     elif not is_working_day(period_ends):
         last_day = next_working_day_on_or_after(period_ends)
         moved_because = (
-            "The time limit ends on a weekend or bank holiday, so the tribunal accepts "
-            "appeals on the next working day."
+            "The time limit ends on a weekend or bank holiday, so the tribunal accepts appeals on the next working day."
         )
     else:
         last_day = period_ends

@@ -4,6 +4,7 @@
 ``bot.redress.ABOUT_VALUES``; ``route_messages`` asks ``bot.redress.check_routes``
 which routes are open and says so in a few short messages, each with its source.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,41 +39,79 @@ RETRY = (
 _RULES: Sequence[Tuple[str, str]] = (
     ("disability_discrimination", r"discriminat|equality act"),
     ("school_exclusion", r"\bexclu(de|ded|ding|sion|sions)\b|\bsuspen(ded|sion|sions)\b|\bexpell?ed\b"),
-    ("no_decision_yet", r"\b(still|been) waiting\b|\bno decision\b|\bnot (yet )?decided\b|\bhasn'?t decided\b"
-                        r"|\b(weeks|months) late\b|\bstill no (plan|ehcp|decision|final plan)\b|\bmissed the deadline"),
-    ("disability_discrimination", r"discriminat|because of (his|her|their|my) disabilit|equality act|unfair(ly)? treat"),
+    (
+        "no_decision_yet",
+        r"\b(still|been) waiting\b|\bno decision\b|\bnot (yet )?decided\b|\bhasn'?t decided\b"
+        r"|\b(weeks|months) late\b|\bstill no (plan|ehcp|decision|final plan)\b|\bmissed the deadline",
+    ),
+    (
+        "disability_discrimination",
+        r"discriminat|because of (his|her|their|my) disabilit|equality act|unfair(ly)? treat",
+    ),
     ("refusal_to_reassess", r"re-?assess"),
-    ("refusal_to_assess", r"(refus|won'?t|will not|wont|not going to|turned down|declin|reject|said no|say no|saying no)\w*.{0,40}\bassess"
-                          r"|\bassess\w*.{0,40}(refus|turned down|declin|reject)"),
-    ("refusal_to_issue_plan", r"(refus|won'?t|wont|will not|not going to|declin|said no)\w*.{0,30}\b(issue|give|make|write)\b.{0,20}plan"
-                              r"|no plan after"),
-    ("cease_to_maintain", r"\b(ceas\w*|stop\w*|end\w*|scrap\w*|finish\w*|take away|taking away|remov\w*)\b.{0,30}\b(plan|ehcp|ehc)\b"
-                          r"|\b(plan|ehcp)\b.{0,20}\b(ceas\w*|stop\w*|end\w*)\b"),
-    ("refusal_to_amend", r"(won'?t|wont|refus\w*|not)\b.{0,20}\b(amend|change|update)\b.{0,30}\b(plan|ehcp)\b|annual review"),
-    ("plan_placement_only", r"section i\b|part i\b|\bnamed (school|college|setting)|(school|college|setting) (named|they named)"
-                            r"|placement|which school|type of school|special school|no school (is )?named"),
-    ("health_social_care", r"\bhealth\b|\bnhs\b|\bicb\b|\bccg\b|social care|social worker|camhs|respite|short break|\bsection [cdgh]"),
-    ("plan_content", r"\b(ehcp|ehc plan|the plan|my plan|his plan|her plan|their plan|section [bf]|part [bf]|draft plan|final plan)\b"),
-    ("school_sen_provision", r"\b(school|college|nursery|senco|sendco|teacher|academy|classroom|teaching assistant|sen support|support at)\b"),
+    (
+        "refusal_to_assess",
+        r"(refus|won'?t|will not|wont|not going to|turned down|declin|reject|said no|say no|saying no)"
+        r"\w*.{0,40}\bassess"
+        r"|\bassess\w*.{0,40}(refus|turned down|declin|reject)",
+    ),
+    (
+        "refusal_to_issue_plan",
+        r"(refus|won'?t|wont|will not|not going to|declin|said no)\w*.{0,30}\b(issue|give|make|write)\b.{0,20}plan"
+        r"|no plan after",
+    ),
+    (
+        "cease_to_maintain",
+        r"\b(ceas\w*|stop\w*|end\w*|scrap\w*|finish\w*|take away|taking away|remov\w*)\b.{0,30}\b(plan|ehcp|ehc)\b"
+        r"|\b(plan|ehcp)\b.{0,20}\b(ceas\w*|stop\w*|end\w*)\b",
+    ),
+    (
+        "refusal_to_amend",
+        r"(won'?t|wont|refus\w*|not)\b.{0,20}\b(amend|change|update)\b.{0,30}\b(plan|ehcp)\b|annual review",
+    ),
+    (
+        "plan_placement_only",
+        r"section i\b|part i\b|\bnamed (school|college|setting)|(school|college|setting) (named|they named)"
+        r"|placement|which school|type of school|special school|no school (is )?named",
+    ),
+    (
+        "health_social_care",
+        r"\bhealth\b|\bnhs\b|\bicb\b|\bccg\b|social care|social worker|camhs|respite|short break|\bsection [cdgh]",
+    ),
+    (
+        "plan_content",
+        r"\b(ehcp|ehc plan|the plan|my plan|his plan|her plan|their plan|section [bf]|part [bf]"
+        r"|draft plan|final plan)\b",
+    ),
+    (
+        "school_sen_provision",
+        r"\b(school|college|nursery|senco|sendco|teacher|academy|classroom|teaching assistant"
+        r"|sen support|support at)\b",
+    ),
     ("duties_not_carried_out", r"\b(council|la|local authority|caseworker)\b|delay|deadline|not doing|duty|duties"),
 )
 _COMPILED = tuple((about, re.compile(pattern)) for about, pattern in _RULES)
 # Who is writing is not what it is about: "I'm a social worker, mum disagrees with section F"
 # is about section F (appealable), not social care.
-_WHO_IS_WRITING = re.compile(r"\b(i'?m|i am|as|im)\s+(a|an|the|her|his|their)?\s*(social worker|teacher|senco|sendco|"
-                             r"teaching assistant|health visitor|nurse|therapist|advocate|support worker|key worker)\b")
+_WHO_IS_WRITING = re.compile(
+    r"\b(i'?m|i am|as|im)\s+(a|an|the|her|his|their)?\s*(social worker|teacher|senco|sendco|"
+    r"teaching assistant|health visitor|nurse|therapist|advocate|support worker|key worker)\b"
+)
 _SECTIONS = re.compile(r"\b(?:section|part)s?\s+([a-i](?:\s*(?:,|and|&)\s*[a-i])*)\b")
 _DURING_ASSESSMENT = re.compile(r"assess|being drawn up|draft|review")
 
-_SUBJECTS = dict(APPEAL_SUBJECTS, **{
-    "plan_health_social_care_only": "the health or social care parts of an EHC plan",
-    "health_social_care_during_assessment": "health or social care during an EHC needs assessment or plan",
-    "school_sen_provision": "the support a school, college or nursery gives",
-    "duties_not_carried_out": "how the council or a school is carrying out its duties",
-    "disability_discrimination": "unfair treatment because of disability",
-    "no_decision_yet": "the council not having decided yet, or being late",
-    "school_exclusion": "an exclusion from school",
-})
+_SUBJECTS = dict(
+    APPEAL_SUBJECTS,
+    **{
+        "plan_health_social_care_only": "the health or social care parts of an EHC plan",
+        "health_social_care_during_assessment": "health or social care during an EHC needs assessment or plan",
+        "school_sen_provision": "the support a school, college or nursery gives",
+        "duties_not_carried_out": "how the council or a school is carrying out its duties",
+        "disability_discrimination": "unfair treatment because of disability",
+        "no_decision_yet": "the council not having decided yet, or being late",
+        "school_exclusion": "an exclusion from school",
+    },
+)
 
 ROUTE_NAMES = {
     "mediation": "mediation",
@@ -103,7 +142,11 @@ def classify_disagreement(text: Optional[str]) -> Optional[str]:
     for about, pattern in _COMPILED:
         if pattern.search(folded):
             if about == "health_social_care":
-                return "health_social_care_during_assessment" if _DURING_ASSESSMENT.search(folded) else "plan_health_social_care_only"
+                return (
+                    "health_social_care_during_assessment"
+                    if _DURING_ASSESSMENT.search(folded)
+                    else "plan_health_social_care_only"
+                )
             return about
     return None
 

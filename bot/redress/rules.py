@@ -16,6 +16,7 @@ here ends with its source so the assistant can show it. Read top to bottom:
 * ``appealable_sections``/``certificate_needed``: routes 1 and 3 by plan section.
 * ``line_closed_on``: the phone line's closed days, for "contact the adviser by ...".
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,7 +32,9 @@ from bot.redress.situation import APPEALABLE_DECISIONS
 SOURCE_LATE_CONTACT = "HESC Rules 2008 r.5(3)(a); SEND Regulations 2014 reg 33 (brief section 9)"
 SOURCE_OUTSIDE_ENGLAND = "CFA 2014 Part 3, which applies to councils in England"
 SOURCE_NO_DECISION = "SEND Regulations 2014 regs 5 and 13; SEND Code of Practice 11.80-11.112 (brief section 6)"
-SOURCE_EXCLUSION = "School Discipline (Pupil Exclusions and Reviews) (England) Regulations 2012; DfE exclusions guidance"
+SOURCE_EXCLUSION = (
+    "School Discipline (Pupil Exclusions and Reviews) (England) Regulations 2012; DfE exclusions guidance"
+)
 SOURCE_EXCLUSION_DISCRIMINATION = "Equality Act 2010 s.85 and Sch.17 para.4 (brief sections 1 and 7)"
 SOURCE_YOUNG_PERSON = "CFA 2014 ss.51, 55, 80 and 83; SEND Code of Practice 8.9-8.15; Mental Capacity Act 2005"
 SOURCE_OMBUDSMEN = "SEND Code of Practice 11.80-11.112 (brief route 5)"
@@ -118,26 +121,100 @@ class Nation:
 
 NATIONS: Dict[str, Nation] = {
     "wales": Nation(
-        "Wales", "the Additional Learning Needs system (ALNET (Wales) Act 2018)", "the Education Tribunal for Wales", "SNAP Cymru",
-        ("wales", "welsh", "cymru", "cardiff", "swansea", "newport, wales", "wrexham", "bangor", "aberystwyth",
-         "merthyr", "caerphilly", "bridgend", "llanelli", "rhondda", "pontypridd", "carmarthen",
-         "anglesey", "conwy", "powys", "ceredigion", "pembrokeshire", "gwynedd", "denbighshire", "flintshire",
-         "neath", "port talbot", "vale of glamorgan", "torfaen", "monmouthshire", "blaenau gwent")),
+        "Wales",
+        "the Additional Learning Needs system (ALNET (Wales) Act 2018)",
+        "the Education Tribunal for Wales",
+        "SNAP Cymru",
+        (
+            "wales",
+            "welsh",
+            "cymru",
+            "cardiff",
+            "swansea",
+            "newport, wales",
+            "wrexham",
+            "bangor",
+            "aberystwyth",
+            "merthyr",
+            "caerphilly",
+            "bridgend",
+            "llanelli",
+            "rhondda",
+            "pontypridd",
+            "carmarthen",
+            "anglesey",
+            "conwy",
+            "powys",
+            "ceredigion",
+            "pembrokeshire",
+            "gwynedd",
+            "denbighshire",
+            "flintshire",
+            "neath",
+            "port talbot",
+            "vale of glamorgan",
+            "torfaen",
+            "monmouthshire",
+            "blaenau gwent",
+        ),
+    ),
     "scotland": Nation(
-        "Scotland", "additional support for learning",
-        "the First-tier Tribunal for Scotland (Health and Education Chamber)", "Enquire",
-        ("scotland", "scottish", "glasgow", "edinburgh", "aberdeen", "dundee", "inverness", "stirling",
-         "paisley", "fife", "highlands", "lanarkshire", "ayrshire", "falkirk", "livingston", "kilmarnock",
-         "east kilbride", "dumfries", "aberdeenshire")),
+        "Scotland",
+        "additional support for learning",
+        "the First-tier Tribunal for Scotland (Health and Education Chamber)",
+        "Enquire",
+        (
+            "scotland",
+            "scottish",
+            "glasgow",
+            "edinburgh",
+            "aberdeen",
+            "dundee",
+            "inverness",
+            "stirling",
+            "paisley",
+            "fife",
+            "highlands",
+            "lanarkshire",
+            "ayrshire",
+            "falkirk",
+            "livingston",
+            "kilmarnock",
+            "east kilbride",
+            "dumfries",
+            "aberdeenshire",
+        ),
+    ),
     "northern_ireland": Nation(
-        "Northern Ireland", "its own SEN framework", "the Special Educational Needs and Disability Tribunal "
-        "(SENDIST NI)", "SENAC",
-        ("northern ireland", "belfast", "derry", "londonderry", "lisburn", "newry", "armagh", "omagh",
-         "enniskillen", "ballymena", "coleraine", "antrim", "craigavon", "bangor, county down", "county down",
-         "county antrim", "county tyrone", "county fermanagh")),
+        "Northern Ireland",
+        "its own SEN framework",
+        "the Special Educational Needs and Disability Tribunal (SENDIST NI)",
+        "SENAC",
+        (
+            "northern ireland",
+            "belfast",
+            "derry",
+            "londonderry",
+            "lisburn",
+            "newry",
+            "armagh",
+            "omagh",
+            "enniskillen",
+            "ballymena",
+            "coleraine",
+            "antrim",
+            "craigavon",
+            "bangor, county down",
+            "county down",
+            "county antrim",
+            "county tyrone",
+            "county fermanagh",
+        ),
+    ),
 }
-_PLACES = tuple(sorted(((place, key) for key, nation in NATIONS.items() for place in nation.places),
-                       key=lambda item: -len(item[0])))
+_PLACES = tuple(
+    sorted(((place, key) for key, nation in NATIONS.items() for place in nation.places), key=lambda item: -len(item[0]))
+)
 _PLACE_PATTERN = re.compile(r"\b(" + "|".join(re.escape(place) for place, _ in _PLACES) + r")\b")
 _PLACE_NATION = dict(_PLACES)
 # "new south wales" or "prince of wales hospital" are not Wales; "Bangor" and
@@ -148,8 +225,10 @@ _NOT_A_NATION = re.compile(r"new south wales|prince of wales|princess of wales|w
 # Places that are also people's names or towns elsewhere ("my son Barry", Perth in Australia)
 # place someone only when said as a place: "in Barry", "from Perth, Scotland", "Barry council".
 _ONLY_AS_A_PLACE = {"barry": "wales", "perth": "scotland"}
-_AS_A_PLACE = re.compile(r"\b(?:live in|living in|in|from|near|moved to|at school in)\s+(barry|perth)\b(?!,? (?:australia|wa\b))"
-                         r"|\b(barry|perth)\s+(?:council|area)\b")
+_AS_A_PLACE = re.compile(
+    r"\b(?:live in|living in|in|from|near|moved to|at school in)\s+(barry|perth)\b(?!,? (?:australia|wa\b))"
+    r"|\b(barry|perth)\s+(?:council|area)\b"
+)
 
 
 def nation_in(text: Optional[str]) -> Optional[str]:
@@ -166,12 +245,12 @@ def nation_in(text: Optional[str]) -> Optional[str]:
 def outside_england_message(nation: Optional[str] = None) -> str:
     """England's rules do not apply there: say so plainly and say where to go (brief section 8)."""
     nations = [NATIONS[nation]] if nation in NATIONS else list(NATIONS.values())
-    where = " ".join(
-        f"{n.name}: {n.system}, {n.tribunal}, free advice from {n.advice}."
-        for n in nations)
+    where = " ".join(f"{n.name}: {n.system}, {n.tribunal}, free advice from {n.advice}." for n in nations)
     place = nations[0].name if len(nations) == 1 else "Wales, Scotland or Northern Ireland"
-    return (f"The rules I work with are England's, so they do not apply in {place}: I can't check your routes "
-            f"or deadlines, or give a mediation certificate, for there. {where} (Source: {SOURCE_OUTSIDE_ENGLAND})")
+    return (
+        f"The rules I work with are England's, so they do not apply in {place}: I can't check your routes "
+        f"or deadlines, or give a mediation certificate, for there. {where} (Source: {SOURCE_OUTSIDE_ENGLAND})"
+    )
 
 
 # --- 4. section 6: no decision yet, or the council is late ----------------------------------
@@ -219,8 +298,10 @@ EXCLUSION = (
     f"review. ({SOURCE_ADVICE})",
 )
 
-SOURCE_REVIEW_PANEL_LIMIT = ("School Discipline (Pupil Exclusions and Reviews) (England) Regulations 2012; "
-                             "DfE exclusions guidance (brief section 7)")
+SOURCE_REVIEW_PANEL_LIMIT = (
+    "School Discipline (Pupil Exclusions and Reviews) (England) Regulations 2012; "
+    "DfE exclusions guidance (brief section 7)"
+)
 
 
 def review_panel_by(told_on: dt.date) -> dt.date:
@@ -236,9 +317,13 @@ def exclusion_deadlines(decided_on: dt.date, today: dt.date) -> Tuple[Deadline, 
     disability discrimination claim limit (6 months starting with the exclusion), each saying
     whether it has passed (brief section 7)."""
     from bot.redress.deadlines import discrimination_claim_by  # noqa: PLC0415 - deadlines imports rules' peers
-    return (deadline("review_panel_by", review_panel_by(decided_on), today, SOURCE_REVIEW_PANEL_LIMIT),
-            deadline("discrimination_claim_by", discrimination_claim_by(decided_on), today,
-                     SOURCE_EXCLUSION_DISCRIMINATION))
+
+    return (
+        deadline("review_panel_by", review_panel_by(decided_on), today, SOURCE_REVIEW_PANEL_LIMIT),
+        deadline(
+            "discrimination_claim_by", discrimination_claim_by(decided_on), today, SOURCE_EXCLUSION_DISCRIMINATION
+        ),
+    )
 
 
 def exclusion_deadline_messages(decided_on: dt.date, today: dt.date) -> Tuple[str, ...]:
@@ -247,15 +332,19 @@ def exclusion_deadline_messages(decided_on: dt.date, today: dt.date) -> Tuple[st
     review_text = (
         f"Independent review panel: ask by {say_date(review.last_day, today)}. That is 15 school days from "
         f"{format_long(decided_on)}, counted from the day you were told the governing board's decision, so if the "
-        "board decided later, your date is later too; school holidays do not count either. The limit is strict.")
+        "board decided later, your date is later too; school holidays do not count either. The limit is strict."
+    )
     if review.passed:
         review_text += " It has passed, so get advice at once (SENDIASS) about what can still be done."
     claim_text = (
         f"Disability discrimination claim: by {say_date(claim.last_day, today)}, the last day of the 6 months "
-        "starting with the exclusion, if it was linked to your child's disability.")
+        "starting with the exclusion, if it was linked to your child's disability."
+    )
     if claim.passed:
-        claim_text += (" It has passed: the tribunal can still accept a late claim, but it does not have to. "
-                       "Get legal advice straight away.")
+        claim_text += (
+            " It has passed: the tribunal can still accept a late claim, but it does not have to. "
+            "Get legal advice straight away."
+        )
     return (f"{review_text} ({review.source})", f"{claim_text} ({claim.source})")
 
 
@@ -270,14 +359,16 @@ FAQ_ANSWERS: Dict[str, str] = {
         f"independent review panel within {SCHOOL_DAYS_TO_ASK_FOR_REVIEW} school days of the board's decision "
         "(a strict limit), with a SEN expert if you ask. If it was linked to disability, you can also make a "
         f"disability discrimination claim to the First-tier Tribunal (SEND) within {MONTHS_TO_CLAIM_DISCRIMINATION} "
-        f"months. (Source: {SOURCE_EXCLUSION}; Equality Act 2010 s.85)"),
+        f"months. (Source: {SOURCE_EXCLUSION}; Equality Act 2010 s.85)"
+    ),
     "utter_faq_complaints/council_late": (
         "A delay on its own cannot be appealed: there is no appeal until the council makes a decision, so you "
         f"do not need the mediation adviser yet. The council has {WEEKS_TO_DECIDE_WHETHER_TO_ASSESS} weeks to "
         f"decide whether to assess and {WEEKS_TO_FINAL_PLAN} weeks to the final plan. If it is late, complain to "
         "the council, then go to the Local Government and Social Care Ombudsman (LGSCO); if it keeps failing, a "
         "pre-action letter towards judicial review, usually with legal advice. (Source: SEND Regulations 2014 "
-        "regs 5 and 13; SEND Code of Practice 11.80-11.112)"),
+        "regs 5 and 13; SEND Code of Practice 11.80-11.112)"
+    ),
 }
 
 # --- 6. who may act: the young person over compulsory school age ------------------------------
@@ -293,8 +384,9 @@ def end_of_compulsory_school_age(date_of_birth: dt.date) -> dt.date:
     return last - dt.timedelta(days=(last.weekday() - 4) % 7)
 
 
-def over_compulsory_school_age(age: Optional[int] = None, date_of_birth: Optional[dt.date] = None,
-                               today: Optional[dt.date] = None) -> Optional[bool]:
+def over_compulsory_school_age(
+    age: Optional[int] = None, date_of_birth: Optional[dt.date] = None, today: Optional[dt.date] = None
+) -> Optional[bool]:
     """True, False, or None when we cannot tell (16-year-olds, with no date of birth: ask
     whether they have finished year 11, that is, whether the last Friday in June of that
     year has gone by)."""
@@ -326,29 +418,43 @@ def who_acts(role: str, over_school_age: Optional[bool], lacks_capacity: bool = 
     if not over_school_age:
         return WhoActs("parent", "parent", None)
     if lacks_capacity:
-        return WhoActs("parent", "young_person",
-                       "Because the young person lacks the mental capacity to make this decision, you can act for "
-                       "them. The certificate names the young person, with you acting for them. "
-                       f"({SOURCE_YOUNG_PERSON})")
+        return WhoActs(
+            "parent",
+            "young_person",
+            "Because the young person lacks the mental capacity to make this decision, you can act for "
+            "them. The certificate names the young person, with you acting for them. "
+            f"({SOURCE_YOUNG_PERSON})",
+        )
     if role == "young_person":
-        return WhoActs("young_person", "young_person",
-                       "You are over compulsory school age, so asking for mediation, the certificate and the appeal "
-                       f"are yours to decide. Your parents can still support you. ({SOURCE_YOUNG_PERSON})")
-    return WhoActs("young_person", "young_person",
-                   "Your child is over compulsory school age (after the last Friday in June of the school year in "
-                   "which they turn 16), so the right to ask for mediation, to get the mediation certificate and to "
-                   "appeal is theirs, not yours, unless they lack the mental capacity to decide. You can still "
-                   "support them, and the certificate names them. " f"({SOURCE_YOUNG_PERSON})")
+        return WhoActs(
+            "young_person",
+            "young_person",
+            "You are over compulsory school age, so asking for mediation, the certificate and the appeal "
+            f"are yours to decide. Your parents can still support you. ({SOURCE_YOUNG_PERSON})",
+        )
+    return WhoActs(
+        "young_person",
+        "young_person",
+        "Your child is over compulsory school age (after the last Friday in June of the school year in "
+        "which they turn 16), so the right to ask for mediation, to get the mediation certificate and to "
+        "appeal is theirs, not yours, unless they lack the mental capacity to decide. You can still "
+        "support them, and the certificate names them. "
+        f"({SOURCE_YOUNG_PERSON})",
+    )
 
 
 # --- 7. which ombudsman -----------------------------------------------------------------------
 
 PHSO = "the Parliamentary and Health Service Ombudsman (PHSO)"
 LGSCO = "the Local Government and Social Care Ombudsman (LGSCO)"
-_HEALTH_BODIES = re.compile(r"\b(icb|ccg|nhs|integrated care board|clinical commissioning group|hospital|gp|"
-                            r"camhs|health service|health visitor|trust|paediatrician|therapist|health)\b")
-_COUNCIL_BODIES = re.compile(r"\b(council|la|local authority|social care|social services|social worker|sen team|"
-                             r"send team|caseworker)\b")
+_HEALTH_BODIES = re.compile(
+    r"\b(icb|ccg|nhs|integrated care board|clinical commissioning group|hospital|gp|"
+    r"camhs|health service|health visitor|trust|paediatrician|therapist|health)\b"
+)
+_COUNCIL_BODIES = re.compile(
+    r"\b(council|la|local authority|social care|social services|social worker|sen team|"
+    r"send team|caseworker)\b"
+)
 
 
 def ombudsman_for(body: Optional[str]) -> Optional[str]:
@@ -395,6 +501,7 @@ def line_closed_on(day: dt.date, settings=None) -> bool:
     (25 December among them) or a weekday with no staffed hours (bot.settings.staffed_hours)."""
     if settings is None:
         from bot.settings import get_settings  # noqa: PLC0415 - settings read at call time, not import
+
         settings = get_settings()
     return is_bank_holiday(day) or settings.staffed_span(day.weekday()) is None
 
@@ -403,6 +510,8 @@ def contact_adviser_by_text(contact_by: dt.date, today: dt.date, settings=None) 
     """'by Friday 25 December 2026', with a word when the phone line is closed that day."""
     text = f"by {say_date(contact_by, today)}"
     if today <= contact_by and line_closed_on(contact_by, settings):
-        text += (". Our phone line is closed that day, but this chat can talk you through the mediation "
-                 "information and give you the certificate at any hour")
+        text += (
+            ". Our phone line is closed that day, but this chat can talk you through the mediation "
+            "information and give you the certificate at any hour"
+        )
     return text

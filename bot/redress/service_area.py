@@ -3,6 +3,7 @@
 Plain Python. People outside the South East Group are told that their own
 council's mediation service handles it, and how to find it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,7 +32,9 @@ def service_area(name: Optional[str]) -> ServiceArea:
     authority = find_local_authority(name)
     if authority is None:
         return ServiceArea(
-            None, recognised=False, in_south_east_group=False,
+            None,
+            recognised=False,
+            in_south_east_group=False,
             message=(
                 f"We did not recognise '{name}' as a council in England. This service covers 16 councils "
                 f"in the South East. {HOW_TO_FIND_YOUR_SERVICE}"
@@ -40,7 +43,9 @@ def service_area(name: Optional[str]) -> ServiceArea:
     if authority.south_east_group:
         return ServiceArea(authority.name, recognised=True, in_south_east_group=True, message=None)
     return ServiceArea(
-        authority.name, recognised=True, in_south_east_group=False,
+        authority.name,
+        recognised=True,
+        in_south_east_group=False,
         message=(
             f"{authority.name} is not one of the 16 South East councils this service works for, "
             f"so {authority.name}'s own mediation service handles mediation and disagreement resolution. "

@@ -89,23 +89,16 @@ class Situation:
                 f"('professional')."
             )
         if self.about not in ABOUT_VALUES:
-            raise InvalidSituation(
-                f"Unknown disagreement {self.about!r}. Choose one of: {', '.join(ABOUT_VALUES)}."
-            )
+            raise InvalidSituation(f"Unknown disagreement {self.about!r}. Choose one of: {', '.join(ABOUT_VALUES)}.")
         if self.nation is not None and self.nation not in NATION_VALUES:
-            raise InvalidSituation(
-                f"Unknown nation {self.nation!r}. Choose one of: {', '.join(NATION_VALUES)}."
-            )
+            raise InvalidSituation(f"Unknown nation {self.nation!r}. Choose one of: {', '.join(NATION_VALUES)}.")
         if self.nation is not None and self.in_england is True:
-            raise InvalidSituation(
-                f"in_england is true but nation is {self.nation!r}: give one or the other."
-            )
+            raise InvalidSituation(f"in_england is true but nation is {self.nation!r}: give one or the other.")
         if self.age is not None and (isinstance(self.age, bool) or not isinstance(self.age, int)):
             raise InvalidSituation(f"Age must be a whole number of years, not {self.age!r}.")
         if self.age is not None and self.age < 0:
             raise InvalidSituation(
-                f"Age cannot be negative (got {self.age}). Give the child's or young "
-                f"person's age in years."
+                f"Age cannot be negative (got {self.age}). Give the child's or young person's age in years."
             )
         if self.decision_date is not None and self.decision_date > self.today:
             raise InvalidSituation(

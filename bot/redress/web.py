@@ -1,4 +1,5 @@
 """POST /api/v1/route-check: which routes are open and the dates that apply."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,14 +16,30 @@ router = APIRouter(prefix="/api/v1", tags=["route checker"])
 
 Role = Literal["parent", "young_person", "professional"]
 About = Literal[
-    "refusal_to_assess", "refusal_to_reassess", "refusal_to_issue_plan", "plan_content",
-    "plan_placement_only", "plan_health_social_care_only", "refusal_to_amend", "cease_to_maintain",
-    "school_sen_provision", "duties_not_carried_out", "health_social_care_during_assessment",
-    "disability_discrimination", "no_decision_yet", "school_exclusion",
+    "refusal_to_assess",
+    "refusal_to_reassess",
+    "refusal_to_issue_plan",
+    "plan_content",
+    "plan_placement_only",
+    "plan_health_social_care_only",
+    "refusal_to_amend",
+    "cease_to_maintain",
+    "school_sen_provision",
+    "duties_not_carried_out",
+    "health_social_care_during_assessment",
+    "disability_discrimination",
+    "no_decision_yet",
+    "school_exclusion",
 ]
 RouteId = Literal[
-    "mediation", "disagreement_resolution", "tribunal_appeal", "tribunal_recommendations",
-    "complaint", "ombudsman", "disability_discrimination_claim", "exclusion_review",
+    "mediation",
+    "disagreement_resolution",
+    "tribunal_appeal",
+    "tribunal_recommendations",
+    "complaint",
+    "ombudsman",
+    "disability_discrimination_claim",
+    "exclusion_review",
 ]
 Nation = Literal["wales", "scotland", "northern_ireland"]
 OutOfScopeReason = Literal["outside_england", "age_25_or_over"]
@@ -34,30 +51,59 @@ class RouteCheckRequest(BaseModel):
     role: Role = Field(..., description="Who is asking: a parent or carer, the young person, or a professional")
     age: Optional[int] = Field(None, description="Age of the child or young person in years")
     local_authority: Optional[str] = Field(None, description="The council, e.g. 'Kent' or 'RBWM'")
-    about: About = Field(..., description=(
-        "What the disagreement is about. plan_content means sections B and F, with or without the placement, "
-        "whoever is writing (a professional writing about section F still gets the appeal routes). "
-        "no_decision_yet: the council has not decided, or is late (a delay is not appealable: complaint, "
-        "LGSCO, judicial review; brief section 6). school_exclusion: a suspension or permanent exclusion "
-        "(governing board, independent review panel within 15 school days, disability discrimination claim "
-        "within 6 months; brief section 7)"))
-    decision_date: Optional[dt.date] = Field(None, description="Date of the local authority's decision letter (YYYY-MM-DD)")
-    certificate_date: Optional[dt.date] = Field(None, description="Date of the mediation certificate, if there is one (YYYY-MM-DD)")
+    about: About = Field(
+        ...,
+        description=(
+            "What the disagreement is about. plan_content means sections B and F, with or without the placement, "
+            "whoever is writing (a professional writing about section F still gets the appeal routes). "
+            "no_decision_yet: the council has not decided, or is late (a delay is not appealable: complaint, "
+            "LGSCO, judicial review; brief section 6). school_exclusion: a suspension or permanent exclusion "
+            "(governing board, independent review panel within 15 school days, disability discrimination claim "
+            "within 6 months; brief section 7)"
+        ),
+    )
+    decision_date: Optional[dt.date] = Field(
+        None, description="Date of the local authority's decision letter (YYYY-MM-DD)"
+    )
+    certificate_date: Optional[dt.date] = Field(
+        None, description="Date of the mediation certificate, if there is one (YYYY-MM-DD)"
+    )
     in_england: Optional[bool] = Field(None, description="False if the family lives outside England")
-    nation: Optional[Nation] = Field(None, description=(
-        "Where outside England the family lives; implies in_england false. The answer is out of scope with "
-        "out_of_scope_reason 'outside_england' and names that nation's tribunal and advice service (brief section 8)"))
-    over_school_age: Optional[bool] = Field(None, description=(
-        "Whether the young person is over compulsory school age (after the last Friday in June of the school "
-        "year in which they turn 16). Age 17 or more implies it. Then the right to mediation, the certificate "
-        "and the appeal is theirs (CFA 2014 ss.51, 55, 80; CoP 8.9-8.15)"))
-    lacks_capacity: bool = Field(False, description=(
-        "The young person lacks capacity for this decision (Mental Capacity Act 2005), so the parent acts for them"))
+    nation: Optional[Nation] = Field(
+        None,
+        description=(
+            "Where outside England the family lives; implies in_england false. The answer is out of scope with "
+            "out_of_scope_reason 'outside_england' and names that nation's tribunal and advice service "
+            "(brief section 8)"
+        ),
+    )
+    over_school_age: Optional[bool] = Field(
+        None,
+        description=(
+            "Whether the young person is over compulsory school age (after the last Friday in June of the school "
+            "year in which they turn 16). Age 17 or more implies it. Then the right to mediation, the certificate "
+            "and the appeal is theirs (CFA 2014 ss.51, 55, 80; CoP 8.9-8.15)"
+        ),
+    )
+    lacks_capacity: bool = Field(
+        False,
+        description=(
+            "The young person lacks capacity for this decision (Mental Capacity Act 2005), so the parent acts for them"
+        ),
+    )
 
     class Config:
         extra = "forbid"
-        schema_extra = {"example": {"role": "parent", "age": 9, "local_authority": "Kent", "about": "plan_content",
-                                    "decision_date": "2026-03-03", "certificate_date": None}}
+        schema_extra = {
+            "example": {
+                "role": "parent",
+                "age": 9,
+                "local_authority": "Kent",
+                "about": "plan_content",
+                "decision_date": "2026-03-03",
+                "certificate_date": None,
+            }
+        }
 
 
 class RouteOut(BaseModel):
@@ -77,15 +123,24 @@ class DeadlinesOut(BaseModel):
     contact_mediation_adviser_by: Optional[dt.date]
     appeal_by: Optional[dt.date]
     discrimination_claim_by: Optional[dt.date] = None
-    review_panel_by: Optional[dt.date] = Field(None, description=(
-        "School exclusions: the last day to ask for an independent review panel, 15 school days (counted as "
-        "weekdays that are not bank holidays, so never too late) from the exclusion decision (brief section 7)"))
-    items: List[DeadlineOut] = Field([], description=(
-        "Every date above that applies, each with a passed flag. A passed deadline is never open"))
-    late_certificate: bool = Field(False, description=(
-        "The certificate came after the 2 months to contact the mediation adviser: appeal_by is then the limit "
-        "counted from the decision letter (passed), never a date worked out from the late certificate; a late "
-        "appeal needs the tribunal's permission (HESC Rules r.5(3)(a); brief section 9)"))
+    review_panel_by: Optional[dt.date] = Field(
+        None,
+        description=(
+            "School exclusions: the last day to ask for an independent review panel, 15 school days (counted as "
+            "weekdays that are not bank holidays, so never too late) from the exclusion decision (brief section 7)"
+        ),
+    )
+    items: List[DeadlineOut] = Field(
+        [], description=("Every date above that applies, each with a passed flag. A passed deadline is never open")
+    )
+    late_certificate: bool = Field(
+        False,
+        description=(
+            "The certificate came after the 2 months to contact the mediation adviser: appeal_by is then the limit "
+            "counted from the decision letter (passed), never a date worked out from the late certificate; a late "
+            "appeal needs the tribunal's permission (HESC Rules r.5(3)(a); brief section 9)"
+        ),
+    )
 
 
 class RouteCheckResponse(BaseModel):
@@ -94,9 +149,13 @@ class RouteCheckResponse(BaseModel):
     routes: List[RouteOut]
     deadlines: DeadlinesOut
     messages: List[str]
-    out_of_scope_reason: Optional[OutOfScopeReason] = Field(None, description=(
-        "Why in_scope is false: 'outside_england' (brief section 8: no route check, no certificate) or "
-        "'age_25_or_over' (CFA 2014 s.83; CoP 1.39)"))
+    out_of_scope_reason: Optional[OutOfScopeReason] = Field(
+        None,
+        description=(
+            "Why in_scope is false: 'outside_england' (brief section 8: no route check, no certificate) or "
+            "'age_25_or_over' (CFA 2014 s.83; CoP 1.39)"
+        ),
+    )
     nation: Optional[Nation] = Field(None, description="The nation outside England, when out of scope for that reason")
     local_authority: Optional[str] = Field(None, description="The council's name as recognised")
     in_south_east_group: Optional[bool] = Field(None, description="Whether this service covers the council")
@@ -110,19 +169,31 @@ class ProblemOut(BaseModel):
 @router.post(
     "/route-check",
     response_model=RouteCheckResponse,
-    responses={422: {"model": ProblemOut, "description": "The situation cannot be checked as given; the message says what to change"}},
+    responses={
+        422: {
+            "model": ProblemOut,
+            "description": "The situation cannot be checked as given; the message says what to change",
+        }
+    },
     summary="Which routes are open for a SEND disagreement, and the deadlines that apply",
 )
 def route_check(request: RouteCheckRequest):
     area = service_area(request.local_authority)
     try:
-        result = check_routes(Situation(
-            role=request.role, about=request.about, age=request.age,
-            local_authority=area.local_authority or request.local_authority,
-            decision_date=request.decision_date, certificate_date=request.certificate_date,
-            in_england=request.in_england, nation=request.nation,
-            over_school_age=request.over_school_age, lacks_capacity=request.lacks_capacity,
-        ))
+        result = check_routes(
+            Situation(
+                role=request.role,
+                about=request.about,
+                age=request.age,
+                local_authority=area.local_authority or request.local_authority,
+                decision_date=request.decision_date,
+                certificate_date=request.certificate_date,
+                in_england=request.in_england,
+                nation=request.nation,
+                over_school_age=request.over_school_age,
+                lacks_capacity=request.lacks_capacity,
+            )
+        )
     except InvalidSituation as problem:
         return JSONResponse(status_code=422, content={"message": str(problem), "errors": []})
     messages = list(result.messages) + ([area.message] if area.message and result.in_scope else [])
@@ -136,9 +207,11 @@ def route_check(request: RouteCheckRequest):
             appeal_by=result.deadlines.appeal_by,
             discrimination_claim_by=result.deadlines.discrimination_claim_by,
             review_panel_by=result.deadlines.review_panel_by,
-            items=[DeadlineOut(name=name, date=getattr(dates, name), passed=dates.passed.get(name, False))
-                   for name in DEADLINE_NAMES
-                   if getattr(dates, name) is not None],
+            items=[
+                DeadlineOut(name=name, date=getattr(dates, name), passed=dates.passed.get(name, False))
+                for name in DEADLINE_NAMES
+                if getattr(dates, name) is not None
+            ],
             late_certificate=dates.late_certificate,
         ),
         messages=messages,

@@ -5,12 +5,13 @@ DR meetings over the contract (CORE_MEETINGS_PER_LA from CONTRACT_START); furthe
 meetings are pay-as-you-go. A meeting counts when it is held, in order of the day it
 was held.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -43,7 +44,7 @@ class AllowanceRow:
     payg_meetings: int
 
 
-COUNTS: Tuple[Tuple[str, object, object], ...] = (
+COUNTS: Tuple[Tuple[str, Any, Any], ...] = (  # (name, model class, its date column)
     ("certificates_issued", Certificate, Certificate.issued_on),
     ("mediations_requested", MediationRequest, MediationRequest.requested_on),
     ("mediations_held", MediationRequest, MediationRequest.held_on),
@@ -61,15 +62,17 @@ def _held_meetings(session: Session, settings: Settings, until: Optional[dt.date
     meetings = []
     for model in (MediationRequest, DisagreementResolutionRequest):
         query = sa.select(model.local_authority, model.held_on).where(
-            model.status == "held", model.held_on >= settings.contract_start)
+            model.status == "held", model.held_on >= settings.contract_start
+        )
         if until is not None:
             query = query.where(model.held_on <= until)
         meetings += [(la, held_on) for la, held_on in session.execute(query)]
     return sorted(meetings, key=lambda meeting: meeting[1])
 
 
-def usage_by_la_month(session: Session, start: dt.date, end: dt.date,
-                      settings: Optional[Settings] = None) -> List[UsageRow]:
+def usage_by_la_month(
+    session: Session, start: dt.date, end: dt.date, settings: Optional[Settings] = None
+) -> List[UsageRow]:
     """Counts per council per month for days ``start`` to ``end`` inclusive, by council then month.
 
     Only council-months with some activity are listed. Certificates are counted on their
@@ -96,8 +99,9 @@ def usage_by_la_month(session: Session, start: dt.date, end: dt.date,
     return [UsageRow(la=la, month=month, **counts) for (la, month), counts in sorted(table.items())]
 
 
-def core_allowance(session: Session, until: Optional[dt.date] = None,
-                   settings: Optional[Settings] = None) -> List[AllowanceRow]:
+def core_allowance(
+    session: Session, until: Optional[dt.date] = None, settings: Optional[Settings] = None
+) -> List[AllowanceRow]:
     """Each council's meetings since the contract started: core used and pay-as-you-go."""
     settings = settings or get_settings()
     held: Dict[str, int] = defaultdict(int)
@@ -105,5 +109,7 @@ def core_allowance(session: Session, until: Optional[dt.date] = None,
         held[la] += 1
     names = sorted({authority.name for authority in south_east_group()} | set(held))
     core = settings.core_meetings_per_la
-    return [AllowanceRow(la, held[la], min(held[la], core), max(core - held[la], 0), max(held[la] - core, 0))
-            for la in names]
+    return [
+        AllowanceRow(la, held[la], min(held[la], core), max(core - held[la], 0), max(held[la] - core, 0))
+        for la in names
+    ]

@@ -24,6 +24,7 @@ import pytest
 
 from bot.settings import Settings
 from bot.supervisor import Service, build_services, child_environment
+from support import servers
 from support.settings_env import apply_settings, reset_settings
 from support.stack import ROOT
 from support.telephony import ALWAYS_OPEN, AUTH_TOKEN, PUBLIC_BASE_URL, TwilioPoster
@@ -44,7 +45,6 @@ create_postgres_database, drop_postgres_database = (_ROOT_CONFTEST.create_postgr
                                                     _ROOT_CONFTEST.drop_postgres_database)
 RASA_TOKEN = "resilience-test-token"
 ACTION_PORT, RASA_PORTS = 20055, (20005, 20006)
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 START_TIMEOUT = 240
 
 
@@ -121,7 +121,7 @@ class RasaCluster:
 
 
 def _settings(database_url: str, rasa_port: int, model: Path) -> Settings:
-    return Settings(_env_file=None, database_url=database_url, redis_url=REDIS_URL, rasa_port=rasa_port,
+    return Settings(_env_file=None, database_url=database_url, redis_url=servers.redis_url(9), rasa_port=rasa_port,
                     action_server_port=ACTION_PORT, rasa_token=RASA_TOKEN, model_path=str(model), web_port=20080)
 
 
