@@ -57,6 +57,14 @@ class Settings(BaseSettings):
     # Where the web app and Rasa reach the other services; derived from the
     # hosts and ports above unless set (e.g. when they run on other machines).
     rasa_url: str = ""
+    # How many Rasa servers `make run` starts, on RASA_PORT, RASA_PORT+1, ... More than one
+    # needs REDIS_URL (Rasa's Redis lock store, so two servers never run one conversation's
+    # turns at once); the supervisor refuses to start without it.
+    rasa_servers: int = 1
+    # The Rasa servers the web app spreads conversations across (comma separated; one
+    # conversation always goes to the same one). Derived from RASA_URL (one server) or from
+    # RASA_HOST, RASA_PORT and RASA_SERVERS unless set.
+    rasa_urls: str = ""
     action_server_url: str = ""
     rasa_token: str = DEFAULT_RASA_TOKEN
     model_path: str = str(PROJECT_ROOT / "models" / "current.tar.gz")
@@ -203,6 +211,27 @@ class Settings(BaseSettings):
     @validator("rasa_url", always=True)
     def _default_rasa_url(cls, value: str, values: Dict[str, object]) -> str:
         return (value or f"http://{_loopback(values['rasa_host'])}:{values['rasa_port']}").rstrip("/")
+
+    @validator("rasa_servers")
+    def _at_least_one_rasa_server(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("RASA_SERVERS must be 1 or more")
+        return value
+
+    @validator("rasa_urls", always=True)
+    def _default_rasa_urls(cls, value: str, values: Dict[str, object]) -> str:
+        if value.strip():
+            return ",".join(url.strip().rstrip("/") for url in value.split(",") if url.strip())
+        servers = int(values.get("rasa_servers") or 1)  # type: ignore[call-overload]
+        if servers == 1:
+            return str(values.get("rasa_url", ""))
+        host, port = _loopback(values["rasa_host"]), int(values["rasa_port"])  # type: ignore[call-overload]
+        return ",".join(f"http://{host}:{port + index}" for index in range(servers))
+
+    @property
+    def rasa_server_urls(self) -> List[str]:
+        """The Rasa servers' base URLs, in order (server 1 first)."""
+        return [url for url in self.rasa_urls.split(",") if url]
 
     @validator("action_server_url", always=True)
     def _default_action_server_url(cls, value: str, values: Dict[str, object]) -> str:

@@ -1,4 +1,4 @@
-"""Start the action server, the Rasa server and the web app, and keep watch over them.
+"""Start the action server, the Rasa server(s) and the web app, and keep watch over them.
 
     python -m bot.supervisor          (what `make run` calls)
 
@@ -9,9 +9,11 @@
   and exits non-zero, so a failure is never hidden.
 - Ctrl-C or SIGTERM stops all three cleanly (web app first, action server last).
 """
+
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import signal
 import socket
@@ -68,14 +70,18 @@ def child_environment(settings: Settings) -> Dict[str, str]:
     """The environment every part runs with: the settings resolved once, here."""
     env = dict(os.environ)
     env.update(QUIET_ENVIRONMENT)
-    env.update({
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "RASA_URL": settings.rasa_url,
-        "RASA_TOKEN": settings.rasa_token,
-        "ACTION_SERVER_URL": settings.action_server_url,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH", "")])),
-    })
+    env.update(
+        {
+            "DATABASE_URL": settings.database_url,
+            "REDIS_URL": settings.redis_url,
+            "RASA_URL": settings.rasa_url,
+            "RASA_URLS": settings.rasa_urls,
+            "RASA_SERVERS": str(settings.rasa_servers),
+            "RASA_TOKEN": settings.rasa_token,
+            "ACTION_SERVER_URL": settings.action_server_url,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH", "")])),
+        }
+    )
     return env
 
 
@@ -94,6 +100,53 @@ def proxy_arguments(settings: Settings) -> List[str]:
     return ["--proxy-headers", "--forwarded-allow-ips", proxies] if proxies else ["--no-proxy-headers"]
 
 
+def rasa_services(settings: Settings) -> List[Service]:
+    """RASA_SERVERS Rasa servers on RASA_PORT, RASA_PORT+1, ...: named "rasa" when there is
+    one, "rasa-1", "rasa-2", ... when there are more."""
+    services = []
+    for index in range(settings.rasa_servers):
+        port = settings.rasa_port + index
+        local = f"http://{'127.0.0.1' if settings.rasa_host in ('0.0.0.0', '') else settings.rasa_host}:{port}"
+        services.append(
+            Service(
+                name="rasa" if settings.rasa_servers == 1 else f"rasa-{index + 1}",
+                command=[
+                    # The API token reaches Rasa by the environment (RASA_TOKEN), not argv.
+                    sys.executable,
+                    "-m",
+                    "bot.conversations.rasa_server",
+                    "--model",
+                    settings.model_path,
+                    "--endpoints",
+                    "endpoints.yml",
+                    "--credentials",
+                    "credentials.yml",
+                    "--interface",
+                    settings.rasa_host,
+                    "--port",
+                    str(port),
+                ],
+                host=settings.rasa_host,
+                port=port,
+                ready=functools.partial(_get_ok, f"{local}/status", token=settings.rasa_token),
+            )
+        )
+    return services
+
+
+def rasa_servers_problem(settings: Settings) -> Optional[str]:
+    """Why RASA_SERVERS cannot be run as set, or None. Several Rasa servers must share
+    conversation locks (Rasa's Redis lock store): with in-memory locks two servers could run
+    two turns of one conversation at once and lose one (the fallback sends a conversation to
+    another server when its own is down)."""
+    if settings.rasa_servers > 1 and not settings.redis_url:
+        return (
+            f"RASA_SERVERS={settings.rasa_servers} needs the Redis lock store: set REDIS_URL "
+            "(e.g. REDIS_URL=redis://127.0.0.1:6379/0 in .env), or set RASA_SERVERS=1."
+        )
+    return None
+
+
 def build_services(settings: Settings) -> List[Service]:
     return [
         Service(
@@ -103,28 +156,21 @@ def build_services(settings: Settings) -> List[Service]:
             port=settings.action_server_port,
             ready=lambda: _get_ok(settings.action_server_url.rsplit("/webhook", 1)[0] + "/health"),
         ),
-        Service(
-            name="rasa",
-            command=[
-                # The API token reaches Rasa by the environment (RASA_TOKEN), not argv.
-                sys.executable, "-m", "bot.conversations.rasa_server",
-                "--model", settings.model_path,
-                "--endpoints", "endpoints.yml",
-                "--credentials", "credentials.yml",
-                "--interface", settings.rasa_host,
-                "--port", str(settings.rasa_port),
-            ],
-            host=settings.rasa_host,
-            port=settings.rasa_port,
-            ready=lambda: _get_ok(f"{settings.rasa_url}/status", token=settings.rasa_token),
-        ),
+        *rasa_services(settings),
         Service(
             name="web",
             command=[
-                sys.executable, "-m", "uvicorn", "bot.app:app",
-                "--host", settings.web_host, "--port", str(settings.web_port),
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "bot.app:app",
+                "--host",
+                settings.web_host,
+                "--port",
+                str(settings.web_port),
                 "--no-access-log",
-                "--ws-max-size", str(websocket_max_bytes(settings)),
+                "--ws-max-size",
+                str(websocket_max_bytes(settings)),
                 *proxy_arguments(settings),
             ],
             host=settings.web_host,
@@ -147,7 +193,10 @@ class Supervisor:
     # --- start -------------------------------------------------------------
     def check_prerequisites(self) -> None:
         if not Path(self.settings.model_path).is_file():
-            raise SystemExit(f"No trained model at {self.settings.model_path}. Run `make run` (it trains one) or `make models/current.tar.gz`.")
+            raise SystemExit(
+                f"No trained model at {self.settings.model_path}. "
+                "Run `make run` (it trains one) or `make models/current.tar.gz`."
+            )
         for service in self.services:
             if _port_in_use(service.host, service.port):
                 raise SystemExit(
@@ -228,6 +277,16 @@ class Supervisor:
                 self.say(f"ERROR: {problem}")
             self.say(f"Refusing to start with ENVIRONMENT={self.settings.environment}.")
             return 2
+        problem = rasa_servers_problem(self.settings)
+        if problem:
+            self.say(f"ERROR: {problem}")
+            return 2
+        if self.settings.rasa_servers > 1:
+            self.say(
+                f"{self.settings.rasa_servers} Rasa servers ({', '.join(self.settings.rasa_server_urls)}), "
+                "sharing the tracker store and conversation locks in Redis; the web app spreads "
+                "conversations across them (each conversation always to the same one)"
+            )
         self.check_prerequisites()
         self.say("applying database migrations ...")
         database.upgrade(self.settings.database_url)
@@ -253,8 +312,10 @@ class Supervisor:
         s = self.settings
         lines = [
             "all services are up:",
-            f"  web app        {s.public_base_url}/   (health: {s.public_base_url}/health, API schema: {s.public_base_url}/openapi.json)",
-            f"  Rasa server    {s.rasa_url}   (REST channel: /webhooks/rest/webhook, socket.io: /socket.io)",
+            f"  web app        {s.public_base_url}/   (health: {s.public_base_url}/health, "
+            f"API schema: {s.public_base_url}/openapi.json)",
+            f"  Rasa server{'s' if s.rasa_servers > 1 else ' '}   {', '.join(s.rasa_server_urls)}   "
+            "(REST channel: /webhooks/rest/webhook, socket.io: /socket.io)",
             f"  action server  {s.action_server_url}",
             "Press Ctrl-C to stop.",
         ]

@@ -1,15 +1,24 @@
-"""The web app's client for the internal Rasa server (HTTP API and REST channel)."""
+"""The web app's client for the internal Rasa servers (HTTP API and REST channel).
+
+With several Rasa servers (RASA_SERVERS, RASA_URLS) each conversation goes to one of them
+by a hash of its id (`server_index`), and to the next one round the list when its own
+does not take connections; they share the tracker store and Redis's conversation locks.
+"""
+
 from __future__ import annotations
 
 import hashlib
+import logging
 import ssl
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 import httpx
 
 from bot.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -20,7 +29,31 @@ def _tls() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+def server_index(conversation_id: str, servers: int) -> int:
+    """Which of `servers` Rasa servers (0-based) takes `conversation_id`: the same one every
+    time, in every web app process (a hash of the id, not Python's per-process `hash`), so a
+    conversation's turns are not spread over servers that would each load its tracker."""
+    if servers <= 1:
+        return 0
+    digest = hashlib.blake2b(conversation_id.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % servers
+
+
+def servers_for(conversation_id: str, urls: Sequence[str]) -> List[str]:
+    """`urls` in the order to try them for `conversation_id`: its own server first, then
+    the next ones round the list (the fallback when its own server does not answer)."""
+    first = server_index(conversation_id, len(urls))
+    return [*urls[first:], *urls[:first]]
+
+
+# Only a request that never reached a server moves on to the next one: a turn a server
+# received (even one that timed out) is never sent twice.
+_NOT_REACHED = (httpx.ConnectError, httpx.ConnectTimeout)
+
+
 class RasaClient:
+    """Talks to the Rasa server(s) of `settings.rasa_server_urls` (one or more)."""
+
     def __init__(self, settings: Optional[Settings] = None, timeout: float = 10.0) -> None:
         self.settings = settings or get_settings()
         self.timeout = timeout
@@ -29,44 +62,78 @@ class RasaClient:
     def _auth(self) -> Dict[str, str]:
         return {"token": self.settings.rasa_token}
 
-    async def status(self, timeout: Optional[float] = None) -> Dict[str, Any]:
-        """Rasa's /status: the loaded model's file and id. Raises if Rasa is down or has no model."""
+    async def _request(self, conversation_id: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """`method` `path` on the conversation's server, else the next that answers; raises
+        httpx.HTTPStatusError on an error status, the last connection error when none answers."""
+        urls = servers_for(conversation_id, self.settings.rasa_server_urls)
+        async with httpx.AsyncClient(timeout=self.timeout, verify=_tls()) as client:
+            for attempt, base in enumerate(urls):
+                try:
+                    response = await client.request(method, f"{base}{path}", **kwargs)
+                except _NOT_REACHED:
+                    if attempt == len(urls) - 1:
+                        raise
+                    log.warning("Rasa server %s did not answer; trying the next one", base)
+                    continue
+                response.raise_for_status()
+                return response
+        raise RuntimeError("no Rasa server is configured")  # rasa_server_urls is never empty
+
+    async def status(self, timeout: Optional[float] = None, server: int = 0) -> Dict[str, Any]:
+        """Rasa's /status of one server (the first by default): the loaded model's file and id.
+        Raises if that server is down or has no model."""
+        url = self.settings.rasa_server_urls[server]
         async with httpx.AsyncClient(timeout=timeout or self.timeout, verify=_tls()) as client:
-            response = await client.get(f"{self.settings.rasa_url}/status", params=self._auth)
+            response = await client.get(f"{url}/status", params=self._auth)
             response.raise_for_status()
             return response.json()
 
-    async def send_message(self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+    async def send_message(
+        self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None
+    ) -> List[Dict[str, Any]]:
         """One user turn over the REST channel; returns the bot's messages."""
         payload: Dict[str, Any] = {"sender": sender, "message": text}
         if metadata:
             payload["metadata"] = metadata
-        async with httpx.AsyncClient(timeout=self.timeout, verify=_tls()) as client:
-            response = await client.post(f"{self.settings.rasa_url}/webhooks/rest/webhook", json=payload)
-            response.raise_for_status()
-            return response.json()
+        response = await self._request(sender, "POST", "/webhooks/rest/webhook", json=payload)
+        return response.json()
 
     async def append_events(self, conversation_id: str, events: List[Dict[str, Any]]) -> None:
         """Add events (pause, resume, a staff member's words as a bot utterance) to a conversation."""
-        async with httpx.AsyncClient(timeout=self.timeout, verify=_tls()) as client:
-            response = await client.post(f"{self.settings.rasa_url}/conversations/{conversation_id}/tracker/events",
-                                         params={**self._auth, "include_events": "NONE"}, json=events)
-            response.raise_for_status()
+        await self._request(
+            conversation_id,
+            "POST",
+            f"/conversations/{conversation_id}/tracker/events",
+            params={**self._auth, "include_events": "NONE"},
+            json=events,
+        )
 
     def append_events_blocking(self, conversation_id: str, events: List[Dict[str, Any]]) -> None:
         """`append_events` for code that runs outside the event loop (staff actions in a thread)."""
-        response = httpx.post(f"{self.settings.rasa_url}/conversations/{conversation_id}/tracker/events",
-                              params={**self._auth, "include_events": "NONE"}, json=events, timeout=self.timeout)
-        response.raise_for_status()
+        urls = servers_for(conversation_id, self.settings.rasa_server_urls)
+        for attempt, base in enumerate(urls):
+            try:
+                response = httpx.post(
+                    f"{base}/conversations/{conversation_id}/tracker/events",
+                    params={**self._auth, "include_events": "NONE"},
+                    json=events,
+                    timeout=self.timeout,
+                )
+            except _NOT_REACHED:
+                if attempt == len(urls) - 1:
+                    raise
+                continue
+            response.raise_for_status()
+            return
 
     async def tracker(self, conversation_id: str) -> Dict[str, Any]:
-        async with httpx.AsyncClient(timeout=self.timeout, verify=_tls()) as client:
-            response = await client.get(
-                f"{self.settings.rasa_url}/conversations/{conversation_id}/tracker",
-                params={**self._auth, "include_events": "ALL"},
-            )
-            response.raise_for_status()
-            return response.json()
+        response = await self._request(
+            conversation_id,
+            "GET",
+            f"/conversations/{conversation_id}/tracker",
+            params={**self._auth, "include_events": "ALL"},
+        )
+        return response.json()
 
 
 def model_fingerprint(model_file: str) -> Optional[str]:
