@@ -43,6 +43,8 @@ CONFIRM_NUMBER = "I have {number}. If that's right, say yes or press 1. To enter
 PREFERRED_TIME = ("When is best to call you? Press 1 for the morning, 2 for the afternoon, or 3 for any time. "
                   "Or say a day and time.")
 BOOKED = "Thank you. A mediator will call you back {preferred}, once the line is staffed."
+BOOKED_NOW = "Thank you. A mediator will call you back {preferred}."
+CALLBACK_ASK = "I can ask a mediator to call you back."
 BOOKED_TEXTED = "We'll send you a text to confirm."
 
 # Links in answers: never read out; texted when the caller's number can take a text.
@@ -55,6 +57,10 @@ QUEUE_HOLD = "Thank you for waiting. A mediator will be with you as soon as poss
 QUEUE_TOO_LONG = "Sorry to keep you waiting."
 WHISPER_ACCEPT = "Press 1 to take this call. To let it go to the next mediator, hang up."
 WHISPER_NOT_ACCEPTED = "The call was not taken. Goodbye."
+# A mediator's phone that nobody answers, or whose voicemail answers, does not take the call:
+# the next mediator on duty is rung, and after the last the caller is offered a call back.
+TRYING_NEXT = "Sorry, that mediator couldn't answer. I'm trying another one now. Please hold."
+NOBODY_ANSWERED = "Sorry, none of our mediators could take your call just now."
 
 # SMS
 SMS_MAX_PARTS = 3  # an answer goes out in at most 3 texts of one segment each, or with a link to the rest

@@ -188,25 +188,36 @@ class Twiml:
         return self.ask([texts.WHAT_ELSE], self.url(step="turn", fail=fail))
 
     # --- transfer -----------------------------------------------------------
-    def transfer(self, reason: str, summary: str, escalation_id: str, intro: str = "") -> str:
+    def transfer(self, reason: str, summary: str, escalation_id: str, intro: str = "", attempt: int = 0,
+                 busy: int = 0) -> str:
+        """Ring the on-duty mediators one at a time (MEDIATOR_NUMBERS, in order), from
+        `attempt` on: each rings for TRANSFER_RING_SECONDS and must press 1 at the whisper
+        to take the call. The Dial's action (dial-result) hears how it went and rings the
+        next, so a phone nobody answers, or a voicemail that answers it, never takes the
+        call. `busy`: how many of those tried so far were on another call."""
+        numbers = list(self.settings.mediator_numbers)
+        attempt = min(max(attempt, 0), max(len(numbers) - 1, 0))
         response = VoiceResponse()
         if intro:
             self._say(response, intro)
-        if reason == "safeguarding" and "999" not in intro:
+        if reason == "safeguarding" and "999" not in intro and not attempt:
             self._say(response, "If anyone is in immediate danger, please hang up and call 999.")
-        if reason == "safeguarding":
+        if attempt:
+            self._say(response, texts.TRYING_NEXT)
+        elif reason == "safeguarding":
             self._say(response, "I'm putting you through to a member of our team now. Please hold.")
         else:
             self._say(response, "I'm putting you through to one of our mediators now. Please hold.")
         dial = Dial(
-            action=self.url(f"{VOICE_PATH}/dial-result", reason=reason, escalation=escalation_id),
+            action=self.url(f"{VOICE_PATH}/dial-result", reason=reason, escalation=escalation_id, attempt=attempt,
+                            busy=busy, summary=summary),
             method="POST",
             timeout=self.settings.transfer_ring_seconds,
             answer_on_bridge=True,
         )
         whisper = self.url(f"{VOICE_PATH}/whisper", reason=reason, summary=summary, escalation=escalation_id)
-        for number in self.settings.mediator_numbers:
-            dial.number(number, url=whisper, method="POST")
+        if numbers:
+            dial.number(numbers[attempt], url=whisper, method="POST")
         response.append(dial)
         return str(response)
 
@@ -267,15 +278,18 @@ class Twiml:
 
     # --- callback (outside staffed hours, or a caller who waited too long) ------
     def offer_callback(self, reason: str, next_open: str, caller_ending: Optional[str], intro: str = "",
-                       escalation: Optional[str] = None, miss: int = 0, fail: int = 0) -> str:
+                       escalation: Optional[str] = None, miss: int = 0, fail: int = 0, staffed: bool = False) -> str:
         """Spoken or keyed: yes or 1 for the caller's own number, a typed number, or no / 2.
         Every way out is named; silence or a bad number twice ends the call politely."""
         turns = [intro] if intro else []
         if reason == "safeguarding" and "999" not in intro:
             turns.append("If anyone is in immediate danger, please hang up and call 999.")
-        if not miss and not fail:
-            staffed = f" The line is next staffed {next_open}." if next_open != "when the line next opens" else ""
-            turns.append(f"Our mediators aren't on the line just now.{staffed} I can ask a mediator to call you back.")
+        if not miss and not fail and staffed:
+            # In staffed hours nobody could take the call (the intro says why): no "aren't on the line".
+            turns.append(texts.CALLBACK_ASK)
+        elif not miss and not fail:
+            when = f" The line is next staffed {next_open}." if next_open != "when the line next opens" else ""
+            turns.append(f"Our mediators aren't on the line just now.{when} {texts.CALLBACK_ASK}")
         if caller_ending:
             turns.append(texts.CALLBACK_OWN.format(ending=caller_ending))
         else:
@@ -298,8 +312,11 @@ class Twiml:
         return self.ask([texts.PREFERRED_TIME],
                         self.url(step="cb_time", reason=reason, number=number, escalation=escalation))
 
-    def callback_booked(self, preferred: str, next_open: str, texted: bool) -> str:
-        turns = [texts.BOOKED.format(preferred=preferred) + (f" That is next {next_open}." if next_open else "")]
+    def callback_booked(self, preferred: str, next_open: str, texted: bool, open_now: bool = False) -> str:
+        if open_now:
+            turns = [texts.BOOKED_NOW.format(preferred=preferred)]
+        else:
+            turns = [texts.BOOKED.format(preferred=preferred) + (f" That is next {next_open}." if next_open else "")]
         if texted:
             turns.append(texts.BOOKED_TEXTED)
         turns.append("Goodbye.")

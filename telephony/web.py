@@ -2,9 +2,10 @@
 
     POST /telephony/voice                 incoming call, and each turn (?step=...)
     POST /telephony/voice/whisper         what a mediator hears on answering a transfer
-    POST /telephony/voice/dial-result     after a transfer: answered, busy (queue) or voicemail
+    POST /telephony/voice/dial-result     after ringing a mediator: taken, or the next one, the queue, a call back
+    POST /telephony/voice/next-caller     a mediator rung from the console pressed 1: given the next queued caller
     POST /telephony/voice/hold            hold music while queued
-    POST /telephony/voice/queue-result    after the queue: answered or voicemail
+    POST /telephony/voice/queue-result    after the queue: answered, or a call back offered
     POST /telephony/voice/voicemail       a recorded voicemail
     POST /telephony/voice/status          call status callback
     POST /telephony/sms                   an incoming text
@@ -33,6 +34,7 @@ from bot.conversations.rasa_client import RasaClient
 from bot.conversations.turn_events import newest_turn
 from bot.conversations.turns import Turn, converse, last_bot_messages, pending_buttons, read_turn, summary_of
 from bot.database import session_scope
+from bot.handoff import calls
 from bot.handoff.hours import describe_next_open, staffed_status
 from bot.handoff.models import Escalation, open_escalation, raise_escalation, record_escalation, utcnow
 from bot.outbox import worker as outbox_worker
@@ -58,6 +60,7 @@ YES_WORDS = re.compile(r"\b(yes|yeah|yep|yup|more|go on|carry on|continue|please
                        re.IGNORECASE)
 NO_WORDS = re.compile(r"\b(no|nope|nah|not now|no thanks?|don'?t|do not|stop|that's all|that is all)\b", re.IGNORECASE)
 GOODBYE_INTENTS = ("goodbye",)
+GOODBYE_WORDS = re.compile(r"\b(?:good)?bye\b", re.IGNORECASE)
 
 
 def _short_yes(speech: str) -> bool:
@@ -66,6 +69,11 @@ def _short_yes(speech: str) -> bool:
 
 def _short_no(speech: str) -> bool:
     return bool(speech and NO_WORDS.search(speech) and len(speech.split()) <= 5)
+
+
+def _no_thanks(speech: str) -> bool:
+    """No to more of an answer: a short no, but not a goodbye ("that's all, bye"), which the assistant hears."""
+    return _short_no(speech) and not GOODBYE_WORDS.search(speech)
 
 async def _startup() -> None:
     warn_if_disabled(get_settings())
@@ -302,11 +310,11 @@ async def _voice_step(request: Request, background: BackgroundTasks, form: FormD
         tracker = await _tracker(client, sender)
         spoken = speak_messages(last_bot_messages(tracker), can_text=can_text(caller))
         return twiml(build.answer(spoken.turns, fail=fail, part=_int(query.get("part"))))
-    if step == "more" and (digits == "2" or _short_no(speech)):
+    if step == "more" and (digits == "2" or _no_thanks(speech)):
         return twiml(build.what_else(fail=fail))
     if step == "details" and (digits == "1" or _short_yes(speech)):
         return await _details(build, client, background, sender, caller, fail)
-    if step == "details" and (digits == "2" or _short_no(speech)):
+    if step == "details" and (digits == "2" or _no_thanks(speech)):
         return twiml(build.what_else(fail=fail))
 
     if digits == REPEAT_DIGIT:
@@ -548,7 +556,8 @@ def _callback_step(build: Twiml, background: BackgroundTasks, step: str, query, 
     _after(background, _alert_mediators, f"{settings.service_name}: new {'URGENT safeguarding ' if urgent else ''}"
                                           f"callback request ({preferred}). See the console.", urgent=urgent)
     log.info("telephony: callback booked for %s on %s", sender, mask_number(number))
-    return twiml(build.callback_booked(preferred, next_open if status.next_open else "", texted=texted))
+    return twiml(build.callback_booked(preferred, next_open if status.next_open else "", texted=texted,
+                                       open_now=status.open_now))
 
 
 def _book_callback(conversation_id: str, number: str, preferred: str) -> None:
@@ -581,12 +590,29 @@ async def whisper_accept(request: Request, background: BackgroundTasks,
 
 async def _whisper_accept_step(request: Request, background: BackgroundTasks, form: FormData) -> Response:
     """The mediator pressed a key after the whisper: 1 takes the call (the escalation is
-    theirs, assigned); anything else lets it go."""
+    theirs, assigned, written before the calls are joined, so the Dial's result can tell
+    an accepted call from a voicemail's); anything else lets it go to the next mediator."""
     accepted = (form.get("Digits") or "").strip() == "1"
     escalation_id = request.query_params.get("escalation", "")
     if accepted and escalation_id:
-        _after(background, _update_escalation, escalation_id, "assigned")
+        await asyncio.to_thread(_update_escalation, escalation_id, "assigned")
     return twiml(Twiml(get_settings()).whisper_result(accepted))
+
+
+def _accepted(escalation_id: str, outcome: str) -> bool:
+    """Whether a mediator took the call: pressed 1 at the whisper (the call's escalation
+    is assigned). A Dial "completed" by a voicemail, or a mediator who pressed nothing,
+    is not taken. With no escalation to read (it could not be written), Twilio's outcome decides."""
+    if outcome != "completed":
+        return False
+    try:
+        with session_scope() as session:
+            escalation = session.get(Escalation, escalation_id) if escalation_id else None
+            if escalation is not None:
+                return escalation.status in ("assigned", "resolved")
+    except Exception:  # noqa: BLE001 - the database is down: believe Twilio
+        log.exception("telephony: could not read whether escalation %s was taken", escalation_id)
+    return True
 
 
 @router.post("/voice/dial-result")
@@ -596,18 +622,44 @@ async def dial_result(request: Request, background: BackgroundTasks,
 
 
 async def _dial_result_step(request: Request, background: BackgroundTasks, form: FormData) -> Response:
-    build = Twiml(get_settings())
-    reason = request.query_params.get("reason", "person_requested")
-    escalation_id = request.query_params.get("escalation", "")
+    """After ringing one mediator: taken (pressed 1), or the next on duty is rung; after
+    the last, a caller who found them all on calls waits in the queue, and otherwise is
+    offered a call back on the call's one escalation. Never a voicemail taking the call."""
+    settings = get_settings()
+    build = Twiml(settings)
+    query = request.query_params
+    reason = query.get("reason", "person_requested")
+    escalation_id = query.get("escalation", "")
     outcome = form.get("DialCallStatus", "")
-    if outcome == "completed":
+    if await asyncio.to_thread(_accepted, escalation_id, outcome):
         # A mediator pressed 1 and talked to the caller: the escalation is theirs (assigned
         # at the keypress) until they close it in the console; the call is not "resolved" here.
         return twiml(build.say_and_hang_up([]))
-    if outcome == "busy":
+    attempt = _int(query.get("attempt"))
+    busy = _int(query.get("busy")) + (outcome == "busy")
+    log.info("telephony: mediator %s of %s did not take call %s (%s)", attempt + 1, len(settings.mediator_numbers),
+             form.get("CallSid"), outcome or "no status")
+    if attempt + 1 < len(settings.mediator_numbers):
+        summary = query.get("summary") or summary_of(None, reason, "voice")
+        return twiml(build.transfer(reason, summary, escalation_id, attempt=attempt + 1, busy=busy))
+    if busy:
+        # Someone is on another call: the caller waits for the next free mediator (or is
+        # offered a call back after waiting too long).
         return twiml(build.enqueue(reason, escalation_id))
-    # Nobody answered: the escalation stays new (nobody has it) and the voicemail goes on it.
-    return twiml(build.voicemail(reason, escalation=escalation_id or None))
+    status = staffed_status(settings=settings)
+    return twiml(build.offer_callback(reason, describe_next_open(status), caller_ending(form.get("From")),
+                                      intro=texts.NOBODY_ANSWERED, escalation=escalation_id or None,
+                                      staffed=status.open_now))
+
+
+@router.post("/voice/next-caller")
+async def next_caller(request: Request, form: FormData = Depends(verified_form)) -> Response:
+    """A mediator rung from the console (bot.handoff.calls) pressed a key: 1 takes the next queued caller."""
+    return await _voice_once(request, form, lambda: _next_caller_step(form))
+
+
+async def _next_caller_step(form: FormData) -> Response:
+    return twiml(calls.take_next_caller_twiml(get_settings(), form.get("Digits") or ""))
 
 
 @router.post("/voice/hold")
@@ -633,7 +685,8 @@ async def _queue_result_step(request: Request, background: BackgroundTasks, form
         return twiml(build.say_and_hang_up([]))
     status = staffed_status(settings=settings)
     return twiml(build.offer_callback(reason, describe_next_open(status), caller_ending(form.get("From")),
-                                      intro=texts.QUEUE_TOO_LONG, escalation=escalation_id or None))
+                                      intro=texts.QUEUE_TOO_LONG, escalation=escalation_id or None,
+                                      staffed=status.open_now))
 
 
 @router.post("/voice/voicemail")

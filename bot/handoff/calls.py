@@ -2,8 +2,10 @@
 
 Callers put on hold join Twilio's queue QUEUE_NAME (telephony.voice). From the console
 a mediator asks the line to call their phone (Twilio's Calls API): when they answer,
-they hear who is calling and are connected to the caller who has waited longest
-(<Dial><Queue>). The escalation of that call is theirs (assigned).
+they hear that a caller is waiting and press 1 to take them; only then are they
+connected to the caller who has waited longest (<Dial><Queue>, at the web app's
+NEXT_CALLER_PATH). A voicemail that answers, or a phone left ringing, takes nobody out
+of the queue. The escalation of that call is theirs (assigned).
 """
 from __future__ import annotations
 
@@ -19,8 +21,14 @@ from bot.settings import Settings, get_settings
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "mediators"
+# The web app's webhook that hears the mediator's key (telephony.web), signed by Twilio.
+NEXT_CALLER_PATH = "/telephony/voice/next-caller"
+ACCEPT_NEXT_CALLER = ("A call from the information line: a caller is waiting for a mediator. "
+                      "Press 1 to take the next caller.")
+NOT_TAKEN = "No caller was taken. Goodbye."
 CONNECTING = "Connecting you to the next caller waiting on the information line."
 NOBODY_WAITING = "Nobody is waiting now. Goodbye."
+ACCEPT_SECONDS = 8
 
 
 class CallError(Exception):
@@ -28,7 +36,23 @@ class CallError(Exception):
 
 
 def next_caller_twiml(settings: Settings) -> str:
+    """What the mediator's phone hears when it answers: a key to press to take the caller."""
     response = VoiceResponse()
+    gather = response.gather(input="dtmf", num_digits=1, timeout=ACCEPT_SECONDS, method="POST",
+                             action=settings.public_base_url + NEXT_CALLER_PATH)
+    gather.say(ACCEPT_NEXT_CALLER, voice=settings.twilio_voice, language=settings.twilio_language)
+    response.say(NOT_TAKEN, voice=settings.twilio_voice, language=settings.twilio_language)
+    response.hangup()
+    return str(response)
+
+
+def take_next_caller_twiml(settings: Settings, digits: str) -> str:
+    """After the mediator's key: 1 joins them to the caller who has waited longest; anything else takes nobody."""
+    response = VoiceResponse()
+    if (digits or "").strip() != "1":
+        response.say(NOT_TAKEN, voice=settings.twilio_voice, language=settings.twilio_language)
+        response.hangup()
+        return str(response)
     response.say(CONNECTING, voice=settings.twilio_voice, language=settings.twilio_language)
     dial = Dial()
     dial.queue(QUEUE_NAME)

@@ -55,7 +55,7 @@ def test_in_staffed_hours_the_safety_messages_come_first_then_an_urgent_transfer
     root = ET.fromstring(poster.post("/telephony/voice?step=turn", dict(CALL, SpeechResult="he hits me")).text)
     says = [say.text for say in root.findall("Say")]
     assert "999" in says[0] and says[-1].startswith("I'm putting you through")
-    assert [n.text for n in root.find("Dial").findall("Number")] == MEDIATORS
+    assert [n.text for n in root.find("Dial").findall("Number")] == MEDIATORS[:1]  # one at a time, in order
     import sqlalchemy as sa
     from bot.settings import get_settings
     engine = sa.create_engine(get_settings().database_url, future=True)

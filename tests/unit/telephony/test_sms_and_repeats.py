@@ -18,7 +18,7 @@ from typing import Dict, List
 import pytest
 import sqlalchemy as sa
 
-from support.console import add_user
+from support.console import add_user, totp_code
 from support.scripted_rasa import Rule, ScriptedRasa
 from support.telephony import PUBLIC_BASE_URL, TwilioPoster, digits_params, sms_params, voice_params
 
@@ -79,6 +79,10 @@ def sign_in(client) -> str:
     token = csrf(client.get("/console/login").text)
     response = client.post("/console/login", data={"username": "mediator", "password": "a long enough password",
                                                    "csrf_token": token, "next": "/console/"})
+    assert response.status_code == 303, response.text
+    step = client.get(response.headers["location"])  # the second factor, as the mediator's app shows it
+    response = client.post("/console/login/second-factor", data={
+        "code": totp_code("mediator", str(client.base_url)), "csrf_token": csrf(step.text), "next": "/console/"})
     assert response.status_code == 303, response.text
     return csrf(client.get("/console/").text)
 
@@ -163,15 +167,20 @@ def test_a_repeated_voice_webhook_gets_the_same_twiml_and_one_escalation(line, r
     first, again = line.post(url, params), line.post(url, params)
     assert first.status_code == again.status_code == 200 and first.text == again.text
     assert len(query("SELECT * FROM escalations")) == 1
-    record = ET.fromstring(line.post(ET.fromstring(first.text).find("Dial").get("action"),
-                                     voice_params(sid, DialCallStatus="no-answer")).text).find("Record")
-    voicemail = voice_params(sid, RecordingUrl="https://api.twilio.com/rec/RE1", RecordingDuration="12")
-    line.post(record.get("action"), voicemail)
+    nobody = voice_params(sid, DialCallStatus="no-answer")
+    dial = ET.fromstring(first.text).find("Dial")
+    second, replayed = line.post(dial.get("action"), nobody), line.post(dial.get("action"), nobody)
+    assert second.text == replayed.text and ET.fromstring(second.text).find("Dial") is not None
+    offer = ET.fromstring(line.post(ET.fromstring(second.text).find("Dial").get("action"), nobody).text)
+    confirm = ET.fromstring(line.post(offer.find("Gather").get("action"), voice_params(sid, **digits_params("1"))).text)
+    when = ET.fromstring(line.post(confirm.find("Gather").get("action"), voice_params(sid, **digits_params("1"))).text)
+    booking = voice_params(sid, **digits_params("1"))
+    line.post(when.find("Gather").get("action"), booking)
     alerts = len(query("SELECT * FROM outbox_messages WHERE kind = 'mediator_alert'"))
-    line.post(record.get("action"), voicemail)
+    line.post(when.find("Gather").get("action"), booking)
     assert len(query("SELECT * FROM outbox_messages WHERE kind = 'mediator_alert'")) == alerts
     [escalation] = query("SELECT * FROM escalations")
-    assert escalation["summary"].count("Left a voicemail.") == 1
+    assert escalation["summary"].count("Asked for a callback.") == 1
 
 
 def test_the_same_words_at_two_steps_of_a_call_are_two_steps(line, rasa):
@@ -196,7 +205,8 @@ def test_a_queued_caller_is_answered_by_a_mediator_who_takes_the_next_caller_fro
     sid = "CA" + uuid.uuid4().hex
     dial = ET.fromstring(line.post("/telephony/voice?step=turn&n=2", voice_params(sid, **digits_params("0"))).text)
     busy = voice_params(sid, DialCallStatus="busy")
-    enqueue = ET.fromstring(line.post(dial.find("Dial").get("action"), busy).text).find("Enqueue")
+    second = ET.fromstring(line.post(dial.find("Dial").get("action"), busy).text).find("Dial")
+    enqueue = ET.fromstring(line.post(second.get("action"), busy).text).find("Enqueue")
     assert enqueue.text == "mediators"
     [escalation] = query("SELECT * FROM escalations")
 
@@ -212,7 +222,14 @@ def test_a_queued_caller_is_answered_by_a_mediator_who_takes_the_next_caller_fro
                         data={"mediator_number": "07700 900001", "csrf_token": token})
     assert taken.status_code == 303
     [ring] = [request for request in twilio_stub.requests if request.path.endswith("/Calls.json")]
-    assert ring.form["To"] == "+447700900001" and "<Queue>mediators</Queue>" in ring.form["Twiml"]
+    # The mediator's phone must press 1 to take the caller (a voicemail that answers takes nobody).
+    assert ring.form["To"] == "+447700900001" and "<Queue>" not in ring.form["Twiml"]
+    gather = ET.fromstring(ring.form["Twiml"]).find("Gather")
+    mediator_leg = voice_params("CA" + uuid.uuid4().hex, caller="+441632960000", to="+447700900001")
+    voicemail = ET.fromstring(line.post(gather.get("action"), mediator_leg).text)
+    assert voicemail.find("Dial") is None and voicemail.find("Hangup") is not None
+    taken = ET.fromstring(line.post(gather.get("action"), dict(mediator_leg, **digits_params("1"))).text)
+    assert taken.find("Dial/Queue").text == "mediators"
     [escalation] = query("SELECT * FROM escalations")
     assert escalation["assigned_to"] == "mediator" and escalation["status"] == "assigned"
 

@@ -201,8 +201,11 @@ def test_a_texter_who_says_goodbye_is_told_to_text_again_not_to_come_back_to_the
     assert reply == "Goodbye. Text us again at any time." and "chat" not in reply
 
 
-def test_a_caller_who_says_goodbye_hears_the_lines_goodbye_and_the_call_ends(twilio, rasa):
+@pytest.mark.parametrize("after", ["greeting", "answer"])
+def test_a_caller_who_says_goodbye_hears_the_lines_goodbye_and_the_call_ends(twilio, rasa, after):
     call = Call(twilio(RASA_URL=rasa.url), caller=MOBILE)
     call.start()
-    call.say("that's all, goodbye")
+    if after == "answer":
+        call.say("what is mediation")  # then goodbye instead of yes or no to the details
+    call.say("that's all thanks, goodbye")
     assert call.hung_up and call.last_said == "Thank you for calling. Goodbye."

@@ -68,17 +68,22 @@ def test_no_input_twice_offers_the_keypad_and_a_person_then_ends_politely():
     assert parse(build.no_input(4)).find("Hangup") is not None
 
 
-def test_transfer_dials_every_mediator_with_a_whisper_and_falls_back_to_voicemail():
+def test_transfer_rings_one_mediator_at_a_time_with_a_whisper():
     root = parse(Twiml(SETTINGS).transfer("safeguarding", "Caller may be at risk (safeguarding).", "esc-1"))
     assert "999" in root.find("Say").text
     dial = root.find("Dial")
-    assert state(dial.get("action")) == {"reason": "safeguarding", "escalation": "esc-1"}
+    assert state(dial.get("action")) == {"reason": "safeguarding", "escalation": "esc-1",
+                                         "summary": "Caller may be at risk (safeguarding)."}
     numbers = dial.findall("Number")
-    assert [number.text for number in numbers] == ["+447700900001", "+447700900002"]
+    assert [number.text for number in numbers] == ["+447700900001"]
     whisper = state(numbers[0].get("url"))
     assert whisper["summary"] == "Caller may be at risk (safeguarding)."
     spoken = [say.text for say in parse(Twiml(SETTINGS).whisper(whisper["reason"], whisper["summary"])).iter("Say")]
     assert "safeguarding" in spoken[0] and spoken[1].startswith("Summary:")
+    # The next one: its own number, and the state of the tries so far.
+    second = parse(Twiml(SETTINGS).transfer("safeguarding", "s", "esc-1", attempt=1, busy=1))
+    assert [number.text for number in second.find("Dial").findall("Number")] == ["+447700900002"]
+    assert state(second.find("Dial").get("action"))["attempt"] == "1" and "999" not in second.find("Say").text
 
 
 def test_queue_hold_and_voicemail():

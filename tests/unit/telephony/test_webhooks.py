@@ -54,7 +54,7 @@ def test_keypad_zero_in_staffed_hours_transfers_to_the_mediators_and_records_it(
     poster = twilio()
     root = xml(poster.post("/telephony/voice?step=turn", dict(CALL, Digits="0")))
     dial = root.find("Dial")
-    assert [number.text for number in dial.findall("Number")] == MEDIATORS
+    assert [number.text for number in dial.findall("Number")] == MEDIATORS[:1]
     query = parse_qs(urlsplit(dial.get("action")).query)
     assert query["reason"] == ["person_requested"]
     from bot.settings import get_settings
@@ -64,19 +64,23 @@ def test_keypad_zero_in_staffed_hours_transfers_to_the_mediators_and_records_it(
     assert escalation["conversation_id"] == f"voice-{CALL['CallSid']}"
     assert escalation["callback_number"] is None and "+44" not in escalation["summary"]
 
-    # Nobody answers: voicemail, which goes on the same escalation (one per call), still new.
-    result = xml(poster.post(dial.get("action"), dict(CALL, DialCallStatus="no-answer")))
-    record = result.find("Record")
-    done = xml(poster.post(record.get("action"), dict(CALL, RecordingUrl="https://api.twilio.com/rec/RE1")))
+    # Nobody answers, one mediator after the other: a call back is offered, on the same escalation (one per call).
+    second = xml(poster.post(dial.get("action"), dict(CALL, DialCallStatus="no-answer"))).find("Dial")
+    assert [number.text for number in second.findall("Number")] == MEDIATORS[1:]
+    offer = xml(poster.post(second.get("action"), dict(CALL, DialCallStatus="no-answer")))
+    assert offer.find("Record") is None and "call you back" in " ".join(say.text for say in offer.iter("Say"))
+    confirm = xml(poster.post(offer.find("Gather").get("action"), dict(CALL, Digits="1")))
+    when = xml(poster.post(confirm.find("Gather").get("action"), dict(CALL, Digits="1")))
+    done = xml(poster.post(when.find("Gather").get("action"), dict(CALL, Digits="2")))
     assert done.find("Hangup") is not None
     [escalation] = rows(get_settings().database_url, "escalations")
-    assert escalation["recording_url"] == "https://api.twilio.com/rec/RE1"
-    assert escalation["reason"] == "person_requested" and escalation["status"] == "new"
-    assert "Left a voicemail." in escalation["summary"]
+    assert escalation["callback_number"] == CALL["From"] and escalation["status"] == "new"
+    assert "Asked for a callback." in escalation["summary"]
     # The mediators were alerted by text, without the caller's number.
     engine = sa.create_engine(get_settings().database_url, future=True)
     with engine.connect() as connection:
-        alerts = connection.execute(sa.text("SELECT to_number, body, kind FROM outbox_messages")).all()
+        alerts = connection.execute(sa.text("SELECT to_number, body, kind FROM outbox_messages "
+                                            "WHERE kind = 'mediator_alert'")).all()
     engine.dispose()
     assert {row.to_number for row in alerts} == set(MEDIATORS)
     assert all("900123" not in row.body for row in alerts)
@@ -85,7 +89,8 @@ def test_keypad_zero_in_staffed_hours_transfers_to_the_mediators_and_records_it(
 def test_busy_mediators_put_the_caller_in_the_queue_with_hold_music(twilio):
     poster = twilio()
     dial = xml(poster.post("/telephony/voice?step=turn", dict(CALL, Digits="0"))).find("Dial")
-    enqueue = xml(poster.post(dial.get("action"), dict(CALL, DialCallStatus="busy"))).find("Enqueue")
+    second = xml(poster.post(dial.get("action"), dict(CALL, DialCallStatus="busy"))).find("Dial")
+    enqueue = xml(poster.post(second.get("action"), dict(CALL, DialCallStatus="no-answer"))).find("Enqueue")
     hold = xml(poster.post(enqueue.get("waitUrl"), dict(CALL, QueueTime="20")))
     assert hold.find("Play") is not None
 
