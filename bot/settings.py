@@ -91,7 +91,7 @@ class Settings(BaseSettings):
     # Numbers of the mediators on duty: live transfers ring them, alerts go to them.
     # Comma-separated in the environment, E.164 (+44...).
     mediator_numbers: List[str] = Field(default_factory=list)
-    # Seconds a transfer rings the mediators before voicemail.
+    # Seconds each mediator's phone rings before the next is tried (then a call back is offered).
     transfer_ring_seconds: int = 25
     # Hold music while waiting in the queue (empty: Twilio's default music).
     hold_music_url: str = ""
