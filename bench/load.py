@@ -145,6 +145,10 @@ class Phrasebook:
     """Conversations of exactly `turns` turns for the product and for the stock assistant."""
 
     KINDS = ("faq", "route_check", "appeal")
+    # Person p's conversation n is MIX[(p + n) % 4]: questions in half the conversations, a
+    # form (the route check, or an appeal to a certificate) in the other half, so about half
+    # of all turns are form turns (the route check's two closing questions are not).
+    MIX = ("route_check", "faq", "appeal", "faq")
     # The stock assistant's stories and rules: greet, mood, did that help, bot challenge, goodbye.
     STOCK_PATTERN = ("greet", "mood_unhappy", "deny", "bot_challenge", "greet", "mood_great", "affirm", "goodbye")
 
@@ -178,6 +182,15 @@ class Phrasebook:
         script[-1] = self.random.choice(self.thanks)
         return script
 
+    @staticmethod
+    def form_turns(kind: str) -> int:
+        """How many of a conversation's first turns are form turns (the rest are questions)."""
+        today = dt.date.today()
+        return {"route_check": len(route_check_turns(today)), "appeal": len(appeal_turns(today))}.get(kind, 0)
+
+    def kind(self, person: int, number: int) -> str:
+        return self.MIX[(person + number) % len(self.MIX)]
+
     def stock_turns(self) -> List[str]:
         pattern = [self.STOCK_PATTERN[i % len(self.STOCK_PATTERN)] for i in range(self.turns)]
         return [self.random.choice(self.stock[intent]) for intent in pattern]
@@ -187,6 +200,7 @@ class Phrasebook:
 @dataclass
 class Results:
     latencies: List[float] = field(default_factory=list)  # seconds, one per turn
+    form_latencies: List[float] = field(default_factory=list)  # the form turns' among them
     errors: Counter = field(default_factory=Counter)
     wall: float = 0.0
     conversations: int = 0
@@ -195,9 +209,9 @@ class Results:
     def turns(self) -> int:
         return len(self.latencies) + sum(self.errors.values())
 
-    def percentile(self, p: float) -> float:
-        """Nearest-rank percentile in milliseconds."""
-        ordered = sorted(self.latencies)
+    def percentile(self, p: float, forms_only: bool = False) -> float:
+        """Nearest-rank percentile in milliseconds (of the form turns only, with `forms_only`)."""
+        ordered = sorted(self.form_latencies if forms_only else self.latencies)
         if not ordered:
             return float("nan")
         rank = max(1, int(-(-p * len(ordered) // 100)))
@@ -245,7 +259,7 @@ class MemoryWatch:
         self.hwm = {name: sum(status_kib(member, "VmHWM") for member in tree) for name, tree in self.trees.items()}
 
 
-async def timed(results: Results, send: Callable[[], Awaitable[Optional[str]]]) -> None:
+async def timed(results: Results, send: Callable[[], Awaitable[Optional[str]]], form: bool = False) -> None:
     """One turn: `send` returns None when it went well, else the kind of error."""
     started = time.perf_counter()
     try:
@@ -259,6 +273,8 @@ async def timed(results: Results, send: Callable[[], Awaitable[Optional[str]]]) 
         results.errors[error] += 1
     else:
         results.latencies.append(elapsed)
+        if form:
+            results.form_latencies.append(elapsed)
 
 
 async def run_load(
@@ -279,11 +295,22 @@ async def run_load(
 
 # --- the REST channel -------------------------------------------------------------
 def rest_conversation(
-    client: httpx.AsyncClient, base_url: str, scripts: Callable[[int, int], List[str]], results: Results, prefix: str
+    client: httpx.AsyncClient,
+    base_urls: Sequence[str],
+    scripts: Callable[[int, int], List[str]],
+    results: Results,
+    prefix: str,
+    form_turns: Callable[[int, int], int] = lambda person, number: 0,
 ) -> Callable[[int, int], Awaitable[None]]:
+    """Conversations over the REST channel; with several servers each conversation goes to
+    the one the web app would send it to (bot.conversations.rasa_client.servers_for)."""
+    from bot.conversations.rasa_client import servers_for
+
     async def conversation(person: int, number: int) -> None:
         sender = f"{prefix}-{person}-{number}-{uuid.uuid4().hex[:6]}"
-        for text in scripts(person, number):
+        base_url = servers_for(sender, base_urls)[0]
+        forms = form_turns(person, number)
+        for index, text in enumerate(scripts(person, number)):
 
             async def send(text: str = text) -> Optional[str]:
                 response = await client.post(
@@ -293,7 +320,7 @@ def rest_conversation(
                     return f"HTTP {response.status_code}"
                 return None if response.json() else "empty answer"
 
-            await timed(results, send)
+            await timed(results, send, form=index < forms)
 
     return conversation
 
@@ -470,7 +497,7 @@ async def run_stock(workdir: Path, book: Phrasebook, args) -> Tuple[Measured, fl
         await asyncio.to_thread(server.start, stock_ready)
         base_url = f"http://127.0.0.1:{STOCK_PORT}"
         make = lambda client, results: rest_conversation(  # noqa: E731
-            client, base_url, lambda person, number: book.stock_turns(), results, "stock"
+            client, [base_url], lambda person, number: book.stock_turns(), results, "stock"
         )
         measured = await measure(
             {"Rasa server (stock)": server.process.pid}, args.concurrency, args.conversations, make, REST_TIMEOUT
@@ -478,8 +505,28 @@ async def run_stock(workdir: Path, book: Phrasebook, args) -> Tuple[Measured, fl
     return measured, trained
 
 
-async def run_product(workdir: Path, book: Phrasebook, args) -> Tuple[Measured, Measured, Path]:
-    database = workdir / "bench-load.db"
+@dataclass
+class Product:
+    """One run of the product: `servers` Rasa servers, its chat and phone measurements."""
+
+    servers: int
+    chat: Measured
+    voice: Measured
+
+    @property
+    def rasa(self) -> List[str]:
+        return [name for name in self.chat.memory if name.startswith("Rasa server")]
+
+    def rasa_cpu_ms_per_turn(self, measured: Measured) -> float:
+        return sum(measured.cpu_ms_per_turn(name) for name in self.rasa)
+
+    def rasa_peak_rss(self) -> int:
+        """KiB: the Rasa servers' peak RSS under the chat load, summed."""
+        return sum(self.chat.memory[name][0] for name in self.rasa)
+
+
+async def run_product(workdir: Path, book: Phrasebook, args, servers: int = 1) -> Product:
+    database = workdir / f"bench-load-{servers}.db"
     env = product_env(
         database,
         PRODUCT_PORTS,
@@ -491,20 +538,27 @@ async def run_product(workdir: Path, book: Phrasebook, args) -> Tuple[Measured, 
         CHAT_RATE_LIMIT="0",
         SMS_RATE_LIMIT="0",
         MEDIATOR_NUMBERS="",
+        RASA_SERVERS=str(servers),
     )
+    if servers > 1:
+        env["REDIS_URL"] = args.redis_url  # several Rasa servers share conversation locks in Redis
     if args.model:
         env["MODEL_PATH"] = str(Path(args.model).resolve())
-    with supervisor(env, log=workdir / "product.log") as server:
+    with supervisor(env, log=workdir / f"product-{servers}.log") as server:
         await asyncio.to_thread(server.start, product_ready(env))
-        names = {"rasa": "Rasa server", "actions": "action server", "web": "web app"}
-        processes = {names[part]: pid for part, pid in supervisor_parts(server.process.pid).items()}
-        rasa_url = f"http://127.0.0.1:{env['RASA_PORT']}"
+        names = {"actions": "action server", "web": "web app", "rasa": "Rasa server"}
+        processes = {
+            names.get(part, part.replace("rasa-", "Rasa server ")): pid
+            for part, pid in supervisor_parts(server.process.pid).items()
+        }
+        rasa_urls = [f"http://127.0.0.1:{int(env['RASA_PORT']) + index}" for index in range(servers)]
         make_chat = lambda client, results: rest_conversation(  # noqa: E731
             client,
-            rasa_url,
-            lambda person, number: book.ours(Phrasebook.KINDS[(person + number) % 3]),
+            rasa_urls,
+            lambda person, number: book.ours(book.kind(person, number)),
             results,
-            "bench",
+            f"bench{servers}",
+            lambda person, number: book.form_turns(book.kind(person, number)),
         )
         chat = await measure(processes, args.concurrency, args.conversations, make_chat, REST_TIMEOUT)
 
@@ -513,12 +567,12 @@ async def run_product(workdir: Path, book: Phrasebook, args) -> Tuple[Measured, 
 
         def make_voice(client: httpx.AsyncClient, results: Results) -> Callable[[int, int], Awaitable[None]]:
             caller = Caller(client, public, local, results, pause=args.caller_pause)
-            return lambda person, number: caller.call(calls[Phrasebook.KINDS[(person + number) % 3]])
+            return lambda person, number: caller.call(calls[book.kind(person, number)])
 
         voice = await measure(
             processes, args.concurrency, args.conversations, make_voice, VOICE_TIMEOUT, warm_up=False
-        )  # the chat load has warmed the same Rasa server
-    return chat, voice, database
+        )  # the chat load has warmed the same Rasa servers
+    return Product(servers, chat, voice)
 
 
 # --- the report -----------------------------------------------------------------------
@@ -534,69 +588,131 @@ def _errors(results: Results) -> str:
     )
 
 
-def report(stock: Measured, trained: float, chat: Measured, voice: Measured, args, command: str) -> str:
-    s, c, v = stock.results, chat.results, voice.results
-    ratio = c.percentile(95) / s.percentile(95)
-    # The target is about this assistant: the stock one's empty answers (its rules say
-    # nothing to some turns) are shown in its column, not counted against it.
-    total_errors = sum(c.errors.values()) + sum(v.errors.values())
+def _servers(count: int) -> str:
+    return f"{count} Rasa server{'s' if count != 1 else ''}"
+
+
+def report(stock: Measured, trained: float, products: List[Product], args, command: str) -> str:
+    s = stock.results
+    stock_name = "Rasa server (stock)"
+    heads = [_servers(product.servers) for product in products]
+    form_share = [len(p.chat.results.form_latencies) / max(1, len(p.chat.results.latencies)) for p in products]
+
+    def chat_row(label: str, stock_cell: str, cells: List[str], ratios: List[str]) -> str:
+        return f"| {label} | {stock_cell} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |"
+
     lines = [
         f"{args.concurrency} conversations at once, each person holding {args.conversations} conversations of "
-        f"{args.turns} turns one after the other, every turn sent as soon as the answer to the previous one arrives.",
+        f"{args.turns} turns one after the other, every turn sent as soon as the answer to the previous one arrives. "
+        f"This assistant's conversations alternate questions with a form (the route check, an appeal to a "
+        f"certificate): {100 * form_share[0]:.0f}% of its turns are form turns. The product runs with "
+        + " and then with ".join(heads)
+        + " (more than one: Rasa's Redis lock store, each conversation to the server the web app would pick).",
         "",
-        "| chat, REST channel (per turn) | stock `rasa init` | this assistant | ours / stock |",
-        "|---|---|---|---|",
+        "| chat, REST channel (per turn) | stock `rasa init` | "
+        + " | ".join(heads)
+        + " | "
+        + " | ".join(f"{head} / stock" for head in heads)
+        + " |",
+        "|---|---|" + "---|" * (2 * len(products)),
     ]
     for p in (50, 95, 99):
+        values = [product.chat.results.percentile(p) for product in products]
         lines.append(
-            f"| p{p} | {s.percentile(p):.0f} ms | {c.percentile(p):.0f} ms | {c.percentile(p) / s.percentile(p):.2f} |"
+            chat_row(
+                f"p{p}",
+                f"{s.percentile(p):.0f} ms",
+                [f"{v:.0f} ms" for v in values],
+                [f"{v / s.percentile(p):.2f}" for v in values],
+            )
         )
+    forms = [product.chat.results.percentile(95, forms_only=True) for product in products]
     lines += [
-        f"| throughput | {s.throughput:.1f} turns/s | {c.throughput:.1f} turns/s | {c.throughput / s.throughput:.2f} |",
-        f"| turns / conversations | {s.turns} / {s.conversations} | {c.turns} / {c.conversations} | |",
-        f"| errors | {_errors(s)} | {_errors(c)} | |",
-        f"| Rasa server CPU per turn | {stock.cpu_ms_per_turn('Rasa server (stock)'):.0f} ms | "
-        f"{chat.cpu_ms_per_turn('Rasa server'):.0f} ms | "
-        f"{chat.cpu_ms_per_turn('Rasa server') / stock.cpu_ms_per_turn('Rasa server (stock)'):.2f} |",
-        f"| Rasa server memory: peak RSS under load (VmHWM) | {_mib(stock.memory['Rasa server (stock)'][0])} "
-        f"({_mib(stock.memory['Rasa server (stock)'][1])}) | {_mib(chat.memory['Rasa server'][0])} "
-        f"({_mib(chat.memory['Rasa server'][1])}) | "
-        f"{chat.memory['Rasa server'][0] / stock.memory['Rasa server (stock)'][0]:.2f} |",
+        chat_row(
+            "p95 of the form turns", "", [f"{v:.0f} ms" for v in forms], [f"{v / s.percentile(95):.2f}" for v in forms]
+        ),
+        chat_row(
+            "throughput",
+            f"{s.throughput:.1f} turns/s",
+            [f"{product.chat.results.throughput:.1f} turns/s" for product in products],
+            [f"{product.chat.results.throughput / s.throughput:.2f}" for product in products],
+        ),
+        chat_row(
+            "turns / conversations",
+            f"{s.turns} / {s.conversations}",
+            [f"{product.chat.results.turns} / {product.chat.results.conversations}" for product in products],
+            ["" for _ in products],
+        ),
+        chat_row("errors", _errors(s), [_errors(product.chat.results) for product in products], ["" for _ in products]),
+        chat_row(
+            "Rasa CPU per turn (all its servers)",
+            f"{stock.cpu_ms_per_turn(stock_name):.0f} ms",
+            [f"{product.rasa_cpu_ms_per_turn(product.chat):.0f} ms" for product in products],
+            [
+                f"{product.rasa_cpu_ms_per_turn(product.chat) / stock.cpu_ms_per_turn(stock_name):.2f}"
+                for product in products
+            ],
+        ),
+        chat_row(
+            "Rasa memory: peak RSS under load, all its servers (VmHWM of each)",
+            f"{_mib(stock.memory[stock_name][0])} ({_mib(stock.memory[stock_name][1])})",
+            [
+                f"{_mib(product.rasa_peak_rss())} ("
+                + ", ".join(_mib(product.chat.memory[name][1]) for name in product.rasa)
+                + ")"
+                for product in products
+            ],
+            [f"{product.rasa_peak_rss() / stock.memory[stock_name][0]:.2f}" for product in products],
+        ),
         "",
         "| phone line, signed `/telephony/voice` webhooks "
-        f"(per request; {args.caller_pause:g} s caller pause) | value |",
-        "|---|---|",
-        f"| p50 / p95 / p99 | {v.percentile(50):.0f} / {v.percentile(95):.0f} / {v.percentile(99):.0f} ms |",
-        f"| throughput | {v.throughput:.1f} requests/s |",
-        f"| requests / calls | {v.turns} / {v.conversations} |",
-        f"| errors | {_errors(v)} |",
+        f"(per request; {args.caller_pause:g} s caller pause) | " + " | ".join(heads) + " |",
+        "|---|" + "---|" * len(products),
+        "| p50 / p95 / p99 | "
+        + " | ".join(
+            f"{v.percentile(50):.0f} / {v.percentile(95):.0f} / {v.percentile(99):.0f} ms"
+            for v in (product.voice.results for product in products)
+        )
+        + " |",
+        "| throughput | " + " | ".join(f"{p.voice.results.throughput:.1f} requests/s" for p in products) + " |",
+        "| requests / calls | "
+        + " | ".join(f"{p.voice.results.turns} / {p.voice.results.conversations}" for p in products)
+        + " |",
+        "| errors | " + " | ".join(_errors(p.voice.results) for p in products) + " |",
         "",
         "| process (this assistant) | peak RSS, chat load | peak RSS, phone load | VmHWM at the end "
         "| CPU per chat turn | CPU per phone request |",
         "|---|---|---|---|---|---|",
     ]
-    for name in chat.memory:
-        lines.append(
-            f"| {name} | {_mib(chat.memory[name][0])} | {_mib(voice.memory[name][0])} | "
-            f"{_mib(voice.memory[name][1])} | {chat.cpu_ms_per_turn(name):.0f} ms | "
-            f"{voice.cpu_ms_per_turn(name):.0f} ms |"
-        )
+    for product in products:
+        chat, voice = product.chat, product.voice
+        for name in chat.memory:
+            lines.append(
+                f"| {name} ({_servers(product.servers)}) | {_mib(chat.memory[name][0])} | "
+                f"{_mib(voice.memory[name][0])} | {_mib(voice.memory[name][1])} | "
+                f"{chat.cpu_ms_per_turn(name):.0f} ms | {voice.cpu_ms_per_turn(name):.0f} ms |"
+            )
     met = lambda ok: "**met**" if ok else "**missed**"  # noqa: E731
+    best = products[-1]  # the most servers measured
+    ratio = best.chat.results.percentile(95) / s.percentile(95)
+    voice_p95 = best.voice.results.percentile(95)
+    total_errors = sum(sum(p.chat.results.errors.values()) + sum(p.voice.results.errors.values()) for p in products)
     lines += [
         "",
-        "| target (2 cores, 20 at once) | result | |",
+        f"| target (2 cores, 20 at once; {_servers(best.servers)}) | result | |",
         "|---|---|---|",
         f"| chat turn p95 at most {TARGET_CHAT_RATIO}x the stock assistant's | {ratio:.2f}x | "
         f"{met(ratio <= TARGET_CHAT_RATIO)} |",
-        f"| voice webhook p95 under {TARGET_VOICE_P95_MS:.0f} ms | {v.percentile(95):.0f} ms | "
-        f"{met(v.percentile(95) < TARGET_VOICE_P95_MS)} |",
-        f"| zero errors (this assistant, chat and phone) | {total_errors} | {met(total_errors == 0)} |",
+        f"| voice webhook p95 under {TARGET_VOICE_P95_MS:.0f} ms | {voice_p95:.0f} ms | "
+        f"{met(voice_p95 < TARGET_VOICE_P95_MS)} |",
+        f"| zero errors (this assistant, chat and phone, every run) | {total_errors} | {met(total_errors == 0)} |",
         "",
         f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"with {command}. The product ran under `python -m bot.supervisor` on its own SQLite file "
-        "(a fresh `bench-load.db` in a temporary directory: tracker store and app tables), model "
-        f"`{args.model or 'models/current.tar.gz'}`; the stock assistant (Rasa's in-memory tracker store, its "
-        f"own DIET/TED config) was created and trained by `rasa init --no-prompt` in {trained:.0f} s in the same run.",
+        f"with {command}. The product ran under `python -m bot.supervisor` (RASA_SERVERS=1, then 2) on its own "
+        "SQLite file each time (a fresh `bench-load-<servers>.db` in a temporary directory: tracker store and app "
+        f"tables), model `{args.model or 'models/current.tar.gz'}`; the stock assistant (Rasa's in-memory tracker "
+        "store, its own DIET/TED config) was created and trained by `rasa init --no-prompt` in "
+        f"{trained:.0f} s in the same run.",
     ]
     return "\n".join(lines)
 
@@ -607,7 +723,9 @@ async def main_async(args) -> str:
         workdir = Path(tmp)
         try:
             stock, trained = await run_stock(workdir, book, args)
-            chat, voice, _database = await run_product(workdir, book, args)
+            products = [await run_product(workdir, book, args, servers=1)]
+            if args.servers > 1:
+                products.append(await run_product(workdir, book, args, servers=args.servers))
         except Exception:
             for log in sorted(workdir.glob("*.log")):
                 print(
@@ -621,7 +739,7 @@ async def main_async(args) -> str:
         + "`"
         + ("" if sys.argv[1:] else " (`make bench`)")
     )
-    return report(stock, trained, chat, voice, args, command)
+    return report(stock, trained, products, args, command)
 
 
 def main() -> None:
@@ -636,11 +754,28 @@ def main() -> None:
         help="seconds between a call's webhooks (the caller speaking)",
     )
     parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument("--servers", type=int, default=2, help="Rasa servers of the second product run (1: none)")
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
+        help="Redis for the lock store when there are several Rasa servers",
+    )
     parser.add_argument("--model", help="the product's model (default: models/current.tar.gz)")
     parser.add_argument("--stock-project", help="development only: reuse a trained `rasa init` project")
     parser.add_argument("--no-write", action="store_true", help="print the table; leave docs/benchmarks.md alone")
     args = parser.parse_args()
-    for port in [*PRODUCT_PORTS.values(), str(STOCK_PORT)]:
+    if args.servers > 1:
+        import redis
+
+        try:
+            redis.Redis.from_url(args.redis_url, socket_connect_timeout=2).ping()
+        except redis.RedisError as error:
+            raise SystemExit(
+                f"{args.servers} Rasa servers need Redis (the lock store): none answers at {args.redis_url} "
+                f"({error}). Start one, pass --redis-url, or --servers 1."
+            ) from None
+    rasa_ports = [str(int(PRODUCT_PORTS["RASA_PORT"]) + index) for index in range(1, args.servers)]
+    for port in [*PRODUCT_PORTS.values(), *rasa_ports, str(STOCK_PORT)]:
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", int(port))) == 0:
                 raise SystemExit(f"port {port} is in use; stop what runs there first")

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import IO, Callable, Dict, List, Optional
+from typing import IO, Callable, Dict, List, Optional, Tuple
 
 from bot.supervisor import _get_ok as get_ok  # the supervisor's own readiness probe
 
@@ -135,14 +135,25 @@ def status_kib(pid: int, field: str) -> int:
 
 
 def supervisor_parts(supervisor_pid: int) -> Dict[str, int]:
-    """{'actions': pid, 'rasa': pid, 'web': pid} of the supervisor's children."""
-    markers = {"actions.server": "actions", "bot.conversations.rasa_server": "rasa", "uvicorn": "web"}
-    parts = {}
+    """{'actions': pid, 'rasa': pid, 'web': pid} of the supervisor's children; with several
+    Rasa servers 'rasa-1', 'rasa-2', ... in the order of their ports (as the supervisor names them)."""
+    markers = {"actions.server": "actions", "uvicorn": "web"}
+    parts: Dict[str, int] = {}
+    rasa: List[Tuple[int, int]] = []  # (port, pid)
     for child in children(supervisor_pid):
         line = cmdline(child)
+        if "bot.conversations.rasa_server" in line:
+            words = line.split()
+            port = int(words[words.index("--port") + 1]) if "--port" in words else 0
+            rasa.append((port, child))
+            continue
         for marker, name in markers.items():
             if marker in line:
                 parts[name] = child
+    if len(rasa) == 1:
+        parts["rasa"] = rasa[0][1]
+    else:
+        parts.update({f"rasa-{index}": pid for index, (_port, pid) in enumerate(sorted(rasa), start=1)})
     return parts
 
 
