@@ -14,6 +14,7 @@ from bot.api_errors import database_error_handler, validation_error_handler
 from bot.mediation import web as certificates_web
 from bot.console import certificates_web as console_certificates, requests_web as console_requests
 from bot.console import account_web as console_account, retention, usage_web as console_usage, web as console_web
+from bot.console import cases_web as console_cases
 from bot.limits import BodySizeLimit
 from bot.security_headers import SecurityHeaders
 from bot.outbox import worker as outbox_worker
@@ -60,7 +61,8 @@ def create_app() -> FastAPI:
     app.include_router(route_checker_web.router)
     app.include_router(telephony_web.router)
     app.include_router(certificates_web.router)
-    for console_pages in (console_web, console_certificates, console_requests, console_usage, console_account):
+    for console_pages in (console_web, console_cases, console_certificates, console_requests, console_usage,
+                          console_account):
         app.include_router(console_pages.router)
     app.include_router(webchat_web.router)
     return app

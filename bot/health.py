@@ -1,4 +1,9 @@
-"""GET /health: is every part of the product up? HTTP 503 when any part is down."""
+"""GET /health: is every part of the product up? HTTP 503 when any part is down.
+
+``staff_alerts`` says whether alerts to staff about new escalations are reaching them
+("failing" when any could not be sent in the last 24 hours, with how many and why). It
+does not make the answer 503: the service still answers families, but someone must fix it.
+"""
 from __future__ import annotations
 
 import asyncio
@@ -14,13 +19,14 @@ from starlette.concurrency import run_in_threadpool
 
 from bot import database
 from bot.conversations.rasa_client import RasaClient, model_fingerprint
+from bot.handoff.notify import recent_failures
 from bot.settings import get_settings
 
 router = APIRouter(tags=["health"])
 
 
 class ComponentHealth(BaseModel):
-    status: str  # "ok" or "down"
+    status: str  # "ok" or "down"; staff_alerts: "ok" or "failing"
     detail: Dict[str, Any] = {}
 
 
@@ -85,6 +91,22 @@ async def _check_web_app() -> Dict[str, Any]:
     return {}
 
 
+def _staff_alert_failures() -> Dict[str, Any]:
+    with database.session_scope() as session:
+        failures = recent_failures(session)
+    latest = failures["latest"]
+    return {"not_sent_24h": failures["count"], "urgent_not_sent_24h": failures["urgent"],
+            "latest": latest.isoformat(timespec="seconds") + "Z" if latest else None, "reason": failures["reason"]}
+
+
+async def _check_staff_alerts() -> ComponentHealth:
+    """Are alerts about new escalations reaching staff? (bot.handoff.notify.recent_failures)"""
+    component = await _timed(lambda: run_in_threadpool(_staff_alert_failures))
+    if component.status == "ok" and component.detail.get("not_sent_24h"):
+        component.status = "failing"
+    return component
+
+
 @router.get(
     "/health",
     response_model=HealthReport,
@@ -98,5 +120,6 @@ async def health() -> JSONResponse:
     )
     components = dict(zip(names, results))
     healthy = all(component.status == "ok" for component in results) and components["rasa"].detail.get("model_loaded")
+    components["staff_alerts"] = await _check_staff_alerts()
     report = HealthReport(status="ok" if healthy else "down", components=components)
     return JSONResponse(report.dict(), status_code=200 if healthy else 503)

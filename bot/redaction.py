@@ -89,7 +89,14 @@ sees saw says said told tells feels felt seems seemed lives lived turned turns
 CAPITALISED_NOT_NAMES = {"I", "The", "A", "An", "And", "But", "So", "He", "She", "They", "We", "It", "His", "Her",
                          "Their", "My", "Our", "Your", "Is", "Has", "Was", "Who", "With", "In", "At", "On", "To",
                          "EHCP", "EHC", "SEN", "SEND", "SENCO", "ADHD", "ASD", "OK", "Ok", "Yes", "No", "Hi", "Hello",
-                         "Thanks", "Thank", "Please", "Not", "Just", "Also", "Year", "Mum", "Dad", "Council", "School"}
+                         "Thanks", "Thank", "Please", "Not", "Just", "Also", "Year", "Mum", "Dad", "Council", "School",
+                         # Days and times of day: "from Tuesday", "Thanks Monday works" name nobody (issue 21).
+                         "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Today",
+                         "Tomorrow", "Tonight", "Yesterday", "Morning", "Afternoon", "Evening", "Weekend"}
+# A name written with an apostrophe inside ("O'Neil", "D’Souza"), which spaCy keeps as one token.
+APOSTROPHE_NAME = re.compile(r"^[A-Z][a-z]*['’][A-Z][a-z]+$")
+# What joins the parts of a double-barrelled name ("Garcia-Reyes"): spaCy splits it off as a token.
+NAME_JOINERS = {"-", "‐", "'", "’"}
 
 
 @dataclass(frozen=True)
@@ -141,15 +148,29 @@ def _nlp_and_matcher():
 
 def _is_capitalised(token) -> bool:
     text = token.text
-    return text[:1].isupper() and text[1:].islower() and text not in CAPITALISED_NOT_NAMES
+    return ((text[:1].isupper() and text[1:].islower()) or bool(APOSTROPHE_NAME.match(text))) \
+        and text not in CAPITALISED_NOT_NAMES
+
+
+def _is_word(token) -> bool:
+    return token.is_alpha or bool(APOSTROPHE_NAME.match(token.text))
+
+
+def _joined_part(doc, end: int) -> bool:
+    """True when doc[end] joins the name so far to a capitalised part with no spaces ("Garcia-Reyes")."""
+    return (end + 1 < len(doc) and doc[end].text in NAME_JOINERS and not doc[end - 1].whitespace_
+            and not doc[end].whitespace_ and _is_capitalised(doc[end + 1]))
 
 
 def _name_after(doc, start: int, kind: str) -> Tuple[int, int]:
     """Token span [start, end) of the name that follows a cue ending before `start` (empty if none)."""
-    end = start
-    while end < len(doc) and end - start < 3:
+    end, words = start, 0
+    while end < len(doc) and words < 3:
         token = doc[end]
-        if not token.is_alpha or (token.text.isupper() and len(token.text) > 1):
+        if end > start and _joined_part(doc, end):
+            end += 2  # the hyphen and the next part: all of a double-barrelled surname is the name
+            continue
+        if not _is_word(token) or (token.text.isupper() and len(token.text) > 1):
             break
         if end == start:
             # A weak cue ("I am", "called", "Dear") needs a capitalised word: "I am worried" is not a name.
@@ -161,6 +182,7 @@ def _name_after(doc, start: int, kind: str) -> Tuple[int, int]:
             # Further words count only when capitalised like a surname.
             break
         end += 1
+        words += 1
     return start, end
 
 
@@ -240,8 +262,9 @@ class Redactor:
         names: Set[str] = set()
         for text in texts:
             names |= self.redact(text).names
-        # Each word of a full name ("Jack Smith") on its own, too ("Jack loves trains").
-        names |= {word for name in names for word in name.split() if len(word) > 1}
+        # Each word of a full name ("Jack Smith") on its own, too ("Jack loves trains"), and each
+        # part of a double-barrelled one ("Garcia-Reyes": "Reyes").
+        names |= {word for name in names for word in re.split(r"[\s\-‐]+", name) if len(word) > 1}
         return [self.redact(text, names) for text in texts]
 
 

@@ -6,10 +6,13 @@ nothing here imports them, and bot.app includes each one's router.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
+from zoneinfo import ZoneInfo
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
@@ -41,7 +44,66 @@ NAV_PAGES = [("/console/requests", "Requests", "mediator"), ("/console/certifica
              ("/console/users", "Users", "admin")]
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-templates.env.globals.update(reason_words=queue.reason_words, interpreter_words=queue.interpreter_words)
+templates.env.globals.update(reason_words=queue.reason_words, interpreter_words=queue.interpreter_words,
+                             case_reference=queue.case_reference)
+
+
+# --- times and dates as staff read them: Europe/London, "4 January 2027" ----------------
+def london(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
+    """A stored time (naive UTC) in the service's time zone (TIMEZONE, Europe/London)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(ZoneInfo(get_settings().timezone))
+
+
+def _day(value, month_format: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = london(value)
+    return f"{value.day} {value.strftime(month_format)}"
+
+
+def long_date(value) -> str:
+    """'4 January 2027' (no leading zero), for a date or a stored time."""
+    return _day(value, "%B %Y")
+
+
+def short_date(value) -> str:
+    """'4 Jan 2027' (tables)."""
+    return _day(value, "%b %Y")
+
+
+def when(value: Optional[dt.datetime]) -> str:
+    """'4 January 2027 at 14:05' in London time."""
+    local = london(value)
+    return f"{local.day} {local:%B %Y} at {local:%H:%M}" if local else ""
+
+
+def short_when(value: Optional[dt.datetime]) -> str:
+    """'4 Jan 14:05' in London time (tables)."""
+    local = london(value)
+    return f"{local.day} {local:%b %H:%M}" if local else ""
+
+
+def iso_london(value: Optional[dt.datetime]) -> str:
+    """For <time datetime>: the instant with its offset ("2027-01-04T14:05:00+00:00")."""
+    local = london(value)
+    return local.isoformat(timespec="seconds") if local else ""
+
+
+_CHAT_KEY = re.compile(r"\bweb-[A-Za-z0-9_-]{16,}")
+
+
+def hide_chat_keys(text: Optional[str]) -> str:
+    """Any web chat key in `text` (an old audit entry's detail) shown as its case reference instead."""
+    return _CHAT_KEY.sub(lambda match: queue.case_reference(match.group(0)), text or "")
+
+
+templates.env.filters.update(when=when, short_when=short_when, long_date=long_date, short_date=short_date, iso_london=iso_london,
+                             hide_chat_keys=hide_chat_keys)
 
 
 # --- errors the route class turns into pages -----------------------------------------
@@ -98,6 +160,7 @@ class Actor:
     role: str
     csrf_token: str
     ip: str
+    session_started: Optional[dt.datetime] = None  # this visit: when the staff session began (UTC)
 
     def can(self, role: str) -> bool:
         return auth.role_allows(self.role, role)
@@ -118,7 +181,8 @@ def staff(role: str = "mediator") -> Callable[..., Actor]:
                 actor = None
             else:
                 user = current.user
-                actor = Actor(user.username, user.display_name, user.role, current.csrf_token, ip)
+                actor = Actor(user.username, user.display_name, user.role, current.csrf_token, ip,
+                              current.staff_session.created_at)
                 if not actor.can(role):
                     audit.record(session, user.username, "access_denied", request.url.path, f"needs {role}", ip)
         if actor is None:
@@ -151,6 +215,9 @@ def render(request: Request, name: str, actor: Optional[Actor], status_code: int
     if actor is not None and "alerts" not in context:
         with session_scope() as session:
             context["alerts"] = queue.alerts(session)
+    if actor is not None and "alert_failures" not in context:
+        with session_scope() as session:
+            context["alert_failures"] = queue.alert_failures(session)
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 

@@ -1,22 +1,43 @@
-"""The escalations queue: filter, assign, notes, status, and how long each has waited."""
+"""The escalations queue: one case per family, filter and search, assign, notes, status,
+and how long each has waited in staffed time.
+
+A case is a conversation: every escalation of one conversation (a safeguarding concern,
+then a callback request) is one row of the queue, with the others as its history. The
+case's lead escalation is the open urgent one, else the oldest open one, else the newest.
+"""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Dict, List, Optional
+import hashlib
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.console import audit
-from bot.handoff.models import CHANNELS, PRIORITIES, STATUSES, Escalation, EscalationNote, category_words
+from bot.conversations.deliveries import ConversationNumber
+from bot.disagreement_resolution.models import DisagreementResolutionRequest
+from bot.handoff.hours import bank_holiday_name
+from bot.handoff.models import (CALL_OUTCOMES, CHANNELS, OPEN_STATUSES, PRIORITIES, STATUSES, CallbackAttempt,
+                                Escalation, EscalationNote, category_words)
+from bot.handoff.notify import recent_failures
+from bot.mediation.models import Certificate, MediationRequest
+from bot.outbox.service import normalise_number
 from bot.settings import Settings, get_settings
+from bot.webchat.live import ConversationOwner
 
 MAX_NOTE_LENGTH = 4000
 
 
 class QueueError(ValueError):
     """A request the queue cannot do (message for a person)."""
+
+
+PAGE_SIZE = 50
+SORTS = {"priority": "Urgent, live chats waiting, then oldest", "newest": "Newest first", "oldest": "Oldest first"}
 
 
 @dataclass
@@ -26,6 +47,9 @@ class Filters:
     local_authority: str = ""
     channel: str = ""
     mine: bool = False
+    q: str = ""  # a case reference (C-...), a request or certificate reference, or a phone number
+    sort: str = "priority"
+    page: int = 1
 
     @classmethod
     def parse(cls, params: Dict[str, str]) -> "Filters":
@@ -33,9 +57,30 @@ class Filters:
             value = (params.get(name) or "").strip()
             return value if value in allowed else ""
 
+        try:
+            page = max(1, min(int(params.get("page") or 1), 10_000))
+        except ValueError:
+            page = 1
         return cls(status=pick("status", STATUSES), priority=pick("priority", PRIORITIES),
                    local_authority=(params.get("local_authority") or "").strip()[:100],
-                   channel=pick("channel", CHANNELS), mine=params.get("mine") == "1")
+                   channel=pick("channel", CHANNELS), mine=params.get("mine") == "1",
+                   q=" ".join((params.get("q") or "").split())[:60], sort=pick("sort", SORTS) or "priority",
+                   page=page)
+
+    def query_string(self, **changes) -> str:
+        """The filters as a query string, with `changes` (for the paging links)."""
+        values = {"status": self.status, "priority": self.priority, "local_authority": self.local_authority,
+                  "channel": self.channel, "mine": "1" if self.mine else "", "q": self.q,
+                  "sort": "" if self.sort == "priority" else self.sort, "page": "" if self.page == 1 else self.page}
+        values.update(changes)
+        return urlencode({name: value for name, value in values.items() if value not in ("", None, 1)})
+
+
+def case_reference(conversation_id: str) -> str:
+    """The case's reference as staff see it ("C-3F9A2C71"): never the conversation's id, which
+    for a web chat is the browser's secret key (issue 20), so the console and the audit log
+    name a conversation by this instead. Stable: the same conversation, the same reference."""
+    return "C-" + hashlib.sha256(conversation_id.encode("utf-8")).hexdigest()[:8].upper()
 
 
 def _utcnow() -> dt.datetime:
@@ -46,14 +91,38 @@ def target_minutes(escalation: Escalation, settings: Settings) -> int:
     return settings.console_urgent_target_minutes if escalation.priority == "urgent" else settings.console_target_minutes
 
 
-def waited(escalation: Escalation, now: Optional[dt.datetime] = None) -> dt.timedelta:
+def staffed_time(start: dt.datetime, end: dt.datetime, settings: Optional[Settings] = None) -> dt.timedelta:
+    """How much of `start`..`end` (naive UTC) fell in staffed hours (STAFFED_HOURS, Europe/London,
+    not on England's bank holidays): the wait a family is owed an answer for. At most 62 days."""
+    settings = settings or get_settings()
+    zone = ZoneInfo(settings.timezone)
+    start_local = start.replace(tzinfo=dt.timezone.utc).astimezone(zone)
+    end_local = end.replace(tzinfo=dt.timezone.utc).astimezone(zone)
+    total = dt.timedelta()
+    day = start_local.date()
+    while day <= end_local.date() and (day - start_local.date()).days <= 62:
+        span = None if bank_holiday_name(day) else settings.staffed_span(day.weekday())
+        if span:
+            opens = dt.datetime.combine(day, span[0], tzinfo=zone)
+            closes = dt.datetime.combine(day, span[1], tzinfo=zone)
+            overlap = min(closes, end_local) - max(opens, start_local)
+            if overlap > dt.timedelta():
+                total += overlap
+        day += dt.timedelta(days=1)
+    return total
+
+
+def waited(escalation: Escalation, now: Optional[dt.datetime] = None, settings: Optional[Settings] = None
+           ) -> dt.timedelta:
+    """The wait in staffed time, from being raised to being resolved (or now)."""
     end = escalation.resolved_at if escalation.status == "resolved" and escalation.resolved_at else (now or _utcnow())
-    return end - escalation.created_at
+    return staffed_time(escalation.created_at, end, settings)
 
 
 def past_target(escalation: Escalation, settings: Optional[Settings] = None, now: Optional[dt.datetime] = None) -> bool:
     settings = settings or get_settings()
-    return escalation.status != "resolved" and waited(escalation, now) > dt.timedelta(minutes=target_minutes(escalation, settings))
+    return (escalation.status != "resolved"
+            and waited(escalation, now, settings) > dt.timedelta(minutes=target_minutes(escalation, settings)))
 
 
 def describe_wait(delta: dt.timedelta) -> str:
@@ -82,22 +151,172 @@ def interpreter_words(escalation: Escalation) -> str:
 
 
 def list_escalations(session: Session, filters: Filters, username: str = "", limit: int = 500) -> List[Escalation]:
-    """Open ones first (urgent, then oldest); resolved ones after, oldest first."""
+    """Escalations one by one (each case's lead first): urgent, then oldest; resolved ones after."""
+    return [case.lead for case in list_cases(session, filters, username, limit=limit).cases]
+
+
+@dataclass
+class Case:
+    """A family's escalations (one conversation): `lead` is what the queue row shows."""
+
+    reference: str
+    lead: Escalation
+    escalations: List[Escalation]  # newest first
+    live: str = ""  # the live chat's owner state ("waiting", "assigned"...) for a web chat, else ""
+    live_holder: str = ""  # the staff username in the live chat
+    next_try_at: Optional[dt.datetime] = None  # the callback's next try (UTC)
+    attempts: int = 0
+
+    @property
+    def open(self) -> bool:
+        return self.lead.status in OPEN_STATUSES
+
+    @property
+    def waiting_for_person(self) -> bool:
+        """A family in a live chat waiting for a mediator to join."""
+        return self.open and self.live == "waiting"
+
+    @property
+    def history(self) -> List[Escalation]:
+        return [e for e in self.escalations if e.id != self.lead.id]
+
+    def contact(self) -> str:
+        """How to reach the family: 'Live chat, waiting', 'Phone', 'Email', 'Text', 'Phone call' ..."""
+        if self.live == "waiting":
+            return "Live chat: waiting for a mediator"
+        if self.live == "assigned":
+            return f"Live chat with {self.live_holder}"
+        if any(e.callback_number for e in self.escalations):
+            return "Call back by phone"
+        if any(e.callback_email for e in self.escalations):
+            return "Reply by email"
+        return {"sms": "Text conversation", "voice": "Phone call", "web": "Web chat"}.get(self.lead.channel, "")
+
+    def preferred_time(self) -> Optional[str]:
+        return next((e.preferred_time for e in self.escalations if e.preferred_time), None)
+
+    def council(self) -> Optional[str]:
+        return self.lead.local_authority or next((e.local_authority for e in self.escalations if e.local_authority),
+                                                 None)
+
+
+def _lead(escalations: List[Escalation]) -> Escalation:
+    open_ones = [e for e in escalations if e.status in OPEN_STATUSES]
+    if open_ones:
+        return sorted(open_ones, key=lambda e: (e.priority != "urgent", e.created_at))[0]
+    return max(escalations, key=lambda e: e.created_at)
+
+
+@dataclass
+class CasePage:
+    cases: List[Case]
+    total: int
+    page: int
+    pages: int
+    authorities: List[str] = field(default_factory=list)
+
+
+def build_cases(session: Session, escalations: Iterable[Escalation]) -> List[Case]:
+    """Escalations grouped by conversation into cases, with each web chat's live state and callback tries."""
+    by_conversation: Dict[str, List[Escalation]] = {}
+    for escalation in escalations:
+        by_conversation.setdefault(escalation.conversation_id, []).append(escalation)
+    ids = list(by_conversation)
+    owners = {}
+    for start in range(0, len(ids), 500):
+        owners.update({row.conversation_id: row for row in session.execute(
+            sa.select(ConversationOwner).where(ConversationOwner.conversation_id.in_(ids[start:start + 500])))
+            .scalars()})
+    cases = []
+    for conversation_id, family in by_conversation.items():
+        family.sort(key=lambda e: e.created_at, reverse=True)
+        owner = owners.get(conversation_id)
+        case = Case(case_reference(conversation_id), _lead(family), family,
+                    live=owner.state if owner is not None else "",
+                    live_holder=(owner.staff_username or "") if owner is not None else "")
+        cases.append(case)
+    lead_ids = [case.lead.id for case in cases]
+    tries: Dict[str, List] = {}
+    for start in range(0, len(lead_ids), 500):
+        for attempt in session.execute(sa.select(CallbackAttempt).where(
+                CallbackAttempt.escalation_id.in_(lead_ids[start:start + 500])).order_by(CallbackAttempt.at)).scalars():
+            tries.setdefault(attempt.escalation_id, []).append(attempt)
+    for case in cases:
+        attempts = tries.get(case.lead.id, [])
+        case.attempts = len(attempts)
+        case.next_try_at = attempts[-1].next_try_at if attempts and case.open else None
+    return cases
+
+
+def _search(session: Session, text: str) -> Optional[set]:
+    """The conversations `text` points at (a case, request or certificate reference, or a phone number)."""
+    text = text.strip()
+    if not text:
+        return None
+    found: set = set()
+    compact = "".join(text.split()).upper()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= 7 and not any(ch.isalpha() for ch in text):
+        number = normalise_number(text)
+        found |= set(session.execute(sa.select(Escalation.conversation_id)
+                                     .where(Escalation.callback_number == number)).scalars())
+        found |= set(session.execute(sa.select(ConversationNumber.conversation_id)
+                                     .where(ConversationNumber.number == number)).scalars())
+        return found
+    reference = compact[2:] if compact.startswith("C-") else compact
+    if len(reference) >= 4:
+        for conversation_id in session.execute(sa.select(Escalation.conversation_id).distinct()).scalars():
+            if case_reference(conversation_id)[2:].startswith(reference):
+                found.add(conversation_id)
+        prefix = reference.lower().replace("-", "")[:8]
+        for model in (MediationRequest, DisagreementResolutionRequest):
+            found |= set(session.execute(sa.select(model.conversation_id).where(
+                sa.func.replace(sa.func.lower(model.id), "-", "").like(prefix + "%"))).scalars())
+        certificate = compact.replace(" ", "")
+        found |= set(session.execute(sa.select(Certificate.conversation_id).where(
+            sa.func.replace(sa.func.upper(Certificate.reference), "-", "") == certificate.replace("-", ""))).scalars())
+    return found
+
+
+def list_cases(session: Session, filters: Filters, username: str = "", limit: int = 5000) -> CasePage:
+    """One row per family. Open cases first: urgent, then live chats waiting for a person, then the
+    oldest (or as `filters.sort` says); resolved ones after. Paged PAGE_SIZE at a time."""
     query = sa.select(Escalation)
-    if filters.status:
-        query = query.where(Escalation.status == filters.status)
-    if filters.priority:
-        query = query.where(Escalation.priority == filters.priority)
     if filters.channel:
         query = query.where(Escalation.channel == filters.channel)
+    matches = _search(session, filters.q)
+    if matches is not None:
+        if not matches:
+            return CasePage([], 0, 1, 1)
+        query = query.where(Escalation.conversation_id.in_(list(matches)[:1000]))
+    query = query.order_by(Escalation.created_at.desc()).limit(limit)
+    cases = build_cases(session, session.execute(query).scalars())
+    if filters.status:
+        cases = [c for c in cases if c.lead.status == filters.status]
+    if filters.priority:
+        cases = [c for c in cases if c.lead.priority == filters.priority]
     if filters.local_authority:
-        query = query.where(Escalation.local_authority == filters.local_authority)
+        cases = [c for c in cases if c.council() == filters.local_authority]
     if filters.mine:
-        query = query.where(Escalation.assigned_to == username)
-    resolved_last = sa.case((Escalation.status == "resolved", 1), else_=0)
-    urgent_first = sa.case((Escalation.priority == "urgent", 0), else_=1)
-    query = query.order_by(resolved_last, urgent_first, Escalation.created_at).limit(limit)
-    return list(session.execute(query).scalars())
+        cases = [c for c in cases if c.lead.assigned_to == username or c.live_holder == username]
+    if filters.sort == "newest":
+        cases.sort(key=lambda c: c.lead.created_at, reverse=True)
+    elif filters.sort == "oldest":
+        cases.sort(key=lambda c: c.lead.created_at)
+    else:
+        cases.sort(key=lambda c: (not c.open, c.lead.priority != "urgent", not c.waiting_for_person,
+                                  c.lead.created_at))
+    total = len(cases)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(filters.page, pages)
+    return CasePage(cases[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], total, page, pages)
+
+
+def family(session: Session, escalation: Escalation) -> Case:
+    """The case `escalation` belongs to: every escalation of its conversation."""
+    escalations = session.execute(sa.select(Escalation).where(
+        Escalation.conversation_id == escalation.conversation_id)).scalars().all()
+    return build_cases(session, escalations)[0]
 
 
 def local_authorities(session: Session) -> List[str]:
@@ -112,26 +331,74 @@ def get(session: Session, escalation_id: str) -> Escalation:
     return escalation
 
 
-def assign(session: Session, escalation: Escalation, username: str, ip_address: Optional[str] = None) -> None:
+def _open_family(session: Session, escalation: Escalation) -> List[Escalation]:
+    """The open escalations of `escalation`'s conversation (one case), `escalation` included."""
+    others = session.execute(sa.select(Escalation).where(
+        Escalation.conversation_id == escalation.conversation_id, Escalation.status.in_(OPEN_STATUSES),
+        Escalation.id != escalation.id)).scalars().all()
+    return [escalation] + list(others)
+
+
+def assign(session: Session, escalation: Escalation, username: str, ip_address: Optional[str] = None,
+           actor: Optional[str] = None) -> None:
+    """Assign the case (every open escalation of the family) to `username`; `actor` did it (default: them)."""
     if escalation.status == "resolved":
         raise QueueError("This escalation is resolved. Reopen it first.")
-    escalation.assigned_to = username
-    escalation.assigned_at = _utcnow()
-    if escalation.status == "new":
-        escalation.status = "assigned"
-    audit.record(session, username, "escalation_assigned", escalation.id, f"to {username}", ip_address)
+    actor = actor or username
+    previous = escalation.assigned_to
+    for member in _open_family(session, escalation):
+        member.assigned_to = username
+        member.assigned_at = _utcnow()
+        if member.status == "new":
+            member.status = "assigned"
+    detail = f"to {username}" + (f" (from {previous})" if previous and previous != username else "")
+    audit.record(session, actor, "escalation_assigned", escalation.id, detail, ip_address)
 
 
 def set_status(session: Session, escalation: Escalation, status: str, username: str,
                ip_address: Optional[str] = None) -> None:
+    """Change the case's status; resolving resolves every open escalation of the family."""
     if status not in STATUSES:
         raise QueueError(f"Choose a status: {', '.join(STATUSES)}.")
     previous = escalation.status
-    escalation.status = status
-    escalation.resolved_at = _utcnow() if status == "resolved" else None
-    if status == "new":
-        escalation.assigned_to = escalation.assigned_at = None
+    members = _open_family(session, escalation) if status == "resolved" else [escalation]
+    for member in members:
+        member.status = status
+        member.resolved_at = _utcnow() if status == "resolved" else None
+        if status == "new":
+            member.assigned_to = member.assigned_at = None
     audit.record(session, username, "escalation_status", escalation.id, f"{previous} -> {status}", ip_address)
+
+
+def record_call(session: Session, escalation: Escalation, outcome: str, username: str,
+                ip_address: Optional[str] = None, next_try: Optional[dt.datetime] = None,
+                close: bool = False, now: Optional[dt.datetime] = None) -> CallbackAttempt:
+    """One try to call the family back (`outcome`: a key of CALL_OUTCOMES; `next_try`: naive UTC).
+
+    The case waits for the next try ("waiting"), or is resolved with the outcome when `close`.
+    Raises QueueError for an unknown outcome, a resolved case or a next try in the past.
+    """
+    now = now or _utcnow()
+    if outcome not in CALL_OUTCOMES:
+        raise QueueError("Choose what happened when you called: " + ", ".join(CALL_OUTCOMES.values()).lower() + ".")
+    if escalation.status == "resolved":
+        raise QueueError("This case is resolved. Reopen it first.")
+    if next_try is not None and close:
+        next_try = None
+    if next_try is not None and next_try <= now:
+        raise QueueError("The next try must be later than now.")
+    attempt = CallbackAttempt(escalation_id=escalation.id, at=now, by=username, outcome=outcome, next_try_at=next_try)
+    session.add(attempt)
+    if not escalation.assigned_to:
+        escalation.assigned_to, escalation.assigned_at = username, now
+    audit.record(session, username, "callback_attempt", escalation.id,
+                 CALL_OUTCOMES[outcome] + (f"; next try {next_try.isoformat(timespec='minutes')} UTC" if next_try else "")
+                 + ("; closed" if close else ""), ip_address)
+    if close:
+        set_status(session, escalation, "resolved", username, ip_address)
+    else:
+        escalation.status = "waiting"
+    return attempt
 
 
 def add_note(session: Session, escalation: Escalation, text: str, username: str,
@@ -154,3 +421,8 @@ def alerts(session: Session, since: Optional[dt.datetime] = None) -> Dict[str, o
     urgent = session.execute(base.where(Escalation.priority == "urgent")).scalar_one()
     newest = session.execute(sa.select(sa.func.max(Escalation.created_at))).scalar()
     return {"new": new, "urgent": urgent, "newest": newest.isoformat() if newest else ""}
+
+
+def alert_failures(session: Session) -> Dict[str, object]:
+    """Staff alerts not sent in the last 24 hours (bot.handoff.notify.recent_failures): shown on every page."""
+    return recent_failures(session)

@@ -1,7 +1,9 @@
 """Conversation transcripts read from Rasa's tracker store (table `events`, same database).
 
-Each turn keeps what staff need: who spoke, the words (redacted unless revealed),
-the intent Rasa recognised with its confidence, the actions it ran, and when.
+Each turn keeps what staff need: who spoke (the person, the assistant, a notice, or a
+mediator by name), the words (redacted unless revealed) and when. The assistant's
+internal names (intents, actions, slots, payloads such as ``/request_human``) are not
+shown: a transcript is for people.
 """
 from __future__ import annotations
 
@@ -21,8 +23,6 @@ EVENTS = sa.table(
     sa.column("timestamp", sa.Float), sa.column("intent_name", sa.String), sa.column("action_name", sa.String),
     sa.column("data", sa.Text),
 )
-# Actions Rasa runs on every turn: noise in a transcript.
-QUIET_ACTIONS = {"action_listen", "action_session_start"}
 # Entities whose values are never personal (councils, routes, plan sections).
 SAFE_ENTITIES = {"local_authority", "route", "ehc_section", "age_group", "topic"}
 
@@ -30,8 +30,9 @@ SAFE_ENTITIES = {"local_authority", "route", "ehc_section", "age_group", "topic"
 @dataclass
 class Turn:
     at: dt.datetime
-    kind: str  # "user", "bot", "action", "slot", "other"
+    kind: str  # "user", "bot", "staff" (a mediator's words), "notice" (the chat's own notices)
     text: str = ""
+    speaker: str = ""  # a mediator's username (kind "staff")
     intent: str = ""
     confidence: Optional[float] = None
     action: str = ""
@@ -44,7 +45,9 @@ def events_table_exists(session: Session) -> bool:
 
 
 def load(session: Session, conversation_id: str, *, reveal: bool = False) -> List[Turn]:
-    """The conversation's turns in order; personal details redacted unless `reveal`."""
+    """The conversation's turns in order, for people: what the person wrote, what the assistant
+    and mediators answered, the chat's notices; personal details redacted unless `reveal`.
+    No action, intent or slot names; a button the person pressed shows as its title."""
     if not events_table_exists(session):
         return []
     rows = session.execute(
@@ -82,15 +85,23 @@ def _turn(type_name: str, timestamp: float, intent_name: str, action_name: str, 
         parse = data.get("parse_data") or {}
         intent = parse.get("intent") or {}
         entities = [f"{e.get('entity')}={e.get('value')}" for e in parse.get("entities") or [] if e.get("entity")]
-        return Turn(at, "user", data.get("text") or "", intent_name or intent.get("name") or "",
+        text = data.get("text") or ""
+        if text.startswith("/") or not text.strip():
+            # A button's payload ("/request_human", "webchat:carry_on"): what the person did, not its name.
+            text = "(pressed a button)"
+        return Turn(at, "user", text, intent_name or intent.get("name") or "",
                     intent.get("confidence"), entities=entities)
     if type_name == "bot":
         text = data.get("text") or ""
         buttons = (data.get("data") or {}).get("buttons") or []
         if buttons:
             text += "\n" + " | ".join(str(b.get("title", "")) for b in buttons)
+        if not text.strip():
+            return None  # a signal to the channel (a handoff), nothing anyone saw
+        metadata = data.get("metadata") or {}
+        if metadata.get("from_staff"):
+            return Turn(at, "staff", text, speaker=str(metadata["from_staff"]))
+        if metadata.get("from_webchat") == "notice":
+            return Turn(at, "notice", text)
         return Turn(at, "bot", text)
-    if type_name == "action":
-        name = action_name or data.get("name") or ""
-        return None if name in QUIET_ACTIONS else Turn(at, "action", action=name)
     return None

@@ -31,6 +31,17 @@ CSV_COLUMNS = ("local_authority", "month", "certificates_issued", "mediations_re
 SERIES = (("certificates_issued", "certificates", "bar-certificates"),
           ("mediations_held", "mediations held", "bar-mediations"),
           ("dr_held", "DR meetings held", "bar-dr"))
+SINGULAR = {"certificates": "certificate", "mediations held": "mediation held", "DR meetings held": "DR meeting held"}
+
+
+def counted(value: int, words: str) -> str:
+    """'1 certificate', '3 certificates', '1 DR meeting held'."""
+    return f"{value} {SINGULAR.get(words, words) if value == 1 else words}"
+
+
+def sentence_case(words: str) -> str:
+    """'DR meetings held' stays so; 'certificates' becomes 'Certificates' (Jinja's capitalize lowers the rest)."""
+    return words[:1].upper() + words[1:]
 
 router = console_router()
 
@@ -132,10 +143,10 @@ def build_chart(totals: List[Tuple[str, Dict[str, int]]], period: Period) -> Cha
         bars = []
         for index, (name, words, css) in enumerate(SERIES):
             value = figures[name]
-            bars.append(Bar(y + index * (bar_height + 2), round(bar_area * value / largest), css, f"{value} {words}"))
+            bars.append(Bar(y + index * (bar_height + 2), round(bar_area * value / largest), css, counted(value, words)))
         groups.append(ChartGroup(la, y, bars))
         y += len(SERIES) * (bar_height + 2) + gap
-    parts = [f"{la}: " + ", ".join(f"{figures[name]} {words}" for name, words, _ in SERIES) for la, figures in totals]
+    parts = [f"{la}: " + ", ".join(counted(figures[name], words) for name, words, _ in SERIES) for la, figures in totals]
     description = (f"Usage per local authority, {period.describe()}. " + ("; ".join(parts) + "."
                                                                         if parts else "No activity."))
     return Chart(label_width + bar_area + 170, max(y, 40), label_width, groups, description)
@@ -176,7 +187,7 @@ def usage_page(request: Request, start: str = "", end: str = "", actor: Actor = 
     return render(request, "usage.html", actor, status_code=400 if period.error else 200, error=period.error,
                   period=period, rows=rows, totals=totals, allowance=allowance, chart=build_chart(totals, period),
                   series=SERIES, core=settings.core_meetings_per_la, contract_start=settings.contract_start,
-                  columns=CSV_COLUMNS)
+                  columns=CSV_COLUMNS, sentence_case=sentence_case)
 
 
 @router.get("/usage.csv")

@@ -8,7 +8,6 @@ certificates, requests), manager (+ usage, audit log), admin (+ users).
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 from typing import Dict, Optional
 
@@ -16,16 +15,15 @@ import sqlalchemy as sa
 from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from bot.console import audit, auth, csrf, queue, transcripts
-from bot.console.deps import (HERE, MIN_REASON_LENGTH, SESSION_COOKIE, Actor, BadCsrf, checked, client_ip,
-                              console_router, redirect, render, staff)
+from bot.console import audit, auth, csrf, queue
+from bot.console.cases_web import case_page
+from bot.console.deps import (HERE, SESSION_COOKIE, Actor, BadCsrf, checked, client_ip, console_router, redirect,
+                              render, staff)
 from bot.console.models import ROLES, StaffUser
 from bot.database import session_scope
-from bot.webchat import live
 from bot.handoff import calls, sms as sms_handoff
 from bot.handoff.models import CHANNELS, PRIORITIES, STATUSES
 from bot.outbox import worker as outbox_worker
-from bot.outbox.numbers import display as display_number
 from bot.redaction import redact
 from bot.settings import get_settings
 
@@ -108,16 +106,21 @@ def logout(request: Request, actor: Actor = Depends(checked())) -> Response:
 # --- the escalations queue -----------------------------------------------------------
 @router.get("/")
 def queue_page(request: Request, actor: Actor = Depends(staff())) -> Response:
+    """One row per family: who, what, how urgent, how to reach them, the council and the wait in staffed time."""
     filters = queue.Filters.parse(dict(request.query_params))
     settings = get_settings()
     with session_scope() as session:
-        rows = [(e, queue.describe_wait(queue.waited(e)), queue.past_target(e, settings), queue.target_minutes(e, settings))
-                for e in queue.list_escalations(session, filters, actor.username)]
+        found = queue.list_cases(session, filters, actor.username)
+        rows = [(case, queue.describe_wait(queue.waited(case.lead, settings=settings)),
+                 queue.past_target(case.lead, settings), queue.target_minutes(case.lead, settings))
+                for case in found.cases]
+        names = dict(session.execute(sa.select(StaffUser.username, StaffUser.display_name)).all())
+        summaries = [redact(case.preferred_time()) if case.preferred_time() else "" for case in found.cases]
         authorities = queue.local_authorities(session)
         alerts = queue.alerts(session)
-    return render(request, "queue.html", actor, rows=rows, filters=filters, authorities=authorities, alerts=alerts,
-                  statuses=STATUSES, priorities=PRIORITIES, channels=CHANNELS,
-                  poll_seconds=settings.console_alert_poll_seconds)
+    return render(request, "queue.html", actor, rows=list(zip(rows, summaries)), found=found, filters=filters,
+                  authorities=authorities, alerts=alerts, statuses=STATUSES, priorities=PRIORITIES, channels=CHANNELS,
+                  sorts=queue.SORTS, names=names, poll_seconds=settings.console_alert_poll_seconds)
 
 
 @router.get("/alerts.json")
@@ -126,151 +129,12 @@ def alerts_json(actor: Actor = Depends(staff())) -> Response:
         return JSONResponse(queue.alerts(session))
 
 
-def _escalation_page(request: Request, actor: Actor, escalation_id: str, *, reveal_reason: str = "", error: str = "",
-                     status_code: int = 200, reply_error: str = "") -> HTMLResponse:
-    settings = get_settings()
-    with session_scope() as session:
-        escalation = queue.get(session, escalation_id)
-        notes = list(escalation.notes)
-        turns = transcripts.load(session, escalation.conversation_id, reveal=bool(reveal_reason))
-        wait = queue.describe_wait(queue.waited(escalation))
-        late = queue.past_target(escalation, settings)
-        target = queue.target_minutes(escalation, settings)
-        if not reveal_reason:
-            audit.record(session, actor.username, "transcript_viewed", escalation.id, None, actor.ip)
-        text_conversation = (sms_handoff.state(session, escalation, reveal=bool(reveal_reason))
-                             if escalation.channel in ("sms", "voice") else None)
-    live = live_chat_state(escalation) if escalation.channel == "web" else None
-    return render(request, "escalation.html", actor, status_code=status_code, e=escalation, notes=notes, turns=turns,
-                  wait=wait, late=late, target=target, revealed=reveal_reason, error=error, statuses=STATUSES,
-                  live=live, reply_error=reply_error, min_reason=MIN_REASON_LENGTH, sms=text_conversation,
-                  mediator_numbers=[display_number(number) for number in settings.mediator_numbers],
-                  # Free text the person typed: redacted like the transcript until revealed.
-                  preferred_time_redacted=redact(escalation.preferred_time) if escalation.preferred_time else "",
-                  phone_number=display_number(text_conversation["number"]) if text_conversation
-                  and text_conversation["number"] else "")
-
-
-@router.get("/escalations/{escalation_id}")
-def escalation_page(request: Request, escalation_id: str, actor: Actor = Depends(staff())) -> Response:
-    return _escalation_page(request, actor, escalation_id)
-
-
-@router.post("/escalations/{escalation_id}/assign")
-def assign(request: Request, escalation_id: str, return_to: str = Form(""),
-           actor: Actor = Depends(checked())) -> Response:
-    try:
-        with session_scope() as session:
-            queue.assign(session, queue.get(session, escalation_id), actor.username, actor.ip)
-    except queue.QueueError as error:
-        return _escalation_page(request, actor, escalation_id, error=str(error), status_code=400)
-    return redirect(_safe_next(return_to) if return_to else f"/console/escalations/{escalation_id}")
-
-
-@router.post("/escalations/{escalation_id}/status")
-def change_status(request: Request, escalation_id: str, status: str = Form(""),
-                  actor: Actor = Depends(checked())) -> Response:
-    try:
-        with session_scope() as session:
-            queue.set_status(session, queue.get(session, escalation_id), status, actor.username, actor.ip)
-    except queue.QueueError as error:
-        return _escalation_page(request, actor, escalation_id, error=str(error), status_code=400)
-    return redirect(f"/console/escalations/{escalation_id}")
-
-
-@router.post("/escalations/{escalation_id}/notes")
-def add_note(request: Request, escalation_id: str, text: str = Form(""), actor: Actor = Depends(checked())) -> Response:
-    try:
-        with session_scope() as session:
-            queue.add_note(session, queue.get(session, escalation_id), text, actor.username, actor.ip)
-    except queue.QueueError as error:
-        return _escalation_page(request, actor, escalation_id, error=str(error), status_code=400)
-    return redirect(f"/console/escalations/{escalation_id}#notes")
-
-
-@router.post("/escalations/{escalation_id}/reveal")
-def reveal(request: Request, escalation_id: str, reason: str = Form(""), actor: Actor = Depends(checked())) -> Response:
-    reason = " ".join(reason.split())
-    if len(reason) < MIN_REASON_LENGTH:
-        return _escalation_page(request, actor, escalation_id, status_code=400,
-                                error=f"Give a reason of at least {MIN_REASON_LENGTH} characters to show personal details.")
-    with session_scope() as session:
-        escalation = queue.get(session, escalation_id)
-        audit.record(session, actor.username, "transcript_revealed", escalation.id,
-                     f"conversation {escalation.conversation_id}: {reason[:500]}", actor.ip)
-    return _escalation_page(request, actor, escalation_id, reveal_reason=reason)
-
-
-# --- live web chat (bot.webchat.live does the work) -------------------------------
-def live_chat_state(escalation) -> Optional[Dict[str, str]]:
-    """{'owner': ...}: the live handoff's state (bot, waiting, assigned, snoozed or resolved)."""
-    owner = ""
-    try:
-        owner = live.owner_of(escalation.conversation_id).state.value
-    except Exception:  # noqa: BLE001 - the state is a nicety; the controls still work
-        log.exception("console: could not read the owner of %s", escalation.conversation_id)
-    return {"owner": owner}
-
-
-async def _call_live(name: str, *args):
-    func = getattr(live, name)
-    if inspect.iscoroutinefunction(func):
-        return await func(*args)
-    return await asyncio.to_thread(func, *args)
-
-
-async def _live_action(request: Request, escalation_id: str, actor: Actor, action: str, *args) -> Response:
-    def conversation() -> str:
-        with session_scope() as session:
-            return queue.get(session, escalation_id).conversation_id
-
-    conversation_id = await asyncio.to_thread(conversation)
-    try:
-        await _call_live(action, conversation_id, *args)
-    except LookupError:
-        raise
-    except Exception as error:  # noqa: BLE001 - say what failed on the page
-        log.exception("console: %s on %s failed", action, conversation_id)
-        return await asyncio.to_thread(_escalation_page, request, actor, escalation_id,
-                                       reply_error=f"That did not work: {error}", status_code=409)
-
-    def write_audit() -> None:
-        with session_scope() as session:
-            escalation = queue.get(session, escalation_id)
-            if action == "take_over" and escalation.status != "resolved" and not escalation.assigned_to:
-                queue.assign(session, escalation, actor.username, actor.ip)
-            audit.record(session, actor.username, f"live_{action}", escalation_id,
-                         f"conversation {conversation_id}", actor.ip)
-
-    await asyncio.to_thread(write_audit)
-    return redirect(f"/console/escalations/{escalation_id}#live")
-
-
-@router.post("/escalations/{escalation_id}/take-over")
-async def take_over(request: Request, escalation_id: str, actor: Actor = Depends(checked())) -> Response:
-    return await _live_action(request, escalation_id, actor, "take_over", actor.username, actor.display_name)
-
-
-@router.post("/escalations/{escalation_id}/hand-back")
-async def hand_back(request: Request, escalation_id: str, actor: Actor = Depends(checked())) -> Response:
-    return await _live_action(request, escalation_id, actor, "hand_back", actor.username)
-
-
-@router.post("/escalations/{escalation_id}/reply")
-async def reply(request: Request, escalation_id: str, text: str = Form(""), actor: Actor = Depends(checked())) -> Response:
-    text = text.strip()
-    if not text:
-        return await asyncio.to_thread(_escalation_page, request, actor, escalation_id,
-                                       reply_error="Write a reply before sending it.", status_code=400)
-    return await _live_action(request, escalation_id, actor, "send_staff_message", text, actor.display_name)
-
-
 # --- text conversations (bot.handoff.sms does the work) ---------------------------
 async def _sms_action(request: Request, escalation_id: str, actor: Actor, action: str, *args) -> Response:
     try:
         await asyncio.to_thread(getattr(sms_handoff, action), escalation_id, *args)
     except sms_handoff.SmsHandoffError as error:
-        return await asyncio.to_thread(_escalation_page, request, actor, escalation_id, reply_error=str(error),
+        return await asyncio.to_thread(case_page, request, actor, escalation_id, reply_error=str(error),
                                        status_code=409)
 
     def write_audit() -> None:
@@ -305,7 +169,7 @@ async def take_next_caller(request: Request, escalation_id: str, mediator_number
     try:
         sid = await asyncio.to_thread(calls.call_mediator_to_next_caller, mediator_number)
     except calls.CallError as error:
-        return await asyncio.to_thread(_escalation_page, request, actor, escalation_id, reply_error=str(error),
+        return await asyncio.to_thread(case_page, request, actor, escalation_id, reply_error=str(error),
                                        status_code=409)
 
     def record() -> None:

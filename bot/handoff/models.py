@@ -86,6 +86,31 @@ class EscalationNote(Base):
     escalation = relationship("Escalation", back_populates="notes")
 
 
+# What came of one try to call a family back (the console's callback workflow, migration 0010).
+CALL_OUTCOMES = {
+    "reached": "Reached",
+    "no_answer": "No answer",
+    "voicemail": "Voicemail left",
+    "wrong_number": "Wrong number",
+}
+# Outcomes that end the callback (the case is resolved with the outcome recorded).
+FINAL_OUTCOMES = ("reached", "wrong_number")
+
+
+class CallbackAttempt(Base):
+    """One try to call a family back: who, when, what came of it, and when to try next (UTC)."""
+
+    __tablename__ = "callback_attempts"
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    escalation_id = sa.Column(sa.String(36), sa.ForeignKey("escalations.id", ondelete="CASCADE"), nullable=False,
+                              index=True)
+    at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    by = sa.Column(sa.String(64), nullable=False)  # a staff username
+    outcome = sa.Column(sa.String(20), nullable=False)  # one of CALL_OUTCOMES
+    next_try_at = sa.Column(sa.DateTime, nullable=True)
+
+
 def council_name(value: Optional[str]) -> Optional[str]:
     """The council's own name when ``value`` names one ("brighton" -> "Brighton and Hove"),
     else None: whatever else reached this field (a sentence with a name and a phone number

@@ -76,7 +76,7 @@ def usage_by_la_month(
     """Counts per council per month for days ``start`` to ``end`` inclusive, by council then month.
 
     Only council-months with some activity are listed. Certificates are counted on their
-    day of issue (revoked ones too: the work was done), requests on the day made,
+    day of issue (not the revoked ones), requests on the day made,
     meetings on the day held (status "held").
     """
     if end < start:
@@ -87,6 +87,8 @@ def usage_by_la_month(
         query = sa.select(model.local_authority, day_column).where(day_column >= start, day_column <= end)
         if name.endswith("_held"):
             query = query.where(model.status == "held")
+        if model is Certificate:
+            query = query.where(Certificate.status != "revoked")  # a revoked certificate is not usage (issue 21)
         for la, day in session.execute(query):
             table[(la, _month(day))][name] += 1
 

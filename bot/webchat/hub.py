@@ -28,19 +28,28 @@ log = logging.getLogger(__name__)
 CHANNEL = "webchat:poke"
 
 _waiters: Dict[str, Set[asyncio.Event]] = defaultdict(set)
+_pages: Dict[str, Set[asyncio.Event]] = defaultdict(set)  # the person's own pages (not staff watching)
 _loop: Optional[asyncio.AbstractEventLoop] = None
 _lock = threading.Lock()
 _subscriber: Optional[asyncio.Task] = None
 _redis_publisher = None
 
 
-def subscribe(conversation_id: str) -> asyncio.Event:
-    """An event set whenever `conversation_id` is poked; call from the event loop."""
+def subscribe(conversation_id: str, watcher: bool = False) -> asyncio.Event:
+    """An event set whenever `conversation_id` is poked; call from the event loop.
+
+    ``watcher=True``: a member of staff following the chat in the console, not the
+    person's own page (``present`` counts only the person's pages).
+    """
     global _loop
     _loop = asyncio.get_running_loop()
     event = asyncio.Event()
     with _lock:
         _waiters[conversation_id].add(event)
+        if not watcher:
+            _pages[conversation_id].add(event)
+    if not watcher:
+        _wake_local(conversation_id, skip=event)  # staff following the chat see the person is back
     return event
 
 
@@ -51,6 +60,20 @@ def unsubscribe(conversation_id: str, event: asyncio.Event) -> None:
             waiters.discard(event)
             if not waiters:
                 del _waiters[conversation_id]
+        pages = _pages.get(conversation_id)
+        left = pages is not None and event in pages
+        if left:
+            pages.discard(event)
+            if not pages:
+                del _pages[conversation_id]
+    if left:
+        _wake_local(conversation_id)  # staff following the chat see the person has left
+
+
+def present(conversation_id: str) -> bool:
+    """True while the person has the chat open in a browser connected to this server."""
+    with _lock:
+        return bool(_pages.get(conversation_id))
 
 
 def connected() -> int:
@@ -58,9 +81,9 @@ def connected() -> int:
         return sum(len(waiters) for waiters in _waiters.values())
 
 
-def _wake_local(conversation_id: str) -> None:
+def _wake_local(conversation_id: str, skip: Optional[asyncio.Event] = None) -> None:
     with _lock:
-        events = list(_waiters.get(conversation_id, ()))
+        events = [event for event in _waiters.get(conversation_id, ()) if event is not skip]
     if not events or _loop is None:
         return
     try:

@@ -45,6 +45,7 @@ from typing import Any, Dict, List, Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from bot import limits
 from bot.conversations.rasa_client import RasaClient
 from bot.database import Base, session_scope
 from bot.handoff.hours import describe_next_open, staffed_status
@@ -83,6 +84,19 @@ TRANSITIONS: Dict[str, tuple] = {
 
 class LiveError(ValueError):
     """A change that the conversation's state does not allow; the message says why."""
+
+
+class HeldByColleague(LiveError):
+    """Another member of staff holds the conversation (``holder``: their username, ``name``: first name).
+
+    Only the holder replies, hands back or resolves; anyone else must take the
+    conversation over with ``force=True`` (the console asks a manager to confirm first).
+    """
+
+    def __init__(self, holder: str, name: Optional[str] = None) -> None:
+        super().__init__(f"{name or holder} is in this live chat ({holder} holds the conversation)")
+        self.holder = holder
+        self.name = name or holder
 
 
 def _utcnow() -> dt.datetime:
@@ -244,6 +258,8 @@ def request_person(conversation_id: str, reason: str, channel: str = "web", loca
     status = staffed_status(now=now)
     settings = get_settings()
     urgent = reason == "safeguarding"
+    if not urgent and _refused_for_too_many(conversation_id, settings):
+        return owner_of(conversation_id).state
     events: List[Dict[str, Any]] = []
     with session_scope() as session:
         owner = owner_in(session, conversation_id)
@@ -293,6 +309,25 @@ def request_person(conversation_id: str, reason: str, channel: str = "web", loca
     _poke(conversation_id)
     log.info("live handoff: %s asked for a person (%s); now %s", conversation_id, reason, target.value)
     return target
+
+
+def _refused_for_too_many(conversation_id: str, settings) -> bool:
+    """Whether this address asked for a person too often (bot.limits, ESCALATION_RATE_LIMIT,
+    over all its chats): then nothing is recorded and the person is told when to try again."""
+    with session_scope() as session:
+        if owner_in(session, conversation_id).state in HELD:
+            return False  # already waiting for or with a person: nothing new to count
+    wait = limits.source_wait("escalation", settings=settings)
+    if not wait:
+        return False
+    text = limits.too_many_requests_message(wait, settings.service_phone_number)
+    with session_scope() as session:
+        _notice(session, conversation_id, text)
+    _tell_rasa(conversation_id, [_rasa_notice(text)])
+    _poke(conversation_id)
+    log.warning("live handoff: too many requests for a person from one address; %s's was not recorded",
+                conversation_id)
+    return True
 
 
 def send_due_reminders(now: Optional[dt.datetime] = None, settings=None) -> List[str]:
@@ -347,6 +382,9 @@ def leave_contact(conversation_id: str, phone: str = "", email: str = "", prefer
         raise ValueError("Enter an email address, like name@example.com.")
     if not number and not email:
         raise ValueError("Enter a phone number or an email address.")
+    wait = limits.source_wait("escalation")  # per address, over all its chats (bot.limits)
+    if wait:
+        raise ValueError(limits.too_many_requests_message(wait, get_settings().service_phone_number))
     with session_scope() as session:
         concern = open_escalation(session, conversation_id, reasons=("safeguarding",))
         asked_before = None if concern is not None else open_escalation(session, conversation_id,
@@ -378,15 +416,24 @@ def leave_contact(conversation_id: str, phone: str = "", email: str = "", prefer
     return text
 
 
-def take_over(conversation_id: str, username: str, staff_name: Optional[str] = None) -> OwnerState:
-    """A staff member holds the conversation: the bot is paused and the person is told who joined."""
+def _check_holder(owner: Owner, username: Optional[str], force: bool) -> None:
+    """HeldByColleague when someone other than `username` holds the conversation (unless `force`)."""
+    if owner.state == S.ASSIGNED and username and owner.staff_username not in (None, username) and not force:
+        raise HeldByColleague(owner.staff_username, owner.staff_name)
+
+
+def take_over(conversation_id: str, username: str, staff_name: Optional[str] = None, force: bool = False) -> OwnerState:
+    """A staff member holds the conversation: the bot is paused and the person is told who joined.
+
+    Raises HeldByColleague when a colleague holds it, unless ``force`` (a manager who
+    confirmed): then the colleague can no longer write and the person is told who joined.
+    """
     first = _first_name(username, staff_name)
     with session_scope() as session:
         owner = owner_in(session, conversation_id)
-        if owner.state == S.ASSIGNED and owner.staff_username not in (None, username):
-            raise LiveError(f"cannot take over: {owner.staff_username} holds the conversation")
+        _check_holder(owner, username, force)
         target = next_state(owner.state, "take_over")
-        if owner.state == S.ASSIGNED:
+        if owner.state == S.ASSIGNED and owner.staff_username == username:
             return target
         _set_state(session, conversation_id, target, staff_username=username, staff_name=first, snoozed_until=None)
         text = f"{first} from our mediation team has joined the chat."
@@ -409,8 +456,7 @@ def send_staff_message(conversation_id: str, text: str, staff_name: Optional[str
         owner = owner_in(session, conversation_id)
         if owner.state != S.ASSIGNED:
             raise LiveError("take the conversation over before replying")
-        if username and owner.staff_username and username != owner.staff_username:
-            raise LiveError(f"{owner.staff_username} holds the conversation")
+        _check_holder(owner, username, False)
         message = add_message(session, conversation_id, "staff", text, staff_name=owner.staff_name or staff_name)
         seq = message.seq
         from_staff = owner.staff_username or username or staff_name or "staff"
@@ -419,9 +465,11 @@ def send_staff_message(conversation_id: str, text: str, staff_name: Optional[str
     return seq
 
 
-def _leave(conversation_id: str, action: str, text: str, **fields) -> OwnerState:
+def _leave(conversation_id: str, action: str, text: str, username: Optional[str] = None, force: bool = False,
+           **fields) -> OwnerState:
     with session_scope() as session:
         owner = owner_in(session, conversation_id)
+        _check_holder(owner, username, force)
         target = next_state(owner.state, action)
         was_held = owner.state in HELD
         _set_state(session, conversation_id, target, **fields)
@@ -437,11 +485,14 @@ def _leave(conversation_id: str, action: str, text: str, **fields) -> OwnerState
     return target
 
 
-def hand_back(conversation_id: str, username: Optional[str] = None) -> OwnerState:
-    """Back to the assistant, which resumes with the whole conversation."""
+def hand_back(conversation_id: str, username: Optional[str] = None, force: bool = False) -> OwnerState:
+    """Back to the assistant, which resumes with the whole conversation.
+
+    Only the holder (``username``) may, or anyone with ``force``; else HeldByColleague.
+    """
     return _leave(conversation_id, "hand_back",
                   "You're back with the assistant. You can carry on asking questions, or ask for a person again "
-                  "at any time.", staff_username=None, staff_name=None, snoozed_until=None)
+                  "at any time.", username, force, staff_username=None, staff_name=None, snoozed_until=None)
 
 
 def snooze(conversation_id: str, username: Optional[str] = None, until: Optional[dt.datetime] = None) -> OwnerState:
@@ -455,11 +506,16 @@ def snooze(conversation_id: str, username: Optional[str] = None, until: Optional
                   "your questions.", snoozed_until=until)
 
 
-def resolve(conversation_id: str, username: Optional[str] = None) -> OwnerState:
-    """The handoff is finished: the assistant answers again and open escalations are resolved."""
+def resolve(conversation_id: str, username: Optional[str] = None, force: bool = False) -> OwnerState:
+    """The handoff is finished: the assistant answers again and open escalations are resolved.
+
+    A held conversation is handed back first (the person is told, Rasa resumes); only
+    its holder (``username``) may, or anyone with ``force``; else HeldByColleague.
+    """
     return _leave(conversation_id, "resolve",
                   "The mediator has left the chat. You can carry on asking the assistant questions, or ask for a "
-                  "person again at any time.", snoozed_until=None)
+                  "person again at any time.", username, force, staff_username=None, staff_name=None,
+                  snoozed_until=None)
 
 
 def carry_on(conversation_id: str) -> OwnerState:
@@ -469,6 +525,6 @@ def carry_on(conversation_id: str) -> OwnerState:
                   staff_username=None, staff_name=None)
 
 
-__all__ = ["OwnerState", "Owner", "LiveError", "ConversationOwner", "TRANSITIONS", "HELD", "next_state",
+__all__ = ["OwnerState", "Owner", "LiveError", "HeldByColleague", "ConversationOwner", "TRANSITIONS", "HELD", "next_state",
            "owner_of", "owner_in", "is_held", "request_person", "leave_contact", "take_over", "send_staff_message",
            "hand_back", "snooze", "resolve", "carry_on", "send_due_reminders"]

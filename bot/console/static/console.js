@@ -26,3 +26,41 @@
   }
   window.setInterval(check, every);
 })();
+
+// A case page's live web chat: new messages and who holds the chat arrive as server-sent
+// events, so a mediator follows the chat without reloading; the reply box stays by the newest message.
+(function () {
+  "use strict";
+  var list = document.getElementById("live-messages");
+  if (!list || !window.EventSource) { return; }
+  var owner = document.getElementById("live-owner");
+  var presence = document.getElementById("live-presence");
+  var seen = {};
+  function scrollToNewest() { list.scrollTop = list.scrollHeight; }
+  scrollToNewest();
+  var source = new EventSource(list.getAttribute("data-events"));
+  source.addEventListener("message", function (event) {
+    var m = JSON.parse(event.data);
+    if (seen[m.seq]) { return; }
+    seen[m.seq] = true;
+    var item = document.createElement("li");
+    item.className = "turn turn--" + m.sender;
+    var meta = document.createElement("span");
+    meta.className = "turn__meta";
+    meta.textContent = m.who + ", " + m.at;
+    var text = document.createElement("span");
+    text.className = "turn__text";
+    text.textContent = m.text;
+    item.appendChild(meta);
+    item.appendChild(text);
+    list.appendChild(item);
+    scrollToNewest();
+  });
+  source.addEventListener("state", function (event) {
+    var state = JSON.parse(event.data);
+    if (owner) { owner.textContent = state.owner; }
+    if (presence && (state.live === "waiting" || state.live === "assigned")) {
+      presence.textContent = state.present ? "The family has the chat open." : "The family has left the chat.";
+    }
+  });
+})();

@@ -30,11 +30,15 @@ def _audit(action: str):
         return session.execute(sa.select(AuditEntry).where(AuditEntry.action == action)).scalars().all()
 
 
-def test_queue_filters_and_flags_escalations_past_their_target(console):
+ALWAYS_STAFFED = ",".join(f"{day}=00:00-23:59" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+
+
+def test_queue_filters_and_flags_escalations_past_their_target(make_console):
+    console = make_console(STAFFED_HOURS=ALWAYS_STAFFED)
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    old_urgent = _escalate(reason="safeguarding", channel="sms", local_authority="Kent",
+    old_urgent = _escalate(reason="safeguarding", channel="sms", local_authority="Kent", conversation_id="sms-1",
                            created_at=now - dt.timedelta(minutes=20))
-    fresh = _escalate(local_authority="Surrey")
+    fresh = _escalate(local_authority="Surrey", conversation_id="web-2")
     client = console.signed_in("mediator")
     page = client.get("/console/").text
     assert page.index(old_urgent) < page.index(fresh)  # urgent first
@@ -70,7 +74,8 @@ def test_transcript_is_redacted_and_reveal_needs_a_reason_that_is_audited(consol
     escalation_id = _escalate(conversation_id="web-fixture", local_authority="Kent")
     client = console.signed_in("mediator")
     page = client.get(f"/console/escalations/{escalation_id}").text
-    assert "Kent refused to assess" in page and "ask_ehcp" in page and "utter_answer" in page
+    # A transcript for people: the words, never the assistant's internal intent or action names.
+    assert "Kent refused to assess" in page and "ask_ehcp" not in page and "utter_answer" not in page
     for detail in FIXTURE_PERSONAL_DETAILS:
         assert detail not in page, detail
     assert [e.target for e in _audit("transcript_viewed")] == [escalation_id]
@@ -85,7 +90,7 @@ def test_transcript_is_redacted_and_reveal_needs_a_reason_that_is_audited(consol
     (entry,) = _audit("transcript_revealed")
     assert entry.actor == "mediator" and entry.target == escalation_id and entry.ip_address
     assert "Calling the parent back about the appeal" in entry.detail
-    # The next view is redacted again.
+    # The next view is redacted again (the mediator does not hold the case).
     assert "Sarah" not in client.get(f"/console/escalations/{escalation_id}").text
 
 

@@ -81,3 +81,30 @@ def test_an_escalation_keeps_a_council_only_when_it_names_one():
     # An entity value carrying personal details (seen in the queue in clear) is not kept.
     assert council_name("Jane Doe 07700 900666") is None
     assert council_name("Atlantis") is None
+
+
+@pytest.mark.parametrize("text", [
+    "Thanks Monday works for me",
+    "From Tuesday she is off school",
+    "This is about Wednesday's meeting",
+    "Call me on Friday morning",
+])
+def test_weekday_names_are_not_names(redactor, text):
+    """Issue 21: weekdays were hidden as "[name]"."""
+    assert "[name]" not in redactor.redact(text).text
+
+
+@pytest.mark.parametrize("text, hidden", [
+    ("My name is Maria Garcia-Reyes", ("Maria", "Garcia", "Reyes")),
+    ("I spoke to Jane Smith-Jones on Monday", ("Jane", "Smith", "Jones")),
+    ("My name is Ann O'Neil-Reyes", ("Ann", "Neil", "Reyes")),
+])
+def test_a_double_barrelled_surname_is_hidden_whole(redactor, text, hidden):
+    """Issue 21: half a hyphenated surname leaked ("[name]-Reyes")."""
+    redacted = redactor.redact(text).text
+    assert not [part for part in hidden if part in redacted], redacted
+
+
+def test_each_part_of_a_double_barrelled_name_is_hidden_across_the_conversation(redactor):
+    results = redactor.redact_all(["My name is Ann Garcia-Reyes", "Reyes is our family name, Garcia too"])
+    assert all("Reyes" not in r.text and "Garcia" not in r.text for r in results), [r.text for r in results]

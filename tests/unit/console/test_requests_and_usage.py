@@ -13,7 +13,7 @@ from bot.console.models import AuditEntry
 from bot.database import session_scope
 from bot.disagreement_resolution import service as dr_requests
 from bot.disagreement_resolution.models import DisagreementResolutionRequest
-from bot.mediation import requests as mediation_requests
+from bot.mediation import requests as mediation_requests, service as certificates
 from bot.mediation.models import Certificate, MediationRequest
 
 NOW = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
@@ -66,7 +66,7 @@ def test_requests_list_statutory_dates_with_overdue_first_and_marked_in_words(co
     assert "Overdue" in late_row and "(overdue)" in late_row  # in words, not by colour alone
     with session_scope() as session:
         arrange_by = session.get(MediationRequest, recent).arrange_by
-    assert f"Arrange by: {arrange_by:%d %b %Y}" in page.text
+    assert f"Arrange by: {arrange_by.day} {arrange_by:%b %Y}" in page.text  # "4 Jan 2027", no leading zero
     assert "1 overdue" in page.text
     assert f'data-request="{waiting}"' in page.text and "Waiting for agreement" in page.text
     # No names, contact details or the family's words in the list.
@@ -113,7 +113,7 @@ def test_mediator_marks_a_request_not_arranged_and_issues_the_deemed_certificate
     page = client.get(base).text
     assert 'id="request-status">Not arranged in time' in page
     due = mediation_requests.certificate_due(TODAY)
-    assert f"Issue the certificate by: {due:%d %B %Y}" in page
+    assert f"Issue the certificate by: {due.day} {due:%B %Y}" in page
 
     issued = client.post(f"{base}/certificate", data={"csrf_token": client.csrf})
     assert issued.status_code == 303
@@ -165,6 +165,11 @@ def test_managers_see_usage_as_a_table_a_chart_with_a_text_alternative_and_a_csv
         issue_not_pursuing(session, conversation_id="c-1", now=NOW, decision_date=TODAY - dt.timedelta(days=5))
         issue_not_pursuing(session, conversation_id="c-2", now=NOW, decision_date=TODAY - dt.timedelta(days=5),
                            local_authority="Medway")
+        # A revoked certificate is not usage (issue 21): Kent still counts one.
+        revoked = issue_not_pursuing(session, conversation_id="c-3", now=NOW,
+                                     decision_date=TODAY - dt.timedelta(days=5)).reference
+    with session_scope() as session:
+        certificates.revoke_certificate(session, revoked, reason="Issued in error, wrong council", by="staff")
     for n in range(6):  # Kent: five core meetings, then one pay-as-you-go
         request_id = mediation(f"m-{n}")
         with session_scope() as session:
@@ -176,7 +181,8 @@ def test_managers_see_usage_as_a_table_a_chart_with_a_text_alternative_and_a_csv
     assert page.status_code == 200
     svg = page.text.split('<svg class="chart"', 1)[1].split("</svg>", 1)[0]
     assert 'role="img"' in svg and 'aria-labelledby="chart-title chart-desc"' in svg
-    assert "Kent: 1 certificates, 6 mediations held, 0 DR meetings held" in svg  # the description
+    assert "Kent: 1 certificate, 6 mediations held, 0 DR meetings held" in svg  # the description, in words
+    assert ">DR meetings held</li>" in page.text and "Dr meetings" not in page.text  # the legend
     assert ">6 mediations held</text>" in svg  # every bar says what it is
     assert "<script" not in page.text.split("</header>", 1)[1]
     kent = page.text.split('id="usage"', 1)[1].split("</table>", 1)[0].split("Kent</th>", 1)[1].split("</tr>", 1)[0]
@@ -189,6 +195,13 @@ def test_managers_see_usage_as_a_table_a_chart_with_a_text_alternative_and_a_csv
     assert [(r["local_authority"], r["certificates_issued"], r["mediations_held"], r["core_meetings"],
              r["payg_meetings"]) for r in rows] == [("Kent", "1", "6", "5", "1"), ("Medway", "1", "0", "0", "0")]
     assert audited("usage_downloaded")[0][1] == f"{month} to {month}"
+
+    # The console's PDF of the revoked certificate says so on its face.
+    from pypdf import PdfReader
+
+    pdf = client.get(f"/console/certificates/{revoked}/pdf")
+    text = " ".join(PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text().split())
+    assert "REVOKED on" in text and "no longer valid" in text
 
     bad = client.get("/console/usage?start=last-year")
     assert bad.status_code == 400 and "for example 2026-04" in bad.text

@@ -1,0 +1,395 @@
+"""A mediator's working day in the console (issue 21), in headless Chromium against the real
+web app (uvicorn) and its database: the family's chat page, two mediators and a manager in
+their own browsers. Each bug of the issue is a test here; axe audits each changed page at
+1366x768 and at 200% zoom (a 683x384 viewport).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from bot.database import session_scope
+from bot.handoff.models import Escalation, record_escalation
+from console_support import PASSWORD, WebApp, sign_in
+from support.console import add_user, save_conversation
+
+ALWAYS_STAFFED = ",".join(f"{day}=00:00-23:59" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+DESKTOP = {"width": 1366, "height": 768}
+ZOOM_200 = {"width": 683, "height": 384}  # 1366x768 at 200% zoom
+
+
+@pytest.fixture(scope="module")
+def day_app(tmp_path_factory):
+    database_url = f"sqlite:///{tmp_path_factory.mktemp('day') / 'day.db'}"
+    app = WebApp(database_url, port=17110, STAFFED_HOURS=ALWAYS_STAFFED, WEBCHAT_POLL_SECONDS="1",
+                 MEDIATOR_NUMBERS="", SAFEGUARDING_REMINDER_SECONDS="3600")
+    app.migrate()
+    add_user(database_url, "mia", "mediator", PASSWORD, "Mia Mediator")
+    add_user(database_url, "priya", "mediator", PASSWORD, "Priya Patel")
+    add_user(database_url, "max", "manager", PASSWORD, "Max Manager")
+    app.database_url = database_url
+    app.start()
+    yield app
+    app.stop()
+
+
+@pytest.fixture
+def here(day_app, monkeypatch):
+    """This process's settings pointed at the app's database, to act as the chat relay does."""
+    from bot import database
+    from bot.settings import get_settings
+
+    for name in ("DATABASE_URL", "STAFFED_HOURS", "RASA_URL", "MEDIATOR_NUMBERS"):
+        monkeypatch.setenv(name, day_app.env.get(name, ""))
+    monkeypatch.setenv("REDIS_URL", "")
+    get_settings.cache_clear()
+    database.get_engine.cache_clear()
+    yield day_app
+    get_settings.cache_clear()
+    database.get_engine.cache_clear()
+
+
+def browser(chromium, viewport=DESKTOP):
+    page = chromium.new_context(viewport=viewport, locale="en-GB").new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def axe_audit(page, state: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    serious = [v for v in Axe().run(page).response["violations"] if v.get("impact") in ("serious", "critical")]
+    assert not serious, f"{state}: " + "; ".join(f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in serious)
+
+
+def audit_both_sizes(chromium, app, user: str, path: str, state: str) -> None:
+    """axe at 1366x768 and at 200% zoom, signed in as `user`."""
+    for viewport in (DESKTOP, ZOOM_200):
+        page = browser(chromium, viewport)
+        try:
+            sign_in(page, app, user)
+            page.goto(f"{app.url}{path}")
+            axe_audit(page, f"{state} at {viewport['width']}x{viewport['height']}")
+        finally:
+            page.context.close()
+
+
+def open_chat(page, app) -> str:
+    page.goto(app.url)
+    expect(page.locator("#connection")).to_have_text("Connected")
+    return page.evaluate("() => window.localStorage.getItem('sendline.chat.session')")
+
+
+def escalation_of(app, conversation_id: str) -> str:
+    with session_scope(app.database_url) as session:
+        return session.execute(sa.select(Escalation.id).where(Escalation.conversation_id == conversation_id)
+                               .order_by(Escalation.created_at)).scalars().first()
+
+
+def audit_rows(app, action: str):
+    with session_scope(app.database_url) as session:
+        return session.execute(sa.text("SELECT actor, target, detail FROM audit_log WHERE action = :a ORDER BY id"),
+                               {"a": action}).all()
+
+
+def csrf_of(page) -> str:
+    return page.locator("input[name=csrf_token]").first.get_attribute("value")
+
+
+def family_says(page, text: str) -> None:
+    page.locator("#message").fill(text)
+    page.keyboard.press("Enter")
+
+
+# --- the live chat: ownership, live updates, resolving hands back ----------------------
+def test_only_the_holder_writes_in_a_live_chat_and_resolving_hands_it_back(chromium, here):
+    """Issue 21's bugs: a second mediator replied into a colleague's chat and handed it back;
+    'Resolved' left the chat held; the chat page never showed the family's new messages or that
+    they had left. Issue 20: one mediator could write into another's live chat."""
+    from bot.webchat import live
+
+    app = here
+    family, mia, priya = browser(chromium), browser(chromium), browser(chromium)
+    try:
+        conversation = open_chat(family, app)
+        live.request_person(conversation, "person_requested")
+        escalation_id = escalation_of(app, conversation)
+        case = f"{app.url}/console/escalations/{escalation_id}"
+
+        sign_in(mia, app, "mia")
+        # The live chat waiting for a person is marked in the queue.
+        expect(mia.locator(f"#queue tr[data-escalation='{escalation_id}']")).to_contain_text(
+            "Live chat: waiting for a mediator")
+        mia.goto(case)
+        expect(mia.locator("#live-owner")).to_have_text("Waiting for a mediator to join")
+        mia.get_by_role("button", name="Take over", exact=True).click()
+        expect(mia.locator("#live-owner")).to_have_text("You are in this chat")
+        expect(family.locator("#messages")).to_contain_text("Mia from our mediation team has joined the chat.")
+        mia.get_by_label("Reply").fill("Hello, I'm Mia. How can I help?")
+        mia.get_by_role("button", name="Send reply").click()
+        expect(family.locator("#messages li.message--staff").last).to_contain_text("Hello, I'm Mia")
+        # The reply box sits after the newest message; replies are labelled with the mediator's name.
+        assert mia.evaluate("""() => document.getElementById('live-messages').compareDocumentPosition(
+            document.getElementById('reply-text')) & Node.DOCUMENT_POSITION_FOLLOWING""")
+        expect(mia.locator("#live-messages li.turn--staff").last).to_contain_text("Mia, ")
+
+        # The family writes: Mia's page shows it without reloading.
+        family_says(family, "The council refused to assess my son")
+        expect(mia.locator("#live-messages")).to_contain_text("The council refused to assess my son", timeout=10_000)
+        expect(mia.locator("#live-presence")).to_have_text("The family has the chat open.")
+        axe_audit(mia, "case page in a live chat")
+
+        # Priya, another mediator, sees who holds it and cannot reply, take over or hand back.
+        sign_in(priya, app, "priya")
+        priya.goto(case)
+        expect(priya.locator("#holder")).to_have_text("Mia Mediator is handling this case.")
+        expect(priya.locator("#live-owner")).to_have_text("Mia Mediator is in this chat")
+        expect(priya.get_by_label("Reply")).to_have_count(0)
+        refused = priya.request.post(f"{case}/reply", form={"csrf_token": csrf_of(priya), "text": "Priya here"})
+        assert refused.status == 409 and "Only they can reply" in refused.text()
+        priya.get_by_role("button", name="Hand back to the assistant").click()
+        expect(priya.locator("#reply-error")).to_contain_text("Mia Mediator is in this live chat")
+        priya.get_by_role("button", name="Take over from Mia Mediator").click()
+        expect(priya.locator("#reply-error")).to_contain_text("Only they, or a manager")
+        assert live.owner_of(conversation).staff_username == "mia"
+        assert "Priya here" not in family.locator("#messages").inner_text()
+
+        # The family leaves: Mia's page says so.
+        family.context.close()
+        expect(mia.locator("#live-presence")).to_have_text("The family has left the chat.", timeout=10_000)
+
+        # Resolving the held chat hands it back to the assistant first.
+        mia.get_by_label("Change status").select_option("resolved")
+        mia.get_by_role("button", name="Save status").click()
+        expect(mia.locator("#status")).to_have_text("Resolved")
+        assert live.owner_of(conversation).state.value == "resolved"
+        assert not live.is_held(conversation)
+        expect(mia.locator("#live-messages")).to_contain_text("The mediator has left the chat")
+        assert [row.detail for row in audit_rows(app, "live_resolve")][-1].startswith("C-")
+    finally:
+        for page in (family, mia, priya):
+            if not page.is_closed():
+                page.context.close()
+    audit_both_sizes(chromium, app, "mia", f"/console/escalations/{escalation_id}", "a resolved live chat")
+
+
+def test_a_manager_takes_over_a_colleagues_chat_only_after_confirming_and_it_is_audited(chromium, here):
+    """'Assign to me' no longer silently takes a case from someone in its live chat."""
+    from bot.webchat import live
+
+    app = here
+    family, max_ = browser(chromium), browser(chromium)
+    try:
+        conversation = open_chat(family, app)
+        live.request_person(conversation, "person_requested")
+        live.take_over(conversation, "mia", "Mia Mediator")
+        escalation_id = escalation_of(app, conversation)
+        with session_scope(app.database_url) as session:
+            escalation = session.get(Escalation, escalation_id)
+            escalation.assigned_to, escalation.status = "mia", "assigned"
+
+        sign_in(max_, app, "max")
+        max_.goto(f"{app.url}/console/escalations/{escalation_id}")
+        max_.get_by_role("button", name="Assign to me").click()
+        confirm = max_.locator("#confirm")
+        expect(confirm).to_contain_text("Assign this case to you?")
+        expect(confirm).to_contain_text("Mia Mediator has this case and is in its live chat")
+        axe_audit(max_, "confirmation")
+        confirm.get_by_role("link", name="Cancel").click()
+        expect(max_.locator("#assigned-to")).to_have_text("Mia Mediator")
+        assert live.owner_of(conversation).staff_username == "mia"
+
+        max_.get_by_role("button", name="Take over from Mia Mediator").click()
+        expect(max_.locator("#confirm")).to_contain_text("Take over from Mia Mediator?")
+        max_.get_by_role("button", name="Yes, take over from Mia Mediator").click()
+        expect(max_.locator("#live-owner")).to_have_text("You are in this chat")
+        expect(max_.locator("#assigned-to")).to_have_text("Max Manager")
+        expect(family.locator("#messages")).to_contain_text("Max from our mediation team has joined the chat.")
+        assert live.owner_of(conversation).staff_username == "max"
+        actor, target, detail = audit_rows(app, "live_take_over")[-1]
+        assert actor == "max" and target == escalation_id and detail.endswith("from mia")
+        # Mia can no longer write into it.
+        with pytest.raises(live.HeldByColleague):
+            live.send_staff_message(conversation, "Still me", "Mia Mediator", "mia")
+    finally:
+        family.context.close()
+        max_.context.close()
+
+
+def test_a_manager_reassigns_a_case_to_a_named_colleague_with_confirmation(chromium, here):
+    app = here
+    escalation_id = _escalate(app, conversation_id="web-reassign-fixture", local_authority="Kent")
+    page = browser(chromium)
+    try:
+        sign_in(page, app, "max")
+        page.goto(f"{app.url}/console/escalations/{escalation_id}")
+        page.get_by_label("Assign to a colleague").select_option(label="Priya Patel")
+        page.get_by_role("button", name="Assign", exact=True).click()
+        expect(page.locator("#confirm")).to_contain_text("Assign this case to Priya Patel?")
+        expect(page.locator("#assigned-to")).to_have_text("Nobody")
+        page.get_by_role("button", name="Yes, assign it to Priya Patel").click()
+        expect(page.locator("#assigned-to")).to_have_text("Priya Patel")
+        actor, _, detail = audit_rows(app, "escalation_assigned")[-1]
+        assert actor == "max" and detail == "to priya"
+    finally:
+        page.context.close()
+
+
+# --- one case per family, the queue row, the callback workflow -------------------------
+def _escalate(app, **fields) -> str:
+    values = dict(reason="person_requested", channel="web", conversation_id="web-fixture-case")
+    values.update(fields)
+    created_at = values.pop("created_at", None)
+    with session_scope(app.database_url) as session:
+        escalation = record_escalation(session, **values)
+        session.flush()
+        if created_at:
+            escalation.created_at = created_at
+        return escalation.id
+
+
+def test_a_family_is_one_case_and_a_callback_is_worked_to_an_outcome(chromium, here):
+    app = here
+    conversation = "web-family-one-case-0001"
+    save_conversation(app.database_url, conversation)
+    concern = _escalate(app, reason="safeguarding", conversation_id=conversation, category="carer_breaking_point",
+                        local_authority="Medway", summary="Web chat: the person may be at risk (safeguarding).")
+    callback = _escalate(app, reason="callback", conversation_id=conversation, callback_number="+447700900456",
+                         preferred_time="after 3pm", summary="Web chat: the person asked to be called back.")
+    page = browser(chromium)
+    try:
+        sign_in(page, app, "mia")
+        rows = page.locator(f"#queue tr[data-case]").filter(has=page.locator(f"a[href$='{concern}'], a[href$='{callback}']"))
+        expect(rows).to_have_count(1)  # one row for the family, the urgent concern leading
+        row = rows.first
+        expect(row).to_contain_text("Urgent")
+        expect(row).to_contain_text("2 requests")
+        expect(row).to_contain_text("Call back by phone")
+        expect(row).to_contain_text("Preferred time: after 3pm")
+        expect(row).to_contain_text("Medway")
+        axe_audit(page, "queue")
+        row.get_by_role("link").first.click()
+        expect(page.locator("#history")).to_contain_text("Callback")
+
+        # The number is hidden until revealed with a reason; then it is a tel: link.
+        expect(page.locator("#callback-number")).to_contain_text("[phone number]")
+        page.get_by_label("Why do you need to see personal details?").fill("Calling the family back as asked")
+        page.get_by_role("button", name="Show personal details").click()
+        number = page.locator("a#callback-number")
+        expect(number).to_have_attribute("href", "tel:+447700900456")
+
+        # Tried: no answer, with a next try; the number stays revealed for the holder this visit.
+        page.get_by_label("No answer").check()
+        page.get_by_label("Try again at (optional)").fill((dt.datetime.now() + dt.timedelta(hours=2))
+                                                          .strftime("%Y-%m-%dT%H:%M"))
+        page.get_by_role("button", name="Record the call").click()
+        expect(page.locator("#attempt-count")).to_have_text("1 try so far.")
+        expect(page.locator("#status")).to_have_text("Waiting")
+        expect(page.locator("a#callback-number")).to_be_visible()
+        page.goto(f"{app.url}/console/")
+        expect(page.locator(f"#queue tr[data-escalation='{concern}']")).to_contain_text("Next try")
+        page.goto(f"{app.url}/console/escalations/{concern}")
+        expect(page.locator("a#callback-number")).to_be_visible()
+        axe_audit(page, "callback in progress")
+
+        # Voicemail, then reached: the case closes with the outcome; both requests are resolved.
+        page.get_by_label("Voicemail left").check()
+        page.get_by_role("button", name="Record the call").click()
+        expect(page.locator("#attempt-count")).to_have_text("2 tries so far.")
+        page.get_by_label("Reached").check()
+        page.get_by_role("button", name="Record the call").click()
+        expect(page.locator("#status")).to_have_text("Resolved")
+        expect(page.locator("#attempts")).to_contain_text("Reached")
+        with session_scope(app.database_url) as session:
+            statuses = {e.status for e in session.execute(sa.select(Escalation).where(
+                Escalation.conversation_id == conversation)).scalars()}
+        assert statuses == {"resolved"}
+        reveals = audit_rows(app, "transcript_revealed") + audit_rows(app, "personal_details_shown")
+        assert len([r for r in reveals if r.target == concern]) >= 3  # the reveal and each page shown revealed
+        # The transcript is for people: no action or intent names.
+        assert "utter_answer" not in page.locator("#transcript").inner_text()
+        assert "ask_ehcp" not in page.locator("#transcript").inner_text()
+    finally:
+        page.context.close()
+    audit_both_sizes(chromium, app, "mia", f"/console/escalations/{concern}", "a closed callback")
+
+
+def test_search_by_reference_and_phone_and_times_in_london(chromium, here):
+    from bot.console.queue import case_reference
+
+    app = here
+    summer = _escalate(app, reason="callback", conversation_id="sms-search-fixture", channel="sms",
+                       callback_number="+447700900789", created_at=dt.datetime(2026, 7, 4, 10, 5))
+    winter = _escalate(app, conversation_id="web-winter-fixture", created_at=dt.datetime(2026, 1, 4, 9, 30))
+    page = browser(chromium)
+    try:
+        sign_in(page, app, "mia")
+        page.get_by_label("Search by reference or phone number").fill("07700 900789")
+        page.get_by_role("button", name="Filter").click()
+        expect(page.locator("#queue tbody tr")).to_have_count(1)
+        expect(page.locator("#queue tbody tr").first).to_have_attribute("data-escalation", summer)
+        page.get_by_label("Search by reference or phone number").fill(case_reference("web-winter-fixture").lower())
+        page.get_by_role("button", name="Filter").click()
+        expect(page.locator("#queue tbody tr")).to_have_count(1)
+        expect(page.locator("#queue tbody tr").first).to_have_attribute("data-escalation", winter)
+        axe_audit(page, "queue search")
+        # Times are UK time: 10:05 UTC in July is 11:05 in London; dates have no leading zero.
+        page.goto(f"{app.url}/console/escalations/{summer}")
+        expect(page.get_by_text("4 July 2026 at 11:05")).to_be_visible()
+        page.goto(f"{app.url}/console/escalations/{winter}")
+        expect(page.get_by_text("4 January 2026 at 09:30")).to_be_visible()
+    finally:
+        page.context.close()
+
+
+def test_the_console_never_shows_a_web_chat_key(chromium, here):
+    """Issue 20: the console and the audit log refer to a conversation by its case reference."""
+    from bot.webchat import live
+
+    app = here
+    family, mia, max_ = browser(chromium), browser(chromium), browser(chromium)
+    try:
+        conversation = open_chat(family, app)
+        live.request_person(conversation, "person_requested")
+        escalation_id = escalation_of(app, conversation)
+        sign_in(mia, app, "mia")
+        mia.goto(f"{app.url}/console/escalations/{escalation_id}")
+        mia.get_by_role("button", name="Take over", exact=True).click()
+        mia.get_by_label("Why do you need to see personal details?").fill("Checking what the family asked for")
+        mia.get_by_role("button", name="Show personal details").click()
+        assert conversation not in mia.content()
+        mia.goto(f"{app.url}/console/")
+        assert conversation not in mia.content()
+        sign_in(max_, app, "max")
+        max_.get_by_role("link", name="Audit log").click()
+        expect(max_.locator("#audit")).to_contain_text("transcript_revealed")
+        assert conversation not in max_.content()
+    finally:
+        for page in (family, mia, max_):
+            page.context.close()
+
+
+def test_alerts_that_could_not_be_sent_show_in_the_console_and_health(chromium, here):
+    """No MEDIATOR_NUMBERS: nobody is texted, and the console and /health say so."""
+    import httpx
+
+    app = here
+    with session_scope(app.database_url) as session:
+        record_escalation(session, reason="safeguarding", channel="web", conversation_id="web-unalerted-fixture",
+                          notify=True)
+    page = browser(chromium)
+    try:
+        sign_in(page, app, "mia")
+        banner = page.locator("#alert-failures")
+        expect(banner).to_contain_text("Staff are not being alerted by text")
+        expect(banner).to_contain_text("no mediator numbers are configured")
+        axe_audit(page, "queue with the alert failure banner")
+    finally:
+        page.context.close()
+    health = httpx.get(f"{app.url}/health", timeout=30).json()["components"]["staff_alerts"]
+    assert health["status"] == "failing" and health["detail"]["not_sent_24h"] >= 1
+    assert health["detail"]["urgent_not_sent_24h"] >= 1
