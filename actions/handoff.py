@@ -16,7 +16,8 @@ from rasa_sdk.events import BotUttered, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.hours import ActionStaffedHours
-from bot.handoff.models import REASONS
+from bot.database import session_scope
+from bot.handoff.models import REASONS, record_unrelayed_handoff
 
 logger = logging.getLogger(__name__)
 # What callers may say for a reason, in the words of bot.handoff.models.REASONS.
@@ -55,6 +56,12 @@ def request_escalation(
     language = language or tracker.get_slot("language")
     priority = "urgent" if urgent or code == "safeguarding" else "normal"
     logger.warning("escalation requested: conversation=%s reason=%s priority=%s", tracker.sender_id, code, priority)
+    if _on_rasa_rest_channel(tracker):
+        try:
+            with session_scope() as session:
+                record_unrelayed_handoff(session, tracker.sender_id, code, priority, category, language)
+        except Exception:  # noqa: BLE001 - the person is still answered; the failure is logged
+            logger.exception("escalation requested on the REST channel could not be stored")
     return [
         SlotSet("handoff_reason", f"{reason} (urgent)" if urgent else reason),
         BotUttered(
@@ -66,6 +73,16 @@ def request_escalation(
             metadata={"handoff": True},
         ),
     ]
+
+
+def _on_rasa_rest_channel(tracker: Tracker) -> bool:
+    """True when the latest message came straight to Rasa's REST channel, not through the web app
+    (whose web chat, phone line and SMS name their channel in each message's metadata and store
+    the handoff themselves): then nothing else would put the handoff in the staff queue."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return not (event.get("metadata") or {}).get("channel")
+    return False
 
 
 class ActionRequestHuman(Action):

@@ -265,3 +265,27 @@ def raise_escalation(
     if news and notify:
         notify_staff_of_escalation(session, escalation)
     return escalation, news
+
+
+REASON_SUMMARIES = {"person_requested": "asked for a person", "safeguarding": "may be at risk (safeguarding)",
+                    "repeated_failure": "could not be answered by the assistant",
+                    "bot_failure": "got no answer: the assistant failed"}
+
+
+def record_unrelayed_handoff(session: Session, conversation_id: str, reason: str, priority: str = "normal",
+                             category: Optional[str] = None, language: Optional[str] = None) -> Escalation:
+    """A handoff asked for on a channel that does not store it itself: Rasa's own REST channel,
+    used without the web app (issue 21). The web chat, phone line and SMS store theirs
+    (bot.webchat.live, telephony); a conversation on none of them would otherwise reach nobody.
+
+    One open escalation per conversation (raise_escalation); channel "web" (an API client),
+    urgent when ``priority`` says so or for safeguarding; staff are alerted.
+    """
+    reason = reason if reason in REASONS else "person_requested"
+    escalation, _ = raise_escalation(
+        session, reason=reason, channel="web", conversation_id=conversation_id,
+        summary=f"REST channel: the person {REASON_SUMMARIES.get(reason, reason.replace('_', ' '))}.",
+        category=category, language=language, notify=True)
+    if priority == "urgent":
+        escalation.priority = "urgent"
+    return escalation

@@ -393,3 +393,37 @@ def test_alerts_that_could_not_be_sent_show_in_the_console_and_health(chromium, 
     health = httpx.get(f"{app.url}/health", timeout=30).json()["components"]["staff_alerts"]
     assert health["status"] == "failing" and health["detail"]["not_sent_24h"] >= 1
     assert health["detail"]["urgent_not_sent_24h"] >= 1
+
+
+def test_a_handoff_asked_for_on_the_rest_channel_reaches_the_queue(chromium, here):
+    """Issue 21: a handoff asked for over Rasa's REST channel created no queue entry. The
+    assistant's handoff (actions/handoff.py) now stores it when no channel of the web app carries
+    the conversation; the web chat's own messages (metadata channel "web") are left to the relay."""
+    from rasa_sdk import Tracker
+
+    from actions.handoff import request_escalation
+    from bot.console.queue import case_reference
+
+    app = here
+
+    def tracker(sender: str, metadata: dict) -> Tracker:
+        user = {"event": "user", "text": "I want to talk to a person", "metadata": metadata,
+                "parse_data": {"intent": {"name": "request_human", "confidence": 0.98}, "entities": []}}
+        return Tracker(sender, {}, user["parse_data"], [user], False, None, {}, "action_listen")
+
+    request_escalation(tracker("rest-api-client-0001", {}), "asked for a person")
+    request_escalation(tracker("web-relayed-fixture-0001", {"channel": "web"}), "asked for a person")
+    assert escalation_of(app, "web-relayed-fixture-0001") is None  # the relay stores that one itself
+    escalation_id = escalation_of(app, "rest-api-client-0001")
+    page = browser(chromium)
+    try:
+        sign_in(page, app, "mia")
+        page.get_by_label("Search by reference or phone number").fill(case_reference("rest-api-client-0001"))
+        page.get_by_role("button", name="Filter").click()
+        row = page.locator("#queue tbody tr")
+        expect(row).to_have_count(1)
+        expect(row.first).to_have_attribute("data-escalation", escalation_id)
+        expect(row.first).to_contain_text("Person requested")
+        expect(row.first).to_contain_text("REST channel: the person asked for a person.")
+    finally:
+        page.context.close()

@@ -518,9 +518,9 @@ def test_a_mediator_replies_from_the_console_and_the_person_reads_it_then_the_as
                 "SELECT id FROM escalations WHERE conversation_id = :c"), {"c": conversation}).scalars().all()
         engine.dispose()
         mediator.goto(f"{chat_stack.web_url}/console/escalations/{escalation_id}")
-        expect(mediator.locator("#live-owner")).to_have_text("waiting")
+        expect(mediator.locator("#live-owner")).to_have_text("Waiting for a mediator to join")
         mediator.get_by_role("button", name="Take over").click()
-        expect(mediator.locator("#live-owner")).to_have_text("assigned")
+        expect(mediator.locator("#live-owner")).to_have_text("You are in this chat")
         expect(person.locator("#messages")).to_contain_text("Mia from our mediation team has joined the chat.")
 
         mediator.get_by_label("Reply").fill("Hello, I'm Mia. What has the council decided?")
@@ -536,7 +536,7 @@ def test_a_mediator_replies_from_the_console_and_the_person_reads_it_then_the_as
         assert replies(person) == before
 
         mediator.get_by_role("button", name="Hand back to the assistant").click()
-        expect(mediator.locator("#live-owner")).to_have_text("bot")
+        expect(mediator.locator("#live-owner")).to_have_text("With the assistant")
         expect(person.locator("#messages")).to_contain_text("You're back with the assistant")
         assert "free" in type_and_send(person, "is mediation free").lower()
 
