@@ -76,6 +76,14 @@ def short_date(value) -> str:
     return _day(value, "%b %Y")
 
 
+def iso_day(value: str) -> str:
+    """'2027-01-04' (as the audit log keeps a day) as '4 January 2027'."""
+    try:
+        return long_date(dt.date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return value or ""
+
+
 def when(value: Optional[dt.datetime]) -> str:
     """'4 January 2027 at 14:05' in London time."""
     local = london(value)
@@ -102,7 +110,9 @@ def hide_chat_keys(text: Optional[str]) -> str:
     return _CHAT_KEY.sub(lambda match: queue.case_reference(match.group(0)), text or "")
 
 
-templates.env.filters.update(when=when, short_when=short_when, long_date=long_date, short_date=short_date, iso_london=iso_london,
+templates.env.filters.update(when=when, short_when=short_when, long_date=long_date, short_date=short_date,
+                             iso_day=iso_day,
+                             iso_london=iso_london,
                              hide_chat_keys=hide_chat_keys)
 
 

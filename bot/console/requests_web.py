@@ -19,6 +19,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from bot.console import audit
+from bot.console.models import AuditEntry
 from bot.console.deps import MIN_REASON_LENGTH, Actor, checked, console_router, redirect, render, staff
 from bot.database import session_scope
 from bot.disagreement_resolution import service as dr_service
@@ -51,6 +52,7 @@ class Filters:
     status: str = ""
     local_authority: str = ""
     overdue: bool = False
+    reference: str = ""  # the reference the family was given (the request id's first 8 characters)
 
     @classmethod
     def parse(cls, params: Dict[str, str]) -> "Filters":
@@ -58,7 +60,13 @@ class Filters:
         status = (params.get("status") or "").strip()
         return cls(kind=kind, status=status if status in STATUS_WORDS else "",
                    local_authority=(params.get("local_authority") or "").strip()[:100],
-                   overdue=params.get("overdue") == "1")
+                   overdue=params.get("overdue") == "1",
+                   reference="".join((params.get("reference") or "").split())[:40])
+
+
+def family_reference(request) -> str:
+    """The reference the assistant gave the family for a request ("3F9A2C71": its id's first 8 characters)."""
+    return request.id[:8].upper()
 
 
 @dataclass
@@ -67,10 +75,34 @@ class Row:
     request: object
     clocks: List[mediation_requests.Clock]
     certificates: List = None
+    icb_told: Optional[Tuple[str, str]] = None  # (the day the ICBs were told, by whom), from the audit log
 
     @property
     def overdue(self) -> bool:
-        return any(clock.overdue for clock in self.clocks)
+        return any(clock.overdue for clock in self.clocks if not self.done(clock))
+
+    def done(self, clock) -> bool:
+        """A clock met: the ICBs were told (recorded in the console)."""
+        return clock.name == "icb_notify_by" and self.icb_told is not None
+
+    @property
+    def reference(self) -> str:
+        return family_reference(self.request)
+
+
+ICB_TOLD = "mediation_request_icb_told"
+
+
+def icb_told(session: Session, request_ids: List[str]) -> Dict[str, Tuple[str, str]]:
+    """{request id: (day told, by)} for the mediation requests whose ICBs were told (the audit log keeps it)."""
+    told: Dict[str, Tuple[str, str]] = {}
+    for start in range(0, len(request_ids), 500):
+        for target, detail, actor in session.execute(
+                sa.select(AuditEntry.target, AuditEntry.detail, AuditEntry.actor).where(
+                    AuditEntry.action == ICB_TOLD, AuditEntry.target.in_(request_ids[start:start + 500]))
+                .order_by(AuditEntry.id)):
+            told[target] = ((detail or "").replace("ICBs told on ", ""), actor)
+    return told
 
 
 def clocks_of(kind: str, request, today: Optional[dt.date] = None) -> List[mediation_requests.Clock]:
@@ -89,8 +121,12 @@ def list_requests(session: Session, filters: Filters, today: Optional[dt.date] =
             query = query.where(model.status == filters.status)
         if filters.local_authority:
             query = query.where(model.local_authority == filters.local_authority)
-        requests = session.execute(query.order_by(model.requested_at.desc()).limit(limit)).scalars()
-        rows = [Row(kind, r, clocks_of(kind, r, today)) for r in requests]
+        if filters.reference:
+            prefix = filters.reference.lower().replace("-", "")[:32]
+            query = query.where(sa.func.replace(sa.func.lower(model.id), "-", "").like(prefix + "%"))
+        requests = list(session.execute(query.order_by(model.requested_at.desc()).limit(limit)).scalars())
+        told = icb_told(session, [r.id for r in requests]) if kind == "mediation" else {}
+        rows = [Row(kind, r, clocks_of(kind, r, today), icb_told=told.get(r.id)) for r in requests]
         if filters.overdue:
             rows = [row for row in rows if row.overdue]
         rows.sort(key=lambda row: (not row.overdue, row.request.status not in OPEN_STATUSES,
@@ -158,7 +194,8 @@ def _request_page(request: Request, actor: Actor, kind: str, request_id: str, *,
                   error: str = "", status_code: int = 200, form: Optional[Dict[str, str]] = None):
     with session_scope() as session:
         item = _get(session, kind, request_id)
-        row = Row(kind, item, clocks_of(kind, item), _certificates(session, item.id) if kind == "mediation" else [])
+        row = Row(kind, item, clocks_of(kind, item), _certificates(session, item.id) if kind == "mediation" else [],
+                  icb_told=icb_told(session, [item.id]).get(item.id))
         shown = _shown(kind, item, bool(reveal_reason))
         if not reveal_reason:
             audit.record(session, actor.username, f"{kind}_request_viewed", item.id, None, actor.ip)
@@ -210,16 +247,59 @@ def _issue_certificate(session: Session, request_id: str, by: str, form: Dict[st
     return f"{certificate.kind} certificate {certificate.reference}"
 
 
+def _icb_told(session: Session, request_id: str, by: str, form: Dict[str, str]) -> str:
+    """Staff told the ICBs of a mediation about health care (CFA 2014 s.53(3)): recorded in the audit log."""
+    request = session.get(MediationRequest, request_id)
+    if not request.health_care_in_issue:
+        raise FormProblem("This request has no health care in issue, so there are no ICBs to tell.")
+    day = _date(form, "told_on", "the day the ICBs were told", required=False) or dt.date.today()
+    if day > dt.date.today():
+        raise FormProblem("The day the ICBs were told cannot be in the future.")
+    return f"ICBs told on {day.isoformat()}"
+
+
+def _withdraw(withdraw: Callable[..., object]) -> Callable[[Session, str, str, Dict[str, str]], str]:
+    """A withdrawal needs a reason (kept in the audit log) and a confirmation."""
+
+    def do(session: Session, request_id: str, by: str, form: Dict[str, str]) -> str:
+        reason = " ".join((form.get("reason") or "").split())
+        if len(reason) < MIN_REASON_LENGTH:
+            raise FormProblem(f"Say why the request is withdrawn (at least {MIN_REASON_LENGTH} characters).")
+        if form.get("confirm") != "1":
+            raise FormProblem("Confirm that the family asked to withdraw the request.")
+        withdraw(session, request_id, by=by)
+        return f"withdrawn: {reason[:500]}"
+
+    return do
+
+
+def _arranged(session: Session, request_id: str, by: str, form: Dict[str, str]) -> str:
+    """A meeting after the arrange-by date (30 days, SEND Regulations 2014 reg.37) needs a confirmation."""
+    meeting_on = _date(form, "meeting_on", "the date of the mediation meeting")
+    request = session.get(MediationRequest, request_id)
+    if meeting_on > request.arrange_by and form.get("confirm_late") != "1":
+        raise LateMeeting(f"The meeting on {meeting_on.day} {meeting_on:%B %Y} is after the date mediation must take "
+                          f"place by ({request.arrange_by.day} {request.arrange_by:%B %Y}). If it cannot be arranged "
+                          "in time, mark it not arranged in time: the family is then due a certificate. To record "
+                          "this date anyway, tick the box and save again.")
+    mediation_requests.mark_mediation_arranged(session, request_id, meeting_on=meeting_on, by=by)
+    return "arranged" + (" after the arrange-by date (confirmed)" if meeting_on > request.arrange_by else "")
+
+
+class LateMeeting(FormProblem):
+    """A meeting date past the statutory arrange-by date, not yet confirmed."""
+
+
 # action -> (the kind of request, what it does; returns a detail for the audit log)
 ACTIONS: Dict[Tuple[str, str], Callable[[Session, str, str, Dict[str, str]], str]] = {
-    ("mediation", "arranged"): lambda s, i, by, f: mediation_requests.mark_mediation_arranged(
-        s, i, meeting_on=_date(f, "meeting_on", "the date of the mediation meeting"), by=by) and "arranged",
+    ("mediation", "arranged"): _arranged,
+    ("mediation", "icb-told"): _icb_told,
     ("mediation", "held"): lambda s, i, by, f: mediation_requests.mark_mediation_held(
         s, i, held_on=_date(f, "held_on", "the day mediation ended"), by=by) and "held",
     ("mediation", "not-arranged"): lambda s, i, by, f: mediation_requests.mark_not_arranged_in_time(
         s, i, by=by, learned_on=_date(f, "learned_on", "the day you learned of it", required=False))
     and "not arranged in time",
-    ("mediation", "withdraw"): lambda s, i, by, f: mediation_requests.withdraw_mediation(s, i, by=by) and "withdrawn",
+    ("mediation", "withdraw"): _withdraw(mediation_requests.withdraw_mediation),
     ("mediation", "certificate"): _issue_certificate,
     ("dr", "agreed"): lambda s, i, by, f: dr_service.mark_dr_agreed(
         s, i, by=by, agreed_on=_date(f, "agreed_on", "the day every party agreed", required=False)) and "agreed",
@@ -227,7 +307,7 @@ ACTIONS: Dict[Tuple[str, str], Callable[[Session, str, str, Dict[str, str]], str
         s, i, by=by, reason=f.get("reason", "")) and "declined",
     ("dr", "held"): lambda s, i, by, f: dr_service.mark_dr_held(
         s, i, held_on=_date(f, "held_on", "the day of the meeting"), by=by) and "held",
-    ("dr", "withdraw"): lambda s, i, by, f: dr_service.withdraw_dr(s, i, by=by) and "withdrawn",
+    ("dr", "withdraw"): _withdraw(dr_service.withdraw_dr),
 }
 
 
@@ -236,13 +316,14 @@ def request_action(request: Request, kind: str, request_id: str, action: str, me
                    held_on: str = Form(""), learned_on: str = Form(""), agreed_on: str = Form(""),
                    reason: str = Form(""), requester_name: str = Form(""), child_name: str = Form(""),
                    requester_role: str = Form(""), about: str = Form(""), decision_date: str = Form(""),
+                   told_on: str = Form(""), confirm: str = Form(""), confirm_late: str = Form(""),
                    actor: Actor = Depends(checked())) -> Response:
     do = ACTIONS.get((kind, action))
     if do is None:
         raise LookupError(action)
     form = dict(meeting_on=meeting_on, held_on=held_on, learned_on=learned_on, agreed_on=agreed_on, reason=reason,
                 requester_name=requester_name, child_name=child_name, requester_role=requester_role, about=about,
-                decision_date=decision_date)
+                decision_date=decision_date, told_on=told_on, confirm=confirm, confirm_late=confirm_late)
     try:
         with session_scope() as session:
             item = _get(session, kind, request_id)
@@ -250,5 +331,7 @@ def request_action(request: Request, kind: str, request_id: str, action: str, me
             audit.record(session, actor.username, f"{kind}_request_{action.replace('-', '_')}", item.id, detail,
                          actor.ip)
     except ValueError as problem:  # FormProblem, or the service's own message for a person
+        if isinstance(problem, LateMeeting):
+            form["late"] = "1"
         return _request_page(request, actor, kind, request_id, error=str(problem), status_code=400, form=form)
     return redirect(f"/console/requests/{kind}/{request_id}")

@@ -427,3 +427,69 @@ def test_a_handoff_asked_for_on_the_rest_channel_reaches_the_queue(chromium, her
         expect(row.first).to_contain_text("REST channel: the person asked for a person.")
     finally:
         page.context.close()
+
+
+# --- requests: the family's reference, ICBs told, checked dates, withdrawals -----------
+def test_a_request_is_found_by_the_familys_reference_and_worked_with_checks(chromium, here):
+    """Issue 21 gap 9: the family's reference could not be searched; 'ICB told' could not be
+    recorded; a meeting after 'arrange by' was taken without a word; 'withdrawn' had no reason
+    or confirmation."""
+    from bot.mediation import requests as service
+    from bot.models import import_all_models
+
+    import_all_models()
+    app = here
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(days=9)
+    with session_scope(app.database_url) as session:
+        request = service.request_mediation(
+            session, conversation_id="web-request-fixture", channel="web", local_authority="Kent",
+            issues="Section F should name speech therapy", health_care_in_issue=True,
+            icbs=["NHS Kent and Medway ICB"], contact_preference="phone", availability="Mornings",
+            requester_name="Jo Bloggs", requester_role="parent", child_name="Sam Bloggs", about="plan_content",
+            decision_date=dt.date.today() - dt.timedelta(days=20), now=now)
+        request_id, reference, arrange_by = request.id, request.id[:8].upper(), request.arrange_by
+    page = browser(chromium)
+    try:
+        sign_in(page, app, "mia")
+        page.get_by_role("link", name="Requests").click()
+        page.get_by_label("Family's reference").fill(reference.lower())
+        page.get_by_role("button", name="Filter").click()
+        rows = page.locator("#mediation-requests tbody tr")
+        expect(rows).to_have_count(1)
+        expect(rows.first).to_have_attribute("data-request", request_id)
+        expect(rows.first).to_contain_text("Tell the ICBs by")
+        expect(rows.first).to_contain_text("(overdue)")
+        axe_audit(page, "requests searched by reference")
+        rows.first.get_by_role("link", name=re.compile("Open")).click()
+        expect(page.locator("#request-reference")).to_have_text(reference)
+
+        # ICBs told: recorded, and the clock is met.
+        expect(page.locator("#icb-told")).to_have_text("Not yet recorded")
+        page.get_by_role("button", name="Record that the ICBs were told").click()
+        expect(page.locator("#icb-told")).to_contain_text("Yes, on")
+        expect(page.locator("#clocks")).to_contain_text("(done)")
+        assert audit_rows(app, "mediation_request_icb_told")[-1].actor == "mia"
+
+        # A meeting after 'arrange by' needs a confirmation.
+        late = arrange_by + dt.timedelta(days=7)
+        page.get_by_label("Date of the mediation meeting").fill(late.isoformat())
+        page.get_by_role("button", name="Mark arranged").click()
+        expect(page.locator(".error-summary")).to_contain_text("is after the date mediation must take place by")
+        expect(page.locator("#request-status")).to_have_text("Requested")
+        axe_audit(page, "a late meeting date refused")
+
+        # Withdrawal: a reason and a confirmation, or nothing changes.
+        page.get_by_role("button", name="Mark withdrawn").click()
+        expect(page.locator(".error-summary")).to_contain_text("Say why the request is withdrawn")
+        page.get_by_label("Why is the request withdrawn?").fill("The family agreed the plan with the council")
+        page.get_by_role("button", name="Mark withdrawn").click()
+        expect(page.locator(".error-summary")).to_contain_text("Confirm that the family asked to withdraw")
+        expect(page.locator("#request-status")).to_have_text("Requested")
+        page.get_by_label("Why is the request withdrawn?").fill("The family agreed the plan with the council")
+        page.get_by_label("The family asked to withdraw this request").check()
+        page.get_by_role("button", name="Mark withdrawn").click()
+        expect(page.locator("#request-status")).to_have_text("Withdrawn")
+        assert "The family agreed the plan" in audit_rows(app, "mediation_request_withdraw")[-1].detail
+    finally:
+        page.context.close()
+    audit_both_sizes(chromium, app, "mia", f"/console/requests/mediation/{request_id}", "a withdrawn request")

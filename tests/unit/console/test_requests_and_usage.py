@@ -127,7 +127,8 @@ def test_mediator_marks_a_request_not_arranged_and_issues_the_deemed_certificate
     assert audited("mediation_request_not_arranged") == [("mediator", request_id, "not arranged in time")]
     assert audited("mediation_request_certificate") == [("mediator", request_id, f"deemed certificate {reference}")]
     # Nothing more can be done to it but issue the same certificate again.
-    again = client.post(f"{base}/withdraw", data={"csrf_token": client.csrf})
+    again = client.post(f"{base}/withdraw", data={"csrf_token": client.csrf, "confirm": "1",
+                                                  "reason": "The family asked us to stop"})
     assert again.status_code == 400 and "cannot be marked &#39;withdrawn&#39;" in again.text
 
 
@@ -148,7 +149,10 @@ def test_mediation_arranged_then_held_and_dr_agreed_held_declined_withdrawn(cons
     no_reason = post(declined_id, "declined")
     assert no_reason.status_code == 400 and "why the request was declined" in no_reason.text.lower()
     assert post(declined_id, "declined", reason="The school would not take part").status_code == 303
-    assert post(withdrawn_id, "withdraw").status_code == 303
+    # A withdrawal needs a reason and a confirmation (issue 21).
+    assert post(withdrawn_id, "withdraw").status_code == 400
+    assert post(withdrawn_id, "withdraw", reason="The school agreed a plan").status_code == 400
+    assert post(withdrawn_id, "withdraw", reason="The school agreed a plan", confirm="1").status_code == 303
     assert post(withdrawn_id, "no-such-action").status_code == 404
     with session_scope() as session:
         statuses = {r.id: r.status for r in session.execute(sa.select(DisagreementResolutionRequest)).scalars()}
