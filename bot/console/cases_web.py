@@ -413,7 +413,7 @@ def reply(request: Request, escalation_id: str, text: str = Form(""), actor: Act
 
 @router.get("/escalations/{escalation_id}/live/events")
 async def live_events(request: Request, escalation_id: str, after: int = 0,
-                      actor: Actor = Depends(staff())) -> Response:
+                      actor: Actor = Depends(staff(touch=False))) -> Response:
     """Server-sent events: each new message of the case's web chat ("message"), and who holds it and
     whether the family still has the chat open ("state"). Redacted unless this holder revealed it in
     this visit. Ends after the console's idle timeout; the browser reconnects (and signs in again)."""

@@ -180,13 +180,17 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def staff(role: str = "mediator") -> Callable[..., Actor]:
-    """A dependency: the signed-in member of staff, who must have at least `role`."""
+def staff(role: str = "mediator", touch: bool = True) -> Callable[..., Actor]:
+    """A dependency: the signed-in member of staff, who must have at least `role`.
+
+    ``touch=False`` for what a page asks by itself (the alerts poll, live updates): it does
+    not count as the person using the console, so an idle session still ends.
+    """
 
     def dependency(request: Request) -> Actor:
         ip = client_ip(request)
         with session_scope() as session:
-            current = auth.session_for(session, request.cookies.get(SESSION_COOKIE))
+            current = auth.session_for(session, request.cookies.get(SESSION_COOKIE), touch=touch)
             if current is None:
                 actor = None
             else:
@@ -221,7 +225,8 @@ def checked(role: str = "mediator") -> Callable[..., Actor]:
 
 def render(request: Request, name: str, actor: Optional[Actor], status_code: int = 200, **context) -> HTMLResponse:
     settings = get_settings()
-    context.update(actor=actor, service_name=settings.service_name, path=request.url.path, nav_pages=NAV_PAGES)
+    context.update(actor=actor, service_name=settings.service_name, path=request.url.path, nav_pages=NAV_PAGES,
+                   alert_poll_seconds=settings.console_alert_poll_seconds)
     if actor is not None and "alerts" not in context:
         with session_scope() as session:
             context["alerts"] = queue.alerts(session)

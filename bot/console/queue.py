@@ -420,7 +420,10 @@ def alerts(session: Session, since: Optional[dt.datetime] = None) -> Dict[str, o
     new = session.execute(base).scalar_one()
     urgent = session.execute(base.where(Escalation.priority == "urgent")).scalar_one()
     newest = session.execute(sa.select(sa.func.max(Escalation.created_at))).scalar()
-    return {"new": new, "urgent": urgent, "newest": newest.isoformat() if newest else ""}
+    newest_urgent = session.execute(sa.select(sa.func.max(Escalation.created_at)).where(
+        Escalation.priority == "urgent", Escalation.status.in_(OPEN_STATUSES))).scalar()
+    return {"new": new, "urgent": urgent, "newest": newest.isoformat() if newest else "",
+            "newest_urgent": newest_urgent.isoformat() if newest_urgent else ""}
 
 
 def alert_failures(session: Session) -> Dict[str, object]:

@@ -124,7 +124,7 @@ def queue_page(request: Request, actor: Actor = Depends(staff())) -> Response:
 
 
 @router.get("/alerts.json")
-def alerts_json(actor: Actor = Depends(staff())) -> Response:
+def alerts_json(actor: Actor = Depends(staff(touch=False))) -> Response:
     with session_scope() as session:
         return JSONResponse(queue.alerts(session))
 

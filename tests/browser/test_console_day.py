@@ -493,3 +493,24 @@ def test_a_request_is_found_by_the_familys_reference_and_worked_with_checks(chro
     finally:
         page.context.close()
     audit_both_sizes(chromium, app, "mia", f"/console/requests/mediation/{request_id}", "a withdrawn request")
+
+
+def test_a_mediator_working_a_case_is_alerted_to_a_new_urgent_escalation(chromium, here):
+    """Issue 21: a mediator on an escalation page got no urgent alert within 60 s."""
+    app = here
+    escalation_id = _escalate(app, conversation_id="web-busy-mediator-fixture")
+    page = browser(chromium)
+    try:
+        sign_in(page, app, "priya")
+        page.goto(f"{app.url}/console/escalations/{escalation_id}")
+        watch = page.locator("#urgent-watch")
+        expect(watch).to_be_hidden()
+        _escalate(app, reason="safeguarding", conversation_id="web-new-urgent-fixture",
+                  summary="Sarah Jones may be at risk")
+        expect(watch).to_contain_text("New urgent escalation", timeout=20_000)  # polled every 5 s here
+        assert "Sarah" not in watch.inner_text()
+        axe_audit(page, "case page with the urgent alert")
+        watch.get_by_role("link", name="See urgent escalations").click()
+        expect(page.locator("#queue tr.row--urgent").first).to_be_visible()
+    finally:
+        page.context.close()

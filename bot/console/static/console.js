@@ -64,3 +64,34 @@
     }
   });
 })();
+
+// Every other console page watches for a new urgent escalation and says so at once (a mediator
+// working a case must not miss one): the same poll as the queue, no personal details.
+(function () {
+  "use strict";
+  var box = document.getElementById("urgent-watch");
+  if (!box || !window.fetch) { return; }
+  var seen = box.getAttribute("data-newest-urgent") || "";
+  var every = Math.max(5, parseInt(box.getAttribute("data-poll"), 10) || 15) * 1000;
+  function check() {
+    fetch(box.getAttribute("data-url"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data || !data.newest_urgent || data.newest_urgent === seen) { return; }
+        box.hidden = false;
+        box.textContent = "";
+        var inner = document.createElement("div");
+        inner.className = "width";
+        var strong = document.createElement("strong");
+        strong.textContent = "New urgent escalation: " + data.urgent + " urgent waiting. ";
+        var link = document.createElement("a");
+        link.href = "/console/?status=new&priority=urgent";
+        link.textContent = "See urgent escalations";
+        inner.appendChild(strong);
+        inner.appendChild(link);
+        box.appendChild(inner);
+      })
+      .catch(function () { /* try again next time */ });
+  }
+  window.setInterval(check, every);
+})();

@@ -160,3 +160,20 @@ def test_an_out_of_hours_email_callback_is_kept_hidden_until_revealed(make_conso
     shown = client.post(f"/console/escalations/{escalation_id}/reveal",
                         data={"csrf_token": client.csrf, "reason": "Emailing the parent back as asked"})
     assert 'id="callback-email">jane.doe@example.com<' in shown.text
+
+
+def test_the_alerts_poll_does_not_keep_an_idle_session_alive(console):
+    """Issue 20: the console's poll kept an idle session alive forever."""
+    from bot.console.models import StaffSession
+
+    client = console.signed_in("mediator")
+    earlier = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(minutes=20)
+    with session_scope() as session:
+        for staff_session in session.execute(sa.select(StaffSession)).scalars():
+            staff_session.last_seen_at = earlier
+    assert client.get("/console/alerts.json").status_code == 200
+    with session_scope() as session:
+        assert {s.last_seen_at for s in session.execute(sa.select(StaffSession)).scalars()} == {earlier}
+    client.get("/console/")  # using a page does count
+    with session_scope() as session:
+        assert any(s.last_seen_at > earlier for s in session.execute(sa.select(StaffSession)).scalars())
