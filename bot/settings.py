@@ -149,6 +149,13 @@ class Settings(BaseSettings):
     chat_rate_limit: int = 20
     sms_rate_limit: int = 10
     rate_limit_window_seconds: float = 60.0
+    # Per source address (bot/limits.py; the `limits` library's notation, ";" between
+    # rules; "0" for none), counted in Redis when REDIS_URL is set: web chat messages over
+    # all of an address's chats; requests for a person or a callback (never safeguarding);
+    # certificate verifications (pages and API).
+    chat_source_rate_limit: str = "60/minute"
+    escalation_rate_limit: str = "10/hour;30/day"
+    certificate_check_rate_limit: str = "30/minute;300/day"
 
     # How long the health check waits for each dependency.
     health_timeout_seconds: float = 2.0

@@ -1,4 +1,9 @@
-"""Staff users, passwords (Argon2 via argon2-cffi), sign-in with lockout, and server-side sessions.
+"""Staff users, passwords (Argon2 via argon2-cffi), sign-in with lockout, the second factor
+(TOTP, bot.console.second_factor), and server-side sessions.
+
+Sign-in is two steps. The password opens a *pending* session that reaches the
+second-factor page and nothing else, for SECOND_FACTOR_MINUTES; a right code (set up on
+the first sign-in) ends it and opens a new, full session with a new token and CSRF token.
 
 Plain Python on a SQLAlchemy session: the web routes and the management command
 (`python -m bot.console.users`) both use it.
@@ -16,7 +21,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy.orm import Session
 
-from bot.console import audit
+from bot.console import audit, second_factor
 from bot.console.models import ROLES, LoginAttempt, StaffSession, StaffUser, utcnow
 from bot.settings import Settings, get_settings
 
@@ -139,16 +144,18 @@ LOCKED_MESSAGE = "Too many failed attempts. Wait {minutes} minutes and try again
 WRONG_MESSAGE = "The username or password is not right."
 
 
-def _recent_failures(session: Session, column, value: str, since: dt.datetime, *also) -> int:
+def _recent_failures(session: Session, column, value: str, since: dt.datetime, *also, factor: str = "password") -> int:
     return session.execute(
         sa.select(sa.func.count()).select_from(LoginAttempt)
-        .where(column == value, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False), *also)
+        .where(column == value, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False),
+               LoginAttempt.factor == factor, *also)
     ).scalar_one()
 
 
-def _last_success(session: Session, username: str) -> Optional[dt.datetime]:
+def _last_success(session: Session, username: str, factor: str = "password") -> Optional[dt.datetime]:
     return session.execute(sa.select(sa.func.max(LoginAttempt.at))
-                           .where(LoginAttempt.username == username, LoginAttempt.succeeded.is_(True))).scalar()
+                           .where(LoginAttempt.username == username, LoginAttempt.succeeded.is_(True),
+                                  LoginAttempt.factor == factor)).scalar()
 
 
 def is_locked(session: Session, username: str, ip_address: str, settings: Settings, now: dt.datetime) -> bool:
@@ -169,7 +176,10 @@ def is_locked(session: Session, username: str, ip_address: str, settings: Settin
 
 def sign_in(session: Session, username: str, password: str, ip_address: str, settings: Optional[Settings] = None,
             now: Optional[dt.datetime] = None) -> SignIn:
-    """Check the password, with lockout per username and rate limit per address; audit every attempt."""
+    """Check the password, with lockout per username and rate limit per address; audit every attempt.
+
+    A right password gives a *pending* session (``SignIn.token``): the second factor
+    (verify_second_factor) must follow within SECOND_FACTOR_MINUTES."""
     settings = settings or get_settings()
     now = now or utcnow()
     username = (username or "").strip().lower()[:64]
@@ -191,12 +201,131 @@ def sign_in(session: Session, username: str, password: str, ip_address: str, set
         return SignIn(None, error=WRONG_MESSAGE)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = now
+    token = _new_session(session, user, ip_address, now, second_factor_at=None)
+    audit.record(session, user.username, "password_accepted", None,
+                 "second factor next" if user.totp_enrolled_at else "second factor to set up", ip_address)
+    return SignIn(user, token=token)
+
+
+def _new_session(session: Session, user: StaffUser, ip_address: str, now: dt.datetime,
+                 second_factor_at: Optional[dt.datetime]) -> str:
     token = secrets.token_urlsafe(32)
     session.add(StaffSession(id=_token_hash(token), user_id=user.id, created_at=now, last_seen_at=now,
-                             csrf_token=secrets.token_urlsafe(32), ip_address=ip_address))
-    audit.record(session, user.username, "login", None, None, ip_address)
+                             csrf_token=secrets.token_urlsafe(32), ip_address=ip_address,
+                             second_factor_at=second_factor_at))
+    return token
+
+
+# --- the second factor (TOTP) ----------------------------------------------------------
+SECOND_FACTOR_MINUTES = 5
+TOTP_ISSUER = "SEND line staff console"
+WRONG_CODE_MESSAGE = "That code is not right. Enter the 6-digit code your authenticator app shows now."
+USED_CODE_MESSAGE = "That code has been used already. Wait for the next code in your app and enter that."
+TOTP_LOCKED_MESSAGE = ("Too many wrong codes. Wait {minutes} minutes and sign in again, or ask a manager to reset "
+                       "your sign-in codes.")
+
+
+def pending_session_for(session: Session, token: Optional[str], now: Optional[dt.datetime] = None
+                        ) -> Optional["Current"]:
+    """The session a right password opened (second factor not yet given), or None when there is
+    none, it ended, the user was disabled or SECOND_FACTOR_MINUTES have passed."""
+    if not token:
+        return None
+    now = now or utcnow()
+    row = session.get(StaffSession, _token_hash(token))
+    if row is None or row.ended_at is not None or row.second_factor_at is not None:
+        return None
+    user = session.get(StaffUser, row.user_id)
+    if user is None or not user.active or now - row.created_at > dt.timedelta(minutes=SECOND_FACTOR_MINUTES):
+        row.ended_at = now
+        return None
+    return Current(user, row)
+
+
+def enrolment_secret(session: Session, user: StaffUser) -> Optional[str]:
+    """The secret to show a user who has not set up the second factor yet (made on first
+    call and kept until a code from it is right); None once they have."""
+    if user.totp_enrolled_at is not None:
+        return None
+    if not user.totp_secret:
+        user.totp_secret = second_factor.new_secret()
+    return user.totp_secret
+
+
+def totp_locked(session: Session, username: str, settings: Settings, now: dt.datetime) -> bool:
+    """Whether codes for ``username`` are refused for now: console_max_login_failures wrong
+    codes (from any address; only someone with the password gets this far) in
+    console_lockout_minutes since the last right one (OWASP ASVS 5.0 6.3.1)."""
+    window = now - dt.timedelta(minutes=settings.console_lockout_minutes)
+    last_success = _last_success(session, username, "totp")
+    since = max(window, last_success) if last_success else window
+    return _recent_failures(session, LoginAttempt.username, username, since,
+                            factor="totp") >= settings.console_max_login_failures
+
+
+def verify_second_factor(session: Session, pending: "Current", code: str, ip_address: str,
+                         settings: Optional[Settings] = None, now: Optional[dt.datetime] = None) -> SignIn:
+    """Check a code against the user's secret (setting it up on the first right code).
+
+    Right: the pending session ends and a new, full one starts (``SignIn.token``, a new
+    token); the step is remembered so the same code is refused next time. Wrong, used
+    already, or too many wrong ones (totp_locked: the pending session ends): ``SignIn.error``.
+    Every attempt is audited."""
+    settings = settings or get_settings()
+    now = now or utcnow()
+    user, ip = pending.user, ip_address
+    if totp_locked(session, user.username, settings, now):
+        pending.staff_session.ended_at = now
+        audit.record(session, user.username, "second_factor_refused_locked", user.username, None, ip)
+        return SignIn(None, error=TOTP_LOCKED_MESSAGE.format(minutes=settings.console_lockout_minutes))
+    enrolling = user.totp_enrolled_at is None
+    step = second_factor.matching_step(user.totp_secret, code, now) if user.totp_secret else None
+    replayed = step is not None and user.totp_last_step is not None and step <= user.totp_last_step
+    if step is None or replayed:
+        session.add(LoginAttempt(at=now, username=user.username, ip_address=ip, succeeded=False, factor="totp"))
+        audit.record(session, user.username, "second_factor_replayed" if replayed else "second_factor_failed",
+                     user.username, "during set-up" if enrolling else None, ip)
+        session.flush()
+        if totp_locked(session, user.username, settings, now):
+            pending.staff_session.ended_at = now
+            audit.record(session, user.username, "second_factor_locked", user.username,
+                         f"locked for {settings.console_lockout_minutes} minutes", ip)
+            return SignIn(None, error=TOTP_LOCKED_MESSAGE.format(minutes=settings.console_lockout_minutes))
+        return SignIn(None, error=USED_CODE_MESSAGE if replayed else WRONG_CODE_MESSAGE)
+    user.totp_last_step = step
+    session.add(LoginAttempt(at=now, username=user.username, ip_address=ip, succeeded=True, factor="totp"))
+    if enrolling:
+        user.totp_enrolled_at = now
+        audit.record(session, user.username, "second_factor_enrolled", user.username, None, ip)
+    pending.staff_session.ended_at = now
+    user.last_login_at = now
+    token = _new_session(session, user, ip, now, second_factor_at=now)
+    audit.record(session, user.username, "login", None, None, ip)
     return SignIn(user, token=token)
+
+
+def reset_second_factor(session: Session, username: str, reason: str, *, actor: str, actor_role: str,
+                        ip_address: Optional[str] = None) -> StaffUser:
+    """A manager (or an administrator at the command line) resets a colleague's second
+    factor, say after a lost phone: the secret goes, every session of theirs ends, and
+    they set up a new one at their next sign-in. Not one's own, not a higher role's.
+    Raises UserError; audited with the reason."""
+    user = find_user(session, username)
+    if user is None:
+        raise UserError(f"There is no user called {username}.")
+    if user.username == actor:
+        raise UserError("You cannot reset your own sign-in codes. Ask another manager.")
+    if not role_allows(actor_role, user.role):
+        raise UserError(f"Only an {user.role} can reset the sign-in codes of an {user.role}.")
+    reason = " ".join((reason or "").split())
+    if len(reason) < 10:
+        raise UserError("Give the reason for the reset (at least 10 characters), for the audit log.")
+    user.totp_secret = None
+    user.totp_enrolled_at = None
+    user.totp_last_step = None
+    end_sessions(session, user)
+    audit.record(session, actor, "second_factor_reset", user.username, reason[:500], ip_address)
+    return user
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -229,8 +358,8 @@ def session_for(session: Session, token: Optional[str], settings: Optional[Setti
     settings = settings or get_settings()
     now = now or utcnow()
     row = session.get(StaffSession, _token_hash(token))
-    if row is None or row.ended_at is not None:
-        return None
+    if row is None or row.ended_at is not None or row.second_factor_at is None:
+        return None  # a pending session (password only) opens no page but the second factor's
     user = session.get(StaffUser, row.user_id)
     idle = now - row.last_seen_at > dt.timedelta(minutes=settings.console_idle_timeout_minutes)
     absolute = now - row.created_at > dt.timedelta(hours=settings.console_absolute_timeout_hours)

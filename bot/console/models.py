@@ -28,6 +28,12 @@ class StaffUser(Base):
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     disabled_at = sa.Column(sa.DateTime, nullable=True)
     last_login_at = sa.Column(sa.DateTime, nullable=True)
+    # The second factor (TOTP, RFC 6238; bot.console.second_factor): the base32 secret, set
+    # when enrolment starts; enrolled once a code from it was right; the last time step
+    # accepted, so a code is never accepted twice (ASVS 5.0 6.5.1).
+    totp_secret = sa.Column(sa.String(64), nullable=True)
+    totp_enrolled_at = sa.Column(sa.DateTime, nullable=True)
+    totp_last_step = sa.Column(sa.BigInteger, nullable=True)
 
 
 class StaffSession(Base):
@@ -42,6 +48,9 @@ class StaffSession(Base):
     csrf_token = sa.Column(sa.String(64), nullable=False)
     ip_address = sa.Column(sa.String(64), nullable=True)
     ended_at = sa.Column(sa.DateTime, nullable=True)
+    # None while only the password was given: such a session opens the second-factor
+    # page and nothing else (bot.console.auth.pending_session_for).
+    second_factor_at = sa.Column(sa.DateTime, nullable=True)
 
 
 class LoginAttempt(Base):
@@ -54,6 +63,8 @@ class LoginAttempt(Base):
     username = sa.Column(sa.String(64), nullable=False, index=True)
     ip_address = sa.Column(sa.String(64), nullable=False, index=True)
     succeeded = sa.Column(sa.Boolean, nullable=False, default=False)
+    # "password" or "totp": each is limited on its own (bot.console.auth).
+    factor = sa.Column(sa.String(8), nullable=False, default="password", server_default="password")
 
 
 class AuditEntry(Base):

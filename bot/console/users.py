@@ -2,10 +2,14 @@
 
     python -m bot.console.users create --username sam --role mediator [--name "Sam Smith"] [--password-stdin]
     python -m bot.console.users disable --username sam
+    python -m bot.console.users reset-second-factor --username sam --reason "lost phone, confirmed by phone"
     python -m bot.console.users list
 
 The password is asked for twice (not echoed), or read from the first line of stdin
 with --password-stdin (for scripts). Passwords are hashed with Argon2 (argon2-cffi).
+Each user sets up their second factor (an authenticator app) at their first sign-in;
+reset-second-factor (audited, with the reason) makes them set it up again, for when
+no manager can do it in the console.
 """
 from __future__ import annotations
 
@@ -49,6 +53,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     create.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     disable = sub.add_parser("disable", help="stop a user signing in (their sessions end at once)")
     disable.add_argument("--username", required=True)
+    reset = sub.add_parser("reset-second-factor", help="make a user set up their authenticator app again")
+    reset.add_argument("--username", required=True)
+    reset.add_argument("--reason", required=True, help="why, for the audit log")
     sub.add_parser("list", help="list users")
     args = parser.parse_args(argv)
 
@@ -63,12 +70,18 @@ def main(argv: Optional[List[str]] = None) -> int:
             with session_scope() as session:
                 user = auth.disable_user(session, args.username, actor=_actor())
             print(f"==> disabled {user.username}")
+        elif args.command == "reset-second-factor":
+            with session_scope() as session:
+                user = auth.reset_second_factor(session, args.username, args.reason, actor=_actor(),
+                                                actor_role="admin")
+            print(f"==> {user.username} sets up a new second factor at their next sign-in")
         else:
             with session_scope() as session:
                 users = session.execute(sa.select(StaffUser).order_by(StaffUser.username)).scalars().all()
                 for user in users:
                     state = "active" if user.active else "disabled"
-                    print(f"{user.username:24} {user.role:9} {state:9} {user.display_name}")
+                    codes = "codes set up" if user.totp_enrolled_at else "codes not set up"
+                    print(f"{user.username:24} {user.role:9} {state:9} {codes:17} {user.display_name}")
                 if not users:
                     print("(no users)")
     except auth.UserError as error:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import Dict, Optional
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from fastapi import Depends, Form, Request
@@ -85,7 +86,7 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
     if result.user is None:
         locked = result.error.startswith("Too many")
         return _login_page(request, result.error, username, 429 if locked else 401, next)
-    response = redirect(_safe_next(next))
+    response = redirect(f"/console/login/second-factor?next={quote(_safe_next(next))}")  # bot.console.account_web
     response.set_cookie(SESSION_COOKIE, result.token, httponly=True, samesite="strict", secure=_secure(),
                         path="/console")
     response.delete_cookie(csrf.LOGIN_COOKIE, path="/console/login")

@@ -193,6 +193,8 @@ async def chat_socket(websocket: WebSocket) -> None:
         await websocket.close(code=1008)  # before accepting: the handshake is refused (403)
         return
     await websocket.accept()
+    # Counted per address over all its chats (bot.limits): a new socket starts nothing afresh.
+    limits.SOURCE.set(websocket.client.host if websocket.client else "")
     try:
         start = await asyncio.wait_for(websocket.receive_json(), timeout=START_TIMEOUT)
     except (asyncio.TimeoutError, WebSocketDisconnect, ValueError, KeyError):
@@ -284,7 +286,7 @@ def _refusal(conversation_id: str, frame: Dict[str, Any]) -> Optional[Dict[str, 
         return {"type": "refused", "client_id": client_id, "reason": "too_long",
                 "message": f"Your message is too long. Please keep it under "
                            f"{settings.chat_max_message_characters:,} characters."}
-    wait = limits.limiter("chat", settings).hit(conversation_id)
+    wait = limits.limiter("chat", settings).hit(conversation_id) or limits.source_wait("chat_source", settings=settings)
     if wait:
         return {"type": "refused", "client_id": client_id, "reason": "rate_limited", "retry_after": wait,
                 "message": limits.slow_down_message(wait)}

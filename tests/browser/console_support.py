@@ -77,3 +77,21 @@ def sign_in(page, app, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    enter_code(page, app, username)
+
+
+def enter_code(page, app, username: str) -> None:
+    """The second step of sign-in: the code the user's authenticator app shows (the secret
+    add_user set up, or the one the page shows at a first sign-in; tests/support/console.py)."""
+    import re
+
+    from playwright.sync_api import expect
+
+    from support.console import totp_code
+
+    expect(page).to_have_url(re.compile(r"/console/login/second-factor"))
+    shown = page.locator("#totp-secret")
+    secret = shown.inner_text().replace(" ", "") if shown.count() else None
+    page.get_by_label("Code from your authenticator app").fill(
+        totp_code(username, getattr(app, "database_url", app.url), secret))
+    page.get_by_role("button", name=re.compile("Sign in")).click()

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 # A conversation full of personal details, as a parent might write it.
 FIXTURE_TURNS: Sequence[Tuple[str, str]] = (
@@ -54,10 +56,43 @@ def save_conversation(database_url: str, conversation_id: str, turns: Sequence[T
             store.engine.dispose()
 
 
-def add_user(database_url: str, username: str, role: str, password: str, name: str = "") -> None:
+def add_user(database_url: str, username: str, role: str, password: str, name: str = "",
+             second_factor: bool = True) -> None:
+    """A staff user; with ``second_factor`` their authenticator app is set up already, with
+    the secret totp_secret_of(username), as if they had done it at a first sign-in."""
     from bot.console import auth
+    from bot.console.models import utcnow
     from bot.database import session_scope
 
     with session_scope(database_url) as session:
-        auth.create_user(session, username=username, password=password, role=role,
-                         display_name=name or username.title(), actor="test")
+        user = auth.create_user(session, username=username, password=password, role=role,
+                                display_name=name or username.title(), actor="test")
+        if second_factor:
+            user.totp_secret, user.totp_enrolled_at = totp_secret_of(username), utcnow()
+
+
+def totp_secret_of(username: str) -> str:
+    """The TOTP secret add_user sets up for ``username`` (tests only: derived from the name)."""
+    return base64.b32encode(hashlib.sha1(f"test second factor {username}".encode()).digest()).decode()
+
+
+_last_steps: Dict[Tuple[str, str], int] = {}
+
+
+def totp_code(username: str, where: str, secret: Optional[str] = None) -> str:
+    """The code an authenticator app would show ``username`` now, never one already given to
+    the service at ``where`` (a database or web address): the service refuses a code twice,
+    so a test that signs in again soon gets the next step's code (waiting if need be)."""
+    from bot.console import second_factor
+
+    secret = secret or totp_secret_of(username)
+    while True:
+        now = time.time()
+        current = int(now) // second_factor.STEP_SECONDS
+        # The step before is still accepted, unless it may end before the service checks.
+        first = current - 1 if now % second_factor.STEP_SECONDS < 25 else current
+        step = max(first, _last_steps.get((where, username), first - 1) + 1)
+        if step <= current + second_factor.DRIFT_STEPS:
+            _last_steps[(where, username)] = step
+            return second_factor.code_at(secret, step)
+        time.sleep(0.5)

@@ -8,7 +8,7 @@ import pytest
 
 from support.settings_env import apply_settings, reset_settings
 
-from support.console import add_user
+from support.console import add_user, totp_code
 
 PASSWORD = "a long enough password"
 ROLES = ("mediator", "manager", "admin")
@@ -55,7 +55,18 @@ class Console:
         token = csrf_from(page.text)
         response = client.post("/console/login", data={"username": username, "password": password,
                                                        "csrf_token": token, "next": "/console/"})
-        return client, response
+        if response.status_code != 303:
+            return client, response
+        return client, self.second_factor(client, username, response.headers["location"])
+
+    def second_factor(self, client, username: str, location: str, next_url: str = "/console/"):
+        """The second step: the code from the user's authenticator app (set up now if it is not yet)."""
+        page = client.get(location)
+        shown = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', page.text)
+        secret = shown.group(1).replace(" ", "") if shown else None
+        return client.post("/console/login/second-factor",
+                           data={"code": totp_code(username, self.settings.database_url, secret),
+                                 "csrf_token": csrf_from(page.text), "next": next_url})
 
     def signed_in(self, role: str):
         client, response = self.sign_in(role)

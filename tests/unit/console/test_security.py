@@ -17,8 +17,11 @@ from bot.handoff.models import record_escalation
 PASSWORD = "a long enough password"  # every console user's, in conftest.py
 
 # The role each console page needs; every route under /console must be listed here.
-PUBLIC = {("GET", "/console/login"), ("POST", "/console/login"), ("GET", "/console/static/{name}")}
-ROLE_OF = {"/console/audit": "manager", "/console/users": "admin", "/console/users/{username}/disable": "admin",
+# The second step of sign-in needs the session a right password opened (tests/unit/console/test_totp.py).
+PUBLIC = {("GET", "/console/login"), ("POST", "/console/login"), ("GET", "/console/static/{name}"),
+          ("GET", "/console/login/second-factor"), ("POST", "/console/login/second-factor")}
+ROLE_OF = {"/console/second-factors": "manager", "/console/second-factors/reset": "manager",
+           "/console/audit": "manager", "/console/users": "admin", "/console/users/{username}/disable": "admin",
            "/console/usage": "manager", "/console/usage.csv": "manager"}
 
 
@@ -242,7 +245,9 @@ def test_redirect_after_sign_in_stays_in_the_console(console):
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/console/login").text).group(1)
     response = client.post("/console/login", data={"username": "mediator", "password": "a long enough password",
                                                    "csrf_token": token, "next": "https://evil.example/"})
-    assert response.headers["location"] == "/console/"
+    assert response.headers["location"] == "/console/login/second-factor?next=/console/"
+    assert console.second_factor(client, "mediator", response.headers["location"],
+                                 "https://evil.example/").headers["location"] == "/console/"
 
 
 def test_failing_on_purpose_elsewhere_does_not_lock_a_mediator_out(console):
