@@ -28,6 +28,7 @@ from bot.mediation.models import Certificate, MediationRequest
 from bot.outbox.service import normalise_number
 from bot.settings import Settings, get_settings
 from bot.webchat.live import ConversationOwner
+from bot.webchat.models import ChatConversation
 
 MAX_NOTE_LENGTH = 4000
 
@@ -37,6 +38,7 @@ class QueueError(ValueError):
 
 
 PAGE_SIZE = 50
+ROLE_WORDS = {"parent": "Parent or carer", "young_person": "Young person", "professional": "Professional"}
 SORTS = {"priority": "Urgent, live chats waiting, then oldest", "newest": "Newest first", "oldest": "Oldest first"}
 
 
@@ -166,6 +168,11 @@ class Case:
     live_holder: str = ""  # the staff username in the live chat
     next_try_at: Optional[dt.datetime] = None  # the callback's next try (UTC)
     attempts: int = 0
+    role: str = ""  # who the person said they are in the web chat ("parent", "young_person", "professional")
+
+    def who(self) -> str:
+        """'Parent or carer', 'Young person', 'Professional', or '' when not known."""
+        return ROLE_WORDS.get(self.role, "")
 
     @property
     def open(self) -> bool:
@@ -227,13 +234,18 @@ def build_cases(session: Session, escalations: Iterable[Escalation]) -> List[Cas
         owners.update({row.conversation_id: row for row in session.execute(
             sa.select(ConversationOwner).where(ConversationOwner.conversation_id.in_(ids[start:start + 500])))
             .scalars()})
+    roles = {}
+    for start in range(0, len(ids), 500):
+        roles.update(dict(session.execute(sa.select(ChatConversation.id, ChatConversation.role).where(
+            ChatConversation.id.in_(ids[start:start + 500]))).all()))
     cases = []
     for conversation_id, family in by_conversation.items():
         family.sort(key=lambda e: e.created_at, reverse=True)
         owner = owners.get(conversation_id)
         case = Case(case_reference(conversation_id), _lead(family), family,
                     live=owner.state if owner is not None else "",
-                    live_holder=(owner.staff_username or "") if owner is not None else "")
+                    live_holder=(owner.staff_username or "") if owner is not None else "",
+                    role=roles.get(conversation_id) or "")
         cases.append(case)
     lead_ids = [case.lead.id for case in cases]
     tries: Dict[str, List] = {}

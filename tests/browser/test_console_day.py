@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from bot.database import session_scope
 from bot.handoff.models import Escalation, record_escalation
+from bot.webchat.models import ChatConversation
 from console_support import PASSWORD, WebApp, sign_in
 from support.console import add_user, save_conversation
 
@@ -260,6 +261,8 @@ def test_a_family_is_one_case_and_a_callback_is_worked_to_an_outcome(chromium, h
                         local_authority="Medway", summary="Web chat: the person may be at risk (safeguarding).")
     callback = _escalate(app, reason="callback", conversation_id=conversation, callback_number="+447700900456",
                          preferred_time="after 3pm", summary="Web chat: the person asked to be called back.")
+    with session_scope(app.database_url) as session:  # the person said who they are in the chat
+        session.add(ChatConversation(id=conversation, role="parent"))
     page = browser(chromium)
     try:
         sign_in(page, app, "mia")
@@ -271,6 +274,7 @@ def test_a_family_is_one_case_and_a_callback_is_worked_to_an_outcome(chromium, h
         expect(row).to_contain_text("Call back by phone")
         expect(row).to_contain_text("Preferred time: after 3pm")
         expect(row).to_contain_text("Medway")
+        expect(row).to_contain_text("Parent or carer")  # who
         axe_audit(page, "queue")
         row.get_by_role("link").first.click()
         expect(page.locator("#history")).to_contain_text("Callback")
