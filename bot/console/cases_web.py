@@ -32,7 +32,7 @@ from bot.database import session_scope
 from bot.disagreement_resolution.models import DisagreementResolutionRequest
 from bot.handoff import sms as sms_handoff
 from bot.mediation.models import Certificate, MediationRequest
-from bot.handoff.models import CALL_OUTCOMES, FINAL_OUTCOMES, STATUSES, CallbackAttempt
+from bot.handoff.models import CALL_OUTCOMES, FINAL_OUTCOMES, STATUSES, CallbackAttempt, Escalation
 from bot.outbox.numbers import display as display_number
 from bot.redaction import default_redactor, redact
 from bot.settings import get_settings
@@ -455,3 +455,45 @@ async def live_events(request: Request, escalation_id: str, after: int = 0,
             hub.unsubscribe(conversation_id, wake)
 
     return StreamingResponse(stream(), media_type="text/event-stream", headers={"X-Accel-Buffering": "no"})
+
+
+# --- bulk resolve (from the queue) -----------------------------------------------------
+@router.post("/bulk-resolve")
+def bulk_resolve(request: Request, ids: List[str] = Form([]), confirm: str = Form(""),
+                 actor: Actor = Depends(checked())) -> Response:
+    """Resolve the chosen cases after a confirmation page. A case in a colleague's live chat is left
+    as it is; a live chat the actor holds or that is waiting is handed back first (the family is told)."""
+    with session_scope() as session:
+        cases, seen = [], set()
+        for escalation_id in ids[:200]:
+            escalation = session.get(Escalation, escalation_id)
+            if escalation is None or escalation.conversation_id in seen:
+                continue
+            seen.add(escalation.conversation_id)
+            case = queue.family(session, escalation)
+            if case.open:
+                cases.append(case)
+        names = _names(session)
+    held = {case.reference: names.get(case.live_holder, case.live_holder) for case in cases
+            if case.live == "assigned" and case.live_holder != actor.username}
+    if not cases:
+        return redirect("/console/")
+    if confirm != "1":
+        return render(request, "bulk_resolve.html", actor, cases=cases, held=held)
+    resolved = 0
+    for case in cases:
+        if case.reference in held:
+            continue
+        try:
+            if case.live in ("waiting", "assigned"):
+                live.resolve(case.lead.conversation_id, actor.username)
+            with session_scope() as session:
+                queue.set_status(session, queue.get(session, case.lead.id), "resolved", actor.username, actor.ip)
+            resolved += 1
+        except (queue.QueueError, live.LiveError):
+            log.warning("console: bulk resolve skipped case %s", case.reference)
+    with session_scope() as session:
+        audit.record(session, actor.username, "bulk_resolve", None,
+                     f"{resolved} resolved: " + ", ".join(c.reference for c in cases if c.reference not in held)[:1500],
+                     actor.ip)
+    return redirect(f"/console/?resolved={resolved}&skipped={len(cases) - resolved}")

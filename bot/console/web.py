@@ -121,7 +121,14 @@ def queue_page(request: Request, actor: Actor = Depends(staff())) -> Response:
         alerts = queue.alerts(session)
     return render(request, "queue.html", actor, rows=list(zip(rows, summaries)), found=found, filters=filters,
                   authorities=authorities, alerts=alerts, statuses=STATUSES, priorities=PRIORITIES, channels=CHANNELS,
-                  sorts=queue.SORTS, names=names, poll_seconds=settings.console_alert_poll_seconds)
+                  sorts=queue.SORTS, names=names, poll_seconds=settings.console_alert_poll_seconds,
+                  resolved=_count(request.query_params.get("resolved")),
+                  skipped=_count(request.query_params.get("skipped")))
+
+
+def _count(value: Optional[str]) -> Optional[int]:
+    """A count from the query string (after a bulk resolve), or None."""
+    return int(value) if value and value.isdigit() and len(value) < 5 else None
 
 
 @router.get("/alerts.json")

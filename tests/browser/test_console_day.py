@@ -518,3 +518,36 @@ def test_a_mediator_working_a_case_is_alerted_to_a_new_urgent_escalation(chromiu
         expect(page.locator("#queue tr.row--urgent").first).to_be_visible()
     finally:
         page.context.close()
+
+
+def test_cases_are_resolved_together_after_a_confirmation(chromium, here):
+    """Bulk resolve: a confirmation page first; a case in a colleague's live chat is left open."""
+    from bot.webchat import live
+
+    app = here
+    first = _escalate(app, conversation_id="web-bulk-one-fixture", local_authority="Surrey")
+    second = _escalate(app, conversation_id="web-bulk-two-fixture", local_authority="Surrey")
+    live.request_person("web-bulk-held-fixture", "person_requested")
+    live.take_over("web-bulk-held-fixture", "mia", "Mia Mediator")
+    held = escalation_of(app, "web-bulk-held-fixture")
+    page = browser(chromium)
+    try:
+        sign_in(page, app, "priya")
+        page.locator(f"#select-{first}").check()
+        page.locator(f"#select-{second}").check()
+        page.locator(f"#select-{held}").check()
+        page.get_by_role("button", name="Resolve selected cases").click()
+        expect(page.get_by_role("heading", name="Resolve 3 cases?")).to_be_visible()
+        expect(page.locator("#bulk-cases")).to_contain_text("In Mia Mediator's live chat: not resolved")
+        axe_audit(page, "bulk resolve confirmation")
+        with session_scope(app.database_url) as session:
+            assert session.get(Escalation, first).status == "new"  # nothing yet
+        page.get_by_role("button", name="Yes, resolve them").click()
+        expect(page.locator("#bulk-result")).to_contain_text("2 cases resolved. 1 left open")
+        with session_scope(app.database_url) as session:
+            assert [session.get(Escalation, i).status for i in (first, second)] == ["resolved", "resolved"]
+            assert session.get(Escalation, held).status != "resolved"
+        assert live.owner_of("web-bulk-held-fixture").staff_username == "mia"
+    finally:
+        page.context.close()
+    audit_both_sizes(chromium, app, "priya", "/console/", "the queue")
