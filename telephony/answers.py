@@ -71,12 +71,16 @@ def said_in_turn(tracker: Dict[str, Any], messages: Sequence[Dict[str, Any]] = (
 
 
 def is_answer(said: Sequence[Said]) -> bool:
-    """An answer with sources that asks the caller nothing: the kind that gets a spoken
-    version and the offer of the details by text. A turn that asks something (a
-    question, buttons, a form) or carries something else (a certificate, a handoff) is
-    spoken as it is."""
+    """One of the assistant's written answers (a named response, utter_...) with sources
+    that asks the caller nothing: the kind that gets a spoken version and the offer of the
+    details by text. A turn that asks something (a question, buttons, a form), carries
+    something else (a certificate, a handoff) or was worked out for the caller (an
+    action's own words: their routes and deadlines, every date of which they must hear)
+    is spoken as it is."""
     texts = [item.text for item in said if item.text.strip()]
     if not texts or any(item.buttons or item.custom for item in said):
+        return False
+    if not all((item.response or "").startswith("utter_") for item in said if item.text.strip()):
         return False
     if not any(CITATION_RE.search(text) for text in texts):
         return False

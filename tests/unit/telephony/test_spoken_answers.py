@@ -164,6 +164,22 @@ def test_an_answer_with_no_spoken_version_is_spoken_from_its_first_sentences(twi
                                            "registered.")
 
 
+def test_an_answer_worked_out_for_the_caller_is_read_in_full_with_every_date(twilio, rasa):
+    """A route check's result (an action's own words, no response name) carries the caller's own deadlines."""
+    result = [{"text": "What fits your situation: an appeal to the SEND Tribunal. Contact the mediation adviser "
+                       "first. Mediation is free. Going is your choice. Appeal deadline: 2027-01-11. "
+                       "(Source: SEND Code of Practice 11.50)"}]
+    rasa.rules.insert(0, Rule(r"^yes that is all correct$", "affirm", result, "action_route_check_summary"))
+    call = Call(twilio(RASA_URL=rasa.url), caller=MOBILE)
+    call.start()
+    call.say("yes that is all correct")
+    heard = call.last_said
+    while "Shall I go on" in call.last_said:
+        call.press("1")
+        heard += " " + call.last_said
+    assert "Appeal deadline: Monday 11 January 2027" in heard and OFFER not in heard and "Source" not in heard
+
+
 def test_every_spoken_version_is_short_and_says_only_what_its_written_answer_says():
     from telephony.answers import spoken_versions
 
