@@ -9,6 +9,7 @@ always closed talks to the same Rasa server.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -184,9 +185,9 @@ def test_a_call_in_staffed_hours_from_greeting_to_a_live_transfer(phone_line, ph
     transfer = line.post(action(choice), dict(call, Digits="0"))
     dial = transfer.find("Dial")
     assert dial is not None, ET.tostring(transfer).decode()
-    assert [number.text for number in dial.findall("Number")] == MEDIATORS
+    assert [number.text for number in dial.findall("Number")] == MEDIATORS[:1]  # one at a time
     whisper = line.post(dial.find("Number").get("url"), dict(call, CallSid="CA" + uuid.uuid4().hex))
-    assert "asked for a person" in spoken(whisper)
+    assert "asked for a person" in spoken(whisper) and "Press 1 to take this call" in spoken(whisper)
 
     # The transfer is an escalation the console shows, with no personal details.
     escalations = []
@@ -222,6 +223,59 @@ def test_go_on_after_the_greeting_keypad_3_and_goodbye_with_the_trained_model(ph
     assert "Source" not in heard and "Act 2014" not in heard
     goodbye = line.post(action(appeal), dict(call, SpeechResult="that's all thanks, goodbye", Confidence="0.9"))
     assert goodbye.find("Hangup") is not None and "this chat" not in spoken(goodbye)
+
+
+def test_a_mediators_voicemail_never_takes_the_call_the_next_mediator_then_a_call_back_does(phone_line, phone_stack):
+    """Issue 19: a mediator's phone left to ring went to their voicemail, which took (and closed) the call."""
+    line = phone_line(ALWAYS_OPEN)
+    call = new_call()
+    greeting = line.post(f"{line.public_base_url}/telephony/voice", call)
+    dial = line.post(action(greeting), dict(call, Digits="0")).find("Dial")
+    # The first mediator's voicemail answers: it hears the whisper and presses nothing.
+    whisper = line.post(dial.find("Number").get("url"), dict(call, CallSid="CA" + uuid.uuid4().hex,
+                                                                 To=MEDIATORS[0], ParentCallSid=call["CallSid"]))
+    assert whisper.find("Hangup") is not None
+    second = line.post(dial.get("action"), dict(call, DialCallStatus="completed", DialCallDuration="20",
+                                                DialCallSid="CA" + uuid.uuid4().hex))
+    assert [number.text for number in second.find("Dial").findall("Number")] == MEDIATORS[1:]
+    offer = line.post(second.find("Dial").get("action"), dict(call, DialCallStatus="no-answer"))
+    assert offer.find("Record") is None and "call you back" in spoken(offer)
+    rows = _rows(phone_stack.env["DATABASE_URL"],
+                 f"SELECT status FROM escalations WHERE conversation_id = 'voice-{call['CallSid']}'")
+    assert rows == [("new",)]
+
+
+SPEECH_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+COMMON_QUESTIONS = ["what is mediation", "do I need a mediation certificate before I can appeal",
+                    "how long do I have to appeal to the tribunal", "what is disagreement resolution",
+                    "how do I complain about the council"]
+
+
+@pytest.mark.parametrize("question", COMMON_QUESTIONS)
+def test_a_common_question_is_answered_for_the_ear_and_yes_texts_the_details_with_sources(
+        phone_line, twilio_stub, question):
+    """The five questions callers ask most (bench/caller_journey.py), answered by the trained model."""
+    line = phone_line(ALWAYS_OPEN)
+    caller = f"+447700900{300 + COMMON_QUESTIONS.index(question)}"  # a mobile of its own for each question
+    call = new_call(caller)
+    greeting = line.post(f"{line.public_base_url}/telephony/voice", call)
+    answer = line.post(action(greeting), dict(call, SpeechResult=question, Confidence="0.9"))
+    heard = spoken(answer)
+    offer = "Shall I text you the details and sources?"
+    assert offer in heard, heard
+    assert len(SPEECH_SENTENCE.split(heard[:heard.index(offer)].strip())) <= 3, heard
+    assert "Source" not in heard and "(" not in heard
+    sent = line.post(action(answer), dict(call, Digits="1"))
+    assert "sent you a text" in spoken(sent)
+    deadline = time.monotonic() + 20
+    bodies: list = []
+    while time.monotonic() < deadline and not bodies:
+        bodies = [m.form["Body"] for m in twilio_stub.messages() if m.form["To"] == caller]
+        time.sleep(0.25)
+    [details] = bodies
+    assert "Sources: " in details
 
 
 def test_a_call_out_of_hours_books_a_callback_and_texts_a_confirmation(phone_line, twilio_stub):
