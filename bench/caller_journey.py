@@ -1,22 +1,24 @@
 """Benchmark: the caller's journey on the phone line, before and after issue 19.
 
-    flock /tmp/heavy.lock .venv/bin/python -m bench.caller_journey [--before COMMIT]
+    flock /tmp/heavy.lock .venv/bin/python -m bench.caller_journey [--before COMMIT] [--previous COMMIT]
 
 For five common questions, and for the walk to a mediation certificate, a scripted
 caller rings the line and says or presses what a caller would, pressing 1 ("go on")
 whenever the line offers more, until the whole answer (or the certificate) has been
 heard. Counted: the caller's turns after the greeting, and the seconds of speech the
 line says from the greeting to the end of the answer (words at 150 a minute, plus
-<Pause> lengths: about what Twilio's neural voices take).
+<Pause> lengths: about what Twilio's neural voices take). An answer made for the ear
+ends with the offer to text its details and sources: the journey ends there (the
+caller has their answer; the written one is a "yes" away).
 
 "After" is this tree: the product as `python -m bot.supervisor` runs it, on its own ports
 and a throw-away SQLite database, texts never sent (the outbox worker is off). "Before"
-is the web app of COMMIT (default: the commit the issue measured), unpacked (git archive)
-into a temporary folder and run with the same virtual environment against the same Rasa
+(default: the commit the issue measured) and "previous" (default: the last commit
+before answers were made for the ear) are those commits' web apps, unpacked (git archive)
+into temporary folders and run with the same virtual environment against the same Rasa
 and action servers, so only the phone line differs. Writes the table into
 docs/benchmarks.md between the caller-journey markers.
 """
-
 from __future__ import annotations
 
 import argparse
@@ -36,10 +38,14 @@ from twilio.request_validator import RequestValidator
 
 from bench.services import ROOT, Server, product_env, product_ready, supervisor
 from bench.startup_and_training import write_section
+from telephony import texts
 
 BEFORE = "9dcc3e6"  # the tree issue 19 measured (Architecture, step 10)
+PREVIOUS = "ae5359f"  # the last tree before answers were made for the ear (spoken versions, details by text)
 PORTS = {"RASA_PORT": "21405", "ACTION_SERVER_PORT": "21455", "WEB_PORT": "21480"}
 BEFORE_WEB_PORT = "21481"
+PREVIOUS_WEB_PORT = "21482"
+OFFER = "Shall I text you the details and sources?"
 AUTH_TOKEN = "caller-journey-token"
 WORDS_PER_SECOND = 2.5
 MAX_GO_ON = 25
@@ -82,6 +88,15 @@ class Journey:
     seconds: float = 0.0
     reached: bool = True
     heard: List[str] = field(default_factory=list)
+
+    @property
+    def offered_details(self) -> bool:
+        return any(OFFER in text for text in self.heard)
+
+    @property
+    def answer_seconds(self) -> float:
+        """The seconds of speech without the offer of the details (its words and the pause before it)."""
+        return self.seconds - (len(texts.OFFER_TEXT.split()) / WORDS_PER_SECOND + 1 if self.offered_details else 0)
 
 
 class Line:
@@ -154,90 +169,72 @@ def measure(line: Line) -> Dict[str, Journey]:
     return results
 
 
-def _before_web(commit: str, env: Dict[str, str], workdir: Path) -> Server:
-    tree = workdir / "before"
+def _old_web(commit: str, env: Dict[str, str], workdir: Path, port: str) -> Server:
+    """The web app of `commit` on `port`, with its own database, against this tree's Rasa."""
+    tree = workdir / f"tree-{commit}"
     tree.mkdir()
     archive = subprocess.run(["git", "archive", "--format=tar", commit], cwd=ROOT, check=True, capture_output=True)
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
-    before_env = dict(
-        env,
-        WEB_PORT=BEFORE_WEB_PORT,
-        PUBLIC_BASE_URL=f"http://localhost:{BEFORE_WEB_PORT}",
-        DATABASE_URL=f"sqlite:///{workdir / 'before.db'}",
-        RASA_URL=f"http://127.0.0.1:{env['RASA_PORT']}",
-    )
-    subprocess.run(
-        [sys.executable, "-m", "bot.database", "upgrade"],
-        cwd=tree,
-        env=before_env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return Server(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "bot.app:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            BEFORE_WEB_PORT,
-            "--no-access-log",
-        ],
-        before_env,
-        cwd=tree,
-        log=workdir / "before-web.log",
-    )
+    old_env = dict(env, WEB_PORT=port, PUBLIC_BASE_URL=f"http://localhost:{port}",
+                   DATABASE_URL=f"sqlite:///{workdir / f'{commit}.db'}",
+                   RASA_URL=f"http://127.0.0.1:{env['RASA_PORT']}")
+    subprocess.run([sys.executable, "-m", "bot.database", "upgrade"], cwd=tree, env=old_env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return Server([sys.executable, "-m", "uvicorn", "bot.app:app", "--host", "127.0.0.1", "--port", port,
+                   "--no-access-log"], old_env, cwd=tree, log=workdir / f"web-{commit}.log")
 
 
-def table(before: Dict[str, Journey], after: Dict[str, Journey], commit: str) -> str:
-    def cell(journey: Journey) -> Tuple[str, str]:
-        mark = "" if journey.reached else " (not reached)"
-        return f"{journey.turns}{mark}", f"{journey.seconds:.0f}"
+def table(runs: Dict[str, Dict[str, Journey]]) -> str:
+    """runs: {commit or "now": {journey label: Journey}}, oldest first."""
+    def cell(journey: Journey) -> str:
+        return f"{journey.turns}" + ("" if journey.reached else " (not reached)")
 
-    lines = [
-        f"Caller journey (bench/caller_journey.py, {dt.date.today().isoformat()}): the caller's turns after "
-        f"the greeting and the seconds of speech the line says, from the greeting to the end of the answer "
-        f'(words at {WORDS_PER_SECOND * 60:.0f} a minute plus pauses; every "go on" is a turn). Before: '
-        f"the web app of {commit}; after: this tree; same trained model, Rasa and action servers. "
-        "After, the greeting names the keypad options and 'press 0 for a person' in its one turn (before, "
-        "they came only after a 'Shall I go on?'), so every call starts a few seconds longer; answers no "
-        "longer read their legal citations, and a question ends its turn (no 'go on' after 'Is that right?').",
-        "",
-        "| journey | turns before | turns after | speech before (s) | speech after (s) |",
-        "|---|---:|---:|---:|---:|",
-    ]
+    names = list(runs)
+    after = runs[names[-1]]
+    offered = [label for label, journey in after.items() if journey.offered_details]
+    lines = [f"Caller journey (bench/caller_journey.py, {dt.date.today().isoformat()}): the caller's turns after "
+             f"the greeting and the seconds of speech the line says, from the greeting to the end of the answer "
+             f"(words at {WORDS_PER_SECOND * 60:.0f} a minute plus pauses; every \"go on\" is a turn). Columns: "
+             f"the web app of {names[0]} (what issue 19 measured), of {names[1]} (before answers were made for the "
+             "ear) and this tree; same trained model, Rasa and action servers. Since the greeting names the keypad "
+             "options and 'press 0 for a person' in its one turn, every call starts a few seconds longer; answers "
+             "no longer read their legal citations, and a question ends its turn (no 'go on' after 'Is that "
+             "right?'). Now an answer is its spoken version (at most 3 sentences, no citations) ending with "
+             f"'{OFFER}' (yes texts the written answer with its sources); the journey ends at that offer "
+             f"({len(offered)} of {len(after)} journeys end so); the last column is that speech without the "
+             "offer itself.",
+             "",
+             "| journey | " + " | ".join(f"turns {name}" for name in names) + " | "
+             + " | ".join(f"speech {name} (s)" for name in names) + " | speech now, answer only (s) |",
+             "|---|" + "---:|" * (2 * len(names) + 1)]
     for label in after:
-        turns_before, seconds_before = cell(before[label])
-        turns_after, seconds_after = cell(after[label])
-        lines.append(f"| {label} | {turns_before} | {turns_after} | {seconds_before} | {seconds_after} |")
+        turns = [cell(runs[name][label]) for name in names]
+        seconds = [f"{runs[name][label].seconds:.0f}" for name in names]
+        lines.append(f"| {label} | " + " | ".join(turns) + " | " + " | ".join(seconds)
+                     + f" | {after[label].answer_seconds:.0f} |")
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--before", default=BEFORE, help="the commit whose phone line is 'before'")
+    parser.add_argument("--previous", default=PREVIOUS, help="a later commit to compare too")
     parser.add_argument("--print-only", action="store_true", help="print the table; do not write docs/benchmarks.md")
     args = parser.parse_args()
+    runs: Dict[str, Dict[str, Journey]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        env = product_env(
-            workdir / "after.db",
-            PORTS,
-            TWILIO_AUTH_TOKEN=AUTH_TOKEN,
-            OUTBOX_WORKER_ENABLED="false",
-            TWILIO_VALIDATE_SIGNATURES="true",
-            RETENTION_JOB_HOURS="0",
-        )
+        env = product_env(workdir / "after.db", PORTS, TWILIO_AUTH_TOKEN=AUTH_TOKEN, OUTBOX_WORKER_ENABLED="false",
+                          TWILIO_VALIDATE_SIGNATURES="true", RETENTION_JOB_HOURS="0")
         with supervisor(env, log=workdir / "after.log") as server:
             server.start(product_ready(env), timeout=600)
             after = measure(Line(PORTS["WEB_PORT"]))
-            with _before_web(args.before, env, workdir) as old:
-                old.start(lambda: _ready(BEFORE_WEB_PORT), timeout=120)
-                before = measure(Line(BEFORE_WEB_PORT))
-    text = table(before, after, args.before)
+            for commit, port in ((args.before, BEFORE_WEB_PORT), (args.previous, PREVIOUS_WEB_PORT)):
+                with _old_web(commit, env, workdir, port) as old:
+                    old.start(lambda port=port: _ready(port), timeout=120)
+                    runs[commit] = measure(Line(port))
+    runs["now"] = after
+    text = table(runs)
     print(text)
     if not args.print_only:
         write_section(text, key="caller-journey")
