@@ -16,6 +16,7 @@ from rasa_sdk.events import BotUttered, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.hours import ActionStaffedHours
+from bot import limits
 from bot.database import session_scope
 from bot.handoff.models import REASONS, record_unrelayed_handoff
 
@@ -56,7 +57,10 @@ def request_escalation(
     language = language or tracker.get_slot("language")
     priority = "urgent" if urgent or code == "safeguarding" else "normal"
     logger.warning("escalation requested: conversation=%s reason=%s priority=%s", tracker.sender_id, code, priority)
-    if _on_rasa_rest_channel(tracker):
+    # Not the web app's channels: limited like the web chat's requests (bot.limits), all REST
+    # callers together (Rasa's REST channel is reached from this host only; the sender id is theirs to choose).
+    if _on_rasa_rest_channel(tracker) and (priority == "urgent"
+                                           or not limits.source_wait("escalation", "rasa-rest-channel")):
         try:
             with session_scope() as session:
                 record_unrelayed_handoff(session, tracker.sender_id, code, priority, category, language)

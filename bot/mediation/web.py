@@ -6,17 +6,20 @@
     GET /certificates/download/{token}            the PDF (404 for any unknown token)
 
 Only initials and the council are shown. Status codes: 200 valid or revoked, 404
-unknown, 422 mistyped (so a typing slip is told apart from a forgery).
+unknown, 422 mistyped (so a typing slip is told apart from a forgery), 429 when one
+address checks too many (CERTIFICATE_CHECK_RATE_LIMIT, bot.limits: guessing references
+by the thousand is stopped), with Retry-After.
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Optional
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from bot import limits
 from bot.mediation.pdf import certificate_pdf
 from bot.mediation.service import Verification, certificate_by_token, verify_reference
 from bot.database import session_scope
@@ -40,9 +43,19 @@ def _verify(reference: str) -> Verification:
         return verify_reference(session, reference)
 
 
-def _verification_page(reference: Optional[str]) -> HTMLResponse:
+def _check_wait(request: Request) -> int:
+    """Count one certificate check for the client's address; seconds to wait (0: go ahead)."""
+    return limits.source_wait("certificate_check", request.client.host if request.client else "unknown")
+
+
+def _verification_page(request: Request, reference: Optional[str]) -> HTMLResponse:
     if not reference or not reference.strip():
         return _page("verify.html", title="Check a mediation certificate", result=None, typed="")
+    wait = _check_wait(request)
+    if wait:
+        response = _page("unavailable.html", 429, title="Too many checks", message=limits.too_many_checks_message(wait))
+        response.headers["Retry-After"] = str(wait)
+        return response
     result = _verify(reference)
     return _page("verify.html", STATUS_CODES[result.status], title="Check a mediation certificate", result=result,
                  typed=reference.strip()[:40],
@@ -51,17 +64,21 @@ def _verification_page(reference: Optional[str]) -> HTMLResponse:
 
 
 @router.get("/certificates/verify", response_class=HTMLResponse)
-def verify_form(reference: Optional[str] = Query(None, max_length=100)) -> HTMLResponse:
-    return _verification_page(reference)
+def verify_form(request: Request, reference: Optional[str] = Query(None, max_length=100)) -> HTMLResponse:
+    return _verification_page(request, reference)
 
 
 @router.get("/certificates/verify/{reference}", response_class=HTMLResponse)
-def verify_page(reference: str) -> HTMLResponse:
-    return _verification_page(reference[:100])
+def verify_page(request: Request, reference: str) -> HTMLResponse:
+    return _verification_page(request, reference[:100])
 
 
 @router.get("/api/v1/certificates/{reference}/status")
-def certificate_status(reference: str) -> JSONResponse:
+def certificate_status(request: Request, reference: str) -> JSONResponse:
+    wait = _check_wait(request)
+    if wait:
+        return JSONResponse({"status": "rate_limited", "message": limits.too_many_checks_message(wait),
+                             "retry_after": wait}, status_code=429, headers={**NO_STORE, "Retry-After": str(wait)})
     result = _verify(reference[:100])
     return JSONResponse(result.as_json(), status_code=STATUS_CODES[result.status], headers=NO_STORE)
 
