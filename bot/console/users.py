@@ -81,7 +81,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                 for user in users:
                     state = "active" if user.active else "disabled"
                     codes = "codes set up" if user.totp_enrolled_at else "codes not set up"
-                    print(f"{user.username:24} {user.role:9} {state:9} {codes:17} {user.display_name}")
+                    print(f"{user.username:24} {user.role:9} {state:9} {user.display_name}  ({codes})")
                 if not users:
                     print("(no users)")
     except auth.UserError as error:
