@@ -8,13 +8,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
+import sqlalchemy as sa
 from fastapi import Depends, Form, Request
 from fastapi.responses import Response
 
 from bot.mediation import pdf, service
 from bot.console import audit
+from bot.console.queue import case_reference
 from bot.console.deps import Actor, checked, console_router, redirect, render, staff
 from bot.database import session_scope
+from bot.handoff.models import Escalation
 
 router = console_router()
 
@@ -53,12 +56,24 @@ def _certificate(reference: str):
     return certificate
 
 
+def _case_of(certificate) -> Optional[str]:
+    """The escalation (case page) of the certificate's conversation, if the family reached staff."""
+    with session_scope() as session:
+        return session.execute(sa.select(Escalation.id).where(
+            Escalation.conversation_id == certificate.conversation_id).order_by(Escalation.created_at)).scalars().first()
+
+
+def _page(request: Request, actor: Actor, certificate, error: str = "", status_code: int = 200) -> Response:
+    return render(request, "certificate.html", actor, c=certificate, error=error, status_code=status_code,
+                  case_id=_case_of(certificate), case_ref=case_reference(certificate.conversation_id))
+
+
 @router.get("/certificates/{reference}")
 def certificate_page(request: Request, reference: str, actor: Actor = Depends(staff())) -> Response:
     certificate = _certificate(reference)
     with session_scope() as session:
         audit.record(session, actor.username, "certificate_viewed", certificate.reference, None, actor.ip)
-    return render(request, "certificate.html", actor, c=certificate, error="")
+    return _page(request, actor, certificate)
 
 
 @router.get("/certificates/{reference}/pdf")
@@ -72,13 +87,18 @@ def certificate_pdf(request: Request, reference: str, actor: Actor = Depends(sta
 
 
 @router.post("/certificates/{reference}/revoke")
-def revoke(request: Request, reference: str, reason: str = Form(""), actor: Actor = Depends(checked())) -> Response:
+def revoke(request: Request, reference: str, reason: str = Form(""), confirm: str = Form(""),
+           actor: Actor = Depends(checked())) -> Response:
+    """Revoke with a reason and a confirmation (issue 21): it cannot be undone."""
     certificate = _certificate(reference)
+    if reason.strip() and confirm != "1":
+        return _page(request, actor, certificate, status_code=400,
+                     error="Confirm that this certificate must be revoked: the family can no longer use it.")
     try:
         with session_scope() as session:
             service.revoke_certificate(session, certificate.reference, reason=reason, by=actor.username)
             audit.record(session, actor.username, "certificate_revoked", certificate.reference, reason.strip()[:500],
                          actor.ip)
     except ValueError as problem:
-        return render(request, "certificate.html", actor, c=certificate, error=str(problem), status_code=400)
+        return _page(request, actor, certificate, error=str(problem), status_code=400)
     return redirect(f"/console/certificates/{certificate.reference}")
