@@ -163,7 +163,14 @@ def test_mediator_revokes_a_certificate_and_the_register_and_public_page_say_so(
     page.get_by_role("button", name="Revoke certificate").click()  # no reason: refused, nothing changes
     expect(page.locator(".error-summary")).to_contain_text("why the certificate is revoked")
     expect(page.locator("#certificate-status")).to_have_text("Valid")
+    expect(page.locator("#certificate-case")).to_contain_text("C-")  # the conversation, by its case reference
     page.get_by_label("Why revoke this certificate?").fill("Issued with the wrong council's name")
+    page.get_by_role("button", name="Revoke certificate").click()  # not confirmed: refused (issue 21)
+    expect(page.locator(".error-summary")).to_contain_text("Confirm that this certificate must be revoked")
+    expect(page.locator("#certificate-status")).to_have_text("Valid")
+    axe_audit(page, "revoking, not confirmed")
+    page.get_by_label("Why revoke this certificate?").fill("Issued with the wrong council's name")
+    page.get_by_label("I understand this cannot be undone").check()
     page.get_by_role("button", name="Revoke certificate").click()
     expect(page.locator("#certificate-status")).to_have_text("Revoked")
     expect(page.get_by_role("main")).to_contain_text("Issued with the wrong council's name")
