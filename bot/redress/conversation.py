@@ -94,7 +94,7 @@ def role_from_text(text: Optional[str]) -> Optional[str]:
         return "young_person"
     if re.search(r"\b(professional|senco|teacher|social worker|advocate|school staff|work (at|for)|caseworker|health visitor)\b", lowered):
         return "professional"
-    if re.search(r"\b(parent|carer|mum|mom|dad|mother|father|guardian|foster|grand(ma|pa|mother|father|parent)|my (son|daughter|child|kid|boy|girl))\b", lowered):
+    if re.search(r"\b(parent|carer|mum|mom|dad|mother|father|guardian|foster|grand(ma|pa|mother|father|parent)|(my|our) (son|daughter|child|kid|kids|boy|girl|children)|(son|daughter)'s)\b", lowered):
         return "parent"
     return None
 
@@ -276,7 +276,7 @@ _STRICT_AGE = re.compile(
 _STRICT_ROLE = re.compile(
     r"\b(i'?m|i am|as)\s+(a |an |the |his |her |their )?(mum|mom|dad|mother|father|parent|carer|guardian|foster|grand\w+|"
     r"young person|student|pupil|senco|teacher|social worker|advocate|professional)\b"
-    r"|\bmy (son|daughter|child|kid|boy|girl|grandson|granddaughter)\b|\b(it'?s|it is) (about|for) me\b|\bmy own (plan|ehcp)\b"
+    r"|\b(my|our) (son|daughter|child|kid|boy|girl|grandson|granddaughter)\b|\b(it'?s|it is) (about|for) me\b|\bmy own (plan|ehcp)\b"
 )
 
 

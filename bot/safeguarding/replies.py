@@ -26,12 +26,20 @@ _ROLES = (r"(teacher|teaching assistant|ta|senco|sendco|social worker|school nur
           r"tutor|pastoral lead|inclusion lead|speech (and language )?therapist|salt|occupational therapist|ot|"
           r"ed(ucational)? psych(ologist)?|gp|nurse|doctor|paediatrician|camhs worker|careers adviser|"
           r"careers advisor|early help worker|midwife|police officer|pcso|nursery manager|class teacher)")
+# What may stand before a role: "a Year 5 teacher", "a primary school SENCo", "the
+# reception class teacher", "a 1:1 teaching assistant". A fixed list, so that "I am a
+# parent and his teacher says" is still a parent.
+_ROLE_MODIFIER = (r"(year \d{1,2}|y\d{1,2}|reception|nursery|primary|secondary|junior|infant|special|specialist|"
+                  r"school|college|sixth form|early years|class|form|sen|send|senior|lead|deputy|assistant|"
+                  r"trainee|supply|qualified|community|paediatric|children's|family|1:1|one to one|"
+                  r"autism|asd|outreach|resource base|hospital|mental health|local|council)")
+_MODIFIED_ROLE = rf"({_ROLE_MODIFIER} ){{0,3}}{_ROLES}"
 _PROFESSIONAL = re.compile(
     r"\b(one of (our|my) (pupils|students|children|learners|kids|clients|young people|families)|our pupil|my pupil"
     r"|my student|my client|in my class|at (our|my) school"
-    rf"|(i'?m|i am|as|work as|working as) (a|an|the|his|her|their) {_ROLES}"
-    # "Teacher here", "Health visitor - ..." opening the message or a sentence.
-    rf"|(^|[.!?]\s+)\W*{_ROLES}(?= here\b|\s*[:,\-])"
+    rf"|(i'?m|i am|as|work as|working as) (a|an|the|his|her|their) {_MODIFIED_ROLE}"
+    # "Teacher here", "Year 5 teacher - ..." opening the message or a sentence.
+    rf"|(^|[.!?]\s+)\W*{_MODIFIED_ROLE}(?= here\b|\s*[:,\-])"
     r"|a (pupil|student|learner) (of mine|with an ehc|told me|has told me|said to me|disclosed)"
     r"|(a|the) (family|families|mum|mother|dad|father|parent|child|young person) (i|we) "
     r"(support|work with|visit|visited|am visiting|are visiting|teach)"

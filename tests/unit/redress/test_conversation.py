@@ -34,7 +34,10 @@ def test_about_from_text(text, about):
 @pytest.mark.parametrize(
     "text, role",
     [("I'm his mum", "parent"), ("im a foster carer", "parent"), ("it's about me, I'm 17", "young_person"),
-     ("i am the SENCO", "professional"), ("young_person", "young_person"), ("hmm", None)],
+     ("i am the SENCO", "professional"), ("young_person", "young_person"), ("hmm", None),
+     # A parent says so by naming their child (stranger test, 1 December 2026).
+     ("we got the final plan for our son", "parent"), ("our daughter's school won't follow it", "parent"),
+     ("my son's plan is late", "parent"), ("the council refused to assess my daughter", "parent")],
 )
 def test_role_from_text(text, role):
     assert role_from_text(text) == role

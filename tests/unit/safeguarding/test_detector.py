@@ -113,6 +113,13 @@ def test_character_features_are_saved_with_the_model_and_read_misspellings(tmp_p
     "a young person I support has stopped eating",
     "A pupil of mine says she wants to die",
     "I'm a careers adviser at a college. A student told me she is being taken abroad to marry",
+    # A year group or setting before the role (stranger test, 1 December 2026).
+    "I'm a Year 5 teacher and a girl in the class said her stepdad hurts her",
+    "im a y6 class teacher, one of the boys has come in with marks on his neck again",
+    "Year 10 form tutor here - a student just told me she's been cutting",
+    "I am a primary school SENCo and a child says he is left alone all night",
+    "I'm the reception class teacher. A little boy keeps coming in hungry and in the same clothes",
+    "As a 1:1 teaching assistant I've seen bruises on his back",
 ])
 def test_professionals_introduce_themselves_in_many_ways(text):
     assert writer_is_professional(text)
@@ -123,6 +130,9 @@ def test_professionals_introduce_themselves_in_many_ways(text):
     "a pupil at his school hit him and the teacher did nothing",
     "his teacher says he's fine but he told me he wants to die",
     "I'm his mum, the health visitor said to call you",
+    "I am a parent and his teacher says he's been hurting himself",
+    "I'm a mum of three and his year 5 teacher told me he wants to die",
+    "I'm a single dad, the school nurse saw the marks",
 ])
 def test_a_parent_naming_a_professional_is_still_a_parent(text):
     assert not writer_is_professional(text)
