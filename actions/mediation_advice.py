@@ -29,13 +29,14 @@ from bot.mediation import conversation as advice
 from bot.mediation import texts
 from bot.mediation.requests import mediation_clocks, request_mediation
 from bot.mediation.service import (
+    DownloadLink,
     NoCertificateNeeded,
     appeal_deadline_text,
     certificate_appeal_text,
     current_certificate,
-    download_url,
     issue_certificate,
     mediation_information,
+    new_download_link,
     record_mediation_choice,
     record_mediation_information,
     verify_url,
@@ -99,9 +100,11 @@ class ActionStartAppeal(Action):
         goal = "mediation" if intent == "request_mediation" else "certificate"
         with session_scope() as session:
             existing = current_certificate(session, tracker.sender_id)
-            if existing is not None and goal == "certificate":
-                _say_certificate(dispatcher, existing, channel_of(tracker), again=True, can_text=can_text(tracker))
-                return []
+            # Asked again: a new download link (the earlier ones work until they expire).
+            link = new_download_link(session, existing) if existing is not None and goal == "certificate" else None
+        if existing is not None and link is not None:  # said only once the link is committed
+            _say_certificate(dispatcher, existing, link, channel_of(tracker), again=True, can_text=can_text(tracker))
+            return []
         if _role(tracker) == "professional":
             dispatcher.utter_message(text=texts.ONLY_PARENT_OR_YOUNG_PERSON)
             return []
@@ -304,10 +307,11 @@ class ActionCompleteMediationAdvice(Action):
                         over_school_age=over_school_age(route),
                         lacks_capacity=lacks_capacity(route),
                     )
-                    session.flush()
+                    link = new_download_link(session, certificate)
                     reply = lambda: _say_certificate(  # noqa: E731
                         dispatcher,
                         certificate,
+                        link,
                         channel,
                         can_text=can_text(tracker),
                     )
@@ -344,11 +348,19 @@ class ActionCompleteMediationAdvice(Action):
 
 
 def _say_certificate(
-    dispatcher: CollectingDispatcher, certificate, channel: str, again: bool = False, can_text: bool = False
+    dispatcher: CollectingDispatcher,
+    certificate,
+    link: DownloadLink,
+    channel: str,
+    again: bool = False,
+    can_text: bool = False,
 ) -> None:
-    url = download_url(certificate)
+    """The certificate's reference and its download link (given only here: just its hash is stored)."""
+    url = link.url
     spoken = channel == "voice"
     text = texts.certificate_issued(certificate.reference, url, spoken, again=again, can_text=can_text)
+    if not spoken:
+        text += f" {link.lasts()} After that, ask me for your certificate again and I'll give you a new link."
     dispatcher.utter_message(
         text=text,
         json_message={

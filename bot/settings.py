@@ -181,6 +181,11 @@ class Settings(BaseSettings):
     retention_certificate_years: int = 6
     retention_callback_days: int = 30
     retention_audit_years: int = 6
+    # Service log files (LOG_DIR, one a day) older than this are deleted (rotation and the
+    # retention job); a certificate's download link works this many days after it is given.
+    retention_log_days: int = 30
+    log_dir: str = str(PROJECT_ROOT / "var" / "log")
+    certificate_link_days: int = 30
     # The web app runs the retention job in the background this often (0: never;
     # `python -m bot.console.retention` runs it once).
     retention_job_hours: float = 24.0

@@ -18,6 +18,7 @@ from bot.console.queue import case_reference
 from bot.console.deps import Actor, checked, console_router, redirect, render, staff
 from bot.database import session_scope
 from bot.handoff.models import Escalation
+from bot.mediation.inputs import utcnow
 
 router = console_router()
 
@@ -64,8 +65,11 @@ def _case_of(certificate) -> Optional[str]:
 
 
 def _page(request: Request, actor: Actor, certificate, error: str = "", status_code: int = 200) -> Response:
+    with session_scope() as session:
+        links = service.download_links(session, certificate)
     return render(request, "certificate.html", actor, c=certificate, error=error, status_code=status_code,
-                  case_id=_case_of(certificate), case_ref=case_reference(certificate.conversation_id))
+                  case_id=_case_of(certificate), case_ref=case_reference(certificate.conversation_id),
+                  links=links, now=utcnow())
 
 
 @router.get("/certificates/{reference}")
@@ -78,10 +82,13 @@ def certificate_page(request: Request, reference: str, actor: Actor = Depends(st
 
 @router.get("/certificates/{reference}/pdf")
 def certificate_pdf(request: Request, reference: str, actor: Actor = Depends(staff())) -> Response:
+    """The PDF, for staff: every download is audited (who, which certificate, when, from where)
+    before it is served. Staff never see a family's download link (only its hash is stored)."""
     certificate = _certificate(reference)
     body = pdf.certificate_pdf(certificate)
     with session_scope() as session:
-        audit.record(session, actor.username, "certificate_pdf_viewed", certificate.reference, None, actor.ip)
+        audit.record(session, actor.username, "certificate_pdf_viewed", certificate.reference,
+                     "PDF downloaded in the console", actor.ip)
     return Response(body, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{certificate.reference}.pdf"'})
 

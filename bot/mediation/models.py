@@ -55,7 +55,6 @@ class Certificate(Base):
 
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
     reference = sa.Column(sa.String(16), nullable=False, unique=True)
-    token = sa.Column(sa.String(64), nullable=False, unique=True)
     kind = sa.Column(enum("certificate_kind", *KINDS), nullable=False)
     conversation_id = sa.Column(sa.String(100), nullable=False)
     channel = sa.Column(enum("certificate_channel", *CHANNELS), nullable=False)
@@ -80,6 +79,25 @@ class Certificate(Base):
     revoked_reason = sa.Column(sa.Text, nullable=True)
 
     __table_args__ = (sa.Index("ix_certificates_conversation_id", "conversation_id"),)
+
+
+class CertificateLink(Base):
+    """One download link given to the family (chat message, text or email).
+
+    Only ``token_hash`` is kept: the SHA-256 (hex) of the link's random secret, which
+    appears nowhere but in the link itself. A link works until ``expires_at`` (UTC;
+    CERTIFICATE_LINK_DAYS after it was given) while the certificate is not revoked.
+    Asking again gives a new link; the earlier ones keep working until they expire.
+    """
+
+    __tablename__ = "certificate_links"
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    certificate_id = sa.Column(sa.Integer, sa.ForeignKey("certificates.id", ondelete="CASCADE"), nullable=False,
+                               index=True)
+    token_hash = sa.Column(sa.String(64), nullable=False, unique=True)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    expires_at = sa.Column(sa.DateTime, nullable=False)
 
 
 class MediationRequest(Base):

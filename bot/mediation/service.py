@@ -7,7 +7,8 @@ The order a conversation follows (CFA 2014 s.55; SEND Regulations 2014 regs 32-3
 2. ``record_mediation_information(...)``: record that it was said, with the time.
 3. ``record_mediation_choice(..., pursue=...)``: record their answer, with the time.
 4. Not pursuing: ``issue_certificate(..., kind="not_pursuing")``; then
-   ``download_url(certificate)`` and, for callers, ``send_certificate_sms(...)``.
+   ``new_download_link(session, certificate)`` (its ``url`` is given to the person
+   once: only a hash of its secret is stored) and, for callers, ``send_certificate_sms(...)``.
    Pursuing: ``bot.mediation.requests.request_mediation(...)``.
 
 Nothing here commits: the caller's ``session_scope`` does, and must have done before
@@ -17,6 +18,7 @@ flushes, so the database has checked every constraint by the time it returns.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from dataclasses import dataclass, field
 from typing import List, Optional
@@ -37,7 +39,7 @@ from bot.mediation.inputs import (
     require_text,
     utcnow,
 )
-from bot.mediation.models import KINDS, Certificate, MediationAdvice, MediationRequest
+from bot.mediation.models import KINDS, Certificate, CertificateLink, MediationAdvice, MediationRequest
 from bot.mediation.references import MistypedReference, new_reference, normalise_reference
 from bot.outbox.service import enqueue_email, enqueue_sms, normalise_number
 from bot.redress import rules
@@ -292,7 +294,7 @@ def issue_certificate(
 
     for _attempt in range(MAX_REFERENCE_ATTEMPTS):
         certificate = Certificate(
-            reference=new_reference(), token=secrets.token_urlsafe(32), kind=kind,
+            reference=new_reference(), kind=kind,
             conversation_id=conversation_id, channel=channel, requester_name=requester_name,
             requester_role=requester_role, child_name=child_name, local_authority=authority, about=about,
             decision_date=decision_date, issued_at=now, issued_on=today, issued_by=issued_by,
@@ -307,7 +309,7 @@ def issue_certificate(
                 session.add(certificate)
         except IntegrityError:
             # Either another request of this conversation issued it first (return that
-            # one), or the random reference or token was taken (try another).
+            # one), or the random reference was taken (try another).
             existing = _standing(session, conversation_id, kind)
             if existing is not None:
                 return existing
@@ -372,10 +374,55 @@ def appeal_by_words(certificate: Certificate) -> str:
     return format_long(certificate.appeal_by)
 
 
-def download_url(certificate: Certificate, settings: Optional[Settings] = None) -> str:
-    """Where the PDF can be downloaded: unguessable, no reference or name in it."""
+# --- download links --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DownloadLink:
+    """A link just given to a family: ``url`` holds the secret, which is stored nowhere
+    (only its hash), so give it to them now. ``expires_at`` is UTC; ``expires_on`` the UK
+    date it is last usable on."""
+
+    url: str
+    expires_at: dt.datetime
+    expires_on: dt.date
+
+    def lasts(self) -> str:
+        """'The link works until Friday 18 December 2026.'"""
+        return f"The link works until {format_long(self.expires_on)}."
+
+
+@dataclass(frozen=True)
+class Download:
+    """What a download link opens: ``status`` is "ok", "expired", "revoked" or "unknown";
+    ``certificate`` is None for "unknown" (no certificate is named to a stranger)."""
+
+    status: str
+    certificate: Optional[Certificate] = None
+
+
+def token_hash(secret: str) -> str:
+    """The SHA-256 (hex) of a link's secret: the only form in which it is stored."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def new_download_link(
+    session: Session, certificate: Certificate, now: Optional[dt.datetime] = None,
+    settings: Optional[Settings] = None,
+) -> DownloadLink:
+    """A new link to the certificate's PDF (256 random bits; no reference or name in it),
+    working for CERTIFICATE_LINK_DAYS. Links given before keep working until they expire
+    (one may be in a text, another in an email). Flushes; the caller commits before
+    giving the link out."""
     settings = settings or get_settings()
-    return f"{settings.public_base_url}/certificates/download/{certificate.token}"
+    now = now or utcnow()
+    secret = secrets.token_urlsafe(32)
+    expires_at = now + dt.timedelta(days=settings.certificate_link_days)
+    session.add(CertificateLink(certificate_id=certificate.id, token_hash=token_hash(secret), created_at=now,
+                                expires_at=expires_at))
+    session.flush()
+    return DownloadLink(f"{settings.public_base_url}/certificates/download/{secret}", expires_at,
+                        local_today(expires_at))
 
 
 def verify_url(reference: str, settings: Optional[Settings] = None) -> str:
@@ -398,14 +445,30 @@ def find_certificate(session: Session, reference: str) -> Optional[Certificate]:
     return session.execute(sa.select(Certificate).where(Certificate.reference == canonical)).scalar_one_or_none()
 
 
-def certificate_by_token(session: Session, token: str) -> Optional[Certificate]:
+def download_links(session: Session, certificate: Certificate) -> List[CertificateLink]:
+    """The links given for a certificate, newest first (when given and until when; never the secret)."""
+    return list(session.execute(sa.select(CertificateLink).where(CertificateLink.certificate_id == certificate.id)
+                                .order_by(CertificateLink.created_at.desc(), CertificateLink.id.desc())).scalars())
+
+
+def open_download(session: Session, token: str, now: Optional[dt.datetime] = None) -> Download:
+    """What the link with this secret opens (see Download). Looked up by the secret's hash:
+    the database never holds the secret, and a near miss is no nearer in hash space."""
     if not token or len(token) > 64:
-        return None
-    certificate = session.execute(sa.select(Certificate).where(Certificate.token == token)).scalar_one_or_none()
-    # Compare in constant time as well, so the response time says nothing about near misses.
-    if certificate is not None and secrets.compare_digest(certificate.token, token):
-        return certificate
-    return None
+        return Download("unknown")
+    link = session.execute(
+        sa.select(CertificateLink).where(CertificateLink.token_hash == token_hash(token))
+    ).scalar_one_or_none()
+    if link is None:
+        return Download("unknown")
+    certificate = session.get(Certificate, link.certificate_id)
+    if certificate is None or certificate.conversation_id == ANONYMISED_CONVERSATION:
+        return Download("unknown")
+    if certificate.status == "revoked":
+        return Download("revoked", certificate)
+    if (now or utcnow()) >= link.expires_at:
+        return Download("expired", certificate)
+    return Download("ok", certificate)
 
 
 def search_certificates(
@@ -460,17 +523,20 @@ def revoke_certificate(
 
 
 def send_certificate_sms(
-    session: Session, certificate: Certificate, to_number: str, settings: Optional[Settings] = None
+    session: Session, certificate: Certificate, to_number: str, settings: Optional[Settings] = None,
+    link: Optional[DownloadLink] = None,
 ):
-    """Text the reference and the download link (no names) through the outbox.
+    """Text the reference and a download link (no names) through the outbox: ``link``, or
+    a new one (new_download_link) when none is given.
 
     The message is in the caller's transaction: it is sent once that commits.
     """
     settings = settings or get_settings()
     if len(normalise_number(to_number or "")) < 8:
         raise ValueError("Please give a mobile number for the text, for example 07700 900123.")
+    link = link or new_download_link(session, certificate, settings=settings)
     body = (f"{settings.service_name}: your mediation certificate is {certificate.reference}. "
-            f"Download it: {download_url(certificate, settings)} "
+            f"Download it: {link.url} (works until {format_long(link.expires_on)}) "
             + (f"Appeal by {format_long(certificate.appeal_by)}."
                if not late_certificate(certificate.decision_date, certificate.issued_on, certificate.kind)
                else "The time limit to appeal has passed: get advice at once (SENDIASS, IPSEA)."))
@@ -480,14 +546,17 @@ def send_certificate_sms(
 
 
 def send_certificate_email(
-    session: Session, certificate: Certificate, to_address: str, settings: Optional[Settings] = None
+    session: Session, certificate: Certificate, to_address: str, settings: Optional[Settings] = None,
+    link: Optional[DownloadLink] = None,
 ):
-    """Email the reference, link and appeal deadline through the outbox (optional)."""
+    """Email the reference, a download link (``link`` or a new one) and the appeal deadline through the outbox."""
     settings = settings or get_settings()
+    link = link or new_download_link(session, certificate, settings=settings)
     body = "\n\n".join([
         f"Your mediation certificate from the {settings.service_name} has been issued.",
         f"Reference: {certificate.reference}",
-        f"Download it (PDF): {download_url(certificate, settings)}",
+        f"Download it (PDF): {link.url}",
+        f"{link.lasts()} After that, ask the line for a new link: the certificate itself stays valid.",
         certificate_appeal_text(certificate),
         f"Anyone can check it is valid at {verify_url(certificate.reference, settings)}",
     ])
@@ -556,8 +625,8 @@ def anonymise_certificates_before(session: Session, cutoff: dt.datetime) -> int:
     Kept, so the public verification still says valid or revoked and usage figures
     stand: the reference, council, kind, status, dates and who issued or revoked it.
     Dropped: the names, the link to the conversation, the revocation's free-text reason
-    (it may name someone) and the download token (replaced by a fresh random one, so
-    old download links stop working). Run by the retention job (bot.console.retention).
+    (it may name someone) and every download link (old links stop working). Run by the
+    retention job (bot.console.retention).
     """
     certificates = session.execute(sa.select(Certificate).where(
         Certificate.issued_at < cutoff, Certificate.conversation_id != ANONYMISED_CONVERSATION)).scalars().all()
@@ -565,7 +634,7 @@ def anonymise_certificates_before(session: Session, cutoff: dt.datetime) -> int:
         certificate.requester_name = certificate.child_name = ANONYMISED_NAME
         certificate.conversation_id = ANONYMISED_CONVERSATION
         certificate.issue_key = None
-        certificate.token = secrets.token_urlsafe(32)
+        session.execute(sa.delete(CertificateLink).where(CertificateLink.certificate_id == certificate.id))
         if certificate.revoked_reason:
             certificate.revoked_reason = "(removed at retention)"
     session.flush()

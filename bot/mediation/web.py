@@ -3,7 +3,12 @@
     GET /certificates/verify                      a form to type a reference
     GET /certificates/verify/{reference}          valid, revoked, unknown or mistyped
     GET /api/v1/certificates/{reference}/status   the same as JSON
-    GET /certificates/download/{token}            the PDF (404 for any unknown token)
+    GET /certificates/download/{token}            the PDF (404 unknown link, 410 expired or revoked)
+
+A download link works for CERTIFICATE_LINK_DAYS after it was given (only its hash is
+stored: bot.mediation.service.new_download_link). An expired link says how to get a new
+one (ask the assistant again in the same chat, or contact the line) and that the
+certificate itself is still valid; it names no certificate.
 
 Only initials and the council are shown. Status codes: 200 valid or revoked, 404
 unknown, 422 mistyped (so a typing slip is told apart from a forgery), 429 when one
@@ -21,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot import limits
 from bot.mediation.pdf import certificate_pdf
-from bot.mediation.service import Verification, certificate_by_token, verify_reference
+from bot.mediation.service import Verification, open_download, verify_reference
 from bot.database import session_scope
 from bot.redress.dates import format_long
 from bot.settings import get_settings
@@ -85,15 +90,19 @@ def certificate_status(request: Request, reference: str) -> JSONResponse:
 
 @router.get("/certificates/download/{token}")
 def download(token: str) -> Response:
+    settings = get_settings()
     with session_scope() as session:
-        certificate = certificate_by_token(session, token)
-        if certificate is None:
+        found = open_download(session, token)
+        if found.status == "unknown" or found.certificate is None:
             return _page("unavailable.html", 404, title="Certificate not found",
                          message="There is no certificate at this address. Check the link in your text or email.")
-        if certificate.status == "revoked":
+        if found.status == "revoked":
             return _page("unavailable.html", 410, title="Certificate revoked",
-                         message=f"Certificate {certificate.reference} was revoked and is no longer valid. "
+                         message=f"Certificate {found.certificate.reference} was revoked and is no longer valid. "
                                  "Contact the service for a new one.")
-        body, reference = certificate_pdf(certificate), certificate.reference
+        if found.status == "expired":
+            return _page("expired.html", 410, title="This download link has expired",
+                         days=settings.certificate_link_days, phone=settings.service_phone_number)
+        body, reference = certificate_pdf(found.certificate), found.certificate.reference
     return Response(body, media_type="application/pdf", headers={
         **NO_STORE, "Content-Disposition": f'inline; filename="mediation-certificate-{reference}.pdf"'})

@@ -2,6 +2,7 @@
 when and which channel; issued once per conversation; found however the reference is
 typed; revoked with a reason; bad input refused with a message a person can act on."""
 import datetime as dt
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -65,8 +66,10 @@ def test_a_certificate_is_stored_with_who_what_when_and_channel(office):
         # letter, and moves to the next working day.
         assert stored.appeal_by == dt.date(2026, 12, 21)
         assert "Monday 21 December 2026" in service.certificate_appeal_text(stored)
-        assert len(stored.token) >= 40 and stored.token not in service.verify_url(reference)
-        assert service.download_url(stored) == f"https://line.example.org/certificates/download/{stored.token}"
+        link = service.new_download_link(session, stored)
+        secret = link.url.rsplit("/", 1)[1]
+        assert link.url == f"https://line.example.org/certificates/download/{secret}" and len(secret) >= 40
+        assert secret not in service.verify_url(reference) and not hasattr(stored, "token")
 
 
 def test_asking_again_in_the_conversation_returns_the_same_certificate(office):
@@ -75,7 +78,7 @@ def test_asking_again_in_the_conversation_returns_the_same_certificate(office):
     with session_scope(office.database_url) as session:
         again = issue_not_pursuing(session, conversation_id="c1", now=NOW + dt.timedelta(hours=1))
         other = issue_not_pursuing(session, conversation_id="c2")
-    assert again.reference == first.reference and again.token == first.token
+    assert again.reference == first.reference and again.id == first.id
     assert other.reference != first.reference
     with session_scope(office.database_url) as session:
         assert session.execute(sa.select(sa.func.count()).select_from(Certificate)).scalar_one() == 2
@@ -191,7 +194,10 @@ def test_the_certificate_is_texted_with_reference_and_link_but_no_names(office, 
     [text] = twilio_stub.messages()
     body = text.form["Body"]
     assert text.form["To"] == "+447700900123"
-    assert certificate.reference in body and service.download_url(certificate) in body
+    link = re.search(r"https://line\.example\.org/certificates/download/[\w-]+", body).group(0)
+    assert certificate.reference in body and "works until" in body
+    with session_scope(office.database_url) as session:
+        assert service.open_download(session, link.rsplit("/", 1)[1]).status == "ok"
     assert "Monday 21 December 2026" in body
     assert "Sam" not in body and "Smith" not in body and "Jane" not in body
 
@@ -205,7 +211,10 @@ def test_the_certificate_can_be_emailed_through_smtp(office, smtp_server):
     assert send_due(office.database_url) == 1
     [mail] = smtp_server.received
     assert mail.recipients == ["jane@family.example"] and certificate.reference in mail.subject
-    assert service.download_url(certificate) in mail.body and "Monday 21 December 2026" in mail.body
+    link = re.search(r"https://line\.example\.org/certificates/download/([\w-]+)", mail.body).group(1)
+    assert "Monday 21 December 2026" in mail.body and "The link works until" in mail.body
+    with session_scope(office.database_url) as session:
+        assert service.open_download(session, link).status == "ok"
 
 
 def test_the_reference_can_be_spoken_in_groups():

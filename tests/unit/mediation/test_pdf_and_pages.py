@@ -44,7 +44,8 @@ def test_the_pdf_carries_every_field_the_tribunal_needs(office):
 def test_download_by_link_serves_the_pdf_and_unknown_links_get_404(office, client):
     with session_scope(office.database_url) as session:
         certificate = issue_not_pursuing(session)
-    path = service.download_url(certificate).replace("https://line.example.org", "")
+        link = service.new_download_link(session, certificate)
+    path = link.url.replace("https://line.example.org", "")
     response = client.get(path)
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
     assert certificate.reference in _text(response.content)
@@ -58,6 +59,7 @@ def test_download_by_link_serves_the_pdf_and_unknown_links_get_404(office, clien
 def test_verification_shows_valid_then_revoked_with_initials_and_council_only(office, client):
     with session_scope(office.database_url) as session:
         certificate = issue_not_pursuing(session)
+        link = service.new_download_link(session, certificate)
     page = client.get(f"/certificates/verify/{certificate.reference.lower()}")
     assert page.status_code == 200
     assert "Valid certificate" in page.text and "J. S." in page.text and "S. S." in page.text and "Kent" in page.text
@@ -75,7 +77,7 @@ def test_verification_shows_valid_then_revoked_with_initials_and_council_only(of
     assert "issued in error" not in page.text
     assert client.get(f"/api/v1/certificates/{certificate.reference}/status").json()["status"] == "revoked"
     # A revoked certificate is no longer handed out.
-    assert client.get(service.download_url(certificate).replace("https://line.example.org", "")).status_code == 410
+    assert client.get(link.url.replace("https://line.example.org", "")).status_code == 410
 
 
 def test_unknown_and_mistyped_references_are_told_apart(office, client):
