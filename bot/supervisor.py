@@ -329,6 +329,7 @@ def _print(line: str) -> None:
         print(line, flush=True)
     except (BrokenPipeError, OSError):
         pass
+    log_privacy.write_line(line)  # and the service log file (LOG_DIR), kept RETENTION_LOG_DAYS
 
 
 def _die_with_parent() -> None:
@@ -363,7 +364,9 @@ def private_files() -> None:
 def main() -> None:
     log_privacy.install()
     private_files()
-    sys.exit(Supervisor(get_settings()).run())
+    settings = get_settings()
+    log_privacy.open_log_file(settings.log_dir, settings.retention_log_days)
+    sys.exit(Supervisor(settings).run())
 
 
 if __name__ == "__main__":

@@ -15,7 +15,9 @@ What goes when (settings, documented in docs/privacy.md):
   are anonymised (the certificates feature anonymises its own records; the reference,
   council, kind, status and dates stay, so verification and usage figures stand);
 - ended staff sessions and sign-in attempts after a day;
-- audit log entries older than RETENTION_AUDIT_YEARS.
+- audit log entries older than RETENTION_AUDIT_YEARS;
+- service log files (LOG_DIR, one a day) older than RETENTION_LOG_DAYS (the supervisor's
+  rotation deletes them too while it runs: bot.log_privacy).
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from typing import Dict, Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from bot import log_privacy
 from bot.console import audit
 from bot.console.models import AuditEntry, LoginAttempt, StaffSession, utcnow
 from bot.console.transcripts import EVENTS, events_table_exists
@@ -36,6 +39,7 @@ from bot.database import session_scope
 from bot.disagreement_resolution.models import DisagreementResolutionRequest
 from bot.handoff.models import Escalation, EscalationNote
 from bot.mediation import service as certificates
+from bot.mediation.inputs import local_today
 from bot.mediation.models import MediationRequest
 from bot.outbox.models import OutboxMessage
 from bot.outbox.service import forget_full_answers
@@ -103,6 +107,8 @@ def apply_retention(database_url: Optional[str] = None, settings: Optional[Setti
         report.add("audit entries deleted", session.execute(
             sa.delete(AuditEntry).where(AuditEntry.at < months_before(now, 12 * settings.retention_audit_years))
         ).rowcount)
+        report.add("log files deleted", log_privacy.delete_old_logs(settings.log_dir, settings.retention_log_days,
+                                                                    local_today(now)))
         if any(report.counts.values()):
             audit.record(session, "retention", "retention_applied", None, report.describe())
     return report
