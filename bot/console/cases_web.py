@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
-from bot.console import audit, queue, transcripts
+from bot.console import audit, case_links, queue, transcripts
 from bot.console.deps import MIN_REASON_LENGTH, Actor, checked, console_router, redirect, render, staff
 from bot.console.models import AuditEntry, StaffUser
 from bot.database import session_scope
@@ -109,6 +109,7 @@ def case_page(request: Request, actor: Actor, escalation_id: str, *, reveal_reas
               ) -> HTMLResponse:
     settings = get_settings()
     with session_scope() as session:
+        queue.link_automatically(session)
         escalation = queue.get(session, escalation_id)
         case = queue.family(session, escalation)
         names = _names(session)
@@ -121,7 +122,7 @@ def case_page(request: Request, actor: Actor, escalation_id: str, *, reveal_reas
         for other in case.history:
             notes += list(other.notes)
         notes.sort(key=lambda note: note.created_at)
-        turns = transcripts.load(session, escalation.conversation_id, reveal=revealed)
+        timelines = _timelines(session, case, revealed)
         wait = queue.describe_wait(queue.waited(escalation, settings=settings))
         late = queue.past_target(escalation, settings)
         target = queue.target_minutes(escalation, settings)
@@ -135,10 +136,10 @@ def case_page(request: Request, actor: Actor, escalation_id: str, *, reveal_reas
                                           .order_by(StaffUser.display_name)).scalars())
         callback_number = next((e.callback_number for e in case.escalations if e.callback_number), None)
         preferred = case.preferred_time()
-        facts = _facts(session, escalation.conversation_id)
+        facts = _facts(session, case.conversations)
     holder = _holder(case)
     return render(request, "escalation.html", actor, status_code=status_code, e=escalation, case=case, notes=notes,
-                  turns=turns, wait=wait, late=late, target=target, revealed=reveal_reason, error=error,
+                  timelines=timelines, wait=wait, late=late, target=target, revealed=reveal_reason, error=error,
                   statuses=STATUSES, reply_error=reply_error, min_reason=MIN_REASON_LENGTH, sms=text_conversation,
                   mediator_numbers=[display_number(number) for number in settings.mediator_numbers],
                   preferred_time_redacted=redact(preferred) if preferred else "", preferred_time=preferred or "",
@@ -148,18 +149,37 @@ def case_page(request: Request, actor: Actor, escalation_id: str, *, reveal_reas
                   if callback_number else "", chat=chat, last_seq=chat[-1]["seq"] if chat else 0,
                   owner_words=_owner_words(case, names, actor), holder=holder,
                   holder_name=names.get(holder, holder), names=names, attempts=attempts, outcomes=CALL_OUTCOMES,
-                  colleagues=colleagues, confirm=confirm, facts=facts,
+                  colleagues=colleagues, confirm=confirm, facts=facts, may_work=_may_work(actor, case),
+                  can_snooze=bool(attempts) and attempts[-1].outcome in queue.SNOOZE_OUTCOMES and case.open,
                   present=hub.present(escalation.conversation_id) if escalation.channel == "web" else False)
 
 
-def _facts(session, conversation_id: str) -> Dict[str, Any]:
+def _timelines(session, case: queue.Case, revealed: bool) -> List[Dict[str, Any]]:
+    """Each conversation of the case, the first first: what it was (a phone call, a text
+    conversation, a web chat), its reference, how it joined the case, and its transcript."""
+    timelines = []
+    for conversation_id in case.conversations:
+        first = min((e for e in case.escalations if e.conversation_id == conversation_id), key=lambda e: e.created_at)
+        joined = case_links.link_of(session, conversation_id)
+        timelines.append({"label": queue.CHANNEL_WORDS.get(first.channel, "Conversation"), "started": first.created_at,
+                          "reference": queue.case_reference(conversation_id), "link": joined,
+                          "turns": transcripts.load(session, conversation_id, reveal=revealed)})
+    return timelines
+
+
+def _may_work(actor: Actor, case: queue.Case) -> bool:
+    """Whether `actor` may change the case's make-up (link, unlink, snooze): its holder or a manager."""
+    return actor.can("manager") or _holder(case) == actor.username
+
+
+def _facts(session, conversation_ids: List[str]) -> Dict[str, Any]:
     """What the assistant recorded for this family: mediation and DR requests, certificates (links)."""
     requests = list(session.execute(sa.select(MediationRequest).where(
-        MediationRequest.conversation_id == conversation_id)).scalars())
+        MediationRequest.conversation_id.in_(conversation_ids))).scalars())
     dr_requests = list(session.execute(sa.select(DisagreementResolutionRequest).where(
-        DisagreementResolutionRequest.conversation_id == conversation_id)).scalars())
+        DisagreementResolutionRequest.conversation_id.in_(conversation_ids))).scalars())
     certificates = list(session.execute(sa.select(Certificate).where(
-        Certificate.conversation_id == conversation_id)).scalars())
+        Certificate.conversation_id.in_(conversation_ids))).scalars())
     return {"requests": requests, "dr_requests": dr_requests, "certificates": certificates}
 
 
@@ -313,6 +333,114 @@ def record_call(request: Request, escalation_id: str, outcome: str = Form(""), n
     except queue.QueueError as error:
         return case_page(request, actor, escalation_id, error=str(error), status_code=400)
     return redirect(f"/console/escalations/{escalation_id}#callback")
+
+
+@router.post("/escalations/{escalation_id}/snooze")
+def snooze(request: Request, escalation_id: str, until: str = Form(""), actor: Actor = Depends(checked())) -> Response:
+    """Put the callback aside until a time after a try that reached nobody; the queue shows it again then."""
+    try:
+        when = _next_try(until)
+    except ValueError:
+        when = None
+    if when is None:
+        return case_page(request, actor, escalation_id, status_code=400,
+                         error="Enter when to try again as a date and time, like 4 January 2027 at 14:30.")
+    with session_scope() as session:
+        case = queue.family(session, queue.get(session, escalation_id))
+    if not _may_work(actor, case):
+        return case_page(request, actor, escalation_id, status_code=409, error=_not_yours(case))
+    try:
+        with session_scope() as session:
+            queue.snooze(session, queue.get(session, case.lead.id), when, actor.username, actor.ip)
+    except queue.QueueError as error:
+        return case_page(request, actor, escalation_id, error=str(error), status_code=400)
+    return redirect(f"/console/escalations/{escalation_id}#callback")
+
+
+# --- one family, one case: link and unlink (bot.console.case_links) ---------------------
+def _not_yours(case: queue.Case) -> str:
+    with session_scope() as session:
+        names = _names(session)
+    holder = _holder(case)
+    if holder:
+        return f"{names.get(holder, holder)} is handling this case. Only they, or a manager, can do that."
+    return "Only the mediator handling this case, or a manager, can do that. Assign it to yourself first."
+
+
+@router.post("/escalations/{escalation_id}/link")
+def link_case(request: Request, escalation_id: str, other: str = Form(""), reason: str = Form(""),
+              confirm: str = Form(""), actor: Actor = Depends(checked())) -> Response:
+    """Join another case (by its reference) to this one, with a reason and a confirmation: the
+    family's requests become one case, resolved together. Audited ("case_linked")."""
+    reason = " ".join(reason.split())
+    with session_scope() as session:
+        escalation = queue.get(session, escalation_id)
+        case = queue.family(session, escalation)
+        found = queue.find_case(session, other)
+        other_case = queue.family(session, found) if found is not None else None
+        names = _names(session)
+    if not _may_work(actor, case):
+        return case_page(request, actor, escalation_id, status_code=409, error=_not_yours(case))
+    if other_case is None:
+        return case_page(request, actor, escalation_id, status_code=400,
+                         error="Enter the other case's reference as the queue shows it, like C-3F9A2C71.")
+    if other_case.reference == case.reference:
+        return case_page(request, actor, escalation_id, status_code=400, error="That is this case.")
+    if len(reason) < MIN_REASON_LENGTH:
+        return case_page(request, actor, escalation_id, status_code=400,
+                         error=f"Say why these are the same family, in at least {MIN_REASON_LENGTH} characters.")
+    other_holder = _holder(other_case)
+    if other_holder and other_holder != actor.username and not actor.can("manager"):
+        return case_page(request, actor, escalation_id, status_code=409,
+                         error=f"{names.get(other_holder, other_holder)} is handling case {other_case.reference}. "
+                               "Only they, or a manager, can link it.")
+    if confirm != "1":
+        lead = other_case.lead
+        detail = (f"Case {other_case.reference}: {queue.reason_words(lead)}, {lead.status}. Both become one case: its "
+                  "requests, conversations and notes show here, and resolving the case resolves them all. Your "
+                  "reason goes in the audit log.")
+        return case_page(request, actor, escalation_id, confirm=_confirm(
+            f"/console/escalations/{escalation_id}/link", f"Link case {other_case.reference} to this case?", detail,
+            "Yes, link the cases", other=other_case.reference, reason=reason))
+    try:
+        with session_scope() as session:
+            case_links.link(session, case.conversations[0], other_case.conversations[0], actor.username, reason)
+            holder = _holder(case)
+            if holder and other_case.open:
+                for member in other_case.escalations:
+                    if member.status != "resolved":
+                        queue.get(session, member.id).assigned_to = holder
+            audit.record(session, actor.username, "case_linked", escalation_id,
+                         f"{other_case.reference} joined {case.reference}: {reason[:500]}", actor.ip)
+    except case_links.LinkError as problem:
+        return case_page(request, actor, escalation_id, error=str(problem), status_code=400)
+    return redirect(f"/console/escalations/{escalation_id}#conversations")
+
+
+@router.post("/escalations/{escalation_id}/unlink")
+def unlink_case(request: Request, escalation_id: str, reference: str = Form(""), confirm: str = Form(""),
+                actor: Actor = Depends(checked())) -> Response:
+    """Take a conversation joined to this case out of it again (a wrong link); audited ("case_unlinked")."""
+    with session_scope() as session:
+        case = queue.family(session, queue.get(session, escalation_id))
+    if not _may_work(actor, case):
+        return case_page(request, actor, escalation_id, status_code=409, error=_not_yours(case))
+    conversation_id = next((c for c in case.conversations if queue.case_reference(c) == reference), None)
+    if conversation_id is None:
+        return case_page(request, actor, escalation_id, status_code=400, error="That conversation is not in this case.")
+    if confirm != "1":
+        return case_page(request, actor, escalation_id, confirm=_confirm(
+            f"/console/escalations/{escalation_id}/unlink", f"Take {reference} out of this case?",
+            f"{reference} becomes a case of its own again, and is never joined to this one automatically again.",
+            f"Yes, take {reference} out", reference=reference))
+    try:
+        with session_scope() as session:
+            case_links.unlink(session, conversation_id, actor.username)
+            audit.record(session, actor.username, "case_unlinked", escalation_id,
+                         f"{reference} taken out of {case.reference}", actor.ip)
+    except case_links.LinkError as problem:
+        return case_page(request, actor, escalation_id, error=str(problem), status_code=400)
+    return redirect(f"/console/escalations/{escalation_id}#conversations")
 
 
 # --- the live web chat (bot.webchat.live does the work) --------------------------------

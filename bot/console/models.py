@@ -94,3 +94,54 @@ def _refuse_audit_changes(session: Session, _context, _instances) -> None:
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEntry):
             raise AuditLogIsAppendOnly("the audit log is append-only")
+
+
+class CaseLink(Base):
+    """One conversation joined to a family's case (issue 21): its escalations show as one case with
+    the root conversation's. A conversation not listed here, or unlinked, is its own case's root.
+
+    Joined by a member of staff with a reason (`linked_by` their username), or automatically
+    ("automatic") when two phone or text conversations share the caller's number. An unlinked row
+    is kept (`unlinked_at`), so the same conversations are never joined automatically again.
+    Migration 0012.
+    """
+
+    __tablename__ = "case_links"
+
+    conversation_id = sa.Column(sa.String(100), primary_key=True)
+    root_conversation_id = sa.Column(sa.String(100), nullable=False, index=True)
+    linked_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    linked_by = sa.Column(sa.String(64), nullable=False)
+    reason = sa.Column(sa.String(500), nullable=False)
+    unlinked_at = sa.Column(sa.DateTime, nullable=True)
+    unlinked_by = sa.Column(sa.String(64), nullable=True)
+
+
+class CallbackSnooze(Base):
+    """A callback put aside until `until` (naive UTC) after a try that reached nobody: the queue
+    leaves the case out until then, and shows it again, marked due, once the time comes.
+    Ended early by `cleared_at` (the next try recorded, or the case resolved). Migration 0012."""
+
+    __tablename__ = "callback_snoozes"
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    escalation_id = sa.Column(sa.String(36), sa.ForeignKey("escalations.id", ondelete="CASCADE"), nullable=False,
+                              index=True)
+    at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    by = sa.Column(sa.String(64), nullable=False)
+    until = sa.Column(sa.DateTime, nullable=False, index=True)
+    cleared_at = sa.Column(sa.DateTime, nullable=True)
+
+
+class CertificateReissue(Base):
+    """A certificate issued again after its revocation (bot.console.certificate_reissue): the new
+    reference, the revoked one it replaces, who, when and why. Migration 0012."""
+
+    __tablename__ = "certificate_reissues"
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    revoked_reference = sa.Column(sa.String(16), nullable=False, unique=True)
+    new_reference = sa.Column(sa.String(16), nullable=False, unique=True)
+    at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    by = sa.Column(sa.String(64), nullable=False)
+    reason = sa.Column(sa.String(500), nullable=False)

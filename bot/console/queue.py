@@ -1,9 +1,12 @@
 """The escalations queue: one case per family, filter and search, assign, notes, status,
 and how long each has waited in staffed time.
 
-A case is a conversation: every escalation of one conversation (a safeguarding concern,
-then a callback request) is one row of the queue, with the others as its history. The
-case's lead escalation is the open urgent one, else the oldest open one, else the newest.
+A case is a conversation and the conversations joined to it (bot.console.case_links: by
+hand, or automatically for one caller's phone calls and texts): every escalation of them (a
+safeguarding concern, then a callback request) is one row of the queue, with the others as
+its history. The case's lead escalation is the open urgent one, else the oldest open one,
+else the newest. A callback snoozed after a try that reached nobody leaves the queue until
+its time, then comes back marked due.
 """
 from __future__ import annotations
 
@@ -15,9 +18,11 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.console import audit
+from bot.console import audit, case_links
+from bot.console.models import CallbackSnooze
 from bot.conversations.deliveries import ConversationNumber
 from bot.disagreement_resolution.models import DisagreementResolutionRequest
 from bot.handoff.hours import bank_holiday_name
@@ -52,6 +57,7 @@ class Filters:
     q: str = ""  # a case reference (C-...), a request or certificate reference, or a phone number
     sort: str = "priority"
     page: int = 1
+    snoozed: bool = False  # show the callbacks snoozed until later too
 
     @classmethod
     def parse(cls, params: Dict[str, str]) -> "Filters":
@@ -67,13 +73,14 @@ class Filters:
                    local_authority=(params.get("local_authority") or "").strip()[:100],
                    channel=pick("channel", CHANNELS), mine=params.get("mine") == "1",
                    q=" ".join((params.get("q") or "").split())[:60], sort=pick("sort", SORTS) or "priority",
-                   page=page)
+                   page=page, snoozed=params.get("snoozed") == "1")
 
     def query_string(self, **changes) -> str:
         """The filters as a query string, with `changes` (for the paging links)."""
         values = {"status": self.status, "priority": self.priority, "local_authority": self.local_authority,
                   "channel": self.channel, "mine": "1" if self.mine else "", "q": self.q,
-                  "sort": "" if self.sort == "priority" else self.sort, "page": "" if self.page == 1 else self.page}
+                  "sort": "" if self.sort == "priority" else self.sort, "page": "" if self.page == 1 else self.page,
+                  "snoozed": "1" if self.snoozed else ""}
         values.update(changes)
         return urlencode({name: value for name, value in values.items() if value not in ("", None, 1)})
 
@@ -169,6 +176,16 @@ class Case:
     next_try_at: Optional[dt.datetime] = None  # the callback's next try (UTC)
     attempts: int = 0
     role: str = ""  # who the person said they are in the web chat ("parent", "young_person", "professional")
+    conversations: List[str] = field(default_factory=list)  # the root first, then those joined to it
+    snoozed_until: Optional[dt.datetime] = None  # a callback put aside until then (UTC), while open
+
+    def snoozed(self, now: Optional[dt.datetime] = None) -> bool:
+        """Put aside until later: the queue leaves it out until then."""
+        return self.snoozed_until is not None and self.snoozed_until > (now or _utcnow())
+
+    def due(self, now: Optional[dt.datetime] = None) -> bool:
+        """A snoozed callback whose time has come: back in the queue, marked due."""
+        return self.snoozed_until is not None and self.snoozed_until <= (now or _utcnow())
 
     def who(self) -> str:
         """'Parent or carer', 'Young person', 'Professional', or '' when not known."""
@@ -221,14 +238,21 @@ class CasePage:
     page: int
     pages: int
     authorities: List[str] = field(default_factory=list)
+    snoozed: int = 0  # callbacks snoozed until later (left out unless asked for)
+
+
+CHANNEL_WORDS = {"sms": "Text conversation", "voice": "Phone call", "web": "Web chat"}
 
 
 def build_cases(session: Session, escalations: Iterable[Escalation]) -> List[Case]:
-    """Escalations grouped by conversation into cases, with each web chat's live state and callback tries."""
-    by_conversation: Dict[str, List[Escalation]] = {}
+    """Escalations grouped into cases (a conversation and those joined to it), with each web
+    chat's live state, callback tries and snooze."""
+    escalations = list(escalations)
+    roots = case_links.roots_of(session, [e.conversation_id for e in escalations])
+    by_root: Dict[str, List[Escalation]] = {}
     for escalation in escalations:
-        by_conversation.setdefault(escalation.conversation_id, []).append(escalation)
-    ids = list(by_conversation)
+        by_root.setdefault(roots[escalation.conversation_id], []).append(escalation)
+    ids = list(roots)
     owners = {}
     for start in range(0, len(ids), 500):
         owners.update({row.conversation_id: row for row in session.execute(
@@ -239,24 +263,32 @@ def build_cases(session: Session, escalations: Iterable[Escalation]) -> List[Cas
         roles.update(dict(session.execute(sa.select(ChatConversation.id, ChatConversation.role).where(
             ChatConversation.id.in_(ids[start:start + 500]))).all()))
     cases = []
-    for conversation_id, family in by_conversation.items():
+    for root, family in by_root.items():
         family.sort(key=lambda e: e.created_at, reverse=True)
-        owner = owners.get(conversation_id)
-        case = Case(case_reference(conversation_id), _lead(family), family,
+        conversations = sorted({e.conversation_id for e in family},
+                               key=lambda c: (c != root, min(e.created_at for e in family if e.conversation_id == c)))
+        chats = [owners[c] for c in conversations if c in owners]
+        owner = next((o for o in chats if o.state in ("waiting", "assigned")), chats[0] if chats else None)
+        case = Case(case_reference(root), _lead(family), family,
                     live=owner.state if owner is not None else "",
                     live_holder=(owner.staff_username or "") if owner is not None else "",
-                    role=roles.get(conversation_id) or "")
+                    role=next((roles[c] for c in conversations if roles.get(c)), ""), conversations=conversations)
         cases.append(case)
     lead_ids = [case.lead.id for case in cases]
     tries: Dict[str, List] = {}
+    snoozes: Dict[str, dt.datetime] = {}
     for start in range(0, len(lead_ids), 500):
+        chunk = lead_ids[start:start + 500]
         for attempt in session.execute(sa.select(CallbackAttempt).where(
-                CallbackAttempt.escalation_id.in_(lead_ids[start:start + 500])).order_by(CallbackAttempt.at)).scalars():
+                CallbackAttempt.escalation_id.in_(chunk)).order_by(CallbackAttempt.at)).scalars():
             tries.setdefault(attempt.escalation_id, []).append(attempt)
+        snoozes.update(dict(session.execute(sa.select(CallbackSnooze.escalation_id, CallbackSnooze.until).where(
+            CallbackSnooze.escalation_id.in_(chunk), CallbackSnooze.cleared_at.is_(None))).all()))
     for case in cases:
         attempts = tries.get(case.lead.id, [])
         case.attempts = len(attempts)
         case.next_try_at = attempts[-1].next_try_at if attempts and case.open else None
+        case.snoozed_until = snoozes.get(case.lead.id) if case.open else None
     return cases
 
 
@@ -292,7 +324,8 @@ def _search(session: Session, text: str) -> Optional[set]:
 
 def list_cases(session: Session, filters: Filters, username: str = "", limit: int = 5000) -> CasePage:
     """One row per family. Open cases first: urgent, then live chats waiting for a person, then the
-    oldest (or as `filters.sort` says); resolved ones after. Paged PAGE_SIZE at a time."""
+    oldest (or as `filters.sort` says); resolved ones after. Callbacks snoozed until later are left
+    out (unless `filters.snoozed`). Paged PAGE_SIZE at a time."""
     query = sa.select(Escalation)
     if filters.channel:
         query = query.where(Escalation.channel == filters.channel)
@@ -300,6 +333,7 @@ def list_cases(session: Session, filters: Filters, username: str = "", limit: in
     if matches is not None:
         if not matches:
             return CasePage([], 0, 1, 1)
+        matches = case_links.conversations_of(session, list(matches)[:1000])
         query = query.where(Escalation.conversation_id.in_(list(matches)[:1000]))
     query = query.order_by(Escalation.created_at.desc()).limit(limit)
     cases = build_cases(session, session.execute(query).scalars())
@@ -311,6 +345,10 @@ def list_cases(session: Session, filters: Filters, username: str = "", limit: in
         cases = [c for c in cases if c.council() == filters.local_authority]
     if filters.mine:
         cases = [c for c in cases if c.lead.assigned_to == username or c.live_holder == username]
+    now = _utcnow()
+    snoozed = sum(1 for c in cases if c.snoozed(now))
+    if not filters.snoozed and not filters.q:
+        cases = [c for c in cases if not c.snoozed(now)]
     if filters.sort == "newest":
         cases.sort(key=lambda c: c.lead.created_at, reverse=True)
     elif filters.sort == "oldest":
@@ -321,14 +359,38 @@ def list_cases(session: Session, filters: Filters, username: str = "", limit: in
     total = len(cases)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(filters.page, pages)
-    return CasePage(cases[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], total, page, pages)
+    return CasePage(cases[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], total, page, pages, snoozed=snoozed)
 
 
 def family(session: Session, escalation: Escalation) -> Case:
-    """The case `escalation` belongs to: every escalation of its conversation."""
-    escalations = session.execute(sa.select(Escalation).where(
-        Escalation.conversation_id == escalation.conversation_id)).scalars().all()
+    """The case `escalation` belongs to: every escalation of its conversation and those joined to it."""
+    escalations = session.execute(sa.select(Escalation).where(Escalation.conversation_id.in_(
+        case_links.case_conversations(session, escalation.conversation_id)))).scalars().all()
     return build_cases(session, escalations)[0]
+
+
+def link_automatically(session: Session) -> None:
+    """Join one caller's phone and text cases (case_links.link_by_number); a race with another
+    request doing the same is left to the next page."""
+    try:
+        with session.begin_nested():
+            case_links.link_by_number(session)
+    except IntegrityError:
+        pass
+
+
+def find_case(session: Session, reference: str) -> Optional[Escalation]:
+    """An escalation of the case whose reference is `reference` ("C-3F9A2C71", any case, with or
+    without "C-"; a joined conversation's own reference finds its case too), or None."""
+    compact = "".join(reference.split()).upper()
+    compact = compact[2:] if compact.startswith("C-") else compact
+    if len(compact) != 8:
+        return None
+    for conversation_id in session.execute(sa.select(Escalation.conversation_id).distinct()).scalars():
+        if case_reference(conversation_id) == "C-" + compact:
+            return session.execute(sa.select(Escalation).where(Escalation.conversation_id == conversation_id)
+                                   .order_by(Escalation.created_at)).scalars().first()
+    return None
 
 
 def local_authorities(session: Session) -> List[str]:
@@ -344,9 +406,10 @@ def get(session: Session, escalation_id: str) -> Escalation:
 
 
 def _open_family(session: Session, escalation: Escalation) -> List[Escalation]:
-    """The open escalations of `escalation`'s conversation (one case), `escalation` included."""
+    """The open escalations of `escalation`'s case, `escalation` included."""
     others = session.execute(sa.select(Escalation).where(
-        Escalation.conversation_id == escalation.conversation_id, Escalation.status.in_(OPEN_STATUSES),
+        Escalation.conversation_id.in_(case_links.case_conversations(session, escalation.conversation_id)),
+        Escalation.status.in_(OPEN_STATUSES),
         Escalation.id != escalation.id)).scalars().all()
     return [escalation] + list(others)
 
@@ -374,6 +437,9 @@ def set_status(session: Session, escalation: Escalation, status: str, username: 
         raise QueueError(f"Choose a status: {', '.join(STATUSES)}.")
     previous = escalation.status
     members = _open_family(session, escalation) if status == "resolved" else [escalation]
+    if status == "resolved":
+        for member in members:
+            _end_snooze(session, member)
     for member in members:
         member.status = status
         member.resolved_at = _utcnow() if status == "resolved" else None
@@ -401,6 +467,7 @@ def record_call(session: Session, escalation: Escalation, outcome: str, username
         raise QueueError("The next try must be later than now.")
     attempt = CallbackAttempt(escalation_id=escalation.id, at=now, by=username, outcome=outcome, next_try_at=next_try)
     session.add(attempt)
+    _end_snooze(session, escalation, now)
     if not escalation.assigned_to:
         escalation.assigned_to, escalation.assigned_at = username, now
     audit.record(session, username, "callback_attempt", escalation.id,
@@ -411,6 +478,46 @@ def record_call(session: Session, escalation: Escalation, outcome: str, username
     else:
         escalation.status = "waiting"
     return attempt
+
+
+SNOOZE_OUTCOMES = ("no_answer", "voicemail")
+MAX_SNOOZE = dt.timedelta(days=28)
+
+
+def _end_snooze(session: Session, escalation: Escalation, now: Optional[dt.datetime] = None) -> None:
+    for snooze in session.execute(sa.select(CallbackSnooze).where(
+            CallbackSnooze.escalation_id == escalation.id, CallbackSnooze.cleared_at.is_(None))).scalars():
+        snooze.cleared_at = now or _utcnow()
+
+
+def snooze(session: Session, escalation: Escalation, until: dt.datetime, username: str,
+           ip_address: Optional[str] = None, now: Optional[dt.datetime] = None) -> CallbackSnooze:
+    """Put a callback aside until `until` (naive UTC) after a try that reached nobody (no answer or
+    voicemail): the queue leaves the case out until then and shows it again, marked due, after.
+    The next try recorded, or resolving the case, ends the snooze. Audited ("callback_snoozed").
+
+    Raises QueueError for a resolved case, one with no such try as its last, or a time not in the
+    next MAX_SNOOZE."""
+    now = now or _utcnow()
+    if escalation.status == "resolved":
+        raise QueueError("This case is resolved. Reopen it first.")
+    last = session.execute(sa.select(CallbackAttempt).where(CallbackAttempt.escalation_id == escalation.id)
+                           .order_by(CallbackAttempt.at.desc(), CallbackAttempt.id.desc()).limit(1)).scalars().first()
+    if last is None or last.outcome not in SNOOZE_OUTCOMES:
+        raise QueueError("Snooze a callback after a try that reached nobody: record the call first.")
+    if until <= now:
+        raise QueueError("Choose a time later than now to try again.")
+    if until > now + MAX_SNOOZE:
+        raise QueueError(f"Snooze a callback for at most {MAX_SNOOZE.days} days.")
+    _end_snooze(session, escalation, now)
+    snoozed = CallbackSnooze(escalation_id=escalation.id, at=now, by=username, until=until)
+    session.add(snoozed)
+    escalation.status = "waiting"
+    if not escalation.assigned_to:
+        escalation.assigned_to, escalation.assigned_at = username, now
+    audit.record(session, username, "callback_snoozed", escalation.id,
+                 f"until {until.isoformat(timespec='minutes')} UTC", ip_address)
+    return snoozed
 
 
 def add_note(session: Session, escalation: Escalation, text: str, username: str,

@@ -111,6 +111,7 @@ def queue_page(request: Request, actor: Actor = Depends(staff())) -> Response:
     filters = queue.Filters.parse(dict(request.query_params))
     settings = get_settings()
     with session_scope() as session:
+        queue.link_automatically(session)  # one caller's phone and text cases are one case
         found = queue.list_cases(session, filters, actor.username)
         rows = [(case, queue.describe_wait(queue.waited(case.lead, settings=settings)),
                  queue.past_target(case.lead, settings), queue.target_minutes(case.lead, settings))

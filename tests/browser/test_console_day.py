@@ -551,3 +551,132 @@ def test_cases_are_resolved_together_after_a_confirmation(chromium, here):
     finally:
         page.context.close()
     audit_both_sizes(chromium, app, "priya", "/console/", "the queue")
+
+
+# --- one family, one case across channels; linking by hand; snoozing a callback ---------
+def test_a_safeguarding_call_and_a_callback_by_text_from_one_family_are_one_case(chromium, here):
+    """Issue 21's mediator's day: a safeguarding case and a callback from one family handled as
+    one case. The phone call and the texts come from one number: joined without anyone asking."""
+    from bot.conversations import deliveries
+
+    app = here
+    number = "+447700900654"
+    save_conversation(app.database_url, "voice-family-call-0001",
+                      turns=(("user", "I am frightened for my son at home tonight"),
+                             ("bot", "Please stay on the line.")))
+    save_conversation(app.database_url, "sms-family-texts-0001",
+                      turns=(("user", "Can someone ring me back about the annual review"), ("bot", "Yes, when?")))
+    concern = _escalate(app, reason="safeguarding", channel="voice", conversation_id="voice-family-call-0001",
+                        category="risk_to_life", summary="Phone: the caller may be at risk (safeguarding).")
+    callback = _escalate(app, reason="callback", channel="sms", conversation_id="sms-family-texts-0001",
+                         callback_number=number, preferred_time="mornings", summary="Text: asked to be called back.")
+    with session_scope(app.database_url) as session:
+        deliveries.keep_number(session, "voice-family-call-0001", "voice", number)
+        deliveries.keep_number(session, "sms-family-texts-0001", "sms", number)
+    page = browser(chromium)
+    try:
+        sign_in(page, app, "mia")
+        rows = page.locator("#queue tr[data-case]").filter(
+            has=page.locator(f"a[href$='{concern}'], a[href$='{callback}']"))
+        expect(rows).to_have_count(1)
+        expect(rows.first).to_contain_text("Urgent")
+        expect(rows.first).to_contain_text("2 requests")
+        expect(rows.first).to_contain_text("Call back by phone")
+        rows.first.get_by_role("link").first.click()
+        conversations = page.locator("#case-conversations")
+        expect(conversations).to_contain_text("Phone call")
+        expect(conversations).to_contain_text("Text conversation")
+        expect(conversations).to_contain_text("joined automatically (the same phone number")
+        expect(page.locator("#transcript")).to_contain_text("frightened for my son")
+        expect(page.locator("#transcript")).to_contain_text("ring me back about the annual review")
+        expect(page.locator("#history")).to_contain_text("Callback")
+        axe_audit(page, "a case of a phone call and texts")
+        assert audit_rows(app, "case_linked")[-1].actor == "automatic"
+
+        # Worked as one: assigned, called back, reached: both requests resolved.
+        page.get_by_role("button", name="Assign to me").click()
+        page.get_by_label("Reached").check()
+        page.get_by_role("button", name="Record the call").click()
+        expect(page.locator("#status")).to_have_text("Resolved")
+        with session_scope(app.database_url) as session:
+            assert {session.get(Escalation, i).status for i in (concern, callback)} == {"resolved"}
+    finally:
+        page.context.close()
+    audit_both_sizes(chromium, app, "mia", f"/console/escalations/{concern}", "a resolved case of two conversations")
+
+
+def test_a_mediator_links_two_cases_of_one_family_by_hand(chromium, here):
+    app = here
+    first = _escalate(app, conversation_id="web-merge-first-0001", local_authority="Kent",
+                      summary="Web chat: asked for a person.")
+    second = _escalate(app, reason="callback", conversation_id="web-merge-second-0001",
+                       callback_number="+447700900765", summary="Web chat: asked to be called back.")
+    from bot.console.queue import case_reference
+
+    second_ref = case_reference("web-merge-second-0001")
+    page = browser(chromium)
+    try:
+        sign_in(page, app, "priya")
+        page.goto(f"{app.url}/console/escalations/{first}")
+        expect(page.get_by_label("Reference of the other case")).to_have_count(0)  # nobody holds it yet
+        page.get_by_role("button", name="Assign to me").click()
+        page.get_by_label("Reference of the other case").fill(second_ref.lower())
+        page.get_by_label("Why are they the same family?").fill("Same mother, asked again from a new chat")
+        page.get_by_role("button", name="Link the cases").click()
+        expect(page.locator("#confirm")).to_contain_text(f"Link case {second_ref} to this case?")
+        axe_audit(page, "link confirmation")
+        with session_scope(app.database_url) as session:
+            assert session.get(Escalation, second).assigned_to is None  # nothing yet
+        page.get_by_role("button", name="Yes, link the cases").click()
+        expect(page.locator("#case-conversations")).to_contain_text(
+            f"{second_ref}, started")
+        expect(page.locator("#case-conversations")).to_contain_text(
+            "joined by Priya Patel (Same mother, asked again from a new chat)")
+        actor, target, detail = audit_rows(app, "case_linked")[-1]
+        assert actor == "priya" and target == first and detail.startswith(f"{second_ref} joined")
+        page.goto(f"{app.url}/console/")
+        rows = page.locator("#queue tr[data-case]").filter(
+            has=page.locator(f"a[href$='{first}'], a[href$='{second}']"))
+        expect(rows).to_have_count(1)
+        expect(rows.first).to_contain_text("Priya Patel")
+        page_ref = rows.first.get_attribute("data-case")
+        assert page_ref == case_reference("web-merge-first-0001")
+    finally:
+        page.context.close()
+    audit_both_sizes(chromium, app, "priya", f"/console/escalations/{first}", "a case linked by hand")
+
+
+def test_a_callback_with_no_answer_is_snoozed_and_comes_back_when_due(chromium, here):
+    app = here
+    callback = _escalate(app, reason="callback", conversation_id="web-snooze-0001", callback_number="+447700900876",
+                         summary="Web chat: asked to be called back.")
+    page = browser(chromium)
+    try:
+        sign_in(page, app, "mia")
+        page.goto(f"{app.url}/console/escalations/{callback}")
+        expect(page.get_by_label("Retry at")).to_have_count(0)  # only after a try that reached nobody
+        page.get_by_label("No answer").check()
+        page.get_by_role("button", name="Record the call").click()
+        page.get_by_label("Retry at").fill((dt.datetime.now() + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+        page.get_by_role("button", name="Snooze the callback").click()
+        expect(page.locator("#snoozed-until")).to_contain_text("Snoozed")
+        axe_audit(page, "a snoozed callback")
+        page.goto(f"{app.url}/console/")
+        expect(page.locator(f"#queue tr[data-escalation='{callback}']")).to_have_count(0)
+        expect(page.locator("#snoozed-count")).to_contain_text("snoozed callback")
+        assert audit_rows(app, "callback_snoozed")[-1].actor == "mia"
+        with session_scope(app.database_url) as session:  # the time comes
+            session.execute(sa.text("UPDATE callback_snoozes SET until = :t WHERE escalation_id = :e"),
+                            {"t": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(minutes=1),
+                             "e": callback})
+        page.reload()
+        row = page.locator(f"#queue tr[data-escalation='{callback}']")
+        expect(row).to_contain_text("Callback due")
+        axe_audit(page, "queue with a callback due")
+        row.get_by_role("link").first.click()
+        page.get_by_label("Reached").check()
+        page.get_by_role("button", name="Record the call").click()
+        expect(page.locator("#status")).to_have_text("Resolved")
+        expect(page.locator("#snoozed-until")).to_have_count(0)
+    finally:
+        page.context.close()
