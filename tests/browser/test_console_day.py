@@ -680,3 +680,38 @@ def test_a_callback_with_no_answer_is_snoozed_and_comes_back_when_due(chromium, 
         expect(page.locator("#snoozed-until")).to_have_count(0)
     finally:
         page.context.close()
+
+
+# --- certificates: issued again after a revocation ------------------------------------
+def test_a_revoked_certificate_is_issued_again_from_its_page(chromium, here):
+    """Issue 21 gap 10: no reissue after a revocation."""
+    from bot.mediation import service
+    from support.back_office import issue_not_pursuing
+
+    app = here
+    with session_scope(app.database_url) as session:
+        old = issue_not_pursuing(session, conversation_id="web-reissue-fixture-0001")
+        service.revoke_certificate(session, old.reference, reason="Issued with the wrong council", by="mia")
+        reference = old.reference
+    page = browser(chromium)
+    try:
+        sign_in(page, app, "mia")
+        page.goto(f"{app.url}/console/certificates/{reference}")
+        expect(page.locator("#certificate-status")).to_have_text("Revoked")
+        axe_audit(page, "a revoked certificate with the reissue form")
+        page.get_by_label("Why is it issued again?").fill("The council was wrong: it is Medway")
+        page.get_by_label("Correct the local authority (optional)").fill("Medway")
+        page.get_by_role("button", name="Issue the certificate again").click()
+        expect(page.locator("#certificate-status")).to_have_text("Valid")
+        expect(page.locator("#certificate-replaces")).to_contain_text(reference)
+        new_reference = page.locator("h1").inner_text().rsplit(" ", 1)[1]
+        assert new_reference != reference
+        expect(page.get_by_text("Medway", exact=True)).to_be_visible()
+        actor, target, detail = audit_rows(app, "certificate_reissued")[-1]
+        assert actor == "mia" and target == new_reference and detail.startswith(f"replaces {reference}")
+        page.get_by_role("link", name=reference).click()
+        expect(page.locator("#certificate-replaced-by")).to_contain_text(new_reference)
+        expect(page.get_by_role("button", name="Issue the certificate again")).to_have_count(0)
+    finally:
+        page.context.close()
+    audit_both_sizes(chromium, app, "mia", f"/console/certificates/{reference}", "a reissued certificate")
