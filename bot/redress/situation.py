@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal, Tuple, get_args
 
 from bot.redress.dates import format_long
 
-ROLES = ("parent", "young_person", "professional")
+# The Literal types are the web API's schema too (bot/redress/web.py); the tuples are for checks.
+Role = Literal["parent", "young_person", "professional"]
+ROLES: Tuple[str, ...] = get_args(Role)
 
 # Decisions the council can make that can be appealed to the First-tier Tribunal
 # (SEND) under CFA 2014 s.51.
-APPEALABLE_DECISIONS = (
+AppealableDecision = Literal[
     "refusal_to_assess",
     "refusal_to_reassess",
     "refusal_to_issue_plan",
@@ -19,9 +22,10 @@ APPEALABLE_DECISIONS = (
     "plan_placement_only",  # section I only: school or college named, or none named
     "refusal_to_amend",
     "cease_to_maintain",
-)
+]
+APPEALABLE_DECISIONS: Tuple[str, ...] = get_args(AppealableDecision)
 # Disagreements with no tribunal appeal of their own.
-OTHER_DISAGREEMENTS = (
+OtherDisagreement = Literal[
     "plan_health_social_care_only",  # sections C, D, G, H1, H2 and nothing else
     "school_sen_provision",
     "duties_not_carried_out",
@@ -29,11 +33,13 @@ OTHER_DISAGREEMENTS = (
     "disability_discrimination",
     "no_decision_yet",  # the council has not decided yet, or is late (brief section 6)
     "school_exclusion",  # a suspension or permanent exclusion (brief section 7)
-)
+]
+OTHER_DISAGREEMENTS: Tuple[str, ...] = get_args(OtherDisagreement)
+About = Literal[AppealableDecision, OtherDisagreement]
 ABOUT_VALUES = APPEALABLE_DECISIONS + OTHER_DISAGREEMENTS
 
 # Every RouteCheck lists all of these, in this order, available or not.
-ROUTE_IDS = (
+RouteId = Literal[
     "mediation",
     "disagreement_resolution",
     "tribunal_appeal",
@@ -42,10 +48,13 @@ ROUTE_IDS = (
     "ombudsman",
     "disability_discrimination_claim",
     "exclusion_review",  # governing board, then the independent review panel (brief section 7)
-)
-NATION_VALUES = ("wales", "scotland", "northern_ireland")
+]
+ROUTE_IDS: Tuple[str, ...] = get_args(RouteId)
+Nation = Literal["wales", "scotland", "northern_ireland"]
+NATION_VALUES: Tuple[str, ...] = get_args(Nation)
 # Why a check is out of scope (RouteCheck.out_of_scope_reason).
-OUT_OF_SCOPE_REASONS = ("outside_england", "age_25_or_over")
+OutOfScopeReason = Literal["outside_england", "age_25_or_over"]
+OUT_OF_SCOPE_REASONS: Tuple[str, ...] = get_args(OutOfScopeReason)
 
 
 class InvalidSituation(ValueError):

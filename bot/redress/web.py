@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Literal, Optional
+from typing import Any, Dict, List, Literal, Optional, get_args
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -11,40 +11,12 @@ from pydantic import BaseModel, Field
 
 from bot.redress import InvalidSituation, Situation, check_routes
 from bot.redress.service_area import service_area
+from bot.redress.situation import About, Nation, OutOfScopeReason, Role, RouteId
 
 router = APIRouter(prefix="/api/v1", tags=["route checker"])
 
-Role = Literal["parent", "young_person", "professional"]
-About = Literal[
-    "refusal_to_assess",
-    "refusal_to_reassess",
-    "refusal_to_issue_plan",
-    "plan_content",
-    "plan_placement_only",
-    "plan_health_social_care_only",
-    "refusal_to_amend",
-    "cease_to_maintain",
-    "school_sen_provision",
-    "duties_not_carried_out",
-    "health_social_care_during_assessment",
-    "disability_discrimination",
-    "no_decision_yet",
-    "school_exclusion",
-]
-RouteId = Literal[
-    "mediation",
-    "disagreement_resolution",
-    "tribunal_appeal",
-    "tribunal_recommendations",
-    "complaint",
-    "ombudsman",
-    "disability_discrimination_claim",
-    "exclusion_review",
-]
-Nation = Literal["wales", "scotland", "northern_ireland"]
-OutOfScopeReason = Literal["outside_england", "age_25_or_over"]
 DeadlineName = Literal["contact_mediation_adviser_by", "appeal_by", "discrimination_claim_by", "review_panel_by"]
-DEADLINE_NAMES = ("contact_mediation_adviser_by", "appeal_by", "discrimination_claim_by", "review_panel_by")
+DEADLINE_NAMES = get_args(DeadlineName)
 
 
 class RouteCheckRequest(BaseModel):
