@@ -10,6 +10,14 @@ English tokenizer for names introduced by a cue ("my name is", "my son", "mum of
 "called", "Mrs", "Dear" ...). A name found once is redacted everywhere else in the same
 transcript.
 
+A first name said with no cue ("Alfie has been out of school since May") is found by
+its place in the sentence: a capitalised word (with up to two more, "Alfie Smith")
+right before what is said of a person ("has", "is", "needs", "can't", "'s" ...), when
+the word is not ordinary English. "Ordinary" is zxcvbn's frequency lists of English
+(Wikipedia, film and TV subtitles: the password checker's own, already a dependency),
+where a name such as "Alfie", "Oliver" or "Isla" is not; councils (data/patterns), days,
+months and the service's own words ("Tribunal", "EHCP", "Ofsted") are never names.
+
     >>> Redactor().redact("My son Jack Smith was born on 3 March 2015.").text
     'My son [name] was born on [date of birth].'
 
@@ -20,7 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, List, Sequence, Set, Tuple
+from pathlib import Path
+from typing import FrozenSet, Iterable, List, Sequence, Set, Tuple
 
 LABELS = {
     "name": "[name]",
@@ -93,6 +102,30 @@ CAPITALISED_NOT_NAMES = {"I", "The", "A", "An", "And", "But", "So", "He", "She",
                          # Days and times of day: "from Tuesday", "Thanks Monday works" name nobody (issue 21).
                          "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Today",
                          "Tomorrow", "Tonight", "Yesterday", "Morning", "Afternoon", "Evening", "Weekend"}
+# What is said of a person right after their name, with no cue before it ("Alfie has been
+# out of school", "Isla can't cope", "Oliver's EHCP"): spaCy's tokens ("ca" of "can't", "'s").
+PERSON_PREDICATES = set("""
+has had is was needs needed attends attended goes went ca can cannot could wo will would does did started starts
+struggles struggled loves loved refuses refused gets got became becomes feels felt finds wants wanted likes hates
+keeps kept lives lived hasn't isn't wasn't doesn't didn't won't can't couldn't cries screams hits runs ran
+'s ’s
+""".split())
+# Capitalised words of this service, the law and the people around it that are not names
+# even where no list of ordinary English has them ("Ofsted has", "Sendiass is").
+SERVICE_WORDS = set("""
+ehcp ehc ehcna send sen senco sendco sendiass iass ipsea ofsted camhs nhs icb ccg cahms sencop covid lgsco phso
+tribunal mediation mediator council councils school academy college nursery senior junior infant primary secondary
+section appeal appeals plan plans ehcps annual review dr cyp kcc la las gp dfe gov uk england google zoom teams
+whatsapp facebook mum mummy dad daddy nan nanny grandma grandad granny auntie uncle sir miss
+carer carers physio physios salt ot ots psych psychologist paediatrician paed senco sencos headteacher caseworker
+rasa redis sanic uvicorn twilio postgres postgresql sqlite spacy alembic pyotp
+""".split())
+MONTH_AND_DAY_WORDS = set("""
+january february march april may june july august september october november december jan feb mar apr jun jul aug
+sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday christmas easter
+""".split())
+PATTERNS_FILE = Path(__file__).resolve().parent.parent / "data" / "patterns" / "local_authorities.yml"
+
 # A name written with an apostrophe inside ("O'Neil", "D’Souza"), which spaCy keeps as one token.
 APOSTROPHE_NAME = re.compile(r"^[A-Z][a-z]*['’][A-Z][a-z]+$")
 # What joins the parts of a double-barrelled name ("Garcia-Reyes"): spaCy splits it off as a token.
@@ -186,6 +219,59 @@ def _name_after(doc, start: int, kind: str) -> Tuple[int, int]:
     return start, end
 
 
+@lru_cache(maxsize=1)
+def _ordinary_words() -> FrozenSet[str]:
+    """Lower-case words of ordinary English: zxcvbn's lists from English Wikipedia and from film
+    and TV subtitles (about 49,000). zxcvbn keeps each word in one list only, so names it holds
+    as names ("harry", "grace") are in its names lists, not here; so are names it never saw."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # zxcvbn, the password checker (a dependency)
+
+    return frozenset(FREQUENCY_LISTS["english_wikipedia"]) | frozenset(FREQUENCY_LISTS["us_tv_and_film"])
+
+
+@lru_cache(maxsize=1)
+def _council_words() -> FrozenSet[str]:
+    """Every word of every council's name and variants (data/patterns/local_authorities.yml)."""
+    try:
+        import yaml
+
+        raw = yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError, ImportError):
+        return frozenset()
+    words: Set[str] = set()
+    for authority in raw.get("authorities", []):
+        for name in [authority.get("name", "")] + list(authority.get("variants") or []) + list(
+                authority.get("case_sensitive_variants") or []):
+            words.update(re.findall(r"[a-z]+", str(name).lower()))
+    return frozenset(words)
+
+
+def _could_be_a_first_name(token) -> bool:
+    lower = token.lower_
+    return (token.is_alpha and len(token.text) > 1 and _is_capitalised(token) and lower not in NOT_NAMES
+            and lower not in SERVICE_WORDS and lower not in MONTH_AND_DAY_WORDS and lower not in _council_words()
+            and lower not in _ordinary_words())
+
+
+def _names_without_cue(doc) -> List[Finding]:
+    """A capitalised word that is not ordinary English, with up to two more capitalised words
+    (a surname), right before what is said of a person ("Alfie has been out of school")."""
+    found = []
+    i = 0
+    while i < len(doc):
+        if not _could_be_a_first_name(doc[i]):
+            i += 1
+            continue
+        end = i + 1
+        while end < len(doc) and end - i < 3 and doc[end].is_alpha and _is_capitalised(doc[end]) \
+                and doc[end].lower_ not in SERVICE_WORDS:
+            end += 1
+        if end < len(doc) and doc[end].lower_ in PERSON_PREDICATES:
+            found.append(Finding("name", doc[i].idx, doc[end - 1].idx + len(doc[end - 1].text)))
+        i = end
+    return found
+
+
 def _nhs_numbers(text: str) -> List[Finding]:
     from stdnum.gb import nhs  # python-stdnum: loaded with the first redaction, like spaCy below
 
@@ -245,7 +331,7 @@ class Redactor:
             first, last = _name_after(doc, end, kind)
             if last > first:
                 found.append(Finding("name", doc[first].idx, doc[last - 1].idx + len(doc[last - 1].text)))
-        return found
+        return found + _names_without_cue(doc)
 
     def redact(self, text: str, known_names: Iterable[str] = ()) -> Redacted:
         findings = self.find(text, known_names)

@@ -46,6 +46,11 @@ def test_fixture_transcript_has_no_personal_details_left(redactor):
     ("he is at Cherry Tree Primary School in Year 4", "school", "Cherry Tree"),
     ("she moved to St Mary's C of E Primary School", "school", "Mary"),
     ("he went to Oakwood Academy last year", "school", "Oakwood"),
+    # A child's first name with no cue before it (issue 20): found by what is said of them.
+    ("Alfie has been out of school since May", "name", "Alfie"),
+    ("Since March Oliver can't cope with the noise in class", "name", "Oliver"),
+    ("Isla's EHCP is a year late", "name", "Isla"),
+    ("The school says Jayden Okoro needs a smaller class", "name", "Okoro"),
 ])
 def test_each_kind_of_detail(redactor, text, label, detail):
     result = redactor.redact(text)
@@ -63,6 +68,15 @@ def test_each_kind_of_detail(redactor, text, label, detail):
     "a ten digit number 1234567890 that is not an NHS number",
     "the appeal deadline is 2 February 2026, section F",
     "He needs a special school place",
+    # Capitalised words that are not names, in the place a name would be (issue 20).
+    "Kent has refused to assess him",
+    "Surrey County Council has refused again",
+    "Reading is our council and Milton Keynes was before",
+    "The Tribunal has ruled in our favour",
+    "EHCP is late and May is when it was due",
+    "Transport has been cancelled",
+    "Mediation is free, Ofsted has said the school is good",
+    "Sendiass is helping us and Covid has made it worse",
 ])
 def test_ordinary_words_are_left_alone(redactor, text):
     assert redactor.redact(text).text == text
