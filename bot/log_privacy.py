@@ -106,13 +106,20 @@ def install() -> None:
 LOG_FILE = "service.log"
 ROTATED = re.compile(r"^" + re.escape(LOG_FILE) + r"\.(\d{4}-\d{2}-\d{2})$")  # TimedRotatingFileHandler's names
 _FILE_LOGGER = "send_line.service_log"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _folder(log_dir: str) -> Path:
+    """LOG_DIR as a path; a relative one is under the project's folder (whatever the working folder)."""
+    folder = Path(log_dir)
+    return folder if folder.is_absolute() else PROJECT_ROOT / folder
 
 
 def log_file_handler(log_dir: str, keep_days: int) -> TimedRotatingFileHandler:
     """A handler writing ``log_dir/service.log``: a new file at local midnight, the older ones
     named ``service.log.YYYY-MM-DD`` (the day they hold) and only the newest ``keep_days``
     of them kept. The folder is made 0750 and the file 0640 (the service's user and group)."""
-    folder = Path(log_dir)
+    folder = _folder(log_dir)
     folder.mkdir(parents=True, exist_ok=True, mode=0o750)
     handler = TimedRotatingFileHandler(folder / LOG_FILE, when="midnight", backupCount=max(keep_days, 1),
                                        encoding="utf-8", delay=False)
@@ -148,7 +155,7 @@ def write_line(line: str) -> None:
 def delete_old_logs(log_dir: str, keep_days: int, today: Optional[dt.date] = None) -> int:
     """Delete the rotated log files (``service.log.YYYY-MM-DD``) of days more than ``keep_days``
     before ``today``; returns how many. The current ``service.log`` and any other file stay."""
-    folder = Path(log_dir) if log_dir else None
+    folder = _folder(log_dir) if log_dir else None
     if folder is None or not folder.is_dir():
         return 0
     oldest_kept = (today or dt.date.today()) - dt.timedelta(days=keep_days)

@@ -89,3 +89,20 @@ def test_without_a_log_folder_nothing_is_written_or_deleted(tmp_path):
     assert log_privacy.delete_old_logs("", 30) == 0
     assert log_privacy.delete_old_logs(str(tmp_path / "missing"), 30) == 0
     assert not logging.getLogger("send_line.service_log").handlers
+
+
+def test_a_relative_log_folder_is_under_the_project_whatever_the_working_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    relative = f"var/test-logs-{os.getpid()}"
+    folder = PROJECT_ROOT / relative
+    try:
+        log_privacy.open_log_file(relative, 30)
+        log_privacy.write_line("[web] started")
+        assert (folder / "service.log").exists() and not (tmp_path / relative).exists()
+        (folder / "service.log.2020-01-01").write_text("old\n")
+        assert log_privacy.delete_old_logs(relative, 30) == 1
+    finally:
+        log_privacy.open_log_file("", 0)
+        for path in folder.glob("*"):
+            path.unlink()
+        folder.rmdir()
