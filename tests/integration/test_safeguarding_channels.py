@@ -199,7 +199,7 @@ def post(url: str, params: Dict[str, str]) -> ET.Element:
     return ET.fromstring(response.text)
 
 
-def test_a_disclosure_on_a_staffed_call_is_one_new_urgent_escalation_with_its_voicemail(stack, twilio_stub):
+def test_a_disclosure_on_a_staffed_call_is_one_new_urgent_escalation_with_its_callback(stack, twilio_stub):
     call = {"CallSid": "CA" + uuid.uuid4().hex, "AccountSid": "AC" + "0" * 32, "From": "+447700900321",
             "To": "+441632960000", "CallStatus": "in-progress"}
     greeting = post(f"{PUBLIC}/telephony/voice", call)
@@ -217,10 +217,21 @@ def test_a_disclosure_on_a_staffed_call_is_one_new_urgent_escalation_with_its_vo
     for number in MEDIATORS:
         assert eventually(lambda: [t for t in twilio_stub.texts_to(number) if "safeguarding" in t and "(phone)" in t])
 
-    # Nobody answers; the caller leaves a voicemail: on the same escalation, still urgent.
-    voicemail = post(transfer.find("Dial").get("action"), dict(call, DialCallStatus="no-answer"))
-    post(voicemail.find("Record").get("action"), dict(call, RecordingUrl="https://api.twilio.com/rec/RE" + "7" * 32))
-    assert eventually(lambda: escalations_of(stack, conversation)[0]["recording_url"])
+    # Nobody answers: each mediator on duty is rung in turn, then the caller is offered a
+    # call back, which goes on the same escalation, still urgent and new.
+    step, rung = transfer, 0
+    while step.find("Dial") is not None:
+        rung += 1
+        step = post(step.find("Dial").get("action"), dict(call, DialCallStatus="no-answer"))
+    assert rung == len(MEDIATORS)
+    offer = step
+    assert "999" in " ".join(say.text or "" for say in offer.iter("Say")), ET.tostring(offer).decode()
+    confirm = post(offer.find("Gather").get("action"), dict(call, Digits="1"))  # the number I'm calling from
+    when = post(confirm.find("Gather").get("action"), dict(call, Digits="1"))
+    booked = post(when.find("Gather").get("action"), dict(call, Digits="1"))
+    assert booked.find("Hangup") is not None
+    assert eventually(lambda: rows(stack, "SELECT callback_number FROM escalations WHERE conversation_id = :c",
+                                   c=conversation)[0]["callback_number"] == call["From"])
     [escalation] = escalations_of(stack, conversation)
     assert (escalation["priority"], escalation["status"]) == ("urgent", "new")
 

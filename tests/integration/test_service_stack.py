@@ -21,7 +21,7 @@ def test_conversation_survives_a_restart_of_every_service(database_url, service_
     assert health.status_code == 200, health.text
     report = health.json()
     assert {name: part["status"] for name, part in report["components"].items()} == {
-        "web_app": "ok", "database": "ok", "rasa": "ok", "action_server": "ok",
+        "web_app": "ok", "database": "ok", "rasa": "ok", "action_server": "ok", "staff_alerts": "ok",
     }
     assert report["components"]["rasa"]["detail"]["model_loaded"] is True
     assert report["components"]["rasa"]["detail"]["model_fingerprint"]
