@@ -15,6 +15,7 @@ from bot.mediation import web as certificates_web
 from bot.console import certificates_web as console_certificates, requests_web as console_requests
 from bot.console import account_web as console_account, retention, usage_web as console_usage, web as console_web
 from bot.console import cases_web as console_cases
+from bot.console import certificate_names as console_certificate_names
 from bot.console import certificate_reissue as console_reissue
 from bot.limits import BodySizeLimit
 from bot.security_headers import SecurityHeaders
@@ -63,7 +64,7 @@ def create_app() -> FastAPI:
     app.include_router(telephony_web.router)
     app.include_router(certificates_web.router)
     for console_pages in (console_web, console_cases, console_certificates, console_requests, console_usage,
-                          console_account, console_reissue):
+                          console_account, console_reissue, console_certificate_names):
         app.include_router(console_pages.router)
     app.include_router(webchat_web.router)
     return app

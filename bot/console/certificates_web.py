@@ -13,7 +13,7 @@ from fastapi import Depends, Form, Request
 from fastapi.responses import Response
 
 from bot.mediation import pdf, service
-from bot.console import audit
+from bot.console import audit, certificate_names
 from bot.console.queue import case_reference
 from bot.console.deps import Actor, checked, console_router, redirect, render, staff
 from bot.database import session_scope
@@ -85,10 +85,10 @@ def certificate_pdf(request: Request, reference: str, actor: Actor = Depends(sta
     """The PDF, for staff: every download is audited (who, which certificate, when, from where)
     before it is served. Staff never see a family's download link (only its hash is stored)."""
     certificate = _certificate(reference)
-    body = pdf.certificate_pdf(certificate)
+    body = pdf.certificate_pdf(certificate_names.names_hidden(certificate))  # names after a reason only
     with session_scope() as session:
         audit.record(session, actor.username, "certificate_pdf_viewed", certificate.reference,
-                     "PDF downloaded in the console", actor.ip)
+                     "PDF downloaded in the console, names hidden", actor.ip)
     return Response(body, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{certificate.reference}.pdf"'})
 

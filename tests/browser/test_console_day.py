@@ -715,3 +715,42 @@ def test_a_revoked_certificate_is_issued_again_from_its_page(chromium, here):
     finally:
         page.context.close()
     audit_both_sizes(chromium, app, "mia", f"/console/certificates/{reference}", "a reissued certificate")
+
+
+def test_the_names_on_a_certificate_pdf_come_only_after_a_reason(chromium, here):
+    """Issue 21 gap 10: names in the console's PDF were shown without a reason."""
+    import io
+
+    from pypdf import PdfReader
+
+    from support.back_office import issue_not_pursuing
+
+    app = here
+    with session_scope(app.database_url) as session:
+        reference = issue_not_pursuing(session, conversation_id="web-names-fixture-0001").reference
+
+    def text_of(body: bytes) -> str:
+        return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages).split())
+
+    page = browser(chromium)
+    try:
+        sign_in(page, app, "mia")
+        page.goto(f"{app.url}/console/certificates/{reference}")
+        hidden = page.request.get(f"{app.url}/console/certificates/{reference}/pdf")
+        assert "Jane Smith" not in text_of(hidden.body()) and "[name hidden]" in text_of(hidden.body())
+        page.get_by_role("button", name="View the certificate with the names (PDF)").click()
+        expect(page.locator(".error-summary")).to_contain_text("Give a reason of at least 10 characters")
+        axe_audit(page, "certificate names refused without a reason")
+        page.get_by_label("Why do you need the names on the certificate?").fill("Sending a copy to the tribunal")
+        with page.expect_response(lambda r: r.url.endswith("/pdf") and r.request.method == "POST") as answer:
+            page.get_by_role("button", name="View the certificate with the names (PDF)").click()
+        assert answer.value.status == 200 and answer.value.headers["content-type"] == "application/pdf"
+        actor, target, detail = audit_rows(app, "certificate_pdf_viewed")[-1]
+        assert (actor, target) == ("mia", reference) and detail.endswith("names shown: Sending a copy to the tribunal")
+        page.goto(f"{app.url}/console/certificates/{reference}")
+        shown = page.request.post(f"{app.url}/console/certificates/{reference}/pdf",
+                                  form={"csrf_token": csrf_of(page), "reason": "Checking the names printed"})
+        assert "Jane Smith" in text_of(shown.body())
+    finally:
+        page.context.close()
+    audit_both_sizes(chromium, app, "mia", f"/console/certificates/{reference}", "a certificate with the names form")
