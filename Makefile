@@ -119,8 +119,10 @@ test-data: $(STAMP)
 test-model: $(MODEL)
 	$(PY) -m pytest tests/model -q
 
+# Two workers, a module (or modules sharing a stack or port: tests/conftest.py) per worker:
+# the stacks' start-up and the conversations keep both cores busy.
 test-integration: $(MODEL)
-	$(PY) -m pytest tests/integration -q
+	$(PY) -m pytest tests/integration -q -n 2 --dist loadgroup
 
 # Faults and hostile input: the action server down or hung, the database away, two Rasa
 # servers on PostgreSQL and Redis, a Rasa restart, fuzzing from the OpenAPI schema, limits.
@@ -132,9 +134,10 @@ browser:
 	@scripts/install-browser
 
 # Without Chromium (and no way to install it) the browser tests are skipped and counted.
+# Two workers, as for the integration tests: each module's web app has its own port.
 test-browser: $(MODEL)
 	@scripts/install-browser || echo "==> no Chromium: the browser tests will be skipped (see the summary)"
-	$(PY) -m pytest tests/browser -q
+	$(PY) -m pytest tests/browser -q -n 2 --dist loadgroup
 
 bench: setup $(MODEL)
 	$(PY) -m bench.startup_and_training

@@ -136,3 +136,36 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if _in_ci():
         terminalreporter.write_line("FAILED: CI=true requires every test to run; the servers above are missing.",
                                     red=True, bold=True)
+
+
+# Stages that run on two workers (`-n 2 --dist loadgroup`, see the Makefile) keep each
+# module on one worker, so a module's own stack on its own ports starts once. Modules that
+# share something start-up heavy or a fixed port share a group (and so a worker).
+SHARED_GROUPS = {
+    # the session's shared stack (tests/integration/conftest.py, ports 16005/16055/19000)
+    "running_stack": "integration-shared-stack",
+}
+
+
+# The longest groups go first, one to each worker, so neither waits at the end for a long
+# module the other could have started earlier (minutes, measured on 2 cores).
+LONG_GROUPS = ("integration-shared-stack", "test_service_stack", "test_webchat", "test_console_day")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(config, items):
+    groups = {}
+    for item in items:
+        marker = item.get_closest_marker("xdist_group")
+        if marker is None:
+            module = item.module.__name__.rsplit(".", 1)[-1] if item.module else item.nodeid
+            if "running_stack" in getattr(item, "fixturenames", ()):
+                group = SHARED_GROUPS["running_stack"]
+            else:
+                group = SHARED_GROUPS.get(module, module)
+            item.add_marker(pytest.mark.xdist_group(group))
+        else:
+            group = marker.args[0] if marker.args else marker.kwargs.get("name", "")
+        groups[item.nodeid] = group
+    rank = {group: index for index, group in enumerate(LONG_GROUPS)}
+    items.sort(key=lambda item: rank.get(groups[item.nodeid], len(rank)))  # stable: the rest keep their order

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from console_support import PASSWORD, WebApp, sign_in
 from support.console import add_user, totp_code
 
-PORT = 17110
+PORT = 17120  # its own: browser modules run side by side (tests/conftest.py)
 
 
 def axe_audit(page, state: str) -> None:
