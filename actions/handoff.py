@@ -59,8 +59,9 @@ def request_escalation(
     logger.warning("escalation requested: conversation=%s reason=%s priority=%s", tracker.sender_id, code, priority)
     # Not the web app's channels: limited like the web chat's requests (bot.limits), all REST
     # callers together (Rasa's REST channel is reached from this host only; the sender id is theirs to choose).
-    if _on_rasa_rest_channel(tracker) and (priority == "urgent"
-                                           or not limits.source_wait("escalation", "rasa-rest-channel")):
+    if _on_rasa_rest_channel(tracker) and (
+        priority == "urgent" or not limits.source_wait("escalation", "rasa-rest-channel")
+    ):
         try:
             with session_scope() as session:
                 record_unrelayed_handoff(session, tracker.sender_id, code, priority, category, language)

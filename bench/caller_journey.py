@@ -19,6 +19,7 @@ into temporary folders and run with the same virtual environment against the sam
 and action servers, so only the phone line differs. Writes the table into
 docs/benchmarks.md between the caller-journey markers.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -175,43 +176,68 @@ def _old_web(commit: str, env: Dict[str, str], workdir: Path, port: str) -> Serv
     tree.mkdir()
     archive = subprocess.run(["git", "archive", "--format=tar", commit], cwd=ROOT, check=True, capture_output=True)
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
-    old_env = dict(env, WEB_PORT=port, PUBLIC_BASE_URL=f"http://localhost:{port}",
-                   DATABASE_URL=f"sqlite:///{workdir / f'{commit}.db'}",
-                   RASA_URL=f"http://127.0.0.1:{env['RASA_PORT']}")
-    subprocess.run([sys.executable, "-m", "bot.database", "upgrade"], cwd=tree, env=old_env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return Server([sys.executable, "-m", "uvicorn", "bot.app:app", "--host", "127.0.0.1", "--port", port,
-                   "--no-access-log"], old_env, cwd=tree, log=workdir / f"web-{commit}.log")
+    old_env = dict(
+        env,
+        WEB_PORT=port,
+        PUBLIC_BASE_URL=f"http://localhost:{port}",
+        DATABASE_URL=f"sqlite:///{workdir / f'{commit}.db'}",
+        RASA_URL=f"http://127.0.0.1:{env['RASA_PORT']}",
+    )
+    subprocess.run(
+        [sys.executable, "-m", "bot.database", "upgrade"],
+        cwd=tree,
+        env=old_env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return Server(
+        [sys.executable, "-m", "uvicorn", "bot.app:app", "--host", "127.0.0.1", "--port", port, "--no-access-log"],
+        old_env,
+        cwd=tree,
+        log=workdir / f"web-{commit}.log",
+    )
 
 
 def table(runs: Dict[str, Dict[str, Journey]]) -> str:
     """runs: {commit or "now": {journey label: Journey}}, oldest first."""
+
     def cell(journey: Journey) -> str:
         return f"{journey.turns}" + ("" if journey.reached else " (not reached)")
 
     names = list(runs)
     after = runs[names[-1]]
     offered = [label for label, journey in after.items() if journey.offered_details]
-    lines = [f"Caller journey (bench/caller_journey.py, {dt.date.today().isoformat()}): the caller's turns after "
-             f"the greeting and the seconds of speech the line says, from the greeting to the end of the answer "
-             f"(words at {WORDS_PER_SECOND * 60:.0f} a minute plus pauses; every \"go on\" is a turn). Columns: "
-             f"the web app of {names[0]} (what issue 19 measured), of {names[1]} (before answers were made for the "
-             "ear) and this tree; same trained model, Rasa and action servers. Since the greeting names the keypad "
-             "options and 'press 0 for a person' in its one turn, every call starts a few seconds longer; answers "
-             "no longer read their legal citations, and a question ends its turn (no 'go on' after 'Is that "
-             "right?'). Now an answer is its spoken version (at most 3 sentences, no citations) ending with "
-             f"'{OFFER}' (yes texts the written answer with its sources); the journey ends at that offer "
-             f"({len(offered)} of {len(after)} journeys end so); the last column is that speech without the "
-             "offer itself.",
-             "",
-             "| journey | " + " | ".join(f"turns {name}" for name in names) + " | "
-             + " | ".join(f"speech {name} (s)" for name in names) + " | speech now, answer only (s) |",
-             "|---|" + "---:|" * (2 * len(names) + 1)]
+    lines = [
+        f"Caller journey (bench/caller_journey.py, {dt.date.today().isoformat()}): the caller's turns after "
+        f"the greeting and the seconds of speech the line says, from the greeting to the end of the answer "
+        f'(words at {WORDS_PER_SECOND * 60:.0f} a minute plus pauses; every "go on" is a turn). Columns: '
+        f"the web app of {names[0]} (what issue 19 measured), of {names[1]} (before answers were made for the "
+        "ear) and this tree; same trained model, Rasa and action servers. Since the greeting names the keypad "
+        "options and 'press 0 for a person' in its one turn, every call starts a few seconds longer; answers "
+        "no longer read their legal citations, and a question ends its turn (no 'go on' after 'Is that "
+        "right?'). Now an answer is its spoken version (at most 3 sentences, no citations) ending with "
+        f"'{OFFER}' (yes texts the written answer with its sources); the journey ends at that offer "
+        f"({len(offered)} of {len(after)} journeys end so); the last column is that speech without the "
+        "offer itself.",
+        "",
+        "| journey | "
+        + " | ".join(f"turns {name}" for name in names)
+        + " | "
+        + " | ".join(f"speech {name} (s)" for name in names)
+        + " | speech now, answer only (s) |",
+        "|---|" + "---:|" * (2 * len(names) + 1),
+    ]
     for label in after:
         turns = [cell(runs[name][label]) for name in names]
         seconds = [f"{runs[name][label].seconds:.0f}" for name in names]
-        lines.append(f"| {label} | " + " | ".join(turns) + " | " + " | ".join(seconds)
-                     + f" | {after[label].answer_seconds:.0f} |")
+        lines.append(
+            f"| {label} | "
+            + " | ".join(turns)
+            + " | "
+            + " | ".join(seconds)
+            + f" | {after[label].answer_seconds:.0f} |"
+        )
     return "\n".join(lines)
 
 
@@ -224,8 +250,14 @@ def main() -> None:
     runs: Dict[str, Dict[str, Journey]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        env = product_env(workdir / "after.db", PORTS, TWILIO_AUTH_TOKEN=AUTH_TOKEN, OUTBOX_WORKER_ENABLED="false",
-                          TWILIO_VALIDATE_SIGNATURES="true", RETENTION_JOB_HOURS="0")
+        env = product_env(
+            workdir / "after.db",
+            PORTS,
+            TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+            OUTBOX_WORKER_ENABLED="false",
+            TWILIO_VALIDATE_SIGNATURES="true",
+            RETENTION_JOB_HOURS="0",
+        )
         with supervisor(env, log=workdir / "after.log") as server:
             server.start(product_ready(env), timeout=600)
             after = measure(Line(PORTS["WEB_PORT"]))

@@ -1,4 +1,5 @@
 """Validation errors as messages a person can act on (HTTP 422), never a stack trace."""
+
 from __future__ import annotations
 
 import logging
@@ -53,13 +54,15 @@ DATABASE_UNAVAILABLE = "The service is briefly unavailable. Nothing you sent was
 def is_database_unavailable(error: BaseException) -> bool:
     """A lost or refused database connection (or a locked SQLite file), not a bug in a query."""
     return isinstance(error, (exc.OperationalError, exc.InterfaceError, exc.TimeoutError)) or (
-        isinstance(error, exc.DBAPIError) and error.connection_invalidated)
+        isinstance(error, exc.DBAPIError) and error.connection_invalidated
+    )
 
 
 async def database_error_handler(request: Request, exc: Exception) -> JSONResponse:
     """503 with Retry-After when the database cannot be reached; anything else stays a 500."""
     if not is_database_unavailable(exc):
         raise exc
-    logging.getLogger(__name__).error("database unavailable during %s %s: %s", request.method, request.url.path,
-                                      str(exc).splitlines()[0][:300])
+    logging.getLogger(__name__).error(
+        "database unavailable during %s %s: %s", request.method, request.url.path, str(exc).splitlines()[0][:300]
+    )
     return JSONResponse(status_code=503, content={"message": DATABASE_UNAVAILABLE}, headers={"Retry-After": "30"})

@@ -1,26 +1,32 @@
 """The web app: the one public surface (chat page, JSON API, Twilio webhooks, staff console).
 
-    uvicorn bot.app:app   (bot.supervisor starts it for `make run`)
+uvicorn bot.app:app   (bot.supervisor starts it for `make run`)
 """
+
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import DBAPIError, TimeoutError as PoolTimeout
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot import health, log_privacy
 from bot.api_errors import database_error_handler, validation_error_handler
-from bot.mediation import web as certificates_web
-from bot.console import certificates_web as console_certificates, requests_web as console_requests
-from bot.console import account_web as console_account, retention, usage_web as console_usage, web as console_web
+from bot.console import account_web as console_account
 from bot.console import cases_web as console_cases
 from bot.console import certificate_names as console_certificate_names
 from bot.console import certificate_reissue as console_reissue
+from bot.console import certificates_web as console_certificates
+from bot.console import requests_web as console_requests
+from bot.console import retention
+from bot.console import usage_web as console_usage
+from bot.console import web as console_web
 from bot.limits import BodySizeLimit
-from bot.security_headers import SecurityHeaders
+from bot.mediation import web as certificates_web
 from bot.outbox import worker as outbox_worker
 from bot.redress import web as route_checker_web
+from bot.security_headers import SecurityHeaders
 from bot.settings import get_settings
 from bot.webchat import web as webchat_web
 from telephony import web as telephony_web
@@ -63,8 +69,16 @@ def create_app() -> FastAPI:
     app.include_router(route_checker_web.router)
     app.include_router(telephony_web.router)
     app.include_router(certificates_web.router)
-    for console_pages in (console_web, console_cases, console_certificates, console_requests, console_usage,
-                          console_account, console_reissue, console_certificate_names):
+    for console_pages in (
+        console_web,
+        console_cases,
+        console_certificates,
+        console_requests,
+        console_usage,
+        console_account,
+        console_reissue,
+        console_certificate_names,
+    ):
         app.include_router(console_pages.router)
     app.include_router(webchat_web.router)
     return app

@@ -7,6 +7,7 @@ app's own tables (owned by the Alembic migrations in `bot/migrations/`).
     python -m bot.database upgrade      apply migrations (make run/test do this)
     python -m bot.database revision -m "what changed"   autogenerate a migration
 """
+
 from __future__ import annotations
 
 import argparse

@@ -4,6 +4,7 @@
 ("failing" when any could not be sent in the last 24 hours, with how many and why). It
 does not make the answer 503: the service still answers families, but someone must fix it.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -95,8 +96,12 @@ def _staff_alert_failures() -> Dict[str, Any]:
     with database.session_scope() as session:
         failures = recent_failures(session)
     latest = failures["latest"]
-    return {"not_sent_24h": failures["count"], "urgent_not_sent_24h": failures["urgent"],
-            "latest": latest.isoformat(timespec="seconds") + "Z" if latest else None, "reason": failures["reason"]}
+    return {
+        "not_sent_24h": failures["count"],
+        "urgent_not_sent_24h": failures["urgent"],
+        "latest": latest.isoformat(timespec="seconds") + "Z" if latest else None,
+        "reason": failures["reason"],
+    }
 
 
 async def _check_staff_alerts() -> ComponentHealth:

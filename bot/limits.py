@@ -20,6 +20,7 @@
   If Redis cannot be reached the hit is allowed and logged (a chat must not stop
   because a counter is down).
 """
+
 from __future__ import annotations
 
 import json
@@ -79,8 +80,9 @@ class BodySizeLimit:
                 return
             chunks.append(body)
             more = message.get("more_body", False)
-        await self.app(scope, _replay([{"type": "http.request", "body": b"".join(chunks), "more_body": False}],
-                                      receive), send)
+        await self.app(
+            scope, _replay([{"type": "http.request", "body": b"".join(chunks), "more_body": False}], receive), send
+        )
 
 
 def _replay(messages, then=None):
@@ -98,9 +100,17 @@ def _replay(messages, then=None):
 
 async def _refuse(send, limit: int) -> None:
     body = json.dumps({"message": too_large_message(limit)}).encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -121,8 +131,9 @@ class RateLimiter:
                     reset, _remaining = self._strategy.get_window_stats(item, self.name, key)
                     return max(1, math.ceil(reset - time.time()))
         except Exception as error:  # noqa: BLE001 - Redis down: allow, and say so
-            log.error("rate limit %s: the counter store failed (%s); the request was allowed", self.name,
-                      type(error).__name__)
+            log.error(
+                "rate limit %s: the counter store failed (%s); the request was allowed", self.name, type(error).__name__
+            )
         return 0
 
 
@@ -144,8 +155,13 @@ def _items(name: str, settings: Settings) -> Tuple[RateLimitItem, ...]:
     if name == "sms_notice":
         # One "please slow down" text per number per window, however many texts are refused.
         return _every(1 if settings.sms_rate_limit > 0 else 0, window)
-    return _rules({"chat_source": settings.chat_source_rate_limit, "escalation": settings.escalation_rate_limit,
-                   "certificate_check": settings.certificate_check_rate_limit}[name])
+    return _rules(
+        {
+            "chat_source": settings.chat_source_rate_limit,
+            "escalation": settings.escalation_rate_limit,
+            "certificate_check": settings.certificate_check_rate_limit,
+        }[name]
+    )
 
 
 # The settings the limiters were made from (new settings, as in tests: new, empty counters).
@@ -190,14 +206,18 @@ def wait_words(seconds: int) -> str:
 
 
 def slow_down_message(wait_seconds: int) -> str:
-    return (f"You're sending messages faster than we can answer them. Please wait {wait_seconds} "
-            f"second{'s' if wait_seconds != 1 else ''}, then send it again.")
+    return (
+        f"You're sending messages faster than we can answer them. Please wait {wait_seconds} "
+        f"second{'s' if wait_seconds != 1 else ''}, then send it again."
+    )
 
 
 def too_many_requests_message(wait_seconds: int, phone_number: str = "") -> str:
     """What a person is told when their address asked for a person too often (ESCALATION_RATE_LIMIT)."""
-    text = ("You've asked for a person several times in a short while, so we can't take another request from "
-            f"here just now. Please try again in {wait_words(wait_seconds)}.")
+    text = (
+        "You've asked for a person several times in a short while, so we can't take another request from "
+        f"here just now. Please try again in {wait_words(wait_seconds)}."
+    )
     if phone_number:
         text += f" If you need to speak to someone sooner, call us on {phone_number}."
     return text + " If anyone is in immediate danger, call 999."
@@ -205,5 +225,4 @@ def too_many_requests_message(wait_seconds: int, phone_number: str = "") -> str:
 
 def too_many_checks_message(wait_seconds: int) -> str:
     """What a person (or program) checking certificates too fast is told (CERTIFICATE_CHECK_RATE_LIMIT)."""
-    return (f"Too many certificate checks from your address. Please wait {wait_words(wait_seconds)}, "
-            "then try again.")
+    return f"Too many certificate checks from your address. Please wait {wait_words(wait_seconds)}, then try again."

@@ -8,6 +8,7 @@ written into the file with python-dotenv; values already there are never changed
 new PHONE_HASH_SALT would orphan every stored number hash). The file is made readable
 by its owner only (0600).
 """
+
 from __future__ import annotations
 
 import argparse

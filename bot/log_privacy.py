@@ -24,6 +24,7 @@ files left while the service was stopped go too.
 
 ICO guidance on special category data and OWASP ASVS 5.0 16.2.5 (no sensitive data in logs).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,7 +40,8 @@ from typing import Optional
 _INSTALLED = "_send_line_private_logs"
 CHAT_KEY = re.compile(r"\bweb-([A-Za-z0-9_-]{24,})")
 CONVERSATION_FIELDS = re.compile(
-    r"""["'](?:events|slots|latest_message|sender_id|text|tracker|metadata|entities|request_body|message)["']\s*:""")
+    r"""["'](?:events|slots|latest_message|sender_id|text|tracker|metadata|entities|request_body|message)["']\s*:"""
+)
 REMOVED = "{conversation data removed}"
 
 
@@ -121,8 +123,9 @@ def log_file_handler(log_dir: str, keep_days: int) -> TimedRotatingFileHandler:
     of them kept. The folder is made 0750 and the file 0640 (the service's user and group)."""
     folder = _folder(log_dir)
     folder.mkdir(parents=True, exist_ok=True, mode=0o750)
-    handler = TimedRotatingFileHandler(folder / LOG_FILE, when="midnight", backupCount=max(keep_days, 1),
-                                       encoding="utf-8", delay=False)
+    handler = TimedRotatingFileHandler(
+        folder / LOG_FILE, when="midnight", backupCount=max(keep_days, 1), encoding="utf-8", delay=False
+    )
     os.chmod(folder / LOG_FILE, 0o640)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
     return handler

@@ -3,6 +3,7 @@
 Each feature keeps its models beside its service functions (bot/<feature>/models.py);
 add the module here when a feature gains tables.
 """
+
 import importlib
 
 FEATURE_MODEL_MODULES: tuple = (

@@ -23,6 +23,7 @@ months and the service's own words ("Tribunal", "EHCP", "Ofsted") are never name
 
 Plain Python (no web or Rasa imports); the console uses it for transcripts.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,6 +31,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import FrozenSet, Iterable, List, Sequence, Set, Tuple
+
+import yaml
 
 LABELS = {
     "name": "[name]",
@@ -47,21 +50,31 @@ EMAIL = re.compile(r"\b[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\b")
 # UK numbers: +44 / 0044 / 0, then 9 or 10 more digits with optional spaces, dashes or brackets.
 PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|0044\s?|\(?0)\d(?:[\s\-)]{0,2}\d){8,9}(?!\d)")
 POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE)
-MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
-          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
-DATE = (rf"(?:\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}\.?(?:,?\s+\d{{2,4}})?"
-        rf"|{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{2,4}})?|\d{{4}}-\d{{2}}-\d{{2}})")
+MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+DATE = (
+    rf"(?:\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}\.?(?:,?\s+\d{{2,4}})?"
+    rf"|{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{2,4}})?|\d{{4}}-\d{{2}}-\d{{2}})"
+)
 DATE_OF_BIRTH = re.compile(
-    rf"\b(?:born|date of birth|d\.?o\.?b\.?|birthday|birth date)\b\s*(?:is|was|on|:|-|=)?\s*(?:on\s+)?(?:the\s+)?({DATE})",
-    re.IGNORECASE)
-STREET_WORDS = (r"road|rd|street|st|avenue|ave|lane|ln|close|drive|way|crescent|cres|court|ct|place|gardens|gdns"
-                r"|grove|terrace|hill|park|square|sq|mews|walk|row|rise|view|green|parade|meadows?|vale|boulevard")
+    rf"\b(?:born|date of birth|d\.?o\.?b\.?|birthday|birth date)\b"
+    rf"\s*(?:is|was|on|:|-|=)?\s*(?:on\s+)?(?:the\s+)?({DATE})",
+    re.IGNORECASE,
+)
+STREET_WORDS = (
+    r"road|rd|street|st|avenue|ave|lane|ln|close|drive|way|crescent|cres|court|ct|place|gardens|gdns"
+    r"|grove|terrace|hill|park|square|sq|mews|walk|row|rise|view|green|parade|meadows?|vale|boulevard"
+)
 ADDRESS = re.compile(
     rf"\b(?:(?:flat|apartment|unit)\s+\d+[a-z]?,?\s+)?\d{{1,4}}[a-z]?,?\s+(?:[a-z][\w'’-]*\s+){{1,3}}(?:{STREET_WORDS})\b\.?",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # "I live at ..." / "my address is ...": the rest of the sentence.
-ADDRESS_CUE = re.compile(r"\b(?:i|we)\s+live\s+at\s+([^.!?\n]{3,80})|\b(?:my|our|the)\s+address\s+is\s*:?\s*([^.!?\n]{3,80})",
-                         re.IGNORECASE)
+ADDRESS_CUE = re.compile(
+    r"\b(?:i|we)\s+live\s+at\s+([^.!?\n]{3,80})|\b(?:my|our|the)\s+address\s+is\s*:?\s*([^.!?\n]{3,80})", re.IGNORECASE
+)
 
 # Ten digits, grouped 3-3-4 or not; a finding only when the NHS checksum (modulus 11) holds,
 # checked by python-stdnum's stdnum.gb.nhs.
@@ -72,21 +85,69 @@ NHS_NUMBER = re.compile(r"(?<![\d+])\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)")
 NI_NUMBER = re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", re.IGNORECASE)
 # A school, college or nursery by name: capitalised words before the kind of setting
 # ("St Mary's C of E Primary School", "Oakwood Academy", "Little Acorns Nursery").
-SETTING_WORDS = (r"(?:Primary|Secondary|Junior|Infant|Infants|Grammar|High|Community|Special|Free|Church|C of E|CE"
-                 r"|RC|Catholic|Foundation|Prep|Preparatory)\s+")
-SCHOOL = re.compile(rf"\b(?:(?:St\.?|Saint)\s+)?(?:[A-Z][\w'’-]+\s+){{1,4}}(?:{SETTING_WORDS})*"
-                    r"(?:School|Academy|College|Nursery|Pre-?school|Infants|Juniors)\b")
+SETTING_WORDS = (
+    r"(?:Primary|Secondary|Junior|Infant|Infants|Grammar|High|Community|Special|Free|Church|C of E|CE"
+    r"|RC|Catholic|Foundation|Prep|Preparatory)\s+"
+)
+SCHOOL = re.compile(
+    rf"\b(?:(?:St\.?|Saint)\s+)?(?:[A-Z][\w'’-]+\s+){{1,4}}(?:{SETTING_WORDS})*"
+    r"(?:School|Academy|College|Nursery|Pre-?school|Infants|Juniors)\b"
+)
 # "Cherry Tree" in "Cherry Tree School" is the name; "The", "My" and the like are not.
-SCHOOL_NOT_NAMES = {"The", "My", "Our", "His", "Her", "Their", "A", "New", "Old", "Current", "Local", "Mainstream",
-                    "Special", "Secondary", "Primary", "Sixth", "Form", "Independent", "Residential", "Free"}
+SCHOOL_NOT_NAMES = {
+    "The",
+    "My",
+    "Our",
+    "His",
+    "Her",
+    "Their",
+    "A",
+    "New",
+    "Old",
+    "Current",
+    "Local",
+    "Mainstream",
+    "Special",
+    "Secondary",
+    "Primary",
+    "Sixth",
+    "Form",
+    "Independent",
+    "Residential",
+    "Free",
+}
 
 TITLES = ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"]
 TITLES += [title + "." for title in TITLES]  # spaCy keeps "Mr." as one token
-RELATIONS = ["son", "daughter", "child", "kid", "boy", "girl", "husband", "wife", "partner", "grandson",
-             "granddaughter", "stepson", "stepdaughter", "nephew", "niece", "brother", "sister", "baby", "twins",
-             "ex", "senco", "teacher", "caseworker", "social worker"]
+RELATIONS = [
+    "son",
+    "daughter",
+    "child",
+    "kid",
+    "boy",
+    "girl",
+    "husband",
+    "wife",
+    "partner",
+    "grandson",
+    "granddaughter",
+    "stepson",
+    "stepdaughter",
+    "nephew",
+    "niece",
+    "brother",
+    "sister",
+    "baby",
+    "twins",
+    "ex",
+    "senco",
+    "teacher",
+    "caseworker",
+    "social worker",
+]
 # Words that follow a cue ("my son ...") but are not names.
-NOT_NAMES = set("""
+NOT_NAMES = set(
+    """
 is has was had needs attends goes went who with and aged age year years yr yrs old currently will would can cannot
 does did doesn't didn't isn't wasn't hasn't got gets started starts left moved struggles struggling loves likes
 hates refuses won't also too really still just now school college diagnosed diagnosis autism autistic adhd asd
@@ -94,36 +155,105 @@ dyslexia dyspraxia plan ehcp ehc his her their our my your the a an in at on to 
 been being be are were gets getting keeps kept now then there here this that these those what which when where how
 not no yes very quite has'nt cant can't wont is'nt needs' needed need goes going gone uses used wants wanted
 sees saw says said told tells feels felt seems seemed lives lived turned turns
-""".split())
-CAPITALISED_NOT_NAMES = {"I", "The", "A", "An", "And", "But", "So", "He", "She", "They", "We", "It", "His", "Her",
-                         "Their", "My", "Our", "Your", "Is", "Has", "Was", "Who", "With", "In", "At", "On", "To",
-                         "EHCP", "EHC", "SEN", "SEND", "SENCO", "ADHD", "ASD", "OK", "Ok", "Yes", "No", "Hi", "Hello",
-                         "Thanks", "Thank", "Please", "Not", "Just", "Also", "Year", "Mum", "Dad", "Council", "School",
-                         # Days and times of day: "from Tuesday", "Thanks Monday works" name nobody (issue 21).
-                         "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Today",
-                         "Tomorrow", "Tonight", "Yesterday", "Morning", "Afternoon", "Evening", "Weekend"}
+""".split()
+)
+CAPITALISED_NOT_NAMES = {
+    "I",
+    "The",
+    "A",
+    "An",
+    "And",
+    "But",
+    "So",
+    "He",
+    "She",
+    "They",
+    "We",
+    "It",
+    "His",
+    "Her",
+    "Their",
+    "My",
+    "Our",
+    "Your",
+    "Is",
+    "Has",
+    "Was",
+    "Who",
+    "With",
+    "In",
+    "At",
+    "On",
+    "To",
+    "EHCP",
+    "EHC",
+    "SEN",
+    "SEND",
+    "SENCO",
+    "ADHD",
+    "ASD",
+    "OK",
+    "Ok",
+    "Yes",
+    "No",
+    "Hi",
+    "Hello",
+    "Thanks",
+    "Thank",
+    "Please",
+    "Not",
+    "Just",
+    "Also",
+    "Year",
+    "Mum",
+    "Dad",
+    "Council",
+    "School",
+    # Days and times of day: "from Tuesday", "Thanks Monday works" name nobody (issue 21).
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Today",
+    "Tomorrow",
+    "Tonight",
+    "Yesterday",
+    "Morning",
+    "Afternoon",
+    "Evening",
+    "Weekend",
+}
 # What is said of a person right after their name, with no cue before it ("Alfie has been
 # out of school", "Isla can't cope", "Oliver's EHCP"): spaCy's tokens ("ca" of "can't", "'s").
-PERSON_PREDICATES = set("""
+PERSON_PREDICATES = set(
+    """
 has had is was needs needed attends attended goes went ca can cannot could wo will would does did started starts
 struggles struggled loves loved refuses refused gets got became becomes feels felt finds wants wanted likes hates
 keeps kept lives lived hasn't isn't wasn't doesn't didn't won't can't couldn't cries screams hits runs ran
 's ’s
-""".split())
+""".split()
+)
 # Capitalised words of this service, the law and the people around it that are not names
 # even where no list of ordinary English has them ("Ofsted has", "Sendiass is").
-SERVICE_WORDS = set("""
+SERVICE_WORDS = set(
+    """
 ehcp ehc ehcna send sen senco sendco sendiass iass ipsea ofsted camhs nhs icb ccg cahms sencop covid lgsco phso
 tribunal mediation mediator council councils school academy college nursery senior junior infant primary secondary
 section appeal appeals plan plans ehcps annual review dr cyp kcc la las gp dfe gov uk england google zoom teams
 whatsapp facebook mum mummy dad daddy nan nanny grandma grandad granny auntie uncle sir miss
 carer carers physio physios salt ot ots psych psychologist paediatrician paed senco sencos headteacher caseworker
 rasa redis sanic uvicorn twilio postgres postgresql sqlite spacy alembic pyotp
-""".split())
-MONTH_AND_DAY_WORDS = set("""
+""".split()
+)
+MONTH_AND_DAY_WORDS = set(
+    """
 january february march april may june july august september october november december jan feb mar apr jun jul aug
 sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday christmas easter
-""".split())
+""".split()
+)
 PATTERNS_FILE = Path(__file__).resolve().parent.parent / "data" / "patterns" / "local_authorities.yml"
 
 # A name written with an apostrophe inside ("O'Neil", "D’Souza"), which spaCy keeps as one token.
@@ -160,29 +290,85 @@ def _nlp_and_matcher():
     matcher = Matcher(nlp.vocab)
     lower = lambda *words: [{"LOWER": w} for w in words]  # noqa: E731
     # The name follows the last token of the cue; the scan below decides how far it runs.
-    matcher.add("STRONG", [lower("my", "name", "is"), lower("my", "name", "'s"), lower("name", "is"),
-                           lower("name", ":"), lower("call", "me"), lower("calls", "me"), lower("known", "as")])
-    matcher.add("RELATION", [[{"LOWER": {"IN": ["my", "our", "his", "her", "their"]}},
-                              {"LOWER": {"IN": ["step", "foster", "eldest", "youngest", "little", "older", "younger"]},
-                               "OP": "?"},
-                              {"LOWER": {"IN": [r for r in RELATIONS if " " not in r]}}],
-                             lower("my", "social", "worker"), lower("the", "senco"), lower("senco", "is"),
-                             # "mum of Tom", "carer for Jade", "parent to Sam"
-                             [{"LOWER": {"IN": ["mum", "mom", "mother", "dad", "father", "parent", "carer", "grandma",
-                                                "grandad", "nan", "guardian", "stepmum", "stepdad", "foster"]}},
-                              {"LOWER": {"IN": ["of", "for", "to"]}}],
-                             lower("caseworker", "is"), lower("teacher", "is")])
+    matcher.add(
+        "STRONG",
+        [
+            lower("my", "name", "is"),
+            lower("my", "name", "'s"),
+            lower("name", "is"),
+            lower("name", ":"),
+            lower("call", "me"),
+            lower("calls", "me"),
+            lower("known", "as"),
+        ],
+    )
+    matcher.add(
+        "RELATION",
+        [
+            [
+                {"LOWER": {"IN": ["my", "our", "his", "her", "their"]}},
+                {"LOWER": {"IN": ["step", "foster", "eldest", "youngest", "little", "older", "younger"]}, "OP": "?"},
+                {"LOWER": {"IN": [r for r in RELATIONS if " " not in r]}},
+            ],
+            lower("my", "social", "worker"),
+            lower("the", "senco"),
+            lower("senco", "is"),
+            # "mum of Tom", "carer for Jade", "parent to Sam"
+            [
+                {
+                    "LOWER": {
+                        "IN": [
+                            "mum",
+                            "mom",
+                            "mother",
+                            "dad",
+                            "father",
+                            "parent",
+                            "carer",
+                            "grandma",
+                            "grandad",
+                            "nan",
+                            "guardian",
+                            "stepmum",
+                            "stepdad",
+                            "foster",
+                        ]
+                    }
+                },
+                {"LOWER": {"IN": ["of", "for", "to"]}},
+            ],
+            lower("caseworker", "is"),
+            lower("teacher", "is"),
+        ],
+    )
     matcher.add("TITLE", [[{"LOWER": {"IN": TITLES}}, {"ORTH": ".", "OP": "?"}]])
-    matcher.add("WEAK", [lower("i", "am"), lower("i", "'m"), lower("this", "is"), lower("it", "'s"), lower("called"),
-                         lower("named"), lower("dear"), lower("regards"), lower("thanks"), lower("from"),
-                         lower("spoke", "to"), lower("spoke", "with"), lower("speak", "to"), lower("speak", "with")])
+    matcher.add(
+        "WEAK",
+        [
+            lower("i", "am"),
+            lower("i", "'m"),
+            lower("this", "is"),
+            lower("it", "'s"),
+            lower("called"),
+            lower("named"),
+            lower("dear"),
+            lower("regards"),
+            lower("thanks"),
+            lower("from"),
+            lower("spoke", "to"),
+            lower("spoke", "with"),
+            lower("speak", "to"),
+            lower("speak", "with"),
+        ],
+    )
     return nlp, matcher
 
 
 def _is_capitalised(token) -> bool:
     text = token.text
-    return ((text[:1].isupper() and text[1:].islower()) or bool(APOSTROPHE_NAME.match(text))) \
-        and text not in CAPITALISED_NOT_NAMES
+    return (
+        (text[:1].isupper() and text[1:].islower()) or bool(APOSTROPHE_NAME.match(text))
+    ) and text not in CAPITALISED_NOT_NAMES
 
 
 def _is_word(token) -> bool:
@@ -191,8 +377,13 @@ def _is_word(token) -> bool:
 
 def _joined_part(doc, end: int) -> bool:
     """True when doc[end] joins the name so far to a capitalised part with no spaces ("Garcia-Reyes")."""
-    return (end + 1 < len(doc) and doc[end].text in NAME_JOINERS and not doc[end - 1].whitespace_
-            and not doc[end].whitespace_ and _is_capitalised(doc[end + 1]))
+    return (
+        end + 1 < len(doc)
+        and doc[end].text in NAME_JOINERS
+        and not doc[end - 1].whitespace_
+        and not doc[end].whitespace_
+        and _is_capitalised(doc[end + 1])
+    )
 
 
 def _name_after(doc, start: int, kind: str) -> Tuple[int, int]:
@@ -233,24 +424,32 @@ def _ordinary_words() -> FrozenSet[str]:
 def _council_words() -> FrozenSet[str]:
     """Every word of every council's name and variants (data/patterns/local_authorities.yml)."""
     try:
-        import yaml
-
         raw = yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf-8"))
-    except (OSError, ValueError, ImportError):
+    except (OSError, ValueError):
         return frozenset()
     words: Set[str] = set()
     for authority in raw.get("authorities", []):
-        for name in [authority.get("name", "")] + list(authority.get("variants") or []) + list(
-                authority.get("case_sensitive_variants") or []):
+        for name in (
+            [authority.get("name", "")]
+            + list(authority.get("variants") or [])
+            + list(authority.get("case_sensitive_variants") or [])
+        ):
             words.update(re.findall(r"[a-z]+", str(name).lower()))
     return frozenset(words)
 
 
 def _could_be_a_first_name(token) -> bool:
     lower = token.lower_
-    return (token.is_alpha and len(token.text) > 1 and _is_capitalised(token) and lower not in NOT_NAMES
-            and lower not in SERVICE_WORDS and lower not in MONTH_AND_DAY_WORDS and lower not in _council_words()
-            and lower not in _ordinary_words())
+    return (
+        token.is_alpha
+        and len(token.text) > 1
+        and _is_capitalised(token)
+        and lower not in NOT_NAMES
+        and lower not in SERVICE_WORDS
+        and lower not in MONTH_AND_DAY_WORDS
+        and lower not in _council_words()
+        and lower not in _ordinary_words()
+    )
 
 
 def _names_without_cue(doc) -> List[Finding]:
@@ -263,8 +462,13 @@ def _names_without_cue(doc) -> List[Finding]:
             i += 1
             continue
         end = i + 1
-        while end < len(doc) and end - i < 3 and doc[end].is_alpha and _is_capitalised(doc[end]) \
-                and doc[end].lower_ not in SERVICE_WORDS:
+        while (
+            end < len(doc)
+            and end - i < 3
+            and doc[end].is_alpha
+            and _is_capitalised(doc[end])
+            and doc[end].lower_ not in SERVICE_WORDS
+        ):
             end += 1
         if end < len(doc) and doc[end].lower_ in PERSON_PREDICATES:
             found.append(Finding("name", doc[i].idx, doc[end - 1].idx + len(doc[end - 1].text)))
@@ -282,8 +486,10 @@ def _phone_numbers(text: str) -> List[Finding]:
     """Numbers of any country (libphonenumber's matcher, UK as the default region), beside the UK pattern."""
     import phonenumbers  # the maintained libphonenumber port, loaded with the first redaction
 
-    return [Finding("phone", match.start, match.end)
-            for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.VALID)]
+    return [
+        Finding("phone", match.start, match.end)
+        for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.VALID)
+    ]
 
 
 def _schools(text: str) -> List[Finding]:
@@ -318,8 +524,10 @@ class Redactor:
             findings.append(Finding("address", match.start(group), match.end(group)))
         findings += self._names(text)
         for name in known_names:
-            findings += [Finding("name", m.start(), m.end())
-                         for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE)]
+            findings += [
+                Finding("name", m.start(), m.end())
+                for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE)
+            ]
         return _merge(findings)
 
     def _names(self, text: str) -> List[Finding]:
@@ -335,10 +543,10 @@ class Redactor:
 
     def redact(self, text: str, known_names: Iterable[str] = ()) -> Redacted:
         findings = self.find(text, known_names)
-        names = {text[f.start:f.end] for f in findings if f.label == "name"}
+        names = {text[f.start : f.end] for f in findings if f.label == "name"}
         parts, cursor = [], 0
         for finding in findings:
-            parts += [text[cursor:finding.start], LABELS[finding.label]]
+            parts += [text[cursor : finding.start], LABELS[finding.label]]
             cursor = finding.end
         parts.append(text[cursor:])
         return Redacted("".join(parts), findings, names)

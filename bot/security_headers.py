@@ -6,6 +6,7 @@ OpenAPI schema, errors) gets these defaults. HSTS only when the public address i
 (browsers ignore it over HTTP, and a developer's localhost must stay reachable).
 OWASP ASVS 5.0 3.4 (browser security mechanism headers).
 """
+
 from __future__ import annotations
 
 from typing import Dict
@@ -16,7 +17,7 @@ DEFAULT_HEADERS: Dict[str, str] = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-                               "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 HSTS = "max-age=31536000; includeSubDomains"
@@ -42,14 +43,19 @@ class SecurityHeaders:
         if scope["type"] != "http" or scope.get("path") == DEVELOPMENT_DOCS:
             await self.app(scope, receive, send)
             return
-        defaults = [(name.lower().encode(), value.encode())
-                    for name, value in headers_for(get_settings().public_base_url).items()]
+        defaults = [
+            (name.lower().encode(), value.encode())
+            for name, value in headers_for(get_settings().public_base_url).items()
+        ]
 
         async def send_with_headers(message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                message = {**message, "headers": list(message.get("headers", []))
-                           + [(name, value) for name, value in defaults if name not in present]}
+                message = {
+                    **message,
+                    "headers": list(message.get("headers", []))
+                    + [(name, value) for name, value in defaults if name not in present],
+                }
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -4,6 +4,7 @@ Every setting has a safe embedded default so `make run` works on a fresh machine
 with no external service: SQLite under `var/`, an in-memory Rasa lock store, and
 Twilio pointed at nothing. `.env.example` documents each one.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -274,11 +275,15 @@ class Settings(BaseSettings):
         recovered from its hash in seconds); TWILIO_AUTH_TOKEN missing while Twilio is
         configured; Twilio signatures not checked."""
         problems = []
-        for name, value, default in (("RASA_TOKEN", self.rasa_token, DEFAULT_RASA_TOKEN),
-                                     ("PHONE_HASH_SALT", self.phone_hash_salt, DEFAULT_PHONE_HASH_SALT)):
+        for name, value, default in (
+            ("RASA_TOKEN", self.rasa_token, DEFAULT_RASA_TOKEN),
+            ("PHONE_HASH_SALT", self.phone_hash_salt, DEFAULT_PHONE_HASH_SALT),
+        ):
             if not value or value == default:
-                problems.append(f"{name} is {'missing' if not value else 'the published default'}: "
-                                "set a long random value (`make run` writes one into .env).")
+                problems.append(
+                    f"{name} is {'missing' if not value else 'the published default'}: "
+                    "set a long random value (`make run` writes one into .env)."
+                )
             elif len(value) < MIN_SECRET_LENGTH:
                 problems.append(f"{name} is shorter than {MIN_SECRET_LENGTH} characters: use a long random value.")
         if self.twilio_account_sid and not self.twilio_auth_token:

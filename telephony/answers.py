@@ -15,6 +15,7 @@ answer with no entry is spoken from its first paragraph (``derived``).
 Plain Python, no web or Rasa imports: messages and trackers are the dicts Rasa's HTTP
 API gives.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,6 +38,7 @@ SOURCES_RE = re.compile(r"\((?:Sources?)\s*:\s*((?:[^()]|\([^()]*\))*)\)", re.IG
 @dataclass(frozen=True)
 class Said:
     """One message the assistant sent: its text and the response it came from (or None)."""
+
     text: str
     response: Optional[str] = None
     buttons: bool = False
@@ -58,16 +60,28 @@ def said_in_turn(tracker: Dict[str, Any], messages: Sequence[Dict[str, Any]] = (
     events = tracker.get("events") or []
     last_user = max((index for index, event in enumerate(events) if event.get("event") == "user"), default=-1)
     said: List[Said] = []
-    for event in events[last_user + 1:]:
+    for event in events[last_user + 1 :]:
         if event.get("event") != "bot":
             continue
         data = event.get("data") or {}
-        said.append(Said(text=str(event.get("text") or ""), response=(event.get("metadata") or {}).get("utter_action"),
-                         buttons=bool(data.get("buttons")), custom=bool(data.get("custom"))))
+        said.append(
+            Said(
+                text=str(event.get("text") or ""),
+                response=(event.get("metadata") or {}).get("utter_action"),
+                buttons=bool(data.get("buttons")),
+                custom=bool(data.get("custom")),
+            )
+        )
     if said:
         return said
-    return [Said(text=str(message.get("text") or ""), buttons=bool(message.get("buttons")),
-                 custom=bool(message.get("custom"))) for message in messages]
+    return [
+        Said(
+            text=str(message.get("text") or ""),
+            buttons=bool(message.get("buttons")),
+            custom=bool(message.get("custom")),
+        )
+        for message in messages
+    ]
 
 
 def is_answer(said: Sequence[Said]) -> bool:

@@ -1,4 +1,5 @@
 """Twilio request signatures, checked against the public URL (so they hold behind a proxy)."""
+
 from __future__ import annotations
 
 import logging
@@ -31,8 +32,9 @@ async def verified_form(request: Request) -> FormData:
     form = await request.form()
     if not settings.twilio_validate_signatures:
         return form
-    if not is_valid(public_url(request, settings), form, request.headers.get("X-Twilio-Signature"),
-                    settings.twilio_auth_token):
+    if not is_valid(
+        public_url(request, settings), form, request.headers.get("X-Twilio-Signature"), settings.twilio_auth_token
+    ):
         log.warning("telephony: rejected a request to %s with a missing or wrong Twilio signature", request.url.path)
         raise HTTPException(status_code=403, detail="Twilio signature missing or invalid")
     return form
@@ -41,7 +43,9 @@ async def verified_form(request: Request) -> FormData:
 def warn_if_disabled(settings: Optional[Settings] = None) -> None:
     settings = settings or get_settings()
     if not settings.twilio_validate_signatures:
-        log.warning("TWILIO_VALIDATE_SIGNATURES is false: Twilio webhooks are NOT authenticated. "
-                    "Use this only on a development machine.")
+        log.warning(
+            "TWILIO_VALIDATE_SIGNATURES is false: Twilio webhooks are NOT authenticated. "
+            "Use this only on a development machine."
+        )
     elif not settings.twilio_auth_token:
         log.warning("TWILIO_AUTH_TOKEN is not set: every Twilio webhook will be refused (403).")

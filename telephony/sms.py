@@ -2,6 +2,7 @@
 
 Plain Python, no web or Rasa imports.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,17 @@ GSM_CHARS = set(
     "abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 GSM_EXTENDED = set("^{}\\[~]|€")
-REPLACEMENTS = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
-                "\u2026": "...", "\u00a0": " ", "\u2022": "-"}
+REPLACEMENTS = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2026": "...",
+    "\u00a0": " ",
+    "\u2022": "-",
+}
 
 
 def keyword(body: str) -> Optional[str]:

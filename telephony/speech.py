@@ -12,6 +12,7 @@ Plain Python, no web or Rasa imports.
 - Markdown is dropped, long answers are split into short turns;
 - buttons become numbered options: "say or press 1 for ...".
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,12 +31,15 @@ ISO_DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 UK_DATE_RE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 PHONE_RE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|0)\d(?:[\s-]?\d){8,9}(?![\w])")
 # Certificate references (SEM-XXXX-XXXX) may have no digit at all, so they are named first.
-REFERENCE_RE = re.compile(r"\bSEM-[0-9A-Z]{4}-[0-9A-Z]{4}\b|\b(?=[A-Z0-9/-]*\d)(?=[A-Z0-9/-]*[A-Z])[A-Z0-9]+(?:[-/][A-Z0-9]+)*\b")
+REFERENCE_RE = re.compile(
+    r"\bSEM-[0-9A-Z]{4}-[0-9A-Z]{4}\b|\b(?=[A-Z0-9/-]*\d)(?=[A-Z0-9/-]*[A-Z])[A-Z0-9]+(?:[-/][A-Z0-9]+)*\b"
+)
 SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 
 LINK_SPOKEN = texts.LINK_TEXTED
-CITATION_RE = re.compile(r"\s*\((?:Sources?|See)\s*:[^()]*(?:\([^()]*\)[^()]*)*\)|^\s*Sources?:.*$",
-                         re.IGNORECASE | re.MULTILINE)
+CITATION_RE = re.compile(
+    r"\s*\((?:Sources?|See)\s*:[^()]*(?:\([^()]*\)[^()]*)*\)|^\s*Sources?:.*$", re.IGNORECASE | re.MULTILINE
+)
 
 
 @dataclass
@@ -57,7 +61,7 @@ def spoken_characters(value: str) -> str:
     groups: List[str] = []
     for part in re.split(r"[-/\s]+", value.strip()):
         for start in range(0, len(part), 4 if len(part) % 3 else 3):
-            groups.append(" ".join(part[start:start + (4 if len(part) % 3 else 3)]))
+            groups.append(" ".join(part[start : start + (4 if len(part) % 3 else 3)]))
     return ", ".join(group for group in groups if group)
 
 
@@ -67,7 +71,9 @@ def spoken_phone_number(number: str) -> str:
     if number.strip().startswith("+44"):
         digits = "0" + digits[2:]
     if len(digits) == 11:
-        if digits.startswith(("07", "01")) and not digits.startswith(("011", "0121", "0131", "0141", "0151", "0161", "0113", "0114", "0115", "0116", "0117", "0118", "0191")):
+        if digits.startswith(("07", "01")) and not digits.startswith(
+            ("011", "0121", "0131", "0141", "0151", "0161", "0113", "0114", "0115", "0116", "0117", "0118", "0191")
+        ):
             groups = [digits[:5], digits[5:]]
             if len(groups[1]) == 6:
                 groups = [digits[:5], digits[5:8], digits[8:]]
@@ -76,7 +82,7 @@ def spoken_phone_number(number: str) -> str:
         else:
             groups = [digits[:4], digits[4:7], digits[7:]]
     else:
-        groups = [digits[i:i + 3] for i in range(0, len(digits), 3)]
+        groups = [digits[i : i + 3] for i in range(0, len(digits), 3)]
     return ", ".join(" ".join(group) for group in groups)
 
 

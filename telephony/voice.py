@@ -4,6 +4,7 @@ Plain Python (no web or Rasa imports): functions take what was said and return T
 Call state travels in the query string of the action URLs, which Twilio signs with
 the rest of the URL, so it cannot be tampered with and no call state is stored here.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -55,11 +56,36 @@ REASON_SPOKEN = {
 PREFERRED_TIMES = {"1": "in the morning", "2": "in the afternoon", "3": "at any time"}
 
 DOMAIN_HINTS = (
-    "mediation", "mediation certificate", "certificate", "mediation advice", "disagreement resolution",
-    "EHC plan", "EHCP", "education health and care plan", "needs assessment", "SEND Tribunal", "tribunal",
-    "appeal", "complaint", "ombudsman", "local authority", "council", "SENCO", "special educational needs",
-    "section B", "section F", "section I", "placement", "transport", "speak to a person", "mediator",
-    "callback", "call me back", "yes", "no", "more",
+    "mediation",
+    "mediation certificate",
+    "certificate",
+    "mediation advice",
+    "disagreement resolution",
+    "EHC plan",
+    "EHCP",
+    "education health and care plan",
+    "needs assessment",
+    "SEND Tribunal",
+    "tribunal",
+    "appeal",
+    "complaint",
+    "ombudsman",
+    "local authority",
+    "council",
+    "SENCO",
+    "special educational needs",
+    "section B",
+    "section F",
+    "section I",
+    "placement",
+    "transport",
+    "speak to a person",
+    "mediator",
+    "callback",
+    "call me back",
+    "yes",
+    "no",
+    "more",
 )
 
 
@@ -104,13 +130,24 @@ class Twiml:
             action_on_empty_result=True,
         )
         if "speech" in input_:
-            options.update(hints=speech_hints(), speech_timeout="auto", speech_model="phone_call",
-                           barge_in=True, profanity_filter=False)
+            options.update(
+                hints=speech_hints(),
+                speech_timeout="auto",
+                speech_model="phone_call",
+                barge_in=True,
+                profanity_filter=False,
+            )
         options.update(kwargs)
         return response.gather(**options)
 
-    def ask(self, turns: Sequence[str], action: str, finish_on_key: Optional[str] = None,
-            input_: str = "speech dtmf", num_digits: Optional[int] = None) -> str:
+    def ask(
+        self,
+        turns: Sequence[str],
+        action: str,
+        finish_on_key: Optional[str] = None,
+        input_: str = "speech dtmf",
+        num_digits: Optional[int] = None,
+    ) -> str:
         """Say `turns` and listen for speech or keys; barge-in lets the caller interrupt."""
         response = VoiceResponse()
         gather = self._gather(response, action, input_=input_, finish_on_key=finish_on_key, num_digits=num_digits)
@@ -148,8 +185,9 @@ class Twiml:
 
     def no_input(self, miss: int, fail: int = 0) -> str:
         if miss >= GOODBYE_AFTER_MISSES:
-            return self.say_and_hang_up([
-                "We haven't heard anything, so we'll end the call now. Please call again at any time. Goodbye."])
+            return self.say_and_hang_up(
+                ["We haven't heard anything, so we'll end the call now. Please call again at any time. Goodbye."]
+            )
         if miss >= 2:
             return self.menu(texts.STILL_NOT_HEARD, miss=miss, fail=fail)
         return self.ask([texts.NOT_HEARD], self.url(step="turn", miss=miss, fail=fail))
@@ -168,7 +206,7 @@ class Twiml:
         part = max(part, 0)
         asking = next((index for index in range(part, len(turns)) if _asks(turns[index])), None)
         if asking is not None:
-            return self.ask(turns[part:asking + 1], self.url(step="turn", fail=fail))
+            return self.ask(turns[part : asking + 1], self.url(step="turn", fail=fail))
         if part + 1 < len(turns):
             return self.ask([turns[part], texts.GO_ON], self.url(step="more", part=part + 1, fail=fail))
         return self.ask([turns[part]], self.url(step="turn", fail=fail))
@@ -188,8 +226,9 @@ class Twiml:
         return self.ask([texts.WHAT_ELSE], self.url(step="turn", fail=fail))
 
     # --- transfer -----------------------------------------------------------
-    def transfer(self, reason: str, summary: str, escalation_id: str, intro: str = "", attempt: int = 0,
-                 busy: int = 0) -> str:
+    def transfer(
+        self, reason: str, summary: str, escalation_id: str, intro: str = "", attempt: int = 0, busy: int = 0
+    ) -> str:
         """Ring the on-duty mediators one at a time (MEDIATOR_NUMBERS, in order), from
         `attempt` on: each rings for TRANSFER_RING_SECONDS and must press 1 at the whisper
         to take the call. The Dial's action (dial-result) hears how it went and rings the
@@ -209,8 +248,14 @@ class Twiml:
         else:
             self._say(response, "I'm putting you through to one of our mediators now. Please hold.")
         dial = Dial(
-            action=self.url(f"{VOICE_PATH}/dial-result", reason=reason, escalation=escalation_id, attempt=attempt,
-                            busy=busy, summary=summary),
+            action=self.url(
+                f"{VOICE_PATH}/dial-result",
+                reason=reason,
+                escalation=escalation_id,
+                attempt=attempt,
+                busy=busy,
+                summary=summary,
+            ),
             method="POST",
             timeout=self.settings.transfer_ring_seconds,
             answer_on_bridge=True,
@@ -225,8 +270,13 @@ class Twiml:
         """What a mediator hears on answering; the call is theirs only when they press 1
         (a voicemail or a phone left on a desk takes nothing)."""
         response = VoiceResponse()
-        gather = response.gather(input="dtmf", num_digits=1, timeout=8, method="POST",
-                                 action=self.url(f"{VOICE_PATH}/whisper-accept", reason=reason, escalation=escalation))
+        gather = response.gather(
+            input="dtmf",
+            num_digits=1,
+            timeout=8,
+            method="POST",
+            action=self.url(f"{VOICE_PATH}/whisper-accept", reason=reason, escalation=escalation),
+        )
         self._say(gather, f"A call from the information line. Reason: {REASON_SPOKEN.get(reason, reason)}.")
         if summary:
             self._say(gather, f"Summary: {summary}")
@@ -248,8 +298,10 @@ class Twiml:
         self._say(response, texts.QUEUE_WAIT)
         response.enqueue(
             QUEUE_NAME,
-            wait_url=self.url(f"{VOICE_PATH}/hold"), wait_url_method="POST",
-            action=self.url(f"{VOICE_PATH}/queue-result", reason=reason, escalation=escalation_id), method="POST",
+            wait_url=self.url(f"{VOICE_PATH}/hold"),
+            wait_url_method="POST",
+            action=self.url(f"{VOICE_PATH}/queue-result", reason=reason, escalation=escalation_id),
+            method="POST",
         )
         return str(response)
 
@@ -266,19 +318,35 @@ class Twiml:
         response = VoiceResponse()
         if intro:
             self._say(response, intro)
-        self._say(response, "Sorry, nobody could answer just now. Please leave a short message after the tone, "
-                            "with the best number to call you back on, then hang up. A mediator will call you back.")
+        self._say(
+            response,
+            "Sorry, nobody could answer just now. Please leave a short message after the tone, "
+            "with the best number to call you back on, then hang up. A mediator will call you back.",
+        )
         response.record(
-            action=self.url(f"{VOICE_PATH}/voicemail", reason=reason, escalation=escalation), method="POST",
-            max_length=120, timeout=5, play_beep=True, finish_on_key="#",
+            action=self.url(f"{VOICE_PATH}/voicemail", reason=reason, escalation=escalation),
+            method="POST",
+            max_length=120,
+            timeout=5,
+            play_beep=True,
+            finish_on_key="#",
         )
         self._say(response, "We didn't get a message. Please call again or text us. Goodbye.")
         response.hangup()
         return str(response)
 
     # --- callback (outside staffed hours, or a caller who waited too long) ------
-    def offer_callback(self, reason: str, next_open: str, caller_ending: Optional[str], intro: str = "",
-                       escalation: Optional[str] = None, miss: int = 0, fail: int = 0, staffed: bool = False) -> str:
+    def offer_callback(
+        self,
+        reason: str,
+        next_open: str,
+        caller_ending: Optional[str],
+        intro: str = "",
+        escalation: Optional[str] = None,
+        miss: int = 0,
+        fail: int = 0,
+        staffed: bool = False,
+    ) -> str:
         """Spoken or keyed: yes or 1 for the caller's own number, a typed number, or no / 2.
         Every way out is named; silence or a bad number twice ends the call politely."""
         turns = [intro] if intro else []
@@ -294,8 +362,11 @@ class Twiml:
             turns.append(texts.CALLBACK_OWN.format(ending=caller_ending))
         else:
             turns.append(texts.CALLBACK_TYPE)
-        return self.ask(turns, self.url(step="cb_number", reason=reason, escalation=escalation, miss=miss, fail=fail),
-                        finish_on_key="#")
+        return self.ask(
+            turns,
+            self.url(step="cb_number", reason=reason, escalation=escalation, miss=miss, fail=fail),
+            finish_on_key="#",
+        )
 
     def end_callback_offer(self, declined: bool, next_open: str) -> str:
         known = next_open and next_open != "when the line next opens"
@@ -304,13 +375,16 @@ class Twiml:
         return self.say_and_hang_up([ending.format(when=when)])
 
     def confirm_number(self, reason: str, number: str, spoken_number: str, escalation: Optional[str] = None) -> str:
-        return self.ask([texts.CONFIRM_NUMBER.format(number=spoken_number)],
-                        self.url(step="cb_confirm", reason=reason, number=number, escalation=escalation),
-                        num_digits=1)
+        return self.ask(
+            [texts.CONFIRM_NUMBER.format(number=spoken_number)],
+            self.url(step="cb_confirm", reason=reason, number=number, escalation=escalation),
+            num_digits=1,
+        )
 
     def ask_preferred_time(self, reason: str, number: str, escalation: Optional[str] = None) -> str:
-        return self.ask([texts.PREFERRED_TIME],
-                        self.url(step="cb_time", reason=reason, number=number, escalation=escalation))
+        return self.ask(
+            [texts.PREFERRED_TIME], self.url(step="cb_time", reason=reason, number=number, escalation=escalation)
+        )
 
     def callback_booked(self, preferred: str, next_open: str, texted: bool, open_now: bool = False) -> str:
         if open_now:

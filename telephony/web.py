@@ -14,6 +14,7 @@
 Every reply is built from what is at hand; escalations, texts and alerts are written
 after the reply (background tasks), so Twilio gets its answer well within its limit.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -27,37 +28,47 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response
 from starlette.datastructures import FormData
 
 from bot import limits
-from bot.mediation.service import find_certificate, send_certificate_sms
-from bot.conversations.commands import as_text
 from bot.conversations import deliveries
+from bot.conversations.commands import as_text
 from bot.conversations.rasa_client import RasaClient
 from bot.conversations.turn_events import newest_turn
 from bot.conversations.turns import Turn, converse, last_bot_messages, pending_buttons, read_turn, summary_of
 from bot.database import session_scope
 from bot.handoff import calls
+from bot.handoff import sms as sms_handoff
 from bot.handoff.hours import describe_next_open, staffed_status
 from bot.handoff.models import Escalation, open_escalation, raise_escalation, record_escalation, utcnow
-from bot.outbox import worker as outbox_worker
-from bot.handoff import sms as sms_handoff
+from bot.mediation.service import find_certificate, send_certificate_sms
 from bot.outbox import web as outbox_web
+from bot.outbox import worker as outbox_worker
 from bot.outbox.numbers import e164
 from bot.outbox.service import enqueue_sms, hash_number, is_opted_out, keep_full_answer, mask_number, set_opt_out
 from bot.settings import get_settings
 from telephony import sms as sms_text
+from telephony import texts
 from telephony.answers import Said, is_answer, said_in_turn, spoken_answer, written_answer
 from telephony.signatures import verified_form, warn_if_disabled
 from telephony.speech import button_for_digit, speak_messages, spoken_phone_number
-from telephony import texts
-from telephony.voice import (CALLBACK_TRIES, KEYPAD_MENU, PERSON_DIGIT, PREFERRED_TIMES, REPEAT_DIGIT, Twiml,
-                             caller_ending, can_text, parse_callback_number)
+from telephony.voice import (
+    CALLBACK_TRIES,
+    KEYPAD_MENU,
+    PERSON_DIGIT,
+    PREFERRED_TIMES,
+    REPEAT_DIGIT,
+    Twiml,
+    caller_ending,
+    can_text,
+    parse_callback_number,
+)
 
 log = logging.getLogger(__name__)
 
 VOICE_RASA_TIMEOUT = 8.0  # Twilio waits 15 s in all
 SMS_RASA_TIMEOUT = 10.0
 REPEATED_FAILURES = 2
-YES_WORDS = re.compile(r"\b(yes|yeah|yep|yup|more|go on|carry on|continue|please|ok|okay|sure|right|correct)\b",
-                       re.IGNORECASE)
+YES_WORDS = re.compile(
+    r"\b(yes|yeah|yep|yup|more|go on|carry on|continue|please|ok|okay|sure|right|correct)\b", re.IGNORECASE
+)
 NO_WORDS = re.compile(r"\b(no|nope|nah|not now|no thanks?|don'?t|do not|stop|that's all|that is all)\b", re.IGNORECASE)
 GOODBYE_INTENTS = ("goodbye",)
 GOODBYE_WORDS = re.compile(r"\b(?:good)?bye\b", re.IGNORECASE)
@@ -74,6 +85,7 @@ def _short_no(speech: str) -> bool:
 def _no_thanks(speech: str) -> bool:
     """No to more of an answer: a short no, but not a goodbye ("that's all, bye"), which the assistant hears."""
     return _short_no(speech) and not GOODBYE_WORDS.search(speech)
+
 
 async def _startup() -> None:
     warn_if_disabled(get_settings())
@@ -106,8 +118,13 @@ def _raise_escalation(escalation_id: Optional[str] = None, notify: bool = False,
     with session_scope() as session:
         escalation, news = raise_escalation(session, escalation_id=escalation_id, notify=notify, **fields)
         stored_id = escalation.id
-    log.info("telephony: escalation %s (%s, %s)%s", stored_id, fields.get("reason"), fields.get("channel"),
-             "" if news else ": folded into the open one")
+    log.info(
+        "telephony: escalation %s (%s, %s)%s",
+        stored_id,
+        fields.get("reason"),
+        fields.get("channel"),
+        "" if news else ": folded into the open one",
+    )
 
 
 def _record_escalation(escalation_id: Optional[str] = None, **fields) -> None:
@@ -149,13 +166,21 @@ def _attach_voicemail(escalation_id: Optional[str], conversation_id: str, reason
         else:
             urgent = reason == "safeguarding"
             escalation = record_escalation(
-                session, reason="safeguarding" if urgent else "voicemail", channel="voice",
-                conversation_id=conversation_id, recording_url=recording_url,
+                session,
+                reason="safeguarding" if urgent else "voicemail",
+                channel="voice",
+                conversation_id=conversation_id,
+                recording_url=recording_url,
                 summary=summary_of(None, "safeguarding" if urgent else "voicemail", "voice")
-                + (" Left a voicemail." if urgent else ""))
+                + (" Left a voicemail." if urgent else ""),
+            )
         urgent = escalation.priority == "urgent"
-    _alert_mediators(f"{settings.service_name}: " + ("URGENT safeguarding voicemail" if urgent else "new voicemail")
-                     + " on the line. See the console.", urgent=urgent)
+    _alert_mediators(
+        f"{settings.service_name}: "
+        + ("URGENT safeguarding voicemail" if urgent else "new voicemail")
+        + " on the line. See the console.",
+        urgent=urgent,
+    )
 
 
 def _attach_callback(escalation_id: Optional[str], conversation_id: str, number: str, preferred: str) -> None:
@@ -163,9 +188,15 @@ def _attach_callback(escalation_id: Optional[str], conversation_id: str, number:
     with session_scope() as session:
         escalation = _call_escalation(session, escalation_id, conversation_id)
         if escalation is None or escalation.reason != "safeguarding":
-            record_escalation(session, reason="safeguarding", channel="voice", conversation_id=conversation_id,
-                              summary=summary_of(None, "safeguarding", "voice") + " Asked for a callback.",
-                              callback_number=number, preferred_time=preferred)
+            record_escalation(
+                session,
+                reason="safeguarding",
+                channel="voice",
+                conversation_id=conversation_id,
+                summary=summary_of(None, "safeguarding", "voice") + " Asked for a callback.",
+                callback_number=number,
+                preferred_time=preferred,
+            )
             return
         escalation.callback_number = number
         escalation.preferred_time = preferred
@@ -213,8 +244,13 @@ def _after(background: BackgroundTasks, func, *args, **kwargs) -> None:
 REPEAT_WAIT_SECONDS = 12.0  # a repeat that comes while the first is worked on waits for its answer
 
 
-async def _once(key: str, channel: str, conversation_id: Optional[str], act: Callable[[], Awaitable[Response]],
-                busy: Callable[[], Response]) -> Response:
+async def _once(
+    key: str,
+    channel: str,
+    conversation_id: Optional[str],
+    act: Callable[[], Awaitable[Response]],
+    busy: Callable[[], Response],
+) -> Response:
     """Act on a webhook delivery once (bot.conversations.deliveries): its key is committed
     before `act` runs; a repeat gets the stored answer and nothing else happens."""
     try:
@@ -229,8 +265,9 @@ async def _once(key: str, channel: str, conversation_id: Optional[str], act: Cal
             await asyncio.sleep(0.2)
             stored = await asyncio.to_thread(deliveries.lookup, key)
         if stored is not None and stored.status == deliveries.DONE:
-            return Response(content=stored.body or "", status_code=stored.status_code or 200,
-                            media_type=stored.media_type)
+            return Response(
+                content=stored.body or "", status_code=stored.status_code or 200, media_type=stored.media_type
+            )
         return busy()
     try:
         response = await act()
@@ -347,15 +384,30 @@ async def _tracker(client: RasaClient, sender: str) -> dict:
         return {}
 
 
-async def _talk(build: Twiml, client: RasaClient, background: BackgroundTasks, sender: str, text: str,
-                caller: Optional[str], fail: int) -> Response:
+async def _talk(
+    build: Twiml,
+    client: RasaClient,
+    background: BackgroundTasks,
+    sender: str,
+    text: str,
+    caller: Optional[str],
+    fail: int,
+) -> Response:
     try:
         turn = await converse(client, sender, text, channel="voice", can_text=can_text(caller))
     except Exception as error:  # noqa: BLE001 - Rasa down or slow: the caller still gets an answer
         log.error("telephony: the assistant did not answer for %s: %s", sender, error)
         if staffed_status().open_now and get_settings().mediator_numbers:
-            return await _handoff(build, client, background, sender, "bot_failure", caller, turn=None,
-                                  intro="Sorry, I'm having trouble answering just now.")
+            return await _handoff(
+                build,
+                client,
+                background,
+                sender,
+                "bot_failure",
+                caller,
+                turn=None,
+                intro="Sorry, I'm having trouble answering just now.",
+            )
         return twiml(build.menu("Sorry, I'm having trouble answering just now.", fail=fail))
 
     if turn.handoff_reason:
@@ -364,16 +416,28 @@ async def _talk(build: Twiml, client: RasaClient, background: BackgroundTasks, s
         return await _handoff(build, client, background, sender, turn.handoff_reason, caller, turn=turn, intro=intro)
     fail = fail + 1 if turn.not_understood else 0
     if fail >= REPEATED_FAILURES:
-        return await _handoff(build, client, background, sender, "repeated_failure", caller, turn=turn,
-                              intro="Sorry, I'm not understanding you well.")
+        return await _handoff(
+            build,
+            client,
+            background,
+            sender,
+            "repeated_failure",
+            caller,
+            turn=turn,
+            intro="Sorry, I'm not understanding you well.",
+        )
 
     problem = _text_certificates(turn, caller)
     spoken = speak_messages(turn.messages, can_text=can_text(caller))
     if problem is not None:
         spoken.turns.insert(0, problem)
     if spoken.links and can_text(caller):
-        _after(background, _queue_texts, [(caller, "Links you asked about on the phone:\n" + "\n".join(spoken.links))],
-               "link")
+        _after(
+            background,
+            _queue_texts,
+            [(caller, "Links you asked about on the phone:\n" + "\n".join(spoken.links))],
+            "link",
+        )
     if _is_goodbye(turn):
         return twiml(build.goodbye())
     said = said_in_turn(turn.tracker, turn.messages)
@@ -396,8 +460,9 @@ def _may_text(caller: Optional[str]) -> bool:
         return False
 
 
-async def _details(build: Twiml, client: RasaClient, background: BackgroundTasks, sender: str,
-                   caller: Optional[str], fail: int) -> Response:
+async def _details(
+    build: Twiml, client: RasaClient, background: BackgroundTasks, sender: str, caller: Optional[str], fail: int
+) -> Response:
     """Yes to the details of the answer just spoken: one text with the written answer and
     its sources (in the outbox before the caller hears it is sent), or, for a number that
     cannot take a text, the answer read in full."""
@@ -423,8 +488,9 @@ def _queue_details(number: str, said: Sequence[Said]) -> bool:
     sources_line = texts.SMS_SOURCES.format(sources="; ".join(sources)) if sources else ""
     try:
         with session_scope() as session:
-            text = sms_text.one_text(answer, sources_line,
-                                     lambda: keep_full_answer(session, sms_text.gsm_text(f"{answer}\n{sources_line}")))
+            text = sms_text.one_text(
+                answer, sources_line, lambda: keep_full_answer(session, sms_text.gsm_text(f"{answer}\n{sources_line}"))
+            )
             enqueue_sms(session, number, text, kind="details")
     except Exception:  # noqa: BLE001 - said plainly to the caller
         log.exception("telephony: could not queue the details text to %s", mask_number(number))
@@ -437,8 +503,10 @@ def _is_goodbye(turn: Turn) -> bool:
     intent = ((turn.tracker.get("latest_message") or {}).get("intent") or {}).get("name")
     if intent in GOODBYE_INTENTS:
         return True
-    return any(event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == "utter_goodbye"
-               for event in (turn.tracker.get("events") or []))
+    return any(
+        event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == "utter_goodbye"
+        for event in (turn.tracker.get("events") or [])
+    )
 
 
 def _text_certificates(turn: Turn, caller: Optional[str]) -> Optional[str]:
@@ -446,8 +514,11 @@ def _text_certificates(turn: Turn, caller: Optional[str]) -> Optional[str]:
     in the outbox before the caller hears the answer. The assistant has already said it
     is texting (it knows from the metadata ``can_text``); returns what to say only when
     the text could not be queued."""
-    references = [message["custom"]["certificate"].get("reference") for message in turn.messages
-                  if isinstance(message.get("custom"), dict) and isinstance(message["custom"].get("certificate"), dict)]
+    references = [
+        message["custom"]["certificate"].get("reference")
+        for message in turn.messages
+        if isinstance(message.get("custom"), dict) and isinstance(message["custom"].get("certificate"), dict)
+    ]
     if not references or not can_text(caller):
         return None
     try:
@@ -463,8 +534,16 @@ def _text_certificates(turn: Turn, caller: Optional[str]) -> Optional[str]:
     return None
 
 
-async def _handoff(build: Twiml, client: RasaClient, background: BackgroundTasks, sender: str, reason: str,
-                   caller: Optional[str], turn: Optional[Turn] = None, intro: str = "") -> Response:
+async def _handoff(
+    build: Twiml,
+    client: RasaClient,
+    background: BackgroundTasks,
+    sender: str,
+    reason: str,
+    caller: Optional[str],
+    turn: Optional[Turn] = None,
+    intro: str = "",
+) -> Response:
     """Hand the call to a person. The escalation is stored (after the reply) whatever
     happens next, status "new" until a mediator takes it, so an urgent one counts in the
     console's urgent figures; one per call (its voicemail or callback goes on it). A
@@ -476,10 +555,16 @@ async def _handoff(build: Twiml, client: RasaClient, background: BackgroundTasks
     summary = summary_of(turn, reason, "voice")
     urgent = reason == "safeguarding"
     escalation_id = str(uuid.uuid4())
-    fields = dict(reason=reason, channel="voice", conversation_id=sender, summary=summary,
-                  local_authority=turn.local_authority if turn else None,
-                  category=turn.handoff_category if turn else None, language=turn.handoff_language if turn else None,
-                  status="new")
+    fields = dict(
+        reason=reason,
+        channel="voice",
+        conversation_id=sender,
+        summary=summary,
+        local_authority=turn.local_authority if turn else None,
+        category=turn.handoff_category if turn else None,
+        language=turn.handoff_language if turn else None,
+        status="new",
+    )
     status = staffed_status(settings=settings)
     if status.open_now and settings.mediator_numbers:
         # The mediators' phones ring now; for safeguarding they are texted too.
@@ -494,12 +579,27 @@ async def _handoff(build: Twiml, client: RasaClient, background: BackgroundTasks
     if urgent:
         # Out of hours: stored now, so a caller who hangs up before booking a callback is not lost.
         _after(background, _raise_escalation, escalation_id, notify=True, **fields)
-    return twiml(build.offer_callback(reason, describe_next_open(status), caller_ending(caller), intro=intro,
-                                      escalation=escalation_id if urgent else None))
+    return twiml(
+        build.offer_callback(
+            reason,
+            describe_next_open(status),
+            caller_ending(caller),
+            intro=intro,
+            escalation=escalation_id if urgent else None,
+        )
+    )
 
 
-def _callback_step(build: Twiml, background: BackgroundTasks, step: str, query, form: FormData, digits: str,
-                   speech: str, caller: Optional[str]) -> Response:
+def _callback_step(
+    build: Twiml,
+    background: BackgroundTasks,
+    step: str,
+    query,
+    form: FormData,
+    digits: str,
+    speech: str,
+    caller: Optional[str],
+) -> Response:
     """The callback offer: spoken or keyed, with a way out at every step; silence or a
     number that cannot be used twice ends the call politely (never a loop)."""
     settings = get_settings()
@@ -512,8 +612,17 @@ def _callback_step(build: Twiml, background: BackgroundTasks, step: str, query, 
         if not digits and not speech:
             if miss + 1 >= CALLBACK_TRIES:
                 return twiml(build.end_callback_offer(declined=False, next_open=next_open))
-            return twiml(build.offer_callback(reason, next_open, caller_ending(caller), escalation=escalation,
-                                              intro=texts.CALLBACK_NOT_HEARD, miss=miss + 1, fail=fail))
+            return twiml(
+                build.offer_callback(
+                    reason,
+                    next_open,
+                    caller_ending(caller),
+                    escalation=escalation,
+                    intro=texts.CALLBACK_NOT_HEARD,
+                    miss=miss + 1,
+                    fail=fail,
+                )
+            )
         if digits.strip("#") == "2" or (_short_no(speech) and not digits):
             return twiml(build.end_callback_offer(declined=True, next_open=next_open))
         if _short_yes(speech) and not digits:
@@ -522,9 +631,17 @@ def _callback_step(build: Twiml, background: BackgroundTasks, step: str, query, 
         if number is None:
             if fail + 1 >= CALLBACK_TRIES:
                 return twiml(build.end_callback_offer(declined=False, next_open=next_open))
-            return twiml(build.offer_callback(reason, next_open, caller_ending(caller), escalation=escalation,
-                                              intro=texts.CALLBACK_BAD_NUMBER if digits else texts.CALLBACK_NOT_HEARD,
-                                              miss=miss, fail=fail + 1))
+            return twiml(
+                build.offer_callback(
+                    reason,
+                    next_open,
+                    caller_ending(caller),
+                    escalation=escalation,
+                    intro=texts.CALLBACK_BAD_NUMBER if digits else texts.CALLBACK_NOT_HEARD,
+                    miss=miss,
+                    fail=fail + 1,
+                )
+            )
         return twiml(build.confirm_number(reason, number, spoken_phone_number(number), escalation=escalation))
     number = query.get("number") or ""
     if step == "cb_confirm":
@@ -532,8 +649,11 @@ def _callback_step(build: Twiml, background: BackgroundTasks, step: str, query, 
             return twiml(build.ask_preferred_time(reason, number, escalation=escalation))
         if not digits and not speech and miss + 1 < CALLBACK_TRIES:
             return twiml(build.confirm_number(reason, number, spoken_phone_number(number), escalation=escalation))
-        return twiml(build.offer_callback(reason, next_open, caller_ending(caller), escalation=escalation,
-                                          miss=miss + 1, fail=fail + 1))
+        return twiml(
+            build.offer_callback(
+                reason, next_open, caller_ending(caller), escalation=escalation, miss=miss + 1, fail=fail + 1
+            )
+        )
     # cb_time
     preferred = PREFERRED_TIMES.get(digits) or (speech[:100] if speech else "at any time")
     if speech and not digits:
@@ -549,15 +669,30 @@ def _callback_step(build: Twiml, background: BackgroundTasks, step: str, query, 
     if texted:
         ending = number[-3:]
         staffed_note = f" The line is next staffed {next_open}." if status.next_open else ""
-        _after(background, _queue_texts, [(number, f"{settings.service_name}: we have your callback request. A "
-                                                   f"mediator will call the number ending {ending} "
-                                                   f"{preferred}.{staffed_note}")],
-               "callback_confirmation")
-    _after(background, _alert_mediators, f"{settings.service_name}: new {'URGENT safeguarding ' if urgent else ''}"
-                                          f"callback request ({preferred}). See the console.", urgent=urgent)
+        _after(
+            background,
+            _queue_texts,
+            [
+                (
+                    number,
+                    f"{settings.service_name}: we have your callback request. A "
+                    f"mediator will call the number ending {ending} "
+                    f"{preferred}.{staffed_note}",
+                )
+            ],
+            "callback_confirmation",
+        )
+    _after(
+        background,
+        _alert_mediators,
+        f"{settings.service_name}: new {'URGENT safeguarding ' if urgent else ''}"
+        f"callback request ({preferred}). See the console.",
+        urgent=urgent,
+    )
     log.info("telephony: callback booked for %s on %s", sender, mask_number(number))
-    return twiml(build.callback_booked(preferred, next_open if status.next_open else "", texted=texted,
-                                       open_now=status.open_now))
+    return twiml(
+        build.callback_booked(preferred, next_open if status.next_open else "", texted=texted, open_now=status.open_now)
+    )
 
 
 def _book_callback(conversation_id: str, number: str, preferred: str) -> None:
@@ -570,21 +705,31 @@ def _book_callback(conversation_id: str, number: str, preferred: str) -> None:
             existing.callback_number, existing.preferred_time = number, preferred
             existing.summary = (existing.summary + " Asked for a callback.").strip()
             return
-        record_escalation(session, reason="callback", channel="voice", conversation_id=conversation_id,
-                          summary=summary_of(None, "callback", "voice"), callback_number=number,
-                          preferred_time=preferred)
+        record_escalation(
+            session,
+            reason="callback",
+            channel="voice",
+            conversation_id=conversation_id,
+            summary=summary_of(None, "callback", "voice"),
+            callback_number=number,
+            preferred_time=preferred,
+        )
 
 
 @router.post("/voice/whisper")
 async def whisper(request: Request, form: FormData = Depends(verified_form)) -> Response:
     query = request.query_params
-    return twiml(Twiml(get_settings()).whisper(query.get("reason", ""), query.get("summary", ""),
-                                              escalation=query.get("escalation") or None))
+    return twiml(
+        Twiml(get_settings()).whisper(
+            query.get("reason", ""), query.get("summary", ""), escalation=query.get("escalation") or None
+        )
+    )
 
 
 @router.post("/voice/whisper-accept")
-async def whisper_accept(request: Request, background: BackgroundTasks,
-                        form: FormData = Depends(verified_form)) -> Response:
+async def whisper_accept(
+    request: Request, background: BackgroundTasks, form: FormData = Depends(verified_form)
+) -> Response:
     return await _voice_once(request, form, lambda: _whisper_accept_step(request, background, form))
 
 
@@ -616,8 +761,9 @@ def _accepted(escalation_id: str, outcome: str) -> bool:
 
 
 @router.post("/voice/dial-result")
-async def dial_result(request: Request, background: BackgroundTasks,
-                     form: FormData = Depends(verified_form)) -> Response:
+async def dial_result(
+    request: Request, background: BackgroundTasks, form: FormData = Depends(verified_form)
+) -> Response:
     return await _voice_once(request, form, lambda: _dial_result_step(request, background, form))
 
 
@@ -637,8 +783,13 @@ async def _dial_result_step(request: Request, background: BackgroundTasks, form:
         return twiml(build.say_and_hang_up([]))
     attempt = _int(query.get("attempt"))
     busy = _int(query.get("busy")) + (outcome == "busy")
-    log.info("telephony: mediator %s of %s did not take call %s (%s)", attempt + 1, len(settings.mediator_numbers),
-             form.get("CallSid"), outcome or "no status")
+    log.info(
+        "telephony: mediator %s of %s did not take call %s (%s)",
+        attempt + 1,
+        len(settings.mediator_numbers),
+        form.get("CallSid"),
+        outcome or "no status",
+    )
     if attempt + 1 < len(settings.mediator_numbers):
         summary = query.get("summary") or summary_of(None, reason, "voice")
         return twiml(build.transfer(reason, summary, escalation_id, attempt=attempt + 1, busy=busy))
@@ -647,9 +798,16 @@ async def _dial_result_step(request: Request, background: BackgroundTasks, form:
         # offered a call back after waiting too long).
         return twiml(build.enqueue(reason, escalation_id))
     status = staffed_status(settings=settings)
-    return twiml(build.offer_callback(reason, describe_next_open(status), caller_ending(form.get("From")),
-                                      intro=texts.NOBODY_ANSWERED, escalation=escalation_id or None,
-                                      staffed=status.open_now))
+    return twiml(
+        build.offer_callback(
+            reason,
+            describe_next_open(status),
+            caller_ending(form.get("From")),
+            intro=texts.NOBODY_ANSWERED,
+            escalation=escalation_id or None,
+            staffed=status.open_now,
+        )
+    )
 
 
 @router.post("/voice/next-caller")
@@ -668,8 +826,9 @@ async def hold(form: FormData = Depends(verified_form)) -> Response:
 
 
 @router.post("/voice/queue-result")
-async def queue_result(request: Request, background: BackgroundTasks,
-                      form: FormData = Depends(verified_form)) -> Response:
+async def queue_result(
+    request: Request, background: BackgroundTasks, form: FormData = Depends(verified_form)
+) -> Response:
     return await _voice_once(request, form, lambda: _queue_result_step(request, background, form))
 
 
@@ -684,9 +843,16 @@ async def _queue_result_step(request: Request, background: BackgroundTasks, form
     if form.get("QueueResult") == "hangup":
         return twiml(build.say_and_hang_up([]))
     status = staffed_status(settings=settings)
-    return twiml(build.offer_callback(reason, describe_next_open(status), caller_ending(form.get("From")),
-                                      intro=texts.QUEUE_TOO_LONG, escalation=escalation_id or None,
-                                      staffed=status.open_now))
+    return twiml(
+        build.offer_callback(
+            reason,
+            describe_next_open(status),
+            caller_ending(form.get("From")),
+            intro=texts.QUEUE_TOO_LONG,
+            escalation=escalation_id or None,
+            staffed=status.open_now,
+        )
+    )
 
 
 @router.post("/voice/voicemail")
@@ -699,8 +865,14 @@ async def _voicemail_step(request: Request, background: BackgroundTasks, form: F
     recording = form.get("RecordingUrl")
     if recording:
         # On the call's escalation (the one its TwiML names, or its open one): one per call.
-        _after(background, _attach_voicemail, request.query_params.get("escalation") or None, _sender(form),
-               request.query_params.get("reason", "person_requested"), recording)
+        _after(
+            background,
+            _attach_voicemail,
+            request.query_params.get("escalation") or None,
+            _sender(form),
+            request.query_params.get("reason", "person_requested"),
+            recording,
+        )
     return twiml(Twiml(settings).say_and_hang_up(["Thank you. A mediator will call you back. Goodbye."]))
 
 
@@ -711,7 +883,7 @@ async def call_status(form: FormData = Depends(verified_form)) -> Response:
 
 
 # --- SMS ---------------------------------------------------------------------
-EMPTY_TWIML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>"
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 
 
 @router.post("/sms")
@@ -721,8 +893,13 @@ async def sms(request: Request, background: BackgroundTasks, form: FormData = De
     sender = f"sms-{hash_number(form.get('From') or '')[:32]}"
     if not message_sid:
         return await _sms_step(background, form, sender)
-    return await _once(deliveries.sms_key(message_sid[:100]), "sms", sender,
-                       lambda: _sms_step(background, form, sender), lambda: twiml(EMPTY_TWIML))
+    return await _once(
+        deliveries.sms_key(message_sid[:100]),
+        "sms",
+        sender,
+        lambda: _sms_step(background, form, sender),
+        lambda: twiml(EMPTY_TWIML),
+    )
 
 
 async def _sms_step(background: BackgroundTasks, form: FormData, sender: str) -> Response:
@@ -743,8 +920,12 @@ async def _sms_step(background: BackgroundTasks, form: FormData, sender: str) ->
         opted_out = is_opted_out(session, number)
         if word == "start" and opted_out:
             set_opt_out(session, number, False)
-            enqueue_sms(session, number, f"{settings.service_name}: you will get our texts again. "
-                                         "Text STOP to stop them.", kind="reply")
+            enqueue_sms(
+                session,
+                number,
+                f"{settings.service_name}: you will get our texts again. Text STOP to stop them.",
+                kind="reply",
+            )
             _after(background, _nothing)
             return twiml(EMPTY_TWIML)
     if opted_out:
@@ -771,9 +952,12 @@ async def _sms_step(background: BackgroundTasks, form: FormData, sender: str) ->
         _after(background, _nothing)
         return twiml(EMPTY_TWIML)
     if word == "help":
-        reply = (f"{settings.service_name}. Text your question about SEND mediation, disagreement resolution, "
-                 "tribunal appeals or complaints." + (f" Or call {settings.service_phone_number}." if settings.service_phone_number else "")
-                 + " Text STOP to stop texts.")
+        reply = (
+            f"{settings.service_name}. Text your question about SEND mediation, disagreement resolution, "
+            "tribunal appeals or complaints."
+            + (f" Or call {settings.service_phone_number}." if settings.service_phone_number else "")
+            + " Text STOP to stop texts."
+        )
     else:
         text = as_text(body)  # words, never a Rasa command; a digit picks one of the buttons offered
         if body.isdigit():
@@ -787,18 +971,28 @@ async def _sms_step(background: BackgroundTasks, form: FormData, sender: str) ->
             turn = None
         if turn is None:
             reply = "Sorry, we can't answer just now. Please try again in a few minutes" + (
-                f", or call {settings.service_phone_number}." if settings.service_phone_number else ".")
+                f", or call {settings.service_phone_number}." if settings.service_phone_number else "."
+            )
         else:
             reply = sms_text.render_messages(_sms_goodbye(turn)) or "Sorry, I don't have an answer for that."
             if turn.handoff_reason:
                 status = staffed_status(settings=settings)
                 # One open escalation per text conversation: a disclosure raises it to urgent
                 # safeguarding with its category; the mediators are alerted when there is news.
-                _after(background, _raise_escalation, reason=turn.handoff_reason, channel="sms",
-                       conversation_id=sender, summary=summary_of(turn, turn.handoff_reason, "sms")
-                       + (" Sent a picture or attachment." if media else ""),
-                       local_authority=turn.local_authority, category=turn.handoff_category,
-                       language=turn.handoff_language, status="new", notify=True)
+                _after(
+                    background,
+                    _raise_escalation,
+                    reason=turn.handoff_reason,
+                    channel="sms",
+                    conversation_id=sender,
+                    summary=summary_of(turn, turn.handoff_reason, "sms")
+                    + (" Sent a picture or attachment." if media else ""),
+                    local_authority=turn.local_authority,
+                    category=turn.handoff_category,
+                    language=turn.handoff_language,
+                    status="new",
+                    notify=True,
+                )
                 # The assistant's safeguarding reply already says who is available and when.
                 if not status.open_now and turn.handoff_reason != "safeguarding":
                     reply += f"\nOur team is next available {describe_next_open(status)}."
@@ -814,8 +1008,10 @@ def _sms_goodbye(turn: Turn) -> list:
     """The turn's messages, with the assistant's goodbye (the web chat's words: "come back
     to this chat") said as a text says it."""
     goodbyes = {item.text for item in said_in_turn(turn.tracker) if item.response == "utter_goodbye"}
-    return [dict(message, text=texts.SMS_GOODBYE) if goodbyes and message.get("text") in goodbyes else message
-            for message in turn.messages]
+    return [
+        dict(message, text=texts.SMS_GOODBYE) if goodbyes and message.get("text") in goodbyes else message
+        for message in turn.messages
+    ]
 
 
 def _queue_reply(number: str, reply: str) -> None:
@@ -829,8 +1025,9 @@ def _queue_reply(number: str, reply: str) -> None:
             enqueue_sms(session, number, part, kind="reply")
 
 
-async def _sms_to_holder(background: BackgroundTasks, client: RasaClient, sender: str, body: str,
-                         media: int) -> Response:
+async def _sms_to_holder(
+    background: BackgroundTasks, client: RasaClient, sender: str, body: str, media: int
+) -> Response:
     """A mediator holds the conversation: the assistant stays silent. The text goes into
     the conversation (Rasa is paused, so it only records it) and the mediators are told
     there is news; a disclosure still raises the escalation to urgent safeguarding."""
@@ -844,8 +1041,17 @@ async def _sms_to_holder(background: BackgroundTasks, client: RasaClient, sender
     if media:
         _after(background, _note_attachment, sender)
     if turn is not None and turn.disclosure:
-        _after(background, _raise_escalation, reason="safeguarding", channel="sms", conversation_id=sender,
-               summary=summary_of(turn, "safeguarding", "sms"), category=turn.disclosure, status="new", notify=True)
+        _after(
+            background,
+            _raise_escalation,
+            reason="safeguarding",
+            channel="sms",
+            conversation_id=sender,
+            summary=summary_of(turn, "safeguarding", "sms"),
+            category=turn.disclosure,
+            status="new",
+            notify=True,
+        )
     _after(background, _alert_mediators, texts.SMS_HELD_NOTICE.format(service=settings.service_name))
     return twiml(EMPTY_TWIML)
 

@@ -17,6 +17,7 @@ from typing import Dict, Iterator, List, Tuple
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import make_url
 
 from support import servers
@@ -136,6 +137,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if _in_ci():
         terminalreporter.write_line("FAILED: CI=true requires every test to run; the servers above are missing.",
                                     red=True, bold=True)
+
+
+# Property tests check rules, not speed (speed is measured under bench/): no per-example
+# deadline, which a busy 2-core machine would otherwise miss on a first, cold call.
+hypothesis_settings.register_profile("send_line", deadline=None)
+hypothesis_settings.load_profile("send_line")
 
 
 # Stages that run on two workers (`-n 2 --dist loadgroup`, see the Makefile) keep each

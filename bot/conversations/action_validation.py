@@ -11,6 +11,7 @@ ValidationError (with Rasa's message) for a bad response.
 Installed by bot.conversations.stores, which the Rasa server imports at start-up
 because endpoints.yml names its tracker store.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -7,6 +7,7 @@ Every channel passes what a person typed through ``as_text`` and sends a button'
 payload only when ``offered_payload`` finds it among the buttons the assistant gave.
 OWASP ASVS 5.0 2.2 (input validated against an allow list).
 """
+
 from __future__ import annotations
 
 from typing import Iterable, Optional

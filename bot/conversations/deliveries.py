@@ -13,6 +13,7 @@ caller's or texter's number is kept beside the conversation id (an SMS conversat
 is a keyed hash of the number, which cannot be reversed), so staff can call or text back;
 the console shows it only behind the reveal-with-reason, which is audited.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -81,8 +82,9 @@ def voice_key(call_sid: str, path: str, query: str, form: Mapping[str, str]) -> 
     return f"voice:{call_sid[:40]}:{digest}"
 
 
-def claim(key: str, channel: str, conversation_id: Optional[str] = None,
-          database_url: Optional[str] = None) -> Optional[Stored]:
+def claim(
+    key: str, channel: str, conversation_id: Optional[str] = None, database_url: Optional[str] = None
+) -> Optional[Stored]:
     """Record that `key` is being acted on; None if this is its first delivery, else what
     is stored for it (committed before the caller acts, so a concurrent repeat sees it)."""
     try:
@@ -101,8 +103,9 @@ def lookup(key: str, database_url: Optional[str] = None) -> Optional[Stored]:
         return Stored(row.status, row.status_code, row.media_type, row.body)
 
 
-def finish(key: str, status_code: int, media_type: Optional[str], body: str,
-           database_url: Optional[str] = None) -> None:
+def finish(
+    key: str, status_code: int, media_type: Optional[str], body: str, database_url: Optional[str] = None
+) -> None:
     with session_scope(database_url) as session:
         row = session.get(WebhookDelivery, key)
         if row is not None:

@@ -7,6 +7,7 @@ inside the process, so the token never appears in the process list (`ps` shows t
 process's own command line, not the arguments Rasa parses later). The supervisor starts
 Rasa this way. Raises SystemExit when RASA_TOKEN is empty.
 """
+
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@
 endpoints.yml names these classes so that Rasa reads the same DATABASE_URL and
 REDIS_URL as the rest of the product, instead of a second copy of them.
 """
+
 from __future__ import annotations
 
 from typing import Any, Optional

@@ -14,6 +14,7 @@ before it answers it, so the web app reads the few rows it needs there. When tha
 has no message of the conversation (Rasa keeps its trackers elsewhere, or the database
 cannot be read), Rasa is asked, as before.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -35,10 +36,12 @@ _SLOT_RESETS = ("session_started", "restart", "reset_slots")
 
 _SINCE_LAST_USER = text(
     "SELECT data FROM events WHERE sender_id = :sender AND id >= "
-    "(SELECT max(id) FROM events WHERE sender_id = :sender AND type_name = 'user') ORDER BY id")
+    "(SELECT max(id) FROM events WHERE sender_id = :sender AND type_name = 'user') ORDER BY id"
+)
 _SLOT_EVENTS = text(
     "SELECT data FROM events WHERE sender_id = :sender AND type_name IN ('slot', 'session_started', 'restart', "
-    "'reset_slots') ORDER BY id")
+    "'reset_slots') ORDER BY id"
+)
 
 
 def read_newest_turn(sender: str, database_url: Optional[str] = None) -> Optional[Dict[str, Any]]:
@@ -46,8 +49,9 @@ def read_newest_turn(sender: str, database_url: Optional[str] = None) -> Optiona
     message on, the latest message and the slots in SLOTS; None when the events table has
     no user message for `sender`."""
     with get_engine(database_url).connect() as connection:
-        events: List[Dict[str, Any]] = [json.loads(data) for data in
-                                        connection.execute(_SINCE_LAST_USER, {"sender": sender}).scalars()]
+        events: List[Dict[str, Any]] = [
+            json.loads(data) for data in connection.execute(_SINCE_LAST_USER, {"sender": sender}).scalars()
+        ]
         if not events:
             return None
         slot_events = [json.loads(data) for data in connection.execute(_SLOT_EVENTS, {"sender": sender}).scalars()]
@@ -57,8 +61,7 @@ def read_newest_turn(sender: str, database_url: Optional[str] = None) -> Optiona
             slots = {name: None for name in SLOTS}
         elif event.get("name") in slots:
             slots[event["name"]] = event.get("value")
-    return {"sender_id": sender, "events": events, "latest_message": events[0].get("parse_data") or {},
-            "slots": slots}
+    return {"sender_id": sender, "events": events, "latest_message": events[0].get("parse_data") or {}, "slots": slots}
 
 
 async def newest_turn(client: RasaClient, sender: str) -> Dict[str, Any]:

@@ -1,4 +1,5 @@
 """One turn with the assistant (Rasa) for the phone line and SMS, and what the tracker says about it."""
+
 from __future__ import annotations
 
 import logging
@@ -43,7 +44,7 @@ def _events_since_last_user(tracker: Dict[str, Any]) -> List[Dict[str, Any]]:
     events = tracker.get("events") or []
     for index in range(len(events) - 1, -1, -1):
         if events[index].get("event") == "user":
-            return events[index + 1:]
+            return events[index + 1 :]
     return events
 
 
@@ -99,8 +100,9 @@ def read_turn(messages: List[Dict[str, Any]], tracker: Dict[str, Any]) -> Turn:
     intent = (latest.get("intent") or {}).get("name")
     # An answer to a form's question ("Kent", "he is nine") is often not classified
     # confidently, but the form read it: that is understood.
-    answered_a_form = any(event.get("event") == "action" and str(event.get("name", "")).endswith("_form")
-                          for event in since_user)
+    answered_a_form = any(
+        event.get("event") == "action" and str(event.get("name", "")).endswith("_form") for event in since_user
+    )
     if intent == "nlu_fallback" and not answered_a_form:
         turn.not_understood = True
     elif intent and not intent.startswith(("greet", "goodbye", "thanks", "affirm", "deny")):
@@ -108,7 +110,8 @@ def read_turn(messages: List[Dict[str, Any]], tracker: Dict[str, Any]) -> Turn:
     slots = tracker.get("slots") or {}
     turn.local_authority = slots.get("local_authority") or next(
         (entity.get("value") for entity in latest.get("entities") or [] if entity.get("entity") == "local_authority"),
-        None)
+        None,
+    )
     if isinstance(turn.local_authority, list):
         turn.local_authority = turn.local_authority[-1] if turn.local_authority else None
     return turn
@@ -155,21 +158,36 @@ async def _keep_unanswered_turn(client: RasaClient, sender: str, text: str, chan
     """Rasa drops a turn it could not finish when we stop waiting (a hung action server): record it."""
     try:
         tracker = await client.tracker(sender)
-        if any(event.get("event") == "user" and event.get("text") == text and event.get("timestamp", 0) >= started - 1
-               for event in tracker.get("events") or []):
+        if any(
+            event.get("event") == "user" and event.get("text") == text and event.get("timestamp", 0) >= started - 1
+            for event in tracker.get("events") or []
+        ):
             return  # Rasa kept it (e.g. the action server was down, not hung)
         parse_data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.0}, "entities": []}
-        await client.append_events(sender, [{"event": "user", "text": text, "parse_data": parse_data,
-                                             "metadata": {"channel": channel, "unanswered": True}}])
+        await client.append_events(
+            sender,
+            [
+                {
+                    "event": "user",
+                    "text": text,
+                    "parse_data": parse_data,
+                    "metadata": {"channel": channel, "unanswered": True},
+                }
+            ],
+        )
     except Exception as error:  # noqa: BLE001 - Rasa itself is down: our own record has the turn
         log.warning("could not record the unanswered turn of %s in Rasa: %s", sender, error)
 
 
 def summary_of(turn: Optional[Turn], reason: str, channel: str) -> str:
     """A short summary for staff, with no personal details (no names, numbers or free text)."""
-    what = {"person_requested": "asked for a person", "safeguarding": "may be at risk (safeguarding)",
-            "repeated_failure": "was not understood several times", "voicemail": "left a voicemail",
-            "callback": "asked for a callback"}.get(reason, reason)
+    what = {
+        "person_requested": "asked for a person",
+        "safeguarding": "may be at risk (safeguarding)",
+        "repeated_failure": "was not understood several times",
+        "voicemail": "left a voicemail",
+        "callback": "asked for a callback",
+    }.get(reason, reason)
     parts = [f"{'Caller' if channel == 'voice' else 'Texter'} {what}."]
     if turn and turn.topic:
         parts.append(f"Last topic: {turn.topic}.")

@@ -7,6 +7,7 @@ connected to the caller who has waited longest (<Dial><Queue>, at the web app's
 NEXT_CALLER_PATH). A voicemail that answers, or a phone left ringing, takes nobody out
 of the queue. The escalation of that call is theirs (assigned).
 """
+
 from __future__ import annotations
 
 import logging
@@ -23,8 +24,9 @@ log = logging.getLogger(__name__)
 QUEUE_NAME = "mediators"
 # The web app's webhook that hears the mediator's key (telephony.web), signed by Twilio.
 NEXT_CALLER_PATH = "/telephony/voice/next-caller"
-ACCEPT_NEXT_CALLER = ("A call from the information line: a caller is waiting for a mediator. "
-                      "Press 1 to take the next caller.")
+ACCEPT_NEXT_CALLER = (
+    "A call from the information line: a caller is waiting for a mediator. Press 1 to take the next caller."
+)
 NOT_TAKEN = "No caller was taken. Goodbye."
 CONNECTING = "Connecting you to the next caller waiting on the information line."
 NOBODY_WAITING = "Nobody is waiting now. Goodbye."
@@ -38,8 +40,13 @@ class CallError(Exception):
 def next_caller_twiml(settings: Settings) -> str:
     """What the mediator's phone hears when it answers: a key to press to take the caller."""
     response = VoiceResponse()
-    gather = response.gather(input="dtmf", num_digits=1, timeout=ACCEPT_SECONDS, method="POST",
-                             action=settings.public_base_url + NEXT_CALLER_PATH)
+    gather = response.gather(
+        input="dtmf",
+        num_digits=1,
+        timeout=ACCEPT_SECONDS,
+        method="POST",
+        action=settings.public_base_url + NEXT_CALLER_PATH,
+    )
     gather.say(ACCEPT_NEXT_CALLER, voice=settings.twilio_voice, language=settings.twilio_language)
     response.say(NOT_TAKEN, voice=settings.twilio_voice, language=settings.twilio_language)
     response.hangup()
@@ -71,8 +78,9 @@ def call_mediator_to_next_caller(mediator_number: str, settings: Optional[Settin
     if not settings.twilio_from_number:
         raise CallError("The line has no number to call from (TWILIO_FROM_NUMBER).")
     try:
-        call = make_client(settings).calls.create(to=number, from_=settings.twilio_from_number,
-                                                  twiml=next_caller_twiml(settings))
+        call = make_client(settings).calls.create(
+            to=number, from_=settings.twilio_from_number, twiml=next_caller_twiml(settings)
+        )
     except Exception as error:  # noqa: BLE001 - said on the console page
         log.error("calls: could not ring the mediator for the next caller: %s", error)
         raise CallError("The line could not ring your phone just now. Try again.") from error

@@ -2,6 +2,7 @@
 
 Plain Python, shared by the chat actions, the phone line and the console.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -3,6 +3,7 @@
 No personal details beyond what the escalation needs: the callback number or email
 is kept only for callbacks, and the summary is written without names or numbers.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,14 +46,25 @@ class Escalation(Base):
 
     id = sa.Column(sa.String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, index=True)
-    reason = sa.Column(sa.Enum(*REASONS, name="escalation_reason", native_enum=False, create_constraint=True), nullable=False)
-    priority = sa.Column(sa.Enum(*PRIORITIES, name="escalation_priority", native_enum=False, create_constraint=True),
-                         nullable=False, default="normal")
-    channel = sa.Column(sa.Enum(*CHANNELS, name="escalation_channel", native_enum=False, create_constraint=True), nullable=False)
+    reason = sa.Column(
+        sa.Enum(*REASONS, name="escalation_reason", native_enum=False, create_constraint=True), nullable=False
+    )
+    priority = sa.Column(
+        sa.Enum(*PRIORITIES, name="escalation_priority", native_enum=False, create_constraint=True),
+        nullable=False,
+        default="normal",
+    )
+    channel = sa.Column(
+        sa.Enum(*CHANNELS, name="escalation_channel", native_enum=False, create_constraint=True), nullable=False
+    )
     conversation_id = sa.Column(sa.String(100), nullable=False, index=True)
     local_authority = sa.Column(sa.String(100), nullable=True)
-    status = sa.Column(sa.Enum(*STATUSES, name="escalation_status", native_enum=False, create_constraint=True),
-                       nullable=False, default="new", index=True)
+    status = sa.Column(
+        sa.Enum(*STATUSES, name="escalation_status", native_enum=False, create_constraint=True),
+        nullable=False,
+        default="new",
+        index=True,
+    )
     callback_number = sa.Column(sa.String(20), nullable=True)
     callback_email = sa.Column(sa.String(320), nullable=True)  # out of hours, by email (migration 0006)
     preferred_time = sa.Column(sa.String(100), nullable=True)
@@ -67,8 +79,12 @@ class Escalation(Base):
     assigned_at = sa.Column(sa.DateTime, nullable=True)
     resolved_at = sa.Column(sa.DateTime, nullable=True)
 
-    notes = relationship("EscalationNote", order_by="EscalationNote.created_at", cascade="all, delete-orphan",
-                         back_populates="escalation")
+    notes = relationship(
+        "EscalationNote",
+        order_by="EscalationNote.created_at",
+        cascade="all, delete-orphan",
+        back_populates="escalation",
+    )
 
 
 class EscalationNote(Base):
@@ -77,8 +93,9 @@ class EscalationNote(Base):
     __tablename__ = "escalation_notes"
 
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
-    escalation_id = sa.Column(sa.String(36), sa.ForeignKey("escalations.id", ondelete="CASCADE"), nullable=False,
-                              index=True)
+    escalation_id = sa.Column(
+        sa.String(36), sa.ForeignKey("escalations.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     author = sa.Column(sa.String(64), nullable=False)
     text = sa.Column(sa.Text, nullable=False)
@@ -103,8 +120,9 @@ class CallbackAttempt(Base):
     __tablename__ = "callback_attempts"
 
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
-    escalation_id = sa.Column(sa.String(36), sa.ForeignKey("escalations.id", ondelete="CASCADE"), nullable=False,
-                              index=True)
+    escalation_id = sa.Column(
+        sa.String(36), sa.ForeignKey("escalations.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     by = sa.Column(sa.String(64), nullable=False)  # a staff username
     outcome = sa.Column(sa.String(20), nullable=False)  # one of CALL_OUTCOMES
@@ -204,11 +222,16 @@ def category_words(category: Optional[str]) -> str:
 
 def open_escalation(session: Session, conversation_id: str, reasons=HANDOFF_REASONS) -> Optional[Escalation]:
     """The conversation's open escalation for one of `reasons` (safeguarding first, then the oldest)."""
-    query = (sa.select(Escalation)
-             .where(Escalation.conversation_id == conversation_id, Escalation.status.in_(OPEN_STATUSES),
-                    Escalation.reason.in_(tuple(reasons)))
-             .order_by(sa.case((Escalation.reason == "safeguarding", 0), else_=1), Escalation.created_at)
-             .limit(1))
+    query = (
+        sa.select(Escalation)
+        .where(
+            Escalation.conversation_id == conversation_id,
+            Escalation.status.in_(OPEN_STATUSES),
+            Escalation.reason.in_(tuple(reasons)),
+        )
+        .order_by(sa.case((Escalation.reason == "safeguarding", 0), else_=1), Escalation.created_at)
+        .limit(1)
+    )
     return session.execute(query).scalars().first()
 
 
@@ -244,9 +267,18 @@ def raise_escalation(
     if existing is not None and not one_per_conversation and "safeguarding" not in (reason, existing.reason):
         existing = None
     if existing is None:
-        escalation = record_escalation(session, reason=reason, channel=channel, conversation_id=conversation_id,
-                                       summary=summary, local_authority=local_authority, category=category,
-                                       language=language, status=status, notify=False)
+        escalation = record_escalation(
+            session,
+            reason=reason,
+            channel=channel,
+            conversation_id=conversation_id,
+            summary=summary,
+            local_authority=local_authority,
+            category=category,
+            language=language,
+            status=status,
+            notify=False,
+        )
         if escalation_id:
             escalation.id = escalation_id
         session.flush()
@@ -255,7 +287,7 @@ def raise_escalation(
         escalation, news = existing, False
         if reason == "safeguarding" and existing.reason != "safeguarding":
             existing.reason, existing.priority, news = "safeguarding", "urgent", True
-            existing.summary = (summary or existing.summary)
+            existing.summary = summary or existing.summary
             if existing.status != "new" and not existing.assigned_to:
                 existing.status = "new"
         if reason == "safeguarding" and not existing.category:
@@ -267,13 +299,22 @@ def raise_escalation(
     return escalation, news
 
 
-REASON_SUMMARIES = {"person_requested": "asked for a person", "safeguarding": "may be at risk (safeguarding)",
-                    "repeated_failure": "could not be answered by the assistant",
-                    "bot_failure": "got no answer: the assistant failed"}
+REASON_SUMMARIES = {
+    "person_requested": "asked for a person",
+    "safeguarding": "may be at risk (safeguarding)",
+    "repeated_failure": "could not be answered by the assistant",
+    "bot_failure": "got no answer: the assistant failed",
+}
 
 
-def record_unrelayed_handoff(session: Session, conversation_id: str, reason: str, priority: str = "normal",
-                             category: Optional[str] = None, language: Optional[str] = None) -> Escalation:
+def record_unrelayed_handoff(
+    session: Session,
+    conversation_id: str,
+    reason: str,
+    priority: str = "normal",
+    category: Optional[str] = None,
+    language: Optional[str] = None,
+) -> Escalation:
     """A handoff asked for on a channel that does not store it itself: Rasa's own REST channel,
     used without the web app (issue 21). The web chat, phone line and SMS store theirs
     (bot.webchat.live, telephony); a conversation on none of them would otherwise reach nobody.
@@ -283,9 +324,15 @@ def record_unrelayed_handoff(session: Session, conversation_id: str, reason: str
     """
     reason = reason if reason in REASONS else "person_requested"
     escalation, _ = raise_escalation(
-        session, reason=reason, channel="web", conversation_id=conversation_id,
+        session,
+        reason=reason,
+        channel="web",
+        conversation_id=conversation_id,
         summary=f"REST channel: the person {REASON_SUMMARIES.get(reason, reason.replace('_', ' '))}.",
-        category=category, language=language, notify=True)
+        category=category,
+        language=language,
+        notify=True,
+    )
     if priority == "urgent":
         escalation.priority = "urgent"
     return escalation

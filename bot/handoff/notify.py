@@ -5,6 +5,7 @@ conversation): only that there is a new escalation, whether it is urgent, and th
 channel. Staff sign in to the console to see the rest; the console's queue shows
 the same escalation as an alert (urgent ones highlighted) as soon as it is stored.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -70,19 +71,33 @@ def notify_staff_of_escalation(session: Session, escalation, settings: Settings 
         # Nobody can be texted: the console is the only place it shows, and it says so.
         (log.error if escalation.priority == "urgent" else log.warning)(
             "alert: no MEDIATOR_NUMBERS set, so nobody was texted about %s escalation %s (%s, %s); "
-            "it is in the console queue", escalation.priority, escalation.id, escalation.reason, escalation.channel)
+            "it is in the console queue",
+            escalation.priority,
+            escalation.id,
+            escalation.reason,
+            escalation.channel,
+        )
         record_failure(session, escalation, NO_NUMBERS)
         return []
     if not (settings.twilio_account_sid and settings.twilio_from_number):
         # Queued, but the outbox has no way to send them: say so now, not when they fail.
-        log.error("alert: Twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_FROM_NUMBER), so the texts about "
-                  "%s escalation %s cannot be sent; it is in the console queue", escalation.priority, escalation.id)
+        log.error(
+            "alert: Twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_FROM_NUMBER), so the texts about "
+            "%s escalation %s cannot be sent; it is in the console queue",
+            escalation.priority,
+            escalation.id,
+        )
         record_failure(session, escalation, NO_TWILIO)
     try:
         return [enqueue_sms(session, number, body, kind="mediator_alert") for number in settings.mediator_numbers]
     except Exception:
-        log.exception("alert: could not queue the texts to the mediators about %s escalation %s (%s, %s)",
-                      escalation.priority, escalation.id, escalation.reason, escalation.channel)
+        log.exception(
+            "alert: could not queue the texts to the mediators about %s escalation %s (%s, %s)",
+            escalation.priority,
+            escalation.id,
+            escalation.reason,
+            escalation.channel,
+        )
         raise
 
 
@@ -92,22 +107,44 @@ NO_NUMBERS = "no mediator numbers are configured (MEDIATOR_NUMBERS), so nobody w
 
 def record_failure(session: Session, escalation, reason: str) -> None:
     """Keep a staff alert that was not sent (AlertFailure): no personal details."""
-    session.add(AlertFailure(escalation_id=getattr(escalation, "id", None),
-                             priority=getattr(escalation, "priority", None) or "normal", reason=reason[:200]))
+    session.add(
+        AlertFailure(
+            escalation_id=getattr(escalation, "id", None),
+            priority=getattr(escalation, "priority", None) or "normal",
+            reason=reason[:200],
+        )
+    )
 
 
 def recent_failures(session: Session, hours: int = 24) -> Dict[str, object]:
     """Staff alerts not sent in the last `hours`: {"count", "urgent", "latest": UTC datetime or None,
     "reason"} (the newest failure's reason), counting texts the outbox gave up on too."""
     since = utcnow() - dt.timedelta(hours=hours)
-    rows = session.execute(sa.select(AlertFailure).where(AlertFailure.at >= since)
-                           .order_by(AlertFailure.at.desc())).scalars().all()
-    refused = session.execute(sa.select(OutboxMessage).where(
-        OutboxMessage.kind == "mediator_alert", OutboxMessage.status == "failed",
-        OutboxMessage.created_at >= since).order_by(OutboxMessage.created_at.desc())).scalars().all()
+    rows = (
+        session.execute(sa.select(AlertFailure).where(AlertFailure.at >= since).order_by(AlertFailure.at.desc()))
+        .scalars()
+        .all()
+    )
+    refused = (
+        session.execute(
+            sa.select(OutboxMessage)
+            .where(
+                OutboxMessage.kind == "mediator_alert",
+                OutboxMessage.status == "failed",
+                OutboxMessage.created_at >= since,
+            )
+            .order_by(OutboxMessage.created_at.desc())
+        )
+        .scalars()
+        .all()
+    )
     latest = max([row.at for row in rows] + [row.created_at for row in refused], default=None)
     reason = rows[0].reason if rows else ""
     if refused and (not rows or refused[0].created_at >= rows[0].at):
         reason = "texts to mediators were refused by the text message service"
-    return {"count": len(rows) + len(refused), "urgent": sum(1 for row in rows if row.priority == "urgent"),
-            "latest": latest, "reason": reason}
+    return {
+        "count": len(rows) + len(refused),
+        "urgent": sum(1 for row in rows if row.priority == "urgent"),
+        "latest": latest,
+        "reason": reason,
+    }

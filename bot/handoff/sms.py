@@ -8,6 +8,7 @@ beside the conversation (bot.conversations.deliveries.ConversationNumber); ``han
 gives the conversation back to the assistant. Rasa's tracker is told (pause, the
 mediator's words, resume), as for the web chat, so the transcript shows everything.
 """
+
 from __future__ import annotations
 
 import logging
@@ -42,15 +43,23 @@ def _tell_rasa(conversation_id: str, events: List[Dict[str, Any]]) -> None:
     try:
         RasaClient(get_settings(), timeout=10).append_events_blocking(conversation_id, events)
     except Exception as error:  # noqa: BLE001 - the webhook keeps the assistant silent anyway
-        log.error("sms handoff: could not write %s to the tracker of %s: %s",
-                  [event.get("event") for event in events], conversation_id, error)
+        log.error(
+            "sms handoff: could not write %s to the tracker of %s: %s",
+            [event.get("event") for event in events],
+            conversation_id,
+            error,
+        )
 
 
 def holder_in(session: Session, conversation_id: str) -> Optional[Escalation]:
     """The open SMS escalation a staff member holds (took over), or None."""
     escalation = open_escalation(session, conversation_id)
-    if escalation is not None and escalation.channel == "sms" and escalation.status == "assigned" \
-            and escalation.assigned_to:
+    if (
+        escalation is not None
+        and escalation.channel == "sms"
+        and escalation.status == "assigned"
+        and escalation.assigned_to
+    ):
         return escalation
     return None
 
@@ -83,8 +92,9 @@ def take_over(escalation_id: str, username: str, staff_name: Optional[str] = Non
         text = TAKEN_OVER.format(service=settings.service_name, name=_first_name(staff_name))
         enqueue_sms(session, number, text, kind="reply")
         conversation_id = escalation.conversation_id
-    _tell_rasa(conversation_id, [{"event": "pause"},
-                                 {"event": "bot", "text": text, "metadata": {"from_staff": username}}])
+    _tell_rasa(
+        conversation_id, [{"event": "pause"}, {"event": "bot", "text": text, "metadata": {"from_staff": username}}]
+    )
 
 
 def send_reply(escalation_id: str, text: str, username: str) -> None:
@@ -117,13 +127,17 @@ def hand_back(escalation_id: str, username: str, staff_name: Optional[str] = Non
         if number:
             enqueue_sms(session, number, text, kind="reply")
         conversation_id = escalation.conversation_id
-    _tell_rasa(conversation_id, [{"event": "bot", "text": text, "metadata": {"from_staff": username}},
-                                 {"event": "resume"}])
+    _tell_rasa(
+        conversation_id, [{"event": "bot", "text": text, "metadata": {"from_staff": username}}, {"event": "resume"}]
+    )
 
 
 def state(session: Session, escalation: Escalation, reveal: bool) -> Dict[str, Any]:
     """For the console: who holds it, and the number (only when personal details are revealed)."""
     number = number_of(session, escalation.conversation_id)
     held = holder_in(session, escalation.conversation_id)
-    return {"held_by": held.assigned_to if held is not None and held.id == escalation.id else "",
-            "has_number": number is not None, "number": number if reveal else None}
+    return {
+        "held_by": held.assigned_to if held is not None and held.id == escalation.id else "",
+        "has_number": number is not None,
+        "number": number if reveal else None,
+    }

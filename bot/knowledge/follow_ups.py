@@ -4,6 +4,7 @@ Plain Python. The conversation remembers the topic of the last answer (``topic_o
 follow-up names only what is asked about it (``follow_up_kind``); ``answer_for`` turns the
 two into the FAQ answer that fits, or into the person's own dates from the route check.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,11 @@ ROUTE_CHECK = "route_check"
 
 # Topic families: the part of a FAQ answer key before the slash, or an intent.
 _TOPIC_OF_INTENT = {
-    "request_mediation": "faq_mediation", "request_drs": "faq_drs", "start_appeal": "faq_tribunal",
-    "check_routes": ROUTE_CHECK, "unsure_which_route": ROUTE_CHECK,
+    "request_mediation": "faq_mediation",
+    "request_drs": "faq_drs",
+    "start_appeal": "faq_tribunal",
+    "check_routes": ROUTE_CHECK,
+    "unsure_which_route": ROUTE_CHECK,
 }
 # (topic family, kind) -> FAQ answer key. Kinds: timing, cost, who, mandatory, deadline.
 _ANSWERS = {
@@ -42,12 +46,26 @@ _ANSWERS = {
     ("faq_scope", "who"): "faq_scope/who_for",
 }
 _KINDS = (
-    (MY_DATE, re.compile(r"\b(my|our) (actual |own |real )?(date|deadline|dates|deadlines)\b|\bdate for (me|us)\b"
-                         r"|\bwhen('?s| is| do| does)? (my|our)\b|\bin my case\b|\bfor (me|us|my (son|daughter|child))\b.*\b(date|deadline|when)\b")),
+    (
+        MY_DATE,
+        re.compile(
+            r"\b(my|our) (actual |own |real )?(date|deadline|dates|deadlines)\b|\bdate for (me|us)\b"
+            r"|\bwhen('?s| is| do| does)? (my|our)\b|\bin my case\b"
+            r"|\bfor (me|us|my (son|daughter|child))\b.*\b(date|deadline|when)\b"
+        ),
+    ),
     ("deadline", re.compile(r"\b(deadline|time limit|by when|last day|too late)\b")),
-    ("timing", re.compile(r"\bhow long\b|\bhow many (days|weeks|months)\b|\bwhen (will|would|do|does|can)\b|\bhow soon\b|\bhow quick")),
+    (
+        "timing",
+        re.compile(
+            r"\bhow long\b|\bhow many (days|weeks|months)\b|\bwhen (will|would|do|does|can)\b|\bhow soon\b|\bhow quick"
+        ),
+    ),
     ("cost", re.compile(r"\b(cost|costs|pay|paid|price|free|charge|fee|fees|money)\b")),
-    ("mandatory", re.compile(r"\b(have to|must i|must we|compulsory|do i need to|do we need to|required|obliged|say no)\b")),
+    (
+        "mandatory",
+        re.compile(r"\b(have to|must i|must we|compulsory|do i need to|do we need to|required|obliged|say no)\b"),
+    ),
     ("who", re.compile(r"\bwho\b")),
 )
 

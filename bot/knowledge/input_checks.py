@@ -3,6 +3,7 @@
 Used by the fallback action: when the model is unsure, a specific reply ("that was
 only emoji") helps more than "did you mean...?".
 """
+
 from __future__ import annotations
 
 import re

@@ -5,6 +5,7 @@ spoken in England besides English (ONS Census 2021, main languages), which keeps
 models small and lazily loaded. Only called for messages the NLU model already took to be
 in another language.
 """
+
 from __future__ import annotations
 
 import functools
@@ -15,10 +16,38 @@ from typing import Optional
 # other European languages parents write in. Romanised Urdu/Punjabi is not recognised by
 # any library here: such messages are "another language" without a name.
 _LANGUAGES = (
-    "POLISH", "ROMANIAN", "PUNJABI", "URDU", "PORTUGUESE", "SPANISH", "ARABIC", "BENGALI", "GUJARATI",
-    "ITALIAN", "LITHUANIAN", "FRENCH", "CHINESE", "TURKISH", "TAMIL", "BULGARIAN", "PERSIAN", "GERMAN",
-    "RUSSIAN", "UKRAINIAN", "HINDI", "SOMALI", "GREEK", "HUNGARIAN", "LATVIAN", "SLOVAK", "CZECH",
-    "ALBANIAN", "VIETNAMESE", "DUTCH", "ENGLISH", "WELSH",
+    "POLISH",
+    "ROMANIAN",
+    "PUNJABI",
+    "URDU",
+    "PORTUGUESE",
+    "SPANISH",
+    "ARABIC",
+    "BENGALI",
+    "GUJARATI",
+    "ITALIAN",
+    "LITHUANIAN",
+    "FRENCH",
+    "CHINESE",
+    "TURKISH",
+    "TAMIL",
+    "BULGARIAN",
+    "PERSIAN",
+    "GERMAN",
+    "RUSSIAN",
+    "UKRAINIAN",
+    "HINDI",
+    "SOMALI",
+    "GREEK",
+    "HUNGARIAN",
+    "LATVIAN",
+    "SLOVAK",
+    "CZECH",
+    "ALBANIAN",
+    "VIETNAMESE",
+    "DUTCH",
+    "ENGLISH",
+    "WELSH",
 )
 MIN_CONFIDENCE = 0.5
 _lock = threading.Lock()

@@ -5,6 +5,7 @@ SEND Information, Advice and Support Services are free, impartial and confidenti
 file are read out; for the rest the person is told where to look, never given a
 number nobody checked.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -115,7 +116,7 @@ def find_council_in_text(text: Optional[str]) -> Optional[str]:
     words = text.replace(",", " ").replace(".", " ").replace("?", " ").split()
     for size in range(min(6, len(words)), 0, -1):
         for start in range(0, len(words) - size + 1):
-            authority = find_local_authority(" ".join(words[start:start + size]))
+            authority = find_local_authority(" ".join(words[start : start + size]))
             if authority is not None:
                 return authority.name
     return None

@@ -3,6 +3,7 @@
 The same file feeds the entity ruler, so any section the assistant recognises
 ("section F", "the placement") is one it can explain.
 """
+
 from __future__ import annotations
 
 from typing import List, Optional

@@ -5,6 +5,7 @@ The FAQ wordings are the first training example of their key (data/nlu/*.yml), s
 model reads a chosen question back exactly as the key it was offered for; a button sends
 the question itself, as if the person had typed it.
 """
+
 from __future__ import annotations
 
 import functools
@@ -39,9 +40,24 @@ TITLES = {
     "faq_complaints/exclusion": "What can I do about an exclusion from school?",
     "faq_complaints/council_late": "Can I appeal if the council is late?",
 }
-NOT_OFFERED = {"greet", "goodbye", "thanks", "affirm", "deny", "bot_challenge", "out_of_scope", "insult",
-               "gibberish", "non_english", "nlu_fallback", "safeguarding_risk", "legal_other", "request_human",
-               "inform_local_authority", "carry_on"}
+NOT_OFFERED = {
+    "greet",
+    "goodbye",
+    "thanks",
+    "affirm",
+    "deny",
+    "bot_challenge",
+    "out_of_scope",
+    "insult",
+    "gibberish",
+    "non_english",
+    "nlu_fallback",
+    "safeguarding_risk",
+    "legal_other",
+    "request_human",
+    "inform_local_authority",
+    "carry_on",
+}
 
 
 def _as_question(example: str) -> str:
@@ -66,8 +82,9 @@ def faq_questions() -> Dict[str, str]:
     return found
 
 
-def likely_questions(intent_ranking: Sequence[dict], response_ranking: Sequence[dict],
-                     limit: int = 3) -> List[Tuple[str, str]]:
+def likely_questions(
+    intent_ranking: Sequence[dict], response_ranking: Sequence[dict], limit: int = 3
+) -> List[Tuple[str, str]]:
     """Up to ``limit`` (title, payload) questions the person most likely meant, best first.
 
     ``intent_ranking``: Rasa's [{'name', 'confidence'}]; ``response_ranking``: the response
@@ -81,8 +98,11 @@ def likely_questions(intent_ranking: Sequence[dict], response_ranking: Sequence[
             continue
         question: Optional[Tuple[str, str]] = None
         if name.startswith("faq_"):
-            keys = [r.get("intent_response_key") for r in response_ranking
-                    if (r.get("intent_response_key") or "").startswith(name + "/")]
+            keys = [
+                r.get("intent_response_key")
+                for r in response_ranking
+                if (r.get("intent_response_key") or "").startswith(name + "/")
+            ]
             for key in keys:
                 if key in questions:
                     question = (TITLES.get(key, questions[key]), questions[key])

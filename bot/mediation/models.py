@@ -7,6 +7,7 @@ tribunal needs are kept: the parent's or young person's, and the child's.
 ``enum``, ``new_id`` and ``CONTACT_PREFERENCES`` serve the disagreement resolution
 request too (bot.disagreement_resolution.models builds on this module).
 """
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,8 @@ from typing import List
 
 import sqlalchemy as sa
 
-from bot.mediation.inputs import CHANNELS, REQUESTER_ROLES, utcnow
 from bot.database import Base
+from bot.mediation.inputs import CHANNELS, REQUESTER_ROLES, utcnow
 
 KINDS = ("not_pursuing", "after_mediation", "deemed")
 STATUSES = ("valid", "revoked")
@@ -93,8 +94,9 @@ class CertificateLink(Base):
     __tablename__ = "certificate_links"
 
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
-    certificate_id = sa.Column(sa.Integer, sa.ForeignKey("certificates.id", ondelete="CASCADE"), nullable=False,
-                               index=True)
+    certificate_id = sa.Column(
+        sa.Integer, sa.ForeignKey("certificates.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     token_hash = sa.Column(sa.String(64), nullable=False, unique=True)
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     expires_at = sa.Column(sa.DateTime, nullable=False)

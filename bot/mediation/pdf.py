@@ -112,8 +112,14 @@ def certificate_pdf(certificate: Certificate, settings: Optional[Settings] = Non
         pdf.set_text_color(212, 53, 28)
         pdf.set_font(family, "B", 16)
         revoked_on = format_long(certificate.revoked_at.date()) if certificate.revoked_at else "a date recorded"
-        pdf.multi_cell(width, 8, clean(f"REVOKED on {revoked_on}: this certificate is no longer valid."),
-                       border=1, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            width,
+            8,
+            clean(f"REVOKED on {revoked_on}: this certificate is no longer valid."),
+            border=1,
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
         pdf.set_text_color(0, 0, 0)
         pdf.ln(4)
 

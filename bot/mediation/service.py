@@ -15,6 +15,7 @@ Nothing here commits: the caller's ``session_scope`` does, and must have done be
 the person is told (every write persists before it is acknowledged). Each function
 flushes, so the database has checked every constraint by the time it returns.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -94,8 +95,9 @@ def _decision_words(about: str) -> str:
     return APPEAL_SUBJECTS[about]
 
 
-def appeal_deadline_text(deadline: AppealDeadline, certificate_on: Optional[dt.date] = None,
-                         today: Optional[dt.date] = None) -> str:
+def appeal_deadline_text(
+    deadline: AppealDeadline, certificate_on: Optional[dt.date] = None, today: Optional[dt.date] = None
+) -> str:
     """'You can appeal to the tribunal until Tuesday 2 June 2026. ...' (with the rule used).
 
     A deadline that has passed is never said as open: it says the date has passed, that a
@@ -104,15 +106,21 @@ def appeal_deadline_text(deadline: AppealDeadline, certificate_on: Optional[dt.d
     if certificate_on is None:
         counted = "That is 2 months from the date on the decision letter."
     else:
-        counted = (f"That is 1 month from the date of the mediation certificate ({format_long(certificate_on)}) "
-                   "or 2 months from the date on the decision letter, whichever is later.")
+        counted = (
+            f"That is 1 month from the date of the mediation certificate ({format_long(certificate_on)}) "
+            "or 2 months from the date on the decision letter, whichever is later."
+        )
     if today > deadline.last_day:
-        text = (f"The time limit to appeal to the First-tier Tribunal (SEND) ended on {format_long(deadline.last_day)}, "
-                f"so it has passed. {counted} The tribunal can accept a late appeal only in exceptional "
-                "circumstances, so get advice at once: your local SENDIASS, or IPSEA.")
+        text = (
+            f"The time limit to appeal to the First-tier Tribunal (SEND) ended on {format_long(deadline.last_day)}, "
+            f"so it has passed. {counted} The tribunal can accept a late appeal only in exceptional "
+            "circumstances, so get advice at once: your local SENDIASS, or IPSEA."
+        )
     else:
-        text = (f"You can appeal to the First-tier Tribunal (SEND) until "
-                f"{rules.say_date(deadline.last_day, today)}. {counted}")
+        text = (
+            f"You can appeal to the First-tier Tribunal (SEND) until "
+            f"{rules.say_date(deadline.last_day, today)}. {counted}"
+        )
     if deadline.moved_because:
         text += " " + deadline.moved_because
     return text + f" ({SOURCE_APPEAL_DEADLINE})"
@@ -137,11 +145,14 @@ def mediation_information(
     deadline = appeal_deadline(decision_date)
     appeal_text = appeal_deadline_text(deadline, today=today)
     if about in APPEALS_WITHOUT_CERTIFICATE:
-        why = ("You do not need a mediation certificate: an appeal only about the school or college named in "
-               "the plan (section I), the type named, or that none is named, can go straight to the tribunal. "
-               f"You can still ask for mediation if you want it ({SOURCE_MEDIATION_EXCEPTION}).")
-        return MediationInformation(False, why, authority, decision, decision_date, None, deadline.last_day,
-                                    appeal_text, [why, appeal_text])
+        why = (
+            "You do not need a mediation certificate: an appeal only about the school or college named in "
+            "the plan (section I), the type named, or that none is named, can go straight to the tribunal. "
+            f"You can still ask for mediation if you want it ({SOURCE_MEDIATION_EXCEPTION})."
+        )
+        return MediationInformation(
+            False, why, authority, decision, decision_date, None, deadline.last_day, appeal_text, [why, appeal_text]
+        )
     contact_by = contact_mediation_adviser_by(decision_date)
     paragraphs = [
         f"Before you can appeal about {decision}, the law says you must talk to a mediation adviser and think "
@@ -162,16 +173,23 @@ def mediation_information(
     if today > contact_by:
         # Brief section 9: a certificate can still be given, but no date from it is a deadline to rely on.
         paragraphs[-2:] = list(rules.late_certificate_messages(decision_date, deadline.last_day, today))
-    return MediationInformation(True, None, authority, decision, decision_date, contact_by, deadline.last_day,
-                                appeal_text, paragraphs)
+    return MediationInformation(
+        True, None, authority, decision, decision_date, contact_by, deadline.last_day, appeal_text, paragraphs
+    )
 
 
 # --- 2 and 3. recording the information and the choice ----------------------------------
 
 
 def record_mediation_information(
-    session: Session, *, conversation_id: str, channel: str, local_authority: str, about: str,
-    decision_date: dt.date, now: Optional[dt.datetime] = None,
+    session: Session,
+    *,
+    conversation_id: str,
+    channel: str,
+    local_authority: str,
+    about: str,
+    decision_date: dt.date,
+    now: Optional[dt.datetime] = None,
 ) -> MediationAdvice:
     """Record that the statutory mediation information was given, and when.
 
@@ -181,18 +199,25 @@ def record_mediation_information(
     conversation_id = require_conversation_id(conversation_id)
     channel = require_channel(channel)
     now = now or utcnow()
-    info = mediation_information(local_authority=local_authority, about=about, decision_date=decision_date,
-                                 today=local_today(now))
+    info = mediation_information(
+        local_authority=local_authority, about=about, decision_date=decision_date, today=local_today(now)
+    )
     if not info.certificate_needed:
         raise NoCertificateNeeded(info.why_not_needed)
     advice = _advice(session, conversation_id)
     if advice is None:
         try:
             with session.begin_nested():
-                advice = MediationAdvice(conversation_id=conversation_id, channel=channel,
-                                         local_authority=info.local_authority, about=about,
-                                         decision_date=info.decision_date, contact_adviser_by=info.contact_adviser_by,
-                                         appeal_by=info.appeal_by, information_given_at=now)
+                advice = MediationAdvice(
+                    conversation_id=conversation_id,
+                    channel=channel,
+                    local_authority=info.local_authority,
+                    about=about,
+                    decision_date=info.decision_date,
+                    contact_adviser_by=info.contact_adviser_by,
+                    appeal_by=info.appeal_by,
+                    information_given_at=now,
+                )
                 session.add(advice)
         except IntegrityError:  # the same conversation recorded it at the same moment
             advice = _advice(session, conversation_id)
@@ -285,8 +310,11 @@ def issue_certificate(
     authority = require_local_authority(local_authority)
     _decision_words(about)
     if about in APPEALS_WITHOUT_CERTIFICATE:
-        raise NoCertificateNeeded(mediation_information(local_authority=authority, about=about,
-                                                        decision_date=decision_date, today=today).why_not_needed)
+        raise NoCertificateNeeded(
+            mediation_information(
+                local_authority=authority, about=about, decision_date=decision_date, today=today
+            ).why_not_needed
+        )
     decision_date = require_past_date(decision_date, "the date on the decision letter", today)
     held_on = _check_grounds(session, kind, conversation_id, mediation_request_id)
     if issued_by is not None:
@@ -294,15 +322,29 @@ def issue_certificate(
 
     for _attempt in range(MAX_REFERENCE_ATTEMPTS):
         certificate = Certificate(
-            reference=new_reference(), kind=kind,
-            conversation_id=conversation_id, channel=channel, requester_name=requester_name,
-            requester_role=requester_role, child_name=child_name, local_authority=authority, about=about,
-            decision_date=decision_date, issued_at=now, issued_on=today, issued_by=issued_by,
+            reference=new_reference(),
+            kind=kind,
+            conversation_id=conversation_id,
+            channel=channel,
+            requester_name=requester_name,
+            requester_role=requester_role,
+            child_name=child_name,
+            local_authority=authority,
+            about=about,
+            decision_date=decision_date,
+            issued_at=now,
+            issued_on=today,
+            issued_by=issued_by,
             # A certificate after the 2 months gives no new deadline (brief section 9): keep the letter's.
-            appeal_by=(appeal_deadline(decision_date).last_day if late_certificate(decision_date, today, kind)
-                       else appeal_deadline(decision_date, today).last_day),
+            appeal_by=(
+                appeal_deadline(decision_date).last_day
+                if late_certificate(decision_date, today, kind)
+                else appeal_deadline(decision_date, today).last_day
+            ),
             mediation_request_id=mediation_request_id,
-            mediation_held_on=held_on, issue_key=f"{conversation_id}:{kind}", status="valid",
+            mediation_held_on=held_on,
+            issue_key=f"{conversation_id}:{kind}",
+            status="valid",
         )
         try:
             with session.begin_nested():
@@ -361,16 +403,19 @@ def certificate_appeal_text(certificate: Certificate, today: Optional[dt.date] =
     if late_certificate(certificate.decision_date, certificate.issued_on, certificate.kind):
         limit = appeal_deadline(certificate.decision_date).last_day
         return " ".join(rules.late_certificate_messages(certificate.decision_date, limit, today))
-    return appeal_deadline_text(appeal_deadline(certificate.decision_date, certificate.issued_on),
-                                certificate.issued_on, today=today)
+    return appeal_deadline_text(
+        appeal_deadline(certificate.decision_date, certificate.issued_on), certificate.issued_on, today=today
+    )
 
 
 def appeal_by_words(certificate: Certificate) -> str:
     """What the certificate, its text and its email print as the appeal deadline."""
     if late_certificate(certificate.decision_date, certificate.issued_on, certificate.kind):
         limit = appeal_deadline(certificate.decision_date).last_day
-        return (f"passed on {format_long(limit)}: a late appeal needs the tribunal's permission "
-                f"({rules.SOURCE_LATE_CONTACT})")
+        return (
+            f"passed on {format_long(limit)}: a late appeal needs the tribunal's permission "
+            f"({rules.SOURCE_LATE_CONTACT})"
+        )
     return format_long(certificate.appeal_by)
 
 
@@ -407,7 +452,9 @@ def token_hash(secret: str) -> str:
 
 
 def new_download_link(
-    session: Session, certificate: Certificate, now: Optional[dt.datetime] = None,
+    session: Session,
+    certificate: Certificate,
+    now: Optional[dt.datetime] = None,
     settings: Optional[Settings] = None,
 ) -> DownloadLink:
     """A new link to the certificate's PDF (256 random bits; no reference or name in it),
@@ -418,11 +465,15 @@ def new_download_link(
     now = now or utcnow()
     secret = secrets.token_urlsafe(32)
     expires_at = now + dt.timedelta(days=settings.certificate_link_days)
-    session.add(CertificateLink(certificate_id=certificate.id, token_hash=token_hash(secret), created_at=now,
-                                expires_at=expires_at))
+    session.add(
+        CertificateLink(
+            certificate_id=certificate.id, token_hash=token_hash(secret), created_at=now, expires_at=expires_at
+        )
+    )
     session.flush()
-    return DownloadLink(f"{settings.public_base_url}/certificates/download/{secret}", expires_at,
-                        local_today(expires_at))
+    return DownloadLink(
+        f"{settings.public_base_url}/certificates/download/{secret}", expires_at, local_today(expires_at)
+    )
 
 
 def verify_url(reference: str, settings: Optional[Settings] = None) -> str:
@@ -447,8 +498,13 @@ def find_certificate(session: Session, reference: str) -> Optional[Certificate]:
 
 def download_links(session: Session, certificate: Certificate) -> List[CertificateLink]:
     """The links given for a certificate, newest first (when given and until when; never the secret)."""
-    return list(session.execute(sa.select(CertificateLink).where(CertificateLink.certificate_id == certificate.id)
-                                .order_by(CertificateLink.created_at.desc(), CertificateLink.id.desc())).scalars())
+    return list(
+        session.execute(
+            sa.select(CertificateLink)
+            .where(CertificateLink.certificate_id == certificate.id)
+            .order_by(CertificateLink.created_at.desc(), CertificateLink.id.desc())
+        ).scalars()
+    )
 
 
 def open_download(session: Session, token: str, now: Optional[dt.datetime] = None) -> Download:
@@ -495,8 +551,9 @@ def search_certificates(
         query = query.where(Certificate.issued_on >= issued_from)
     if issued_to:
         query = query.where(Certificate.issued_on <= issued_to)
-    return list(session.execute(query.order_by(Certificate.issued_at.desc(), Certificate.id.desc()).limit(limit))
-                .scalars())
+    return list(
+        session.execute(query.order_by(Certificate.issued_at.desc(), Certificate.id.desc()).limit(limit)).scalars()
+    )
 
 
 def revoke_certificate(
@@ -523,7 +580,10 @@ def revoke_certificate(
 
 
 def send_certificate_sms(
-    session: Session, certificate: Certificate, to_number: str, settings: Optional[Settings] = None,
+    session: Session,
+    certificate: Certificate,
+    to_number: str,
+    settings: Optional[Settings] = None,
     link: Optional[DownloadLink] = None,
 ):
     """Text the reference and a download link (no names) through the outbox: ``link``, or
@@ -535,33 +595,43 @@ def send_certificate_sms(
     if len(normalise_number(to_number or "")) < 8:
         raise ValueError("Please give a mobile number for the text, for example 07700 900123.")
     link = link or new_download_link(session, certificate, settings=settings)
-    body = (f"{settings.service_name}: your mediation certificate is {certificate.reference}. "
-            f"Download it: {link.url} (works until {format_long(link.expires_on)}) "
-            + (f"Appeal by {format_long(certificate.appeal_by)}."
-               if not late_certificate(certificate.decision_date, certificate.issued_on, certificate.kind)
-               else "The time limit to appeal has passed: get advice at once (SENDIASS, IPSEA)."))
+    body = (
+        f"{settings.service_name}: your mediation certificate is {certificate.reference}. "
+        f"Download it: {link.url} (works until {format_long(link.expires_on)}) "
+        + (
+            f"Appeal by {format_long(certificate.appeal_by)}."
+            if not late_certificate(certificate.decision_date, certificate.issued_on, certificate.kind)
+            else "The time limit to appeal has passed: get advice at once (SENDIASS, IPSEA)."
+        )
+    )
     message = enqueue_sms(session, to_number, body, kind="certificate_link")
     session.flush()
     return message
 
 
 def send_certificate_email(
-    session: Session, certificate: Certificate, to_address: str, settings: Optional[Settings] = None,
+    session: Session,
+    certificate: Certificate,
+    to_address: str,
+    settings: Optional[Settings] = None,
     link: Optional[DownloadLink] = None,
 ):
     """Email the reference, a download link (``link`` or a new one) and the appeal deadline through the outbox."""
     settings = settings or get_settings()
     link = link or new_download_link(session, certificate, settings=settings)
-    body = "\n\n".join([
-        f"Your mediation certificate from the {settings.service_name} has been issued.",
-        f"Reference: {certificate.reference}",
-        f"Download it (PDF): {link.url}",
-        f"{link.lasts()} After that, ask the line for a new link: the certificate itself stays valid.",
-        certificate_appeal_text(certificate),
-        f"Anyone can check it is valid at {verify_url(certificate.reference, settings)}",
-    ])
-    message = enqueue_email(session, to_address, f"Your mediation certificate {certificate.reference}", body,
-                            kind="certificate_email")
+    body = "\n\n".join(
+        [
+            f"Your mediation certificate from the {settings.service_name} has been issued.",
+            f"Reference: {certificate.reference}",
+            f"Download it (PDF): {link.url}",
+            f"{link.lasts()} After that, ask the line for a new link: the certificate itself stays valid.",
+            certificate_appeal_text(certificate),
+            f"Anyone can check it is valid at {verify_url(certificate.reference, settings)}",
+        ]
+    )
+    message = enqueue_email(
+        session, to_address, f"Your mediation certificate {certificate.reference}", body, kind="certificate_email"
+    )
     session.flush()
     return message
 
@@ -584,8 +654,11 @@ class Verification:
 
     def as_json(self) -> dict:
         return {
-            "status": self.status, "reference": self.reference, "message": self.message,
-            "requester_initials": self.requester_initials, "child_initials": self.child_initials,
+            "status": self.status,
+            "reference": self.reference,
+            "message": self.message,
+            "requester_initials": self.requester_initials,
+            "child_initials": self.child_initials,
             "local_authority": self.local_authority,
             "issued_on": self.issued_on.isoformat() if self.issued_on else None,
             "revoked_on": self.revoked_on.isoformat() if self.revoked_on else None,
@@ -600,17 +673,32 @@ def verify_reference(session: Session, reference: str) -> Verification:
         return Verification("mistyped", typed, str(error))
     canonical = normalise_reference(reference)
     if certificate is None:
-        return Verification("unknown", canonical,
-                            f"We have no certificate with the reference {canonical}. It was not issued by this service.")
-    details = dict(requester_initials=initials(certificate.requester_name), child_initials=initials(certificate.child_name),
-                   local_authority=certificate.local_authority, issued_on=certificate.issued_on)
+        return Verification(
+            "unknown",
+            canonical,
+            f"We have no certificate with the reference {canonical}. It was not issued by this service.",
+        )
+    details = dict(
+        requester_initials=initials(certificate.requester_name),
+        child_initials=initials(certificate.child_name),
+        local_authority=certificate.local_authority,
+        issued_on=certificate.issued_on,
+    )
     if certificate.status == "revoked":
         revoked_on = local_today(certificate.revoked_at)
-        return Verification("revoked", canonical, f"Certificate {canonical} was revoked on {format_long(revoked_on)}. "
-                            "It is no longer valid.", revoked_on=revoked_on, **details)
-    return Verification("valid", canonical, f"Certificate {canonical} is valid. It was issued on "
-                        f"{format_long(certificate.issued_on)}.", **details)
-
+        return Verification(
+            "revoked",
+            canonical,
+            f"Certificate {canonical} was revoked on {format_long(revoked_on)}. It is no longer valid.",
+            revoked_on=revoked_on,
+            **details,
+        )
+    return Verification(
+        "valid",
+        canonical,
+        f"Certificate {canonical} is valid. It was issued on {format_long(certificate.issued_on)}.",
+        **details,
+    )
 
 
 # --- retention ------------------------------------------------------------------------------
@@ -628,8 +716,15 @@ def anonymise_certificates_before(session: Session, cutoff: dt.datetime) -> int:
     (it may name someone) and every download link (old links stop working). Run by the
     retention job (bot.console.retention).
     """
-    certificates = session.execute(sa.select(Certificate).where(
-        Certificate.issued_at < cutoff, Certificate.conversation_id != ANONYMISED_CONVERSATION)).scalars().all()
+    certificates = (
+        session.execute(
+            sa.select(Certificate).where(
+                Certificate.issued_at < cutoff, Certificate.conversation_id != ANONYMISED_CONVERSATION
+            )
+        )
+        .scalars()
+        .all()
+    )
     for certificate in certificates:
         certificate.requester_name = certificate.child_name = ANONYMISED_NAME
         certificate.conversation_id = ANONYMISED_CONVERSATION

@@ -15,6 +15,7 @@ unknown, 422 mistyped (so a typing slip is told apart from a forgery), 429 when 
 address checks too many (CERTIFICATE_CHECK_RATE_LIMIT, bot.limits: guessing references
 by the thousand is stopped), with Retry-After.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,15 +26,16 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot import limits
+from bot.database import session_scope
 from bot.mediation.pdf import certificate_pdf
 from bot.mediation.service import Verification, open_download, verify_reference
-from bot.database import session_scope
 from bot.redress.dates import format_long
 from bot.settings import get_settings
 
 router = APIRouter(tags=["certificates"])
-_templates = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
-                         autoescape=select_autoescape(["html"]))
+_templates = Environment(
+    loader=FileSystemLoader(str(Path(__file__).parent / "templates")), autoescape=select_autoescape(["html"])
+)
 STATUS_CODES = {"valid": 200, "revoked": 200, "unknown": 404, "mistyped": 422}
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
@@ -62,10 +64,15 @@ def _verification_page(request: Request, reference: Optional[str]) -> HTMLRespon
         response.headers["Retry-After"] = str(wait)
         return response
     result = _verify(reference)
-    return _page("verify.html", STATUS_CODES[result.status], title="Check a mediation certificate", result=result,
-                 typed=reference.strip()[:40],
-                 issued_on=format_long(result.issued_on) if result.issued_on else "",
-                 revoked_on=format_long(result.revoked_on) if result.revoked_on else "")
+    return _page(
+        "verify.html",
+        STATUS_CODES[result.status],
+        title="Check a mediation certificate",
+        result=result,
+        typed=reference.strip()[:40],
+        issued_on=format_long(result.issued_on) if result.issued_on else "",
+        revoked_on=format_long(result.revoked_on) if result.revoked_on else "",
+    )
 
 
 @router.get("/certificates/verify", response_class=HTMLResponse)
@@ -82,8 +89,11 @@ def verify_page(request: Request, reference: str) -> HTMLResponse:
 def certificate_status(request: Request, reference: str) -> JSONResponse:
     wait = _check_wait(request)
     if wait:
-        return JSONResponse({"status": "rate_limited", "message": limits.too_many_checks_message(wait),
-                             "retry_after": wait}, status_code=429, headers={**NO_STORE, "Retry-After": str(wait)})
+        return JSONResponse(
+            {"status": "rate_limited", "message": limits.too_many_checks_message(wait), "retry_after": wait},
+            status_code=429,
+            headers={**NO_STORE, "Retry-After": str(wait)},
+        )
     result = _verify(reference[:100])
     return JSONResponse(result.as_json(), status_code=STATUS_CODES[result.status], headers=NO_STORE)
 
@@ -94,15 +104,31 @@ def download(token: str) -> Response:
     with session_scope() as session:
         found = open_download(session, token)
         if found.status == "unknown" or found.certificate is None:
-            return _page("unavailable.html", 404, title="Certificate not found",
-                         message="There is no certificate at this address. Check the link in your text or email.")
+            return _page(
+                "unavailable.html",
+                404,
+                title="Certificate not found",
+                message="There is no certificate at this address. Check the link in your text or email.",
+            )
         if found.status == "revoked":
-            return _page("unavailable.html", 410, title="Certificate revoked",
-                         message=f"Certificate {found.certificate.reference} was revoked and is no longer valid. "
-                                 "Contact the service for a new one.")
+            return _page(
+                "unavailable.html",
+                410,
+                title="Certificate revoked",
+                message=f"Certificate {found.certificate.reference} was revoked and is no longer valid. "
+                "Contact the service for a new one.",
+            )
         if found.status == "expired":
-            return _page("expired.html", 410, title="This download link has expired",
-                         days=settings.certificate_link_days, phone=settings.service_phone_number)
+            return _page(
+                "expired.html",
+                410,
+                title="This download link has expired",
+                days=settings.certificate_link_days,
+                phone=settings.service_phone_number,
+            )
         body, reference = certificate_pdf(found.certificate), found.certificate.reference
-    return Response(body, media_type="application/pdf", headers={
-        **NO_STORE, "Content-Disposition": f'inline; filename="mediation-certificate-{reference}.pdf"'})
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={**NO_STORE, "Content-Disposition": f'inline; filename="mediation-certificate-{reference}.pdf"'},
+    )

@@ -1,4 +1,5 @@
 """Alembic environment: migrations for the app's own tables."""
+
 from alembic import context
 
 from bot.database import RASA_OWNED_TABLES, Base, make_engine

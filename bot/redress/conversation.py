@@ -2,6 +2,7 @@
 
 Plain Python, shared by the chat form (actions/route_check.py) and the phone line.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,8 +13,8 @@ from bot.dialogue.answers import CHANGE, CHANGED_MIND, Reading, wants
 from bot.dialogue.dates import format_reading, read_date
 from bot.dialogue.forms import INTERRUPTIONS, FormSpec, looks_like_question
 from bot.nlp.patterns import find_local_authority, find_local_authority_in
-from bot.redress.dates import format_long
 from bot.redress import rules
+from bot.redress.dates import format_long
 from bot.redress.front_door import ROUTE_NAMES, classify_disagreement, describe  # one wording for chat and phone
 from bot.redress.situation import APPEALABLE_DECISIONS, RouteCheck, Situation
 from bot.redress.texts import GIVE_UP as GIVE_UP_DATES
@@ -92,9 +93,16 @@ def role_from_text(text: Optional[str]) -> Optional[str]:
         return lowered
     if re.search(r"\b(young person|myself|for me|i'?m (the )?(student|pupil)|my own|about me|my plan)\b", lowered):
         return "young_person"
-    if re.search(r"\b(professional|senco|teacher|social worker|advocate|school staff|work (at|for)|caseworker|health visitor)\b", lowered):
+    if re.search(
+        r"\b(professional|senco|teacher|social worker|advocate|school staff|work (at|for)|caseworker|health visitor)\b",
+        lowered,
+    ):
         return "professional"
-    if re.search(r"\b(parent|carer|mum|mom|dad|mother|father|guardian|foster|grand(ma|pa|mother|father|parent)|(my|our) (son|daughter|child|kid|kids|boy|girl|children)|(son|daughter)'s)\b", lowered):
+    if re.search(
+        r"\b(parent|carer|mum|mom|dad|mother|father|guardian|foster|grand(ma|pa|mother|father|parent)"
+        r"|(my|our) (son|daughter|child|kid|kids|boy|girl|children)|(son|daughter)'s)\b",
+        lowered,
+    ):
         return "parent"
     return None
 
@@ -107,9 +115,28 @@ def age_from_text(text: Optional[str]) -> Optional[int]:
     match = re.search(r"\b(\d{1,3})\b", str(text))
     if match:
         return int(match.group(1))
-    words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-             "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-             "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20}
+    words = {
+        "one": 1,
+        "two": 2,
+        "three": 3,
+        "four": 4,
+        "five": 5,
+        "six": 6,
+        "seven": 7,
+        "eight": 8,
+        "nine": 9,
+        "ten": 10,
+        "eleven": 11,
+        "twelve": 12,
+        "thirteen": 13,
+        "fourteen": 14,
+        "fifteen": 15,
+        "sixteen": 16,
+        "seventeen": 17,
+        "eighteen": 18,
+        "nineteen": 19,
+        "twenty": 20,
+    }
     lowered = str(text).lower()
     total = None
     for word, number in words.items():
@@ -178,9 +205,10 @@ def read_back(facts: Dict[str, object]) -> str:
     elif facts.get("can_decide") == NOT_SURE:
         parts.append("you are not sure whether they can make this decision themselves")
     if isinstance(facts.get("decision_date"), dt.date):
-        label = {"disability_discrimination": "it happened on",
-                 "school_exclusion": "the exclusion decision was on"}.get(str(facts.get("about")),
-                                                                          "the decision letter is dated")
+        label = {
+            "disability_discrimination": "it happened on",
+            "school_exclusion": "the exclusion decision was on",
+        }.get(str(facts.get("about")), "the decision letter is dated")
         parts.append(f"{label} {format_long(facts['decision_date'])}")
     if isinstance(facts.get("certificate_date"), dt.date):
         parts.append(f"the mediation certificate is dated {format_long(facts['certificate_date'])}")
@@ -197,11 +225,15 @@ def summary_messages(result: RouteCheck) -> List[str]:
         messages.append("What fits your situation: " + _join(fitting) + ".")
     messages.extend(result.messages)
     if result.in_scope and result.mediation_advice_required:
-        messages.append("Before an appeal you must contact the mediation adviser. You do not have to go to mediation. "
-                        "(Source: Children and Families Act 2014 s.55; SEND Code of Practice 11.21)")
+        messages.append(
+            "Before an appeal you must contact the mediation adviser. You do not have to go to mediation. "
+            "(Source: Children and Families Act 2014 s.55; SEND Code of Practice 11.21)"
+        )
     elif result.in_scope and any(r.id == "tribunal_appeal" and r.available for r in result.routes):
-        messages.append("You do not need a mediation certificate for this appeal, because it is only about the school "
-                        "or college named in the plan. (Source: Children and Families Act 2014 s.55; SEND Code of Practice 11.21)")
+        messages.append(
+            "You do not need a mediation certificate for this appeal, because it is only about the school "
+            "or college named in the plan. (Source: Children and Families Act 2014 s.55; SEND Code of Practice 11.21)"
+        )
     return messages
 
 
@@ -213,7 +245,9 @@ def situation_from_facts(facts: Dict[str, object], today: Optional[dt.date] = No
         age=checked.get("age") if isinstance(checked.get("age"), int) else None,
         local_authority=checked.get("local_authority") or None,
         decision_date=checked.get("decision_date") if isinstance(checked.get("decision_date"), dt.date) else None,
-        certificate_date=checked.get("certificate_date") if isinstance(checked.get("certificate_date"), dt.date) else None,
+        certificate_date=checked.get("certificate_date")
+        if isinstance(checked.get("certificate_date"), dt.date)
+        else None,
         in_england=False if facts.get("local_authority") == OUTSIDE_ENGLAND else None,
         nation=facts.get("nation") if facts.get("nation") in rules.NATIONS else None,
         over_school_age=over_school_age(facts, today),
@@ -228,8 +262,16 @@ def _join(items: List[str]) -> str:
 
 # --- reading each answer -----------------------------------------------------------
 # The facts the conversation collects, in the order it asks for them.
-FACTS = ("role", "about", "local_authority", "age", "finished_year_11", "can_decide", "decision_date",
-         "certificate_date")
+FACTS = (
+    "role",
+    "about",
+    "local_authority",
+    "age",
+    "finished_year_11",
+    "can_decide",
+    "decision_date",
+    "certificate_date",
+)
 # Stand-ins for answers that are not a council or a date.
 OUTSIDE_ENGLAND = "outside England"
 UNKNOWN_COUNCIL = "not known"
@@ -248,9 +290,11 @@ FACT_LABELS = {
     "certificate_date": "the certificate date",
 }
 
-_CORRECTING = re.compile(r"\b(actually|sorry|i meant|i mean|correction|mistake|wrong|not \w+ but|should (be|say)|instead|"
-                         r"never (gave|said|told)|didn'?t (give|say|tell)|did not (give|say|tell)|that'?s not (it|right)|"
-                         r"it was (dated|on)|no,? it was)\b")
+_CORRECTING = re.compile(
+    r"\b(actually|sorry|i meant|i mean|correction|mistake|wrong|not \w+ but|should (be|say)|instead|"
+    r"never (gave|said|told)|didn'?t (give|say|tell)|did not (give|say|tell)|that'?s not (it|right)|"
+    r"it was (dated|on)|no,? it was)\b"
+)
 _CHANGE_TARGETS = (
     ("role", r"who i am|role|me|parent|carer|young person|professional"),
     ("about", r"what it'?s about|what it is about|disagreement|decision type|kind|subject|about"),
@@ -264,19 +308,26 @@ _CHANGE_TARGETS = (
 # Not in rules.NATIONS (no tribunal or advice service to name there), but not England either.
 _ELSEWHERE = re.compile(r"\b(isle of man|jersey|guernsey|republic of ireland)\b")
 _DONT_KNOW = re.compile(r"\b(don'?t know|dont know|not sure|no idea|unsure|can'?t remember|cannot remember|dunno)\b")
-_NO = re.compile(r"^\s*(no|nope|nah|not yet|none|no certificate|no,? not yet|we don'?t|i don'?t|haven'?t|we haven'?t)\b"
-                 r"|\b(no certificate|don'?t have (one|a certificate)|haven'?t (got|had) (one|a certificate))\b")
-_YES = re.compile(r"^\s*(yes|yeah|yep|yup|correct|that'?s (right|correct)|right|ok|okay|sure|spot on|all correct|"
-                  r"that is (right|correct))\b")
+_NO = re.compile(
+    r"^\s*(no|nope|nah|not yet|none|no certificate|no,? not yet|we don'?t|i don'?t|haven'?t|we haven'?t)\b"
+    r"|\b(no certificate|don'?t have (one|a certificate)|haven'?t (got|had) (one|a certificate))\b"
+)
+_YES = re.compile(
+    r"^\s*(yes|yeah|yep|yup|correct|that'?s (right|correct)|right|ok|okay|sure|spot on|all correct|"
+    r"that is (right|correct))\b"
+)
 _STRICT_AGE = re.compile(
     r"\b(?P<n>\d{1,2})\s*(-|\s)?\s*(years?|yrs?)(\s*-?\s*old)?\b"
     r"|\b(aged?|age is|is aged)\s+(?P<m>\d{1,2})\b"
-    r"|\b(he|she|they|i|my \w+)\s*('s|'re|'m| is| are| am)\s+(?P<k>\d{1,2})\b(?!\s*(st|nd|rd|th|/|-|\.|january|february|march|april|may|june|july|august|september|october|november|december))"
+    r"|\b(he|she|they|i|my \w+)\s*('s|'re|'m| is| are| am)\s+(?P<k>\d{1,2})\b"
+    r"(?!\s*(st|nd|rd|th|/|-|\.|january|february|march|april|may|june|july|august|september|october|november|december))"
 )
 _STRICT_ROLE = re.compile(
-    r"\b(i'?m|i am|as)\s+(a |an |the |his |her |their )?(mum|mom|dad|mother|father|parent|carer|guardian|foster|grand\w+|"
+    r"\b(i'?m|i am|as)\s+(a |an |the |his |her |their )?"
+    r"(mum|mom|dad|mother|father|parent|carer|guardian|foster|grand\w+|"
     r"young person|student|pupil|senco|teacher|social worker|advocate|professional)\b"
-    r"|\b(my|our) (son|daughter|child|kid|boy|girl|grandson|granddaughter)\b|\b(it'?s|it is) (about|for) me\b|\bmy own (plan|ehcp)\b"
+    r"|\b(my|our) (son|daughter|child|kid|boy|girl|grandson|granddaughter)\b"
+    r"|\b(it'?s|it is) (about|for) me\b|\bmy own (plan|ehcp)\b"
 )
 
 
@@ -305,9 +356,14 @@ def next_question(facts: Dict[str, object]) -> Optional[str]:
     return next((fact for fact in questions_needed(facts) if facts.get(fact) is None), None)
 
 
-def read_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, object],
-                today: Optional[dt.date] = None, situation: Optional[dict] = None,
-                describes_situation: bool = False) -> Reading:
+def read_answer(
+    text: Optional[str],
+    asking: Optional[str],
+    facts: Dict[str, object],
+    today: Optional[dt.date] = None,
+    situation: Optional[dict] = None,
+    describes_situation: bool = False,
+) -> Reading:
     """Read a message in the route-check conversation.
 
     ``asking`` is the fact just asked for ("confirmed" for the read-back). The answer to
@@ -377,10 +433,15 @@ def read_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, obj
         if _DONT_KNOW.search(lowered):
             council = UNKNOWN_COUNCIL
         else:
-            reading.problem = ("I didn't recognise that as a council in England. Which council sent the letter, "
-                               "or which council area do you live in?")
-    if council == OUTSIDE_ENGLAND and facts.get("local_authority") not in (None, OUTSIDE_ENGLAND) \
-            and find_local_authority_in(text) is None:
+            reading.problem = (
+                "I didn't recognise that as a council in England. Which council sent the letter, "
+                "or which council area do you live in?"
+            )
+    if (
+        council == OUTSIDE_ENGLAND
+        and facts.get("local_authority") not in (None, OUTSIDE_ENGLAND)
+        and find_local_authority_in(text) is None
+    ):
         # Living outside England, said at any point, stops the check (brief section 8),
         # unless the same message names a council in England ("we moved from Cardiff to Kent").
         reading.updates["local_authority"] = OUTSIDE_ENGLAND
@@ -389,8 +450,11 @@ def read_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, obj
     if nation is not None and reading.updates.get("local_authority", facts.get("local_authority")) == OUTSIDE_ENGLAND:
         if facts.get("nation") != nation:
             reading.updates["nation"] = nation
-    elif council not in (None, OUTSIDE_ENGLAND, UNKNOWN_COUNCIL) and reading.updates.get("local_authority") == council \
-            and facts.get("nation") is not None:
+    elif (
+        council not in (None, OUTSIDE_ENGLAND, UNKNOWN_COUNCIL)
+        and reading.updates.get("local_authority") == council
+        and facts.get("nation") is not None
+    ):
         reading.updates["nation"] = None  # corrected to a council in England
 
     # The age.
@@ -414,7 +478,7 @@ def read_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, obj
     if asking in ("finished_year_11", "can_decide"):
         answer = yes_no_not_sure(lowered)
         if answer is None:
-            reading.problem = ("Sorry, I didn't catch that. Please say yes, no or not sure.")
+            reading.problem = "Sorry, I didn't catch that. Please say yes, no or not sure."
         else:
             offer(asking, answer, True)
             merged = {**facts, **reading.updates}
@@ -434,8 +498,9 @@ def read_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, obj
     if found is not None and not (asked_for_date or said_what_date or (asking == "confirmed" and correcting)):
         found = date = None  # a date said in passing, to another question: not taken
     if found is not None and found.future:
-        reading.problem = (f"{format_long(found.date)} is after today ({format_long(today)}). "
-                           "Please check the date on the letter.")
+        reading.problem = (
+            f"{format_long(found.date)} is after today ({format_long(today)}). Please check the date on the letter."
+        )
         date = None
     elif found is not None and found.ambiguous:
         reading.notes.append(f"{format_reading(found)}. If that's not right, please say the date with the year.")
@@ -450,8 +515,10 @@ def read_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, obj
         elif date is not None:
             decision = facts.get("decision_date")
             if isinstance(decision, dt.date) and date < decision:
-                reading.problem = (f"A certificate comes after the decision letter ({format_long(decision)}), "
-                                   f"but {format_long(date)} is before it. Please check the date on the certificate.")
+                reading.problem = (
+                    f"A certificate comes after the decision letter ({format_long(decision)}), "
+                    f"but {format_long(date)} is before it. Please check the date on the certificate."
+                )
             else:
                 offer("certificate_date", date, True)
     elif date is not None and about_certificate:
@@ -479,26 +546,31 @@ def read_answer(text: Optional[str], asking: Optional[str], facts: Dict[str, obj
 
 
 # Words that say a date is the letter's, the certificate's or the day it happened.
-_DATE_OF = re.compile(r"\b(dated|date (on|of)|letter|decision|certificate|plan|happened|sent|came|received|arrived|"
-                      r"got|had|issued|finali[sz]ed|refused|said no|wrote|written|told us|heard)\b")
+_DATE_OF = re.compile(
+    r"\b(dated|date (on|of)|letter|decision|certificate|plan|happened|sent|came|received|arrived|"
+    r"got|had|issued|finali[sz]ed|refused|said no|wrote|written|told us|heard)\b"
+)
 _AGE_WORDS = re.compile(r"\b(turned|turns|aged?|years? old|yrs? old|year old|birthday|is \d{1,2}\b)")
-_MONTH_ONLY = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
-                         r"last (week|month)|this month)\b")
+_MONTH_ONLY = re.compile(
+    r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"last (week|month)|this month)\b"
+)
 
 
 def _no_date_problem(lowered: str, of: str) -> str:
     """Why no date was taken: an age is not a date, and a month alone names no day."""
     if _AGE_WORDS.search(lowered):
-        return (f"That sounds like an age rather than a date. What date is on the {of}? "
-                "For example 3 March 2026.")
+        return f"That sounds like an age rather than a date. What date is on the {of}? For example 3 March 2026."
     if _MONTH_ONLY.search(lowered):
-        return (f"I need the day as well. What is the full date on the {of}? For example 3 March 2026.")
+        return f"I need the day as well. What is the full date on the {of}? For example 3 March 2026."
     return f"Sorry, I couldn't read a date in that. What date is on the {of}? For example 3 March 2026."
 
 
-RETRY_ABOUT = ("Sorry, I couldn't tell which kind of disagreement that is. Is it about a council decision on an "
-               "EHC needs assessment or plan, support at school or college, health or social care, or disability "
-               "discrimination?")
+RETRY_ABOUT = (
+    "Sorry, I couldn't tell which kind of disagreement that is. Is it about a council decision on an "
+    "EHC needs assessment or plan, support at school or college, health or social care, or disability "
+    "discrimination?"
+)
 
 
 def yes_no_not_sure(lowered: str) -> Optional[str]:
@@ -529,8 +601,10 @@ def facts_in_scope(facts: Dict[str, object]) -> Dict[str, object]:
     return checked
 
 
-GOALS = {"certificate": "OK: the mediation certificate, not mediation. I still need a few details about the decision first.",
-         "mediation": "OK: mediation, not just the certificate. I still need a few details about the decision first."}
+GOALS = {
+    "certificate": "OK: the mediation certificate, not mediation. I still need a few details about the decision first.",
+    "mediation": "OK: mediation, not just the certificate. I still need a few details about the decision first.",
+}
 
 
 class RouteCheckForm(FormSpec):
@@ -545,9 +619,15 @@ class RouteCheckForm(FormSpec):
     facts_in_order = FACTS
     give_up = GIVE_UP_DATES
 
-    def __init__(self, today: Optional[dt.date] = None, situation: Optional[dict] = None,
-                 describes_situation: bool = False, earlier: Optional[list] = None, goal: Optional[str] = None,
-                 intent: Optional[str] = None):
+    def __init__(
+        self,
+        today: Optional[dt.date] = None,
+        situation: Optional[dict] = None,
+        describes_situation: bool = False,
+        earlier: Optional[list] = None,
+        goal: Optional[str] = None,
+        intent: Optional[str] = None,
+    ):
         self.today, self.situation, self.describes = today, situation, describes_situation
         self.earlier, self.goal, self.intent = earlier or [], goal, intent
 
@@ -555,8 +635,9 @@ class RouteCheckForm(FormSpec):
         return questions_needed(facts)
 
     def read(self, text: str, asking: Optional[str], facts: Dict[str, object]) -> Reading:
-        reading = read_answer(text, asking, facts, self.today, situation=self.situation,
-                              describes_situation=self.describes)
+        reading = read_answer(
+            text, asking, facts, self.today, situation=self.situation, describes_situation=self.describes
+        )
         if asking == "about" and self.intent in INTERRUPTIONS and looks_like_question(text):
             # "Wait, who runs the mediation meeting?" is a question, not what the disagreement
             # is about, whatever the situation classifier makes of it: answered, then asked again.
@@ -571,8 +652,14 @@ class RouteCheckForm(FormSpec):
             # Starting: what the person said just before counts too ("we got the plan on
             # 2 November" ... "can you work out my deadline?"), without being asked again.
             for earlier, situation, describes in self.earlier:
-                before = read_answer(earlier, None, {**facts, **reading.updates}, self.today, situation=situation,
-                                     describes_situation=describes)
+                before = read_answer(
+                    earlier,
+                    None,
+                    {**facts, **reading.updates},
+                    self.today,
+                    situation=situation,
+                    describes_situation=describes,
+                )
                 for fact, value in before.updates.items():
                     if value is not None and facts.get(fact) is None and fact not in reading.updates:
                         reading.updates[fact] = value
@@ -589,7 +676,10 @@ class RouteCheckForm(FormSpec):
             return None
         lowered = " ".join(text.lower().split())
         wanted = wants(lowered)
-        if wanted and wanted != self.goal and (CHANGED_MIND.search(lowered) or asking == "confirmed"
-                                               or len(lowered.split()) <= 12):
+        if (
+            wanted
+            and wanted != self.goal
+            and (CHANGED_MIND.search(lowered) or asking == "confirmed" or len(lowered.split()) <= 12)
+        ):
             return Reading(updates={"goal": wanted}, notes=[GOALS[wanted]])
         return None

@@ -13,6 +13,7 @@ So a poke can be lost without losing anything:
 
 ``poke`` may be called from any thread (staff actions run in threads).
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -33,14 +33,15 @@ stays silent while a person holds the conversation even if Rasa missed the pause
 The functions are blocking (database and HTTP); call them from a thread in async code.
 The browsers connected to the conversation are told at once (bot.webchat.hub).
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import enum
 import logging
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 from typing import Any, Dict, List, Optional
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -107,8 +108,14 @@ class ConversationOwner(Base):
     __tablename__ = "conversation_owners"
 
     conversation_id = sa.Column(sa.String(100), primary_key=True)
-    state = sa.Column(sa.Enum(*[s.value for s in OwnerState], name="conversation_owner_state", native_enum=False,
-                              create_constraint=True), nullable=False, default="bot", index=True)
+    state = sa.Column(
+        sa.Enum(
+            *[s.value for s in OwnerState], name="conversation_owner_state", native_enum=False, create_constraint=True
+        ),
+        nullable=False,
+        default="bot",
+        index=True,
+    )
     channel = sa.Column(sa.String(10), nullable=False, default="web")
     staff_username = sa.Column(sa.String(64), nullable=True)
     staff_name = sa.Column(sa.String(100), nullable=True)  # the first name the person sees
@@ -193,8 +200,12 @@ def _tell_rasa(conversation_id: str, events: List[Dict[str, Any]]) -> bool:
         RasaClient(get_settings(), timeout=10).append_events_blocking(conversation_id, events)
         return True
     except Exception as error:  # noqa: BLE001 - Rasa down: the relay still keeps the bot silent
-        log.error("live handoff: could not write %s to the tracker of %s: %s",
-                  [event.get("event") for event in events], conversation_id, error)
+        log.error(
+            "live handoff: could not write %s to the tracker of %s: %s",
+            [event.get("event") for event in events],
+            conversation_id,
+            error,
+        )
         return False
 
 
@@ -213,37 +224,56 @@ def _first_name(username: str, staff_name: Optional[str]) -> str:
 
 # What the person is told. The assistant's own safeguarding reply (actions/safeguarding.py)
 # comes first, with the numbers and who is available; these notices say the same, never more.
-WAITING_NOTICE = ("I've asked a mediator from our team to join this chat. Please keep this page open: they will "
-                  "write to you here, usually within a few minutes. You can tell them now what you'd like to "
-                  "talk about.")
-URGENT_WAITING_NOTICE = ("A member of our team has been alerted and will join this chat as soon as they can. "
-                         "Please keep this page open. If anyone is in danger now, call 999.")
-NUMBERS = ("If anyone is in danger now, call 999. If you are under 19, you can call Childline on 0800 1111. "
-           "Samaritans are there for anyone on 116 123, day or night. If a child is at risk of harm, contact "
-           "children's social care at your local council.")
+WAITING_NOTICE = (
+    "I've asked a mediator from our team to join this chat. Please keep this page open: they will "
+    "write to you here, usually within a few minutes. You can tell them now what you'd like to "
+    "talk about."
+)
+URGENT_WAITING_NOTICE = (
+    "A member of our team has been alerted and will join this chat as soon as they can. "
+    "Please keep this page open. If anyone is in danger now, call 999."
+)
+NUMBERS = (
+    "If anyone is in danger now, call 999. If you are under 19, you can call Childline on 0800 1111. "
+    "Samaritans are there for anyone on 116 123, day or night. If a child is at risk of harm, contact "
+    "children's social care at your local council."
+)
 
-HELD_WAITING_NOTICE = ("A member of our team has been alerted that you may need help urgently and will join this "
-                       f"chat as soon as they can. {NUMBERS}")
+HELD_WAITING_NOTICE = (
+    "A member of our team has been alerted that you may need help urgently and will join this "
+    f"chat as soon as they can. {NUMBERS}"
+)
 
 
 def urgent_out_of_hours_notice(when: str) -> str:
     """Out of hours nobody will help now: when the team will see the message, and who to call meanwhile."""
-    return (f"Our team will see your message {when}. {NUMBERS} If you'd like us to contact you, leave a phone "
-            "number or an email address.")
+    return (
+        f"Our team will see your message {when}. {NUMBERS} If you'd like us to contact you, leave a phone "
+        "number or an email address."
+    )
 
 
 def reminder_notice() -> str:
     """Said once to a person still waiting, SAFEGUARDING_REMINDER_SECONDS after an urgent request."""
-    return ("Nobody from our team has been able to join yet, but they know you are waiting and will join as soon as "
-            f"they can. Meanwhile: {NUMBERS}")
+    return (
+        "Nobody from our team has been able to join yet, but they know you are waiting and will join as soon as "
+        f"they can. Meanwhile: {NUMBERS}"
+    )
 
 
 REMINDER_BUTTONS = [{"title": "Carry on with the assistant while I wait", "payload": "webchat:carry_on"}]
 
 
-def request_person(conversation_id: str, reason: str, channel: str = "web", local_authority: Optional[str] = None,
-                   summary: Optional[str] = None, now: Optional[dt.datetime] = None, category: Optional[str] = None,
-                   language: Optional[str] = None) -> OwnerState:
+def request_person(
+    conversation_id: str,
+    reason: str,
+    channel: str = "web",
+    local_authority: Optional[str] = None,
+    summary: Optional[str] = None,
+    now: Optional[dt.datetime] = None,
+    category: Optional[str] = None,
+    language: Optional[str] = None,
+) -> OwnerState:
     """Ask for a person: record an escalation and tell the person what happens next.
 
     In staffed hours the conversation waits for a mediator (the bot is paused) and they
@@ -266,13 +296,24 @@ def request_person(conversation_id: str, reason: str, channel: str = "web", loca
         current = owner.state
         if current in HELD and not (urgent and owner.reason != "safeguarding"):
             return current
-        what = {"person_requested": "asked for a person", "safeguarding": "may be at risk (safeguarding)",
-                "repeated_failure": "could not be answered by the assistant",
-                "bot_failure": "got no answer: the assistant failed"}.get(reason, reason.replace("_", " "))
-        raise_escalation(session, reason=reason, channel=channel, conversation_id=conversation_id,
-                         local_authority=local_authority, summary=summary or f"Web chat: the person {what}.",
-                         category=category, language=language, one_per_conversation=False,
-                         notify=status.open_now or urgent)
+        what = {
+            "person_requested": "asked for a person",
+            "safeguarding": "may be at risk (safeguarding)",
+            "repeated_failure": "could not be answered by the assistant",
+            "bot_failure": "got no answer: the assistant failed",
+        }.get(reason, reason.replace("_", " "))
+        raise_escalation(
+            session,
+            reason=reason,
+            channel=channel,
+            conversation_id=conversation_id,
+            local_authority=local_authority,
+            summary=summary or f"Web chat: the person {what}.",
+            category=category,
+            language=language,
+            one_per_conversation=False,
+            notify=status.open_now or urgent,
+        )
         if current in HELD:
             # Already waiting for, or with, a person; now someone may be at risk.
             target = current
@@ -286,8 +327,18 @@ def request_person(conversation_id: str, reason: str, channel: str = "web", loca
             events = [_rasa_notice(text)]
         elif status.open_now:
             target = next_state(current, "request_person")
-            _set_state(session, conversation_id, target, channel=channel, staff_username=None, staff_name=None,
-                       snoozed_until=None, reason=reason, waiting_since=_utcnow(), reminder_sent_at=None)
+            _set_state(
+                session,
+                conversation_id,
+                target,
+                channel=channel,
+                staff_username=None,
+                staff_name=None,
+                snoozed_until=None,
+                reason=reason,
+                waiting_since=_utcnow(),
+                reminder_sent_at=None,
+            )
             text = URGENT_WAITING_NOTICE if urgent else WAITING_NOTICE
             _notice(session, conversation_id, text, data={"waiting": True, **({"urgent": True} if urgent else {})})
             events = [_rasa_notice(text), {"event": "pause"}]
@@ -297,9 +348,11 @@ def request_person(conversation_id: str, reason: str, channel: str = "web", loca
             if urgent:
                 text = urgent_out_of_hours_notice(when)
             else:
-                text = (f"Our team isn't available right now. The line is next staffed {when}. Leave a phone number "
-                        "or an email address and a mediator will contact you then. You can also carry on asking me "
-                        "questions.")
+                text = (
+                    f"Our team isn't available right now. The line is next staffed {when}. Leave a phone number "
+                    "or an email address and a mediator will contact you then. You can also carry on asking me "
+                    "questions."
+                )
             if settings.service_phone_number:
                 text += f" Or call us on {settings.service_phone_number} when we're open."
             _notice(session, conversation_id, text, data={"callback": True, **({"urgent": True} if urgent else {})})
@@ -325,8 +378,7 @@ def _refused_for_too_many(conversation_id: str, settings) -> bool:
         _notice(session, conversation_id, text)
     _tell_rasa(conversation_id, [_rasa_notice(text)])
     _poke(conversation_id)
-    log.warning("live handoff: too many requests for a person from one address; %s's was not recorded",
-                conversation_id)
+    log.warning("live handoff: too many requests for a person from one address; %s's was not recorded", conversation_id)
     return True
 
 
@@ -342,10 +394,13 @@ def send_due_reminders(now: Optional[dt.datetime] = None, settings=None) -> List
     now = now or _utcnow()
     due_before = now - dt.timedelta(seconds=settings.safeguarding_reminder_seconds)
     table = ConversationOwner.__table__
-    due = (sa.select(table.c.conversation_id)
-           .where(table.c.state == S.WAITING.value, table.c.reason == "safeguarding",
-                  table.c.reminder_sent_at.is_(None), table.c.waiting_since.is_not(None),
-                  table.c.waiting_since <= due_before))
+    due = sa.select(table.c.conversation_id).where(
+        table.c.state == S.WAITING.value,
+        table.c.reason == "safeguarding",
+        table.c.reminder_sent_at.is_(None),
+        table.c.waiting_since.is_not(None),
+        table.c.waiting_since <= due_before,
+    )
     with session_scope() as session:
         candidates = list(session.execute(due).scalars())
     reminded = []
@@ -354,18 +409,30 @@ def send_due_reminders(now: Optional[dt.datetime] = None, settings=None) -> List
         with session_scope() as session:
             claimed = session.execute(
                 sa.update(table)
-                .where(table.c.conversation_id == conversation_id, table.c.state == S.WAITING.value,
-                       table.c.reason == "safeguarding", table.c.reminder_sent_at.is_(None))
-                .values(reminder_sent_at=now)).rowcount
+                .where(
+                    table.c.conversation_id == conversation_id,
+                    table.c.state == S.WAITING.value,
+                    table.c.reason == "safeguarding",
+                    table.c.reminder_sent_at.is_(None),
+                )
+                .values(reminder_sent_at=now)
+            ).rowcount
             if claimed != 1:
                 continue
-            add_message(session, conversation_id, "system", text, buttons=REMINDER_BUTTONS,
-                        data={"urgent": True, "reminder": True})
+            add_message(
+                session,
+                conversation_id,
+                "system",
+                text,
+                buttons=REMINDER_BUTTONS,
+                data={"urgent": True, "reminder": True},
+            )
         reminded.append(conversation_id)
         _tell_rasa(conversation_id, [_rasa_notice(text)])
         _poke(conversation_id)
-        log.warning("live handoff: nobody has joined urgent chat %s yet; the person was told again what to do",
-                    conversation_id)
+        log.warning(
+            "live handoff: nobody has joined urgent chat %s yet; the person was told again what to do", conversation_id
+        )
     return reminded
 
 
@@ -387,8 +454,7 @@ def leave_contact(conversation_id: str, phone: str = "", email: str = "", prefer
         raise ValueError(limits.too_many_requests_message(wait, get_settings().service_phone_number))
     with session_scope() as session:
         concern = open_escalation(session, conversation_id, reasons=("safeguarding",))
-        asked_before = None if concern is not None else open_escalation(session, conversation_id,
-                                                                        reasons=("callback",))
+        asked_before = None if concern is not None else open_escalation(session, conversation_id, reasons=("callback",))
         if asked_before is not None:
             # Sent again (a second click, a resend after reconnecting): the one open callback
             # is updated, never a second one for staff to chase.
@@ -400,17 +466,27 @@ def leave_contact(conversation_id: str, phone: str = "", email: str = "", prefer
             concern.callback_number = number or concern.callback_number
             concern.callback_email = email or concern.callback_email
             concern.preferred_time = preferred_time or concern.preferred_time
-            concern.summary = (concern.summary + " The person asked to be contacted "
-                               + ("by phone." if number else "by email.")).strip()
+            concern.summary = (
+                concern.summary + " The person asked to be contacted " + ("by phone." if number else "by email.")
+            ).strip()
         else:
             record_escalation(
-                session, reason="callback", channel="web", conversation_id=conversation_id,
+                session,
+                reason="callback",
+                channel="web",
+                conversation_id=conversation_id,
                 summary="Web chat: the person asked to be contacted " + ("by phone." if number else "by email."),
-                callback_number=number or None, callback_email=email or None, preferred_time=preferred_time or None,
-                notify=True)
+                callback_number=number or None,
+                callback_email=email or None,
+                preferred_time=preferred_time or None,
+                notify=True,
+            )
         how = "call you" if number else "email you"
-        text = (f"Thank you. A mediator will {how}" + (f" ({preferred_time})" if preferred_time else "")
-                + " when the line is next staffed.")
+        text = (
+            f"Thank you. A mediator will {how}"
+            + (f" ({preferred_time})" if preferred_time else "")
+            + " when the line is next staffed."
+        )
         _notice(session, conversation_id, text)
     _poke(conversation_id)
     return text
@@ -443,8 +519,9 @@ def take_over(conversation_id: str, username: str, staff_name: Optional[str] = N
     return target
 
 
-def send_staff_message(conversation_id: str, text: str, staff_name: Optional[str] = None,
-                       username: Optional[str] = None) -> int:
+def send_staff_message(
+    conversation_id: str, text: str, staff_name: Optional[str] = None, username: Optional[str] = None
+) -> int:
     """A staff member's words to the person; returns the message's sequence number.
 
     Only the staff member holding the conversation may write (take it over first).
@@ -465,8 +542,9 @@ def send_staff_message(conversation_id: str, text: str, staff_name: Optional[str
     return seq
 
 
-def _leave(conversation_id: str, action: str, text: str, username: Optional[str] = None, force: bool = False,
-           **fields) -> OwnerState:
+def _leave(
+    conversation_id: str, action: str, text: str, username: Optional[str] = None, force: bool = False, **fields
+) -> OwnerState:
     with session_scope() as session:
         owner = owner_in(session, conversation_id)
         _check_holder(owner, username, force)
@@ -475,9 +553,11 @@ def _leave(conversation_id: str, action: str, text: str, username: Optional[str]
         _set_state(session, conversation_id, target, **fields)
         _notice(session, conversation_id, text, data={"owner": target.value})
         if action == "resolve":
-            for escalation in session.execute(sa.select(Escalation).where(
-                    Escalation.conversation_id == conversation_id,
-                    Escalation.status.in_(("new", "assigned", "waiting")))).scalars():
+            for escalation in session.execute(
+                sa.select(Escalation).where(
+                    Escalation.conversation_id == conversation_id, Escalation.status.in_(("new", "assigned", "waiting"))
+                )
+            ).scalars():
                 escalation.status = "resolved"
                 escalation.resolved_at = _utcnow()
     _tell_rasa(conversation_id, [_rasa_notice(text)] + ([{"event": "resume"}] if was_held else []))
@@ -490,9 +570,16 @@ def hand_back(conversation_id: str, username: Optional[str] = None, force: bool 
 
     Only the holder (``username``) may, or anyone with ``force``; else HeldByColleague.
     """
-    return _leave(conversation_id, "hand_back",
-                  "You're back with the assistant. You can carry on asking questions, or ask for a person again "
-                  "at any time.", username, force, staff_username=None, staff_name=None, snoozed_until=None)
+    return _leave(
+        conversation_id,
+        "hand_back",
+        "You're back with the assistant. You can carry on asking questions, or ask for a person again at any time.",
+        username,
+        force,
+        staff_username=None,
+        staff_name=None,
+        snoozed_until=None,
+    )
 
 
 def snooze(conversation_id: str, username: Optional[str] = None, until: Optional[dt.datetime] = None) -> OwnerState:
@@ -501,9 +588,12 @@ def snooze(conversation_id: str, username: Optional[str] = None, until: Optional
     if until is not None:
         local = until.replace(tzinfo=dt.timezone.utc).astimezone(ZoneInfo(get_settings().timezone))
         when = f" at about {local:%H:%M} on {local:%A} {local.day} {local:%B}"
-    return _leave(conversation_id, "snooze",
-                  f"A mediator will come back to you in this chat{when}. Meanwhile the assistant can answer "
-                  "your questions.", snoozed_until=until)
+    return _leave(
+        conversation_id,
+        "snooze",
+        f"A mediator will come back to you in this chat{when}. Meanwhile the assistant can answer your questions.",
+        snoozed_until=until,
+    )
 
 
 def resolve(conversation_id: str, username: Optional[str] = None, force: bool = False) -> OwnerState:
@@ -512,19 +602,49 @@ def resolve(conversation_id: str, username: Optional[str] = None, force: bool = 
     A held conversation is handed back first (the person is told, Rasa resumes); only
     its holder (``username``) may, or anyone with ``force``; else HeldByColleague.
     """
-    return _leave(conversation_id, "resolve",
-                  "The mediator has left the chat. You can carry on asking the assistant questions, or ask for a "
-                  "person again at any time.", username, force, staff_username=None, staff_name=None,
-                  snoozed_until=None)
+    return _leave(
+        conversation_id,
+        "resolve",
+        "The mediator has left the chat. You can carry on asking the assistant questions, or ask for a "
+        "person again at any time.",
+        username,
+        force,
+        staff_username=None,
+        staff_name=None,
+        snoozed_until=None,
+    )
 
 
 def carry_on(conversation_id: str) -> OwnerState:
     """The person stops waiting and carries on with the assistant (the escalation stays for staff)."""
-    return _leave(conversation_id, "carry_on",
-                  "You're back with the assistant. Your request stays with our team.",
-                  staff_username=None, staff_name=None)
+    return _leave(
+        conversation_id,
+        "carry_on",
+        "You're back with the assistant. Your request stays with our team.",
+        staff_username=None,
+        staff_name=None,
+    )
 
 
-__all__ = ["OwnerState", "Owner", "LiveError", "HeldByColleague", "ConversationOwner", "TRANSITIONS", "HELD", "next_state",
-           "owner_of", "owner_in", "is_held", "request_person", "leave_contact", "take_over", "send_staff_message",
-           "hand_back", "snooze", "resolve", "carry_on", "send_due_reminders"]
+__all__ = [
+    "OwnerState",
+    "Owner",
+    "LiveError",
+    "HeldByColleague",
+    "ConversationOwner",
+    "TRANSITIONS",
+    "HELD",
+    "next_state",
+    "owner_of",
+    "owner_in",
+    "is_held",
+    "request_person",
+    "leave_contact",
+    "take_over",
+    "send_staff_message",
+    "hand_back",
+    "snooze",
+    "resolve",
+    "carry_on",
+    "send_due_reminders",
+]

@@ -7,6 +7,7 @@ number it saw. Retention: these rows are personal data like Rasa's tracker event
 ``delete_older_than`` removes whole conversations whose last message is older than
 the transcript retention period (RETENTION_TRANSCRIPT_MONTHS).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,8 +45,9 @@ class ChatMessage(Base):
     )
 
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
-    conversation_id = sa.Column(sa.String(100), sa.ForeignKey("chat_conversations.id", ondelete="CASCADE"),
-                                nullable=False, index=True)
+    conversation_id = sa.Column(
+        sa.String(100), sa.ForeignKey("chat_conversations.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     seq = sa.Column(sa.Integer, nullable=False)
     sender = sa.Column(sa.Enum(*SENDERS, name="chat_sender", native_enum=False, create_constraint=True), nullable=False)
     text = sa.Column(sa.Text, nullable=False, default="")
@@ -61,8 +63,13 @@ class ChatMessage(Base):
 
     def as_event(self) -> Dict[str, Any]:
         """The message as the browser receives it."""
-        event: Dict[str, Any] = {"type": "message", "seq": self.seq, "sender": self.sender, "text": self.text,
-                                 "at": self.created_at.isoformat() + "Z"}
+        event: Dict[str, Any] = {
+            "type": "message",
+            "seq": self.seq,
+            "sender": self.sender,
+            "text": self.text,
+            "at": self.created_at.isoformat() + "Z",
+        }
         if self.buttons:
             event["buttons"] = self.buttons
         if self.data:
@@ -83,9 +90,17 @@ def get_or_create_conversation(session: Session, conversation_id: str) -> ChatCo
     return conversation
 
 
-def add_message(session: Session, conversation_id: str, sender: str, text: str, *,
-                buttons: Optional[List[Dict[str, Any]]] = None, data: Optional[Dict[str, Any]] = None,
-                client_id: Optional[str] = None, staff_name: Optional[str] = None) -> ChatMessage:
+def add_message(
+    session: Session,
+    conversation_id: str,
+    sender: str,
+    text: str,
+    *,
+    buttons: Optional[List[Dict[str, Any]]] = None,
+    data: Optional[Dict[str, Any]] = None,
+    client_id: Optional[str] = None,
+    staff_name: Optional[str] = None,
+) -> ChatMessage:
     """Store one message with the next sequence number of its conversation.
 
     A person's message whose client_id is already stored is not stored again; the
@@ -95,16 +110,28 @@ def add_message(session: Session, conversation_id: str, sender: str, text: str, 
         raise ValueError(f"unknown sender {sender!r}")
     conversation = get_or_create_conversation(session, conversation_id)
     if client_id:
-        existing = session.execute(sa.select(ChatMessage).where(
-            ChatMessage.conversation_id == conversation_id, ChatMessage.client_id == client_id)).scalar_one_or_none()
+        existing = session.execute(
+            sa.select(ChatMessage).where(
+                ChatMessage.conversation_id == conversation_id, ChatMessage.client_id == client_id
+            )
+        ).scalar_one_or_none()
         if existing is not None:
             return existing
     # Lock the conversation row (PostgreSQL) so two writers never take the same number.
     session.execute(sa.select(ChatConversation.id).where(ChatConversation.id == conversation_id).with_for_update())
-    last = session.execute(sa.select(sa.func.max(ChatMessage.seq)).where(
-        ChatMessage.conversation_id == conversation_id)).scalar()
-    message = ChatMessage(conversation_id=conversation_id, seq=(last or 0) + 1, sender=sender, text=text,
-                          buttons=buttons or None, data=data or None, client_id=client_id, staff_name=staff_name)
+    last = session.execute(
+        sa.select(sa.func.max(ChatMessage.seq)).where(ChatMessage.conversation_id == conversation_id)
+    ).scalar()
+    message = ChatMessage(
+        conversation_id=conversation_id,
+        seq=(last or 0) + 1,
+        sender=sender,
+        text=text,
+        buttons=buttons or None,
+        data=data or None,
+        client_id=client_id,
+        staff_name=staff_name,
+    )
     session.add(message)
     conversation.updated_at = utcnow()
     session.flush()
@@ -112,25 +139,34 @@ def add_message(session: Session, conversation_id: str, sender: str, text: str, 
 
 
 def messages_after(session: Session, conversation_id: str, after: int = 0, limit: int = 1000) -> List[ChatMessage]:
-    return list(session.execute(
-        sa.select(ChatMessage).where(ChatMessage.conversation_id == conversation_id, ChatMessage.seq > after)
-        .order_by(ChatMessage.seq).limit(limit)).scalars())
+    return list(
+        session.execute(
+            sa.select(ChatMessage)
+            .where(ChatMessage.conversation_id == conversation_id, ChatMessage.seq > after)
+            .order_by(ChatMessage.seq)
+            .limit(limit)
+        ).scalars()
+    )
 
 
 def last_seqs(session: Session, conversation_ids: List[str]) -> Dict[str, int]:
     """The last sequence number of each of these conversations (those with messages)."""
     if not conversation_ids:
         return {}
-    rows = session.execute(sa.select(ChatMessage.conversation_id, sa.func.max(ChatMessage.seq))
-                           .where(ChatMessage.conversation_id.in_(conversation_ids))
-                           .group_by(ChatMessage.conversation_id))
+    rows = session.execute(
+        sa.select(ChatMessage.conversation_id, sa.func.max(ChatMessage.seq))
+        .where(ChatMessage.conversation_id.in_(conversation_ids))
+        .group_by(ChatMessage.conversation_id)
+    )
     return {conversation_id: seq for conversation_id, seq in rows}
 
 
 def delete_older_than(session: Session, cutoff: dt.datetime) -> int:
     """Delete whole chat conversations last used before `cutoff`; returns how many."""
-    old = [row for row in session.execute(
-        sa.select(ChatConversation.id).where(ChatConversation.updated_at < cutoff)).scalars()]
+    old = [
+        row
+        for row in session.execute(sa.select(ChatConversation.id).where(ChatConversation.updated_at < cutoff)).scalars()
+    ]
     if not old:
         return 0
     session.execute(sa.delete(ChatMessage).where(ChatMessage.conversation_id.in_(old)))

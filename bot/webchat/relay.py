@@ -18,6 +18,7 @@
    or says nothing, the person gets a short apology and a person is asked for
    (reason "bot_failure", once per failing spell): never silence.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -29,8 +30,8 @@ import sqlalchemy as sa
 
 from bot.conversations.commands import as_text, offered_payload
 from bot.conversations.rasa_client import RasaClient
-from bot.database import session_scope
 from bot.conversations.turns import converse
+from bot.database import session_scope
 from bot.handoff.models import Escalation
 from bot.settings import get_settings
 from bot.webchat import hub, live
@@ -48,8 +49,10 @@ ROLE_BUTTONS = [
     {"title": "Young person", "payload": ROLE_PAYLOAD + "young_person"},
     {"title": "Professional", "payload": ROLE_PAYLOAD + "professional"},
 ]
-GREETING = ("Hello. Before we start, are you asking as a parent or carer, as a young person about your own "
-            "education, or as a professional? You can also just type your question.")
+GREETING = (
+    "Hello. Before we start, are you asking as a parent or carer, as a young person about your own "
+    "education, or as a professional? You can also just type your question."
+)
 ROLE_THANKS = {
     "parent": "Thank you. I'll talk about your child.",
     "young_person": "Thank you. I'll talk to you about your own education, health and care.",
@@ -77,8 +80,9 @@ def start_conversation(conversation_id: str) -> None:
     """A new conversation opens with the greeting that asks who the person is."""
     with session_scope() as session:
         conversation = get_or_create_conversation(session, conversation_id)
-        has_messages = session.execute(sa.text("SELECT 1 FROM chat_messages WHERE conversation_id = :c LIMIT 1"),
-                                       {"c": conversation.id}).first()
+        has_messages = session.execute(
+            sa.text("SELECT 1 FROM chat_messages WHERE conversation_id = :c LIMIT 1"), {"c": conversation.id}
+        ).first()
         if not has_messages:
             add_message(session, conversation_id, "bot", GREETING, buttons=ROLE_BUTTONS, data={"greeting": True})
 
@@ -94,8 +98,11 @@ def _store_person(conversation_id: str, text: str, client_id: Optional[str]):
     with session_scope() as session:
         before = None
         if client_id:
-            before = session.execute(sa.select(ChatMessage.seq).where(
-                ChatMessage.conversation_id == conversation_id, ChatMessage.client_id == client_id)).scalar()
+            before = session.execute(
+                sa.select(ChatMessage.seq).where(
+                    ChatMessage.conversation_id == conversation_id, ChatMessage.client_id == client_id
+                )
+            ).scalar()
         message = add_message(session, conversation_id, "person", text, client_id=client_id)
         return message.seq, before is None
 
@@ -123,17 +130,26 @@ def _store_replies(conversation_id: str, messages: List[Dict[str, Any]]) -> int:
 def _offered_payloads(conversation_id: str) -> List[str]:
     """Every payload of a button the assistant (or the page's system messages) offered in this conversation."""
     with session_scope() as session:
-        rows = session.execute(sa.select(ChatMessage.buttons).where(
-            ChatMessage.conversation_id == conversation_id, ChatMessage.sender != "person",
-            ChatMessage.buttons.isnot(None))).scalars()
-        return [str(button.get("payload")) for buttons in rows for button in (buttons or []) if isinstance(button, dict)]
+        rows = session.execute(
+            sa.select(ChatMessage.buttons).where(
+                ChatMessage.conversation_id == conversation_id,
+                ChatMessage.sender != "person",
+                ChatMessage.buttons.isnot(None),
+            )
+        ).scalars()
+        return [
+            str(button.get("payload")) for buttons in rows for button in (buttons or []) if isinstance(button, dict)
+        ]
 
 
 def _buttons(buttons: Any) -> Optional[List[Dict[str, str]]]:
     if not isinstance(buttons, list):
         return None
-    return [{"title": str(b.get("title") or b.get("payload")), "payload": str(b.get("payload") or b.get("title"))}
-            for b in buttons if isinstance(b, dict) and (b.get("title") or b.get("payload"))] or None
+    return [
+        {"title": str(b.get("title") or b.get("payload")), "payload": str(b.get("payload") or b.get("title"))}
+        for b in buttons
+        if isinstance(b, dict) and (b.get("title") or b.get("payload"))
+    ] or None
 
 
 def _store_sorry(conversation_id: str) -> None:
@@ -144,15 +160,30 @@ def _store_sorry(conversation_id: str) -> None:
 def _failing_recently(conversation_id: str) -> bool:
     since = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - FAILURE_SPELL
     with session_scope() as session:
-        return session.execute(sa.select(Escalation.id).where(
-            Escalation.conversation_id == conversation_id, Escalation.reason == "bot_failure",
-            Escalation.created_at >= since).limit(1)).first() is not None
+        return (
+            session.execute(
+                sa.select(Escalation.id)
+                .where(
+                    Escalation.conversation_id == conversation_id,
+                    Escalation.reason == "bot_failure",
+                    Escalation.created_at >= since,
+                )
+                .limit(1)
+            ).first()
+            is not None
+        )
 
 
 # --- the relay ------------------------------------------------------------------
-async def handle_message(conversation_id: str, text: str, *, client_id: Optional[str] = None,
-                         payload: Optional[str] = None, typing: Optional[Typing] = None,
-                         client: Optional[RasaClient] = None) -> None:
+async def handle_message(
+    conversation_id: str,
+    text: str,
+    *,
+    client_id: Optional[str] = None,
+    payload: Optional[str] = None,
+    typing: Optional[Typing] = None,
+    client: Optional[RasaClient] = None,
+) -> None:
     """Handle one message from the person (text typed, or a quick reply's title and payload)."""
     text = (text or "").strip()[:MAX_MESSAGE_CHARACTERS]
     payload = (payload or "").strip()[:MAX_MESSAGE_CHARACTERS] or None
@@ -179,12 +210,14 @@ async def handle_message(conversation_id: str, text: str, *, client_id: Optional
                 pass
             return
         client = client or RasaClient(get_settings(), timeout=get_settings().webchat_rasa_timeout_seconds)
-        role = payload[len(ROLE_PAYLOAD):] if payload and payload.startswith(ROLE_PAYLOAD) else None
+        role = payload[len(ROLE_PAYLOAD) :] if payload and payload.startswith(ROLE_PAYLOAD) else None
         if role in ROLES:
             await _choose_role(client, conversation_id, role)
             await _ask_rasa(client, conversation_id, "/greet", typing)
             return
-        await _ask_rasa(client, conversation_id, as_text(text) if role is not None else payload or as_text(text), typing)
+        await _ask_rasa(
+            client, conversation_id, as_text(text) if role is not None else payload or as_text(text), typing
+        )
 
 
 async def _choose_role(client: RasaClient, conversation_id: str, role: str) -> None:
@@ -213,8 +246,9 @@ async def _ask_rasa(client: RasaClient, conversation_id: str, text: str, typing:
     # The owner is checked again: a mediator may have taken over while Rasa was thinking.
     if held or await asyncio.to_thread(live.is_held, conversation_id):
         if turn.messages:
-            log.warning("web chat: %s is held by a person; %d bot message(s) not shown", conversation_id,
-                        len(turn.messages))
+            log.warning(
+                "web chat: %s is held by a person; %d bot message(s) not shown", conversation_id, len(turn.messages)
+            )
             try:
                 await client.append_events(conversation_id, [{"event": "pause"}])
             except Exception:  # noqa: BLE001
@@ -222,16 +256,28 @@ async def _ask_rasa(client: RasaClient, conversation_id: str, text: str, typing:
         if turn.disclosure or turn.handoff_reason == "safeguarding":
             # Rasa only recorded the message (paused), but the detector read it: the
             # escalation becomes urgent, staff are alerted and the person gets the numbers.
-            await asyncio.to_thread(live.request_person, conversation_id, "safeguarding", "web",
-                                    turn.local_authority, category=turn.handoff_category or turn.disclosure,
-                                    language=turn.handoff_language)
+            await asyncio.to_thread(
+                live.request_person,
+                conversation_id,
+                "safeguarding",
+                "web",
+                turn.local_authority,
+                category=turn.handoff_category or turn.disclosure,
+                language=turn.handoff_language,
+            )
         return
     stored = await asyncio.to_thread(_store_replies, conversation_id, turn.messages)
     hub.poke(conversation_id)
     if turn.handoff_reason:
-        await asyncio.to_thread(live.request_person, conversation_id, turn.handoff_reason, "web",
-                                turn.local_authority, category=turn.handoff_category,
-                                language=turn.handoff_language)
+        await asyncio.to_thread(
+            live.request_person,
+            conversation_id,
+            turn.handoff_reason,
+            "web",
+            turn.local_authority,
+            category=turn.handoff_category,
+            language=turn.handoff_language,
+        )
     elif not stored:
         log.error("web chat: the assistant said nothing to %s", conversation_id)
         await _bot_failed(conversation_id)

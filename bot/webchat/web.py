@@ -26,6 +26,7 @@ storage): 32 random characters, never chosen by the browser. Messages are stored
 before they are acknowledged, so a reload, a reconnect or a restart of the server
 shows the whole conversation again.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -44,9 +45,8 @@ from fastapi.templating import Jinja2Templates
 from bot import limits
 from bot.api_errors import is_database_unavailable
 from bot.database import session_scope
-from bot.webchat import live
 from bot.settings import get_settings
-from bot.webchat import hub, relay
+from bot.webchat import hub, live, relay
 from bot.webchat.models import ChatConversation, messages_after
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,8 @@ def _security_headers(response: Response, framed: bool = False) -> Response:
     ancestors = " ".join(settings.webchat_embed_origins.split()) if framed else "'self'"
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-        f"frame-ancestors {ancestors or chr(39) + 'none' + chr(39)}; base-uri 'none'; form-action 'self'")
+        f"frame-ancestors {ancestors or chr(39) + 'none' + chr(39)}; base-uri 'none'; form-action 'self'"
+    )
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
@@ -112,21 +113,32 @@ def _security_headers(response: Response, framed: bool = False) -> Response:
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def chat_page(request: Request, embed: int = 0) -> Response:
     settings = get_settings()
-    response = templates.TemplateResponse(request, "chat.html", {
-        "service_name": settings.service_name, "embed": bool(embed),
-        "retention_months": settings.retention_transcript_months,
-        "phone": settings.service_phone_number,
-    })
+    response = templates.TemplateResponse(
+        request,
+        "chat.html",
+        {
+            "service_name": settings.service_name,
+            "embed": bool(embed),
+            "retention_months": settings.retention_transcript_months,
+            "phone": settings.service_phone_number,
+        },
+    )
     return _security_headers(response, framed=bool(embed))
 
 
 @router.get("/chat/privacy", response_class=HTMLResponse, include_in_schema=False)
 def privacy_page(request: Request) -> Response:
     settings = get_settings()
-    response = templates.TemplateResponse(request, "privacy.html", {
-        "service_name": settings.service_name, "retention_months": settings.retention_transcript_months,
-        "callback_days": settings.retention_callback_days, "embed": False,
-    })
+    response = templates.TemplateResponse(
+        request,
+        "privacy.html",
+        {
+            "service_name": settings.service_name,
+            "retention_months": settings.retention_transcript_months,
+            "callback_days": settings.retention_callback_days,
+            "embed": False,
+        },
+    )
     return _security_headers(response)
 
 
@@ -144,8 +156,11 @@ def widget_script() -> Response:
     body = (HERE / "static" / "widget.js").read_text(encoding="utf-8")
     body = body.replace("__CHAT_ORIGIN__", json.dumps(settings.public_base_url))
     body = body.replace("__SERVICE_NAME__", json.dumps(settings.service_name))
-    return Response(body, media_type="text/javascript; charset=utf-8",
-                    headers={"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"})
+    return Response(
+        body,
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"},
+    )
 
 
 # --- the WebSocket -----------------------------------------------------------------
@@ -165,8 +180,12 @@ def _news(conversation_id: str, after: int):
     with session_scope() as session:
         messages = [message.as_event() for message in messages_after(session, conversation_id, after)]
         owner = live.owner_in(session, conversation_id)
-    return messages, {"type": "owner", "state": owner.state.value, "staff_name": owner.staff_name,
-                      "urgent": owner.urgent}
+    return messages, {
+        "type": "owner",
+        "state": owner.state.value,
+        "staff_name": owner.staff_name,
+        "urgent": owner.urgent,
+    }
 
 
 def allowed_origin(origin: Optional[str], settings) -> bool:
@@ -283,22 +302,34 @@ def _refusal(conversation_id: str, frame: Dict[str, Any]) -> Optional[Dict[str, 
     settings = get_settings()
     client_id = str(frame.get("client_id") or "")[:64]
     if len(str(frame.get("text") or "")) > settings.chat_max_message_characters:
-        return {"type": "refused", "client_id": client_id, "reason": "too_long",
-                "message": f"Your message is too long. Please keep it under "
-                           f"{settings.chat_max_message_characters:,} characters."}
+        return {
+            "type": "refused",
+            "client_id": client_id,
+            "reason": "too_long",
+            "message": f"Your message is too long. Please keep it under "
+            f"{settings.chat_max_message_characters:,} characters.",
+        }
     wait = limits.limiter("chat", settings).hit(conversation_id) or limits.source_wait("chat_source", settings=settings)
     if wait:
-        return {"type": "refused", "client_id": client_id, "reason": "rate_limited", "retry_after": wait,
-                "message": limits.slow_down_message(wait)}
+        return {
+            "type": "refused",
+            "client_id": client_id,
+            "reason": "rate_limited",
+            "retry_after": wait,
+            "message": limits.slow_down_message(wait),
+        }
     return None
 
 
 async def _relay(conversation_id: str, frame: Dict[str, Any], typing, websocket: Optional[WebSocket] = None) -> None:
     try:
-        await relay.handle_message(conversation_id, str(frame.get("text") or ""),
-                                   client_id=str(frame.get("client_id") or "")[:64] or None,
-                                   payload=frame.get("payload") if isinstance(frame.get("payload"), str) else None,
-                                   typing=typing)
+        await relay.handle_message(
+            conversation_id,
+            str(frame.get("text") or ""),
+            client_id=str(frame.get("client_id") or "")[:64] or None,
+            payload=frame.get("payload") if isinstance(frame.get("payload"), str) else None,
+            typing=typing,
+        )
     except Exception as error:  # noqa: BLE001
         if websocket is not None and is_database_unavailable(error):
             # Not stored, so not acknowledged: closing makes the browser reconnect and send it again.
@@ -311,8 +342,13 @@ async def _relay(conversation_id: str, frame: Dict[str, Any], typing, websocket:
 
 async def _contact(conversation_id: str, frame: Dict[str, Any], send) -> None:
     try:
-        text = await asyncio.to_thread(live.leave_contact, conversation_id, str(frame.get("phone") or "")[:40],
-                                       str(frame.get("email") or "")[:200], str(frame.get("preferred_time") or ""))
+        text = await asyncio.to_thread(
+            live.leave_contact,
+            conversation_id,
+            str(frame.get("phone") or "")[:40],
+            str(frame.get("email") or "")[:200],
+            str(frame.get("preferred_time") or ""),
+        )
         reply = {"type": "contact", "ok": True, "message": text}
     except ValueError as error:
         reply = {"type": "contact", "ok": False, "message": str(error)}
