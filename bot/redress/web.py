@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Dict, List, Literal, Optional, get_args
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, validator
 
 from bot.redress import InvalidSituation, Situation, check_routes
 from bot.redress.service_area import service_area
@@ -17,12 +18,16 @@ router = APIRouter(prefix="/api/v1", tags=["route checker"])
 
 DeadlineName = Literal["contact_mediation_adviser_by", "appeal_by", "discrimination_claim_by", "review_panel_by"]
 DEADLINE_NAMES = get_args(DeadlineName)
+LOCAL_AUTHORITY_MAX = 100  # the longest council name in England is under 60 characters
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class RouteCheckRequest(BaseModel):
     role: Role = Field(..., description="Who is asking: a parent or carer, the young person, or a professional")
     age: Optional[int] = Field(None, description="Age of the child or young person in years")
-    local_authority: Optional[str] = Field(None, description="The council, e.g. 'Kent' or 'RBWM'")
+    local_authority: Optional[str] = Field(
+        None, max_length=LOCAL_AUTHORITY_MAX, description="The council, e.g. 'Kent' or 'RBWM' (at most 100 characters)"
+    )
     about: About = Field(
         ...,
         description=(
@@ -63,6 +68,15 @@ class RouteCheckRequest(BaseModel):
             "The young person lacks capacity for this decision (Mental Capacity Act 2005), so the parent acts for them"
         ),
     )
+
+    @validator("decision_date", "certificate_date", pre=True)
+    def _date_is_an_iso_string(cls, value: Any) -> Any:
+        """A date is a string YYYY-MM-DD: never a number or a Unix time (pydantic would otherwise accept them)."""
+        if value is None or isinstance(value, dt.date):
+            return value
+        if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+            raise ValueError('must be a date written YYYY-MM-DD in quotes, for example "2026-03-03", not a number')
+        return value
 
     class Config:
         extra = "forbid"

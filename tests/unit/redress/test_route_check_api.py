@@ -191,3 +191,27 @@ def test_an_exclusion_gives_the_review_panel_and_claim_limits_each_with_passed(c
     assert deadlines["review_panel_by"] == "2026-05-26" and deadlines["discrimination_claim_by"] == "2026-10-31"
     assert {"name": "review_panel_by", "date": "2026-05-26", "passed": True} in deadlines["items"]
     assert {"name": "discrimination_claim_by", "date": "2026-10-31", "passed": True} in deadlines["items"]
+
+
+# --- issue 20: the route check refuses oversized text and dates that are not ISO strings ----------
+
+
+def test_a_60000_character_council_name_is_a_clear_422(client):
+    response = check(client, role="parent", about="plan_content", local_authority="K" * 60000)
+    assert response.status_code == 422
+    message = response.json()["message"]
+    assert "local_authority" in message and "100 characters" in message
+    assert len(response.text) < 1000  # the oversized text is not echoed back
+
+
+def test_a_council_name_of_100_characters_is_still_accepted(client):
+    assert check(client, role="parent", about="plan_content", local_authority="K" * 100).status_code == 200
+
+
+@pytest.mark.parametrize("field", ["decision_date", "certificate_date"])
+@pytest.mark.parametrize("value", [1700000000, 20260101, "1700000000", 1.7e9, "2026-3-3"])
+def test_a_date_that_is_not_an_iso_string_is_a_clear_422(client, field, value):
+    response = check(client, role="parent", about="plan_content", **{field: value})
+    assert response.status_code == 422
+    message = response.json()["message"]
+    assert field in message and "YYYY-MM-DD" in message
