@@ -8,6 +8,7 @@ phone line and SMS: telephony/web.py). They read the handoff from the bot messag
 this adds, ``custom: {"handoff": {"reason", "priority"}}`` (bot.conversations.turns.read_turn).
 """
 
+import hashlib
 import logging
 from typing import Any, Dict, List, Optional, Text
 
@@ -33,6 +34,16 @@ def handoff_reason(reason: Text) -> Text:
     return REASON_WORDS.get(reason.lower(), "person_requested")
 
 
+def log_reference(conversation_id: Text) -> Text:
+    """A short reference to a conversation for the log, ``#`` and 8 hex characters (SHA-256).
+
+    Never the conversation id itself: a web chat's id is its secret key (``web-...``), and
+    whoever holds it can read and write the chat. The same id always gives the same reference,
+    so the log lines of one conversation can still be put together.
+    """
+    return "#" + hashlib.sha256(str(conversation_id or "").encode()).hexdigest()[:8]
+
+
 def request_escalation(
     tracker: Tracker,
     reason: Text,
@@ -56,7 +67,9 @@ def request_escalation(
         urgent = True
     language = language or tracker.get_slot("language")
     priority = "urgent" if urgent or code == "safeguarding" else "normal"
-    logger.warning("escalation requested: conversation=%s reason=%s priority=%s", tracker.sender_id, code, priority)
+    logger.warning(
+        "escalation requested: conversation=%s reason=%s priority=%s", log_reference(tracker.sender_id), code, priority
+    )
     # Not the web app's channels: limited like the web chat's requests (bot.limits), all REST
     # callers together (Rasa's REST channel is reached from this host only; the sender id is theirs to choose).
     if _on_rasa_rest_channel(tracker) and (
