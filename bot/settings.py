@@ -137,6 +137,9 @@ class Settings(BaseSettings):
     webchat_rasa_timeout_seconds: float = 20.0
     webchat_poll_seconds: float = 2.0
     webchat_embed_origins: str = "*"
+    # Development only (ignored elsewhere): let a client that sends no Origin header (a script,
+    # not a browser) open the chat's WebSocket. Off: such a socket is closed with 1008.
+    webchat_allow_missing_origin: bool = False
     # A person waiting in the web chat after a safeguarding disclosure whom no mediator
     # has joined after this many seconds is told again what to do meanwhile (once).
     safeguarding_reminder_seconds: float = 180.0

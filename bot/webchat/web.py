@@ -194,9 +194,10 @@ def allowed_origin(origin: Optional[str], settings) -> bool:
     The chat page is always served by this service (on council sites it is framed), so a
     browser's socket comes from PUBLIC_BASE_URL's origin; in development also from any
     loopback address. A page elsewhere (cross-site WebSocket hijacking, with a chat key
-    copied from somewhere) is refused. No Origin header: not a browser, nothing to bind."""
+    copied from somewhere) is refused. No Origin header: a browser always sends one, so it is
+    refused too, unless in development with WEBCHAT_ALLOW_MISSING_ORIGIN set (for a script)."""
     if not origin:
-        return True
+        return settings.is_development and settings.webchat_allow_missing_origin
     own = urlsplit(settings.public_base_url)
     seen = urlsplit(origin)
     if (seen.scheme, seen.netloc) == (own.scheme, own.netloc):
@@ -208,7 +209,9 @@ def allowed_origin(origin: Optional[str], settings) -> bool:
 async def chat_socket(websocket: WebSocket) -> None:
     settings = get_settings()
     if not allowed_origin(websocket.headers.get("origin"), settings):
-        log.warning("web chat: a socket from another site was refused (%s)", websocket.headers.get("origin"))
+        log.warning(
+            "web chat: a socket from another site was refused (%s)", websocket.headers.get("origin") or "no Origin"
+        )
         await websocket.close(code=1008)  # before accepting: the handshake is refused (403)
         return
     await websocket.accept()

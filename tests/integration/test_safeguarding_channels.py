@@ -102,7 +102,7 @@ class Chat:
     async def run(self, script) -> None:
         import websockets
 
-        async with websockets.connect(f"ws://127.0.0.1:{PORTS['WEB_PORT']}/chat/ws") as socket:
+        async with websockets.connect(f"ws://127.0.0.1:{PORTS['WEB_PORT']}/chat/ws", origin=PUBLIC) as socket:
             self.socket = socket
             await socket.send(json.dumps({"type": "start", "session": None, "after": 0}))
             self.session = (await self.until(lambda f: f["type"] == "session"))["session"]

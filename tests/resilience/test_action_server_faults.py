@@ -11,6 +11,7 @@ import uuid
 import pytest
 
 from bot.webchat.relay import SORRY
+from support.telephony import PUBLIC_BASE_URL
 
 QUESTION = "when are you open"  # answered by a custom action (action_staffed_hours)
 
@@ -31,7 +32,7 @@ def _user_texts(rasa_cluster, sender: str):
 
 
 def _chat_turn_fails_politely(client, chat_reader, rasa_cluster) -> str:
-    with client.websocket_connect("/chat/ws") as socket:
+    with client.websocket_connect("/chat/ws", headers={"origin": PUBLIC_BASE_URL}) as socket:
         chat = chat_reader(socket)
         session = chat.start()
         chat.say(QUESTION, client_id="c1")

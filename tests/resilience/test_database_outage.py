@@ -16,6 +16,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from bot.mediation.references import new_reference
 from bot.outbox.models import OutboxMessage
+from support.telephony import PUBLIC_BASE_URL
 
 PROXY_PORT = 20432
 
@@ -92,7 +93,7 @@ def test_requests_fail_cleanly_while_the_database_is_away_and_nothing_acknowledg
     client, proxy = proxied_app
     sms = lambda number: client.twilio.post("/telephony/sms", {"From": number, "Body": "what is mediation"})  # noqa: E731
     assert sms("+447700900301").status_code == 200
-    with client.websocket_connect("/chat/ws") as socket_:
+    with client.websocket_connect("/chat/ws", headers={"origin": PUBLIC_BASE_URL}) as socket_:
         chat = chat_reader(socket_)
         session = chat.start()
         chat.say("hello before", client_id="before")
@@ -113,7 +114,7 @@ def test_requests_fail_cleanly_while_the_database_is_away_and_nothing_acknowledg
 
     proxy.restore()
     assert sms("+447700900302").status_code == 200  # Twilio's retry (or the person's) now goes through
-    with client.websocket_connect("/chat/ws") as socket_:
+    with client.websocket_connect("/chat/ws", headers={"origin": PUBLIC_BASE_URL}) as socket_:
         chat = chat_reader(socket_)
         assert chat.start(session) == session  # the same conversation
         chat.say("hello during", client_id="during")  # what the page had pending

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings as hypothesis_settings, stra
 from hypothesis_jsonschema import from_schema
 
 from bot.outbox.models import OutboxMessage
+from support.telephony import PUBLIC_BASE_URL
 
 STACK_TRACE = re.compile(r"Traceback|File \"|sqlalchemy|psycopg2|Exception:|line \d+, in ")
 EXAMPLES = 40
@@ -111,7 +112,7 @@ def test_oversized_bodies_are_refused_with_413_before_anything_reads_them(web_ap
 
 def test_a_too_long_chat_message_is_refused_and_not_kept(web_app, chat_reader):
     client = web_app(CHAT_MAX_MESSAGE_CHARACTERS="100")
-    with client.websocket_connect("/chat/ws") as socket:
+    with client.websocket_connect("/chat/ws", headers={"origin": PUBLIC_BASE_URL}) as socket:
         chat = chat_reader(socket)
         chat.start()
         chat.say("x" * 101, client_id="long")
@@ -123,7 +124,7 @@ def test_a_too_long_chat_message_is_refused_and_not_kept(web_app, chat_reader):
 
 def test_the_web_chat_asks_a_fast_sender_to_wait(web_app, chat_reader):
     client = web_app(CHAT_RATE_LIMIT="3", RATE_LIMIT_WINDOW_SECONDS="60")
-    with client.websocket_connect("/chat/ws") as socket:
+    with client.websocket_connect("/chat/ws", headers={"origin": PUBLIC_BASE_URL}) as socket:
         chat = chat_reader(socket)
         chat.start()
         for number in range(4):

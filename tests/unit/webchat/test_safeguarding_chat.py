@@ -265,7 +265,7 @@ def test_the_page_is_told_the_wait_is_urgent(chat_db, monkeypatch):
     configure(monkeypatch, OUTBOX_WORKER_ENABLED="false", RETENTION_JOB_HOURS="0")
     from bot.app import create_app
 
-    with TestClient(create_app()) as client, client.websocket_connect("/chat/ws") as socket:
+    with TestClient(create_app()) as client, client.websocket_connect("/chat/ws", headers={"origin": "http://localhost"}) as socket:
         socket.send_json({"type": "start", "session": None, "after": 0})
         session = socket.receive_json()["session"]
         live.request_person(session, "safeguarding", now=MONDAY_MORNING, category="risk_to_life")

@@ -38,15 +38,18 @@ def test_the_loader_opens_this_service(client):
     assert 'var ORIGIN = "https://chat.example.org";' in script.text
 
 
+OWN_ORIGIN = {"origin": "https://chat.example.org"}
+
+
 def test_a_session_is_never_chosen_by_the_browser_and_is_resumed_when_known(client):
     guessed = "web-" + "x" * 32
-    with client.websocket_connect("/chat/ws") as socket:
+    with client.websocket_connect("/chat/ws", headers=OWN_ORIGIN) as socket:
         socket.send_json({"type": "start", "session": guessed, "after": 0})
         session = socket.receive_json()
         assert session["type"] == "session" and session["session"] != guessed
         greeting = socket.receive_json()
         assert greeting["type"] == "message" and greeting["seq"] == 1 and greeting["buttons"]
-    with client.websocket_connect("/chat/ws") as socket:
+    with client.websocket_connect("/chat/ws", headers=OWN_ORIGIN) as socket:
         socket.send_json({"type": "start", "session": session["session"], "after": 1})
         assert socket.receive_json()["session"] == session["session"]
         assert socket.receive_json() == {"type": "owner", "state": "bot", "staff_name": None, "urgent": False}
@@ -61,6 +64,28 @@ def test_a_page_on_another_site_cannot_open_the_chat_socket(client, origin):
         with client.websocket_connect("/chat/ws", headers={"origin": origin}) as socket:
             socket.send_json({"type": "start", "after": 0})
             socket.receive_json()
+
+
+def test_a_socket_with_no_origin_is_refused_as_a_policy_violation(client):
+    # A browser always sends Origin; a client that does not (a script replaying a chat key
+    # copied from somewhere) is refused before the handshake completes, code 1008.
+    from starlette.websockets import WebSocketDisconnect
+
+    with pytest.raises(WebSocketDisconnect) as refused:
+        with client.websocket_connect("/chat/ws") as socket:
+            socket.send_json({"type": "start", "after": 0})
+            socket.receive_json()
+    assert refused.value.code == 1008
+
+
+@pytest.mark.parametrize("environment, allowed", [("development", True), ("production", False)])
+def test_no_origin_is_allowed_only_in_development_with_the_explicit_setting(environment, allowed):
+    from bot.settings import Settings
+    from bot.webchat.web import allowed_origin
+
+    settings = Settings(environment=environment, webchat_allow_missing_origin=True)
+    assert allowed_origin(None, settings) is allowed
+    assert allowed_origin(None, Settings(environment="development")) is False
 
 
 def test_the_chat_page_own_origin_opens_the_socket(client):
