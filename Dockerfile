@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image, every process of the SEND mediation line; the command chooses which:
-#   web app (default)  uvicorn bot.app:app --host 0.0.0.0 --port 8000 --proxy-headers --no-access-log
+#   web app (default)  python -m bot.web_server --host 0.0.0.0 --port 8000 (uvicorn; proxies: TRUSTED_PROXIES)
 #   Rasa server        python -m bot.conversations.rasa_server --model models/current.tar.gz
 #                        --endpoints endpoints.yml --credentials credentials.yml --interface 0.0.0.0 --port 5005
 #                      (its API token comes from RASA_TOKEN in the environment, never argv)
@@ -61,4 +61,5 @@ ENV HOME=/home/app \
     MODEL_PATH=/app/models/current.tar.gz
 USER 10001:10001
 EXPOSE 8000 5005 5055
-CMD ["uvicorn", "bot.app:app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--no-access-log", "--ws-max-size", "65536"]
+# uvicorn with the supervisor's options: X-Forwarded-For believed only from TRUSTED_PROXIES (bot/web_server.py)
+CMD ["python", "-m", "bot.web_server", "--host", "0.0.0.0", "--port", "8000"]

@@ -14,6 +14,7 @@ No image is built or run here (no Docker engine, no Docker Hub). What can be che
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -309,3 +310,33 @@ def test_the_web_app_is_probed_on_paths_it_serves_in_production(monkeypatch):
     web = _pod_spec(_by_kind("Deployment")["web"])["containers"][0]
     for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
         assert web[probe]["httpGet"]["path"] in paths, probe
+
+
+# --- proxies (issue 20) -------------------------------------------------------------------------
+
+def _dockerfile_command() -> List[str]:
+    [cmd] = [line for line in DOCKERFILE.read_text().splitlines() if line.startswith("CMD ")]
+    return json.loads(cmd[len("CMD "):])
+
+
+def test_no_entry_point_believes_forwarded_headers_from_any_loopback_peer():
+    # uvicorn --proxy-headers without --forwarded-allow-ips believes X-Forwarded-For from
+    # 127.0.0.1 (its default), ignoring TRUSTED_PROXIES: a spoofed address in the audit log.
+    # Every entry point starts the web app as the supervisor does (bot.web_server).
+    commands = [_dockerfile_command(), *_commands()]
+    for command in commands:
+        assert "--proxy-headers" not in command, command
+        assert command[0] != "uvicorn", command
+    web = [c for c in commands if c[:3] == ["python", "-m", "bot.web_server"]]
+    assert len(web) == 3, commands  # the image, compose and Kubernetes
+
+
+def test_the_web_server_believes_forwarded_headers_only_from_trusted_proxies():
+    from bot.settings import Settings
+    from bot.web_server import command
+
+    line = command(Settings(), ["--host", "0.0.0.0"])
+    assert "--no-proxy-headers" in line and "--proxy-headers" not in line
+    line = command(Settings(trusted_proxies="10.0.0.10, 10.0.0.11"), [])
+    assert line[line.index("--forwarded-allow-ips") + 1] == "10.0.0.10,10.0.0.11"
+    assert "FORWARDED_ALLOW_IPS=" not in ENV_EXAMPLE.read_text()
