@@ -15,7 +15,6 @@ from bot import health, log_privacy
 from bot.api_errors import database_error_handler, validation_error_handler
 from bot.console import account_web as console_account
 from bot.console import cases_web as console_cases
-from bot.console import certificate_names as console_certificate_names
 from bot.console import certificate_reissue as console_reissue
 from bot.console import certificates_web as console_certificates
 from bot.console import requests_web as console_requests
@@ -77,7 +76,6 @@ def create_app() -> FastAPI:
         console_usage,
         console_account,
         console_reissue,
-        console_certificate_names,
     ):
         app.include_router(console_pages.router)
     app.include_router(webchat_web.router)

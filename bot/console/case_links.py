@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from bot.console import audit
 from bot.console.models import CaseLink, utcnow
+from bot.console.references import case_reference
 from bot.conversations.deliveries import ConversationNumber
 from bot.handoff.models import Escalation
 
@@ -106,7 +107,6 @@ def unlink(session: Session, conversation_id: str, by: str) -> None:
 def link_by_number(session: Session, ip_address: Optional[str] = None) -> int:
     """Join the cases of phone and text conversations from one number (see the module's
     docstring); each join audited. Returns how many conversations were joined."""
-    from bot.console.queue import case_reference  # the queue imports this module
 
     escalated = sa.select(Escalation.conversation_id)
     pairs = session.execute(sa.union(

@@ -13,16 +13,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi import Depends, Form, Request
-from fastapi.responses import Response
 
-from bot.console import audit
-from bot.console.deps import MIN_REASON_LENGTH, Actor, checked, console_router
-from bot.database import session_scope
-from bot.mediation import pdf
 from bot.mediation.models import Certificate
 
-router = console_router()
 HIDDEN = "[name hidden]"
 
 
@@ -33,26 +26,3 @@ def names_hidden(certificate: Certificate) -> Any:
     values["requester_name"] = HIDDEN
     values["child_name"] = HIDDEN if certificate.child_name == certificate.requester_name else "[child's name hidden]"
     return SimpleNamespace(**values)
-
-
-def pdf_response(certificate: Any, reference: str) -> Response:
-    return Response(pdf.certificate_pdf(certificate), media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{reference}.pdf"'})
-
-
-@router.post("/certificates/{reference}/pdf")
-def certificate_pdf_with_names(request: Request, reference: str, reason: str = Form(""),
-                               actor: Actor = Depends(checked())) -> Response:
-    """The PDF with the names, after a reason of at least MIN_REASON_LENGTH characters (audited)."""
-    from bot.console import certificates_web  # its page, with the error, when there is no reason
-
-    certificate = certificates_web._certificate(reference)
-    reason = " ".join(reason.split())
-    if len(reason) < MIN_REASON_LENGTH:
-        return certificates_web._page(request, actor, certificate, status_code=400,
-                                      error=f"Give a reason of at least {MIN_REASON_LENGTH} characters to see the "
-                                            "names on the certificate.")
-    with session_scope() as session:
-        audit.record(session, actor.username, "certificate_pdf_viewed", certificate.reference,
-                     f"PDF downloaded in the console, names shown: {reason[:500]}", actor.ip)
-    return pdf_response(certificate, certificate.reference)

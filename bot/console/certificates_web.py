@@ -14,8 +14,8 @@ from fastapi.responses import Response
 
 from bot.mediation import pdf, service
 from bot.console import audit, certificate_names
-from bot.console.queue import case_reference
-from bot.console.deps import Actor, checked, console_router, redirect, render, staff
+from bot.console.references import case_reference
+from bot.console.deps import MIN_REASON_LENGTH, Actor, checked, console_router, redirect, render, staff
 from bot.database import session_scope
 from bot.handoff.models import Escalation
 from bot.mediation.inputs import utcnow
@@ -82,15 +82,35 @@ def certificate_page(request: Request, reference: str, actor: Actor = Depends(st
 
 @router.get("/certificates/{reference}/pdf")
 def certificate_pdf(request: Request, reference: str, actor: Actor = Depends(staff())) -> Response:
-    """The PDF, for staff: every download is audited (who, which certificate, when, from where)
-    before it is served. Staff never see a family's download link (only its hash is stored)."""
+    """The PDF, for staff, with the family's names hidden: every download is audited (who,
+    which certificate, when, from where) before it is served. Staff never see a family's
+    download link (only its hash is stored)."""
     certificate = _certificate(reference)
-    body = pdf.certificate_pdf(certificate_names.names_hidden(certificate))  # names after a reason only
     with session_scope() as session:
         audit.record(session, actor.username, "certificate_pdf_viewed", certificate.reference,
                      "PDF downloaded in the console, names hidden", actor.ip)
-    return Response(body, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{certificate.reference}.pdf"'})
+    return _pdf_response(certificate_names.names_hidden(certificate), certificate.reference)
+
+
+@router.post("/certificates/{reference}/pdf")
+def certificate_pdf_with_names(request: Request, reference: str, reason: str = Form(""),
+                               actor: Actor = Depends(checked())) -> Response:
+    """The PDF with the names, after a reason of at least MIN_REASON_LENGTH characters (audited)."""
+    certificate = _certificate(reference)
+    reason = " ".join(reason.split())
+    if len(reason) < MIN_REASON_LENGTH:
+        return _page(request, actor, certificate, status_code=400,
+                     error=f"Give a reason of at least {MIN_REASON_LENGTH} characters to see the "
+                           "names on the certificate.")
+    with session_scope() as session:
+        audit.record(session, actor.username, "certificate_pdf_viewed", certificate.reference,
+                     f"PDF downloaded in the console, names shown: {reason[:500]}", actor.ip)
+    return _pdf_response(certificate, certificate.reference)
+
+
+def _pdf_response(certificate, reference: str) -> Response:
+    return Response(pdf.certificate_pdf(certificate), media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{reference}.pdf"'})
 
 
 @router.post("/certificates/{reference}/revoke")

@@ -11,7 +11,6 @@ its time, then comes back marked due.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional
 from urllib.parse import urlencode
@@ -22,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.console import audit, case_links
+from bot.console.references import case_reference  # noqa: F401  (staff-facing name of a case; used here and re-exported)
 from bot.console.models import CallbackSnooze
 from bot.conversations.deliveries import ConversationNumber
 from bot.disagreement_resolution.models import DisagreementResolutionRequest
@@ -83,13 +83,6 @@ class Filters:
                   "snoozed": "1" if self.snoozed else ""}
         values.update(changes)
         return urlencode({name: value for name, value in values.items() if value not in ("", None, 1)})
-
-
-def case_reference(conversation_id: str) -> str:
-    """The case's reference as staff see it ("C-3F9A2C71"): never the conversation's id, which
-    for a web chat is the browser's secret key (issue 20), so the console and the audit log
-    name a conversation by this instead. Stable: the same conversation, the same reference."""
-    return "C-" + hashlib.sha256(conversation_id.encode("utf-8")).hexdigest()[:8].upper()
 
 
 def _utcnow() -> dt.datetime:
