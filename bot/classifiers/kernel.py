@@ -9,9 +9,9 @@ so a model file is data, not code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 import numpy as np
 from scipy.sparse import csr_matrix, issparse
@@ -32,6 +32,11 @@ class KernelClassifier:
     dual: np.ndarray  # (n_support,)
     intercept: float
     gamma: float
+    # Computed on the first use and kept (the support vectors do not change): the transposed
+    # support vectors in CSR and their squared norms. Converting the transpose on every call
+    # took about 10 ms for 1,700 support vectors of 40,000 dimensions.
+    _support_t: Optional[csr_matrix] = field(default=None, init=False, repr=False, compare=False)
+    _support_norms: Optional[np.ndarray] = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def fit(cls, features, labels: Sequence[str], c: float = 4.0, gamma_scale: float = 1.0) -> "KernelClassifier":
@@ -61,10 +66,12 @@ class KernelClassifier:
 
     def margins(self, features) -> np.ndarray:
         """(n,) signed distances from the boundary; positive means ``classes[1]``."""
+        if self._support_t is None or self._support_norms is None:
+            self._support_t = self.support.T.tocsr()
+            self._support_norms = np.asarray(self.support.multiply(self.support).sum(axis=1)).ravel()
         rows = _rows(features)
         norms = np.asarray(rows.multiply(rows).sum(axis=1)).ravel()
-        support_norms = np.asarray(self.support.multiply(self.support).sum(axis=1)).ravel()
-        squared = norms[:, None] + support_norms[None, :] - 2.0 * (rows @ self.support.T).toarray()
+        squared = norms[:, None] + self._support_norms[None, :] - 2.0 * (rows @ self._support_t).toarray()
         return np.exp(-self.gamma * np.maximum(squared, 0.0)) @ self.dual + self.intercept
 
     def probabilities(self, features) -> np.ndarray:
