@@ -374,17 +374,17 @@ class Twiml:
         ending = texts.CALLBACK_DECLINED if declined else texts.CALLBACK_GIVE_UP
         return self.say_and_hang_up([ending.format(when=when)])
 
-    def confirm_number(self, reason: str, number: str, spoken_number: str, escalation: Optional[str] = None) -> str:
+    # The number itself is never in a webhook URL (Twilio keeps those in its logs): the call's
+    # pending callback number is kept server-side (telephony.web._keep_callback_number).
+    def confirm_number(self, reason: str, spoken_number: str, escalation: Optional[str] = None) -> str:
         return self.ask(
             [texts.CONFIRM_NUMBER.format(number=spoken_number)],
-            self.url(step="cb_confirm", reason=reason, number=number, escalation=escalation),
+            self.url(step="cb_confirm", reason=reason, escalation=escalation),
             num_digits=1,
         )
 
-    def ask_preferred_time(self, reason: str, number: str, escalation: Optional[str] = None) -> str:
-        return self.ask(
-            [texts.PREFERRED_TIME], self.url(step="cb_time", reason=reason, number=number, escalation=escalation)
-        )
+    def ask_preferred_time(self, reason: str, escalation: Optional[str] = None) -> str:
+        return self.ask([texts.PREFERRED_TIME], self.url(step="cb_time", reason=reason, escalation=escalation))
 
     def callback_booked(self, preferred: str, next_open: str, texted: bool, open_now: bool = False) -> str:
         if open_now:

@@ -642,13 +642,14 @@ def _callback_step(
                     fail=fail + 1,
                 )
             )
-        return twiml(build.confirm_number(reason, number, spoken_phone_number(number), escalation=escalation))
-    number = query.get("number") or ""
+        _keep_callback_number(_sender(form), number)
+        return twiml(build.confirm_number(reason, spoken_phone_number(number), escalation=escalation))
+    number = _callback_number(_sender(form)) or ""
     if step == "cb_confirm":
         if number and (digits == "1" or (_short_yes(speech) and not digits)):
-            return twiml(build.ask_preferred_time(reason, number, escalation=escalation))
-        if not digits and not speech and miss + 1 < CALLBACK_TRIES:
-            return twiml(build.confirm_number(reason, number, spoken_phone_number(number), escalation=escalation))
+            return twiml(build.ask_preferred_time(reason, escalation=escalation))
+        if number and not digits and not speech and miss + 1 < CALLBACK_TRIES:
+            return twiml(build.confirm_number(reason, spoken_phone_number(number), escalation=escalation))
         return twiml(
             build.offer_callback(
                 reason, next_open, caller_ending(caller), escalation=escalation, miss=miss + 1, fail=fail + 1
@@ -693,6 +694,22 @@ def _callback_step(
     return twiml(
         build.callback_booked(preferred, next_open if status.next_open else "", texted=texted, open_now=status.open_now)
     )
+
+
+def _callback_key(conversation_id: str) -> str:
+    """Where a call's pending callback number is kept (bot.conversations.deliveries, beside the
+    caller's own number; the same retention): never in a webhook URL, which Twilio logs."""
+    return f"{conversation_id}/callback"
+
+
+def _keep_callback_number(conversation_id: str, number: str) -> None:
+    with session_scope() as session:
+        deliveries.keep_number(session, _callback_key(conversation_id), "voice", number)
+
+
+def _callback_number(conversation_id: str) -> Optional[str]:
+    with session_scope() as session:
+        return deliveries.number_of(session, _callback_key(conversation_id))
 
 
 def _book_callback(conversation_id: str, number: str, preferred: str) -> None:
