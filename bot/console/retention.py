@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from bot import log_privacy
 from bot.console import audit
-from bot.console.models import AuditEntry, LoginAttempt, StaffSession, utcnow
+from bot.console.models import AuditEntry, CaseLink, LoginAttempt, StaffSession, utcnow
 from bot.console.transcripts import EVENTS, events_table_exists
 from bot.conversations.deliveries import forget_before as forget_deliveries_before, forget_numbers_before
 from bot.database import session_scope
@@ -85,6 +85,13 @@ def apply_retention(database_url: Optional[str] = None, settings: Optional[Setti
         report.add("conversations deleted", _delete_transcripts(session, transcript_cutoff))
         report.add("web chats deleted", delete_chats_older_than(session, transcript_cutoff))
         report.add("escalation notes deleted", _delete_old_notes(session, transcript_cutoff))
+        # A case's links name its conversations (a web chat's id is the browser's key): kept
+        # as long as the transcripts they join.
+        report.add("case links deleted", session.execute(
+            sa.delete(CaseLink)
+            .where(sa.func.coalesce(CaseLink.unlinked_at, CaseLink.linked_at) < transcript_cutoff)
+            .execution_options(synchronize_session=False)
+        ).rowcount)
         callback_cutoff = now - dt.timedelta(days=settings.retention_callback_days)
         report.add("outbox recipients cleared", _clear_outbox_recipients(session, callback_cutoff))
         report.add("texts deleted", _delete_outbox(session, transcript_cutoff))
