@@ -8,6 +8,7 @@ the first sign-in) ends it and opens a new, full session with a new token and CS
 Plain Python on a SQLAlchemy session: the web routes and the management command
 (`python -m bot.console.users`) both use it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -75,11 +76,21 @@ def check_password_rules(password: str, user_inputs: Sequence[str] = ()) -> None
 
 
 def find_user(session: Session, username: str) -> Optional[StaffUser]:
-    return session.execute(sa.select(StaffUser).where(StaffUser.username == username.strip().lower())).scalar_one_or_none()
+    return session.execute(
+        sa.select(StaffUser).where(StaffUser.username == username.strip().lower())
+    ).scalar_one_or_none()
 
 
-def create_user(session: Session, *, username: str, password: str, role: str, display_name: str = "",
-                actor: str = "system", ip_address: Optional[str] = None) -> StaffUser:
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str = "",
+    actor: str = "system",
+    ip_address: Optional[str] = None,
+) -> StaffUser:
     username = username.strip().lower()
     if not username or not all(ch.isalnum() or ch in "._-" for ch in username) or len(username) > 64:
         raise UserError("A username is letters, digits, dots, dashes or underscores (at most 64).")
@@ -88,15 +99,21 @@ def create_user(session: Session, *, username: str, password: str, role: str, di
     check_password_rules(password, (username, display_name))
     if find_user(session, username) is not None:
         raise UserError(f"There is already a user called {username}.")
-    user = StaffUser(username=username, display_name=(display_name.strip() or username)[:100], role=role,
-                     password_hash=hash_password(password), active=True)
+    user = StaffUser(
+        username=username,
+        display_name=(display_name.strip() or username)[:100],
+        role=role,
+        password_hash=hash_password(password),
+        active=True,
+    )
     session.add(user)
     audit.record(session, actor, "user_created", username, f"role {role}", ip_address)
     return user
 
 
-def disable_user(session: Session, username: str, *, actor: str = "system", ip_address: Optional[str] = None
-                 ) -> StaffUser:
+def disable_user(
+    session: Session, username: str, *, actor: str = "system", ip_address: Optional[str] = None
+) -> StaffUser:
     user = find_user(session, username)
     if user is None:
         raise UserError(f"There is no user called {username}.")
@@ -107,8 +124,9 @@ def disable_user(session: Session, username: str, *, actor: str = "system", ip_a
     return user
 
 
-def change_password(session: Session, username: str, current: str, new: str, confirm: str, *,
-                    ip_address: Optional[str] = None) -> StaffUser:
+def change_password(
+    session: Session, username: str, current: str, new: str, confirm: str, *, ip_address: Optional[str] = None
+) -> StaffUser:
     """A member of staff changes their own password: the current one must be right, the new
     one must pass check_password_rules and differ from it. Every session of theirs ends
     (sign in again with the new one). Raises WrongPassword (the caller audits it: this
@@ -128,8 +146,11 @@ def change_password(session: Session, username: str, current: str, new: str, con
 
 
 def end_sessions(session: Session, user: StaffUser) -> None:
-    session.execute(sa.update(StaffSession).where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
-                    .values(ended_at=utcnow()))
+    session.execute(
+        sa.update(StaffSession)
+        .where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
 
 
 # --- sign-in -------------------------------------------------------------------------
@@ -146,16 +167,24 @@ WRONG_MESSAGE = "The username or password is not right."
 
 def _recent_failures(session: Session, column, value: str, since: dt.datetime, *also, factor: str = "password") -> int:
     return session.execute(
-        sa.select(sa.func.count()).select_from(LoginAttempt)
-        .where(column == value, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False),
-               LoginAttempt.factor == factor, *also)
+        sa.select(sa.func.count())
+        .select_from(LoginAttempt)
+        .where(
+            column == value,
+            LoginAttempt.at >= since,
+            LoginAttempt.succeeded.is_(False),
+            LoginAttempt.factor == factor,
+            *also,
+        )
     ).scalar_one()
 
 
 def _last_success(session: Session, username: str, factor: str = "password") -> Optional[dt.datetime]:
-    return session.execute(sa.select(sa.func.max(LoginAttempt.at))
-                           .where(LoginAttempt.username == username, LoginAttempt.succeeded.is_(True),
-                                  LoginAttempt.factor == factor)).scalar()
+    return session.execute(
+        sa.select(sa.func.max(LoginAttempt.at)).where(
+            LoginAttempt.username == username, LoginAttempt.succeeded.is_(True), LoginAttempt.factor == factor
+        )
+    ).scalar()
 
 
 def is_locked(session: Session, username: str, ip_address: str, settings: Settings, now: dt.datetime) -> bool:
@@ -168,14 +197,25 @@ def is_locked(session: Session, username: str, ip_address: str, settings: Settin
     window = now - dt.timedelta(minutes=settings.console_lockout_minutes)
     last_success = _last_success(session, username)
     since = max(window, last_success) if last_success and last_success > window else window
-    if _recent_failures(session, LoginAttempt.username, username, since,
-                        LoginAttempt.ip_address == ip_address) >= settings.console_max_login_failures:
+    if (
+        _recent_failures(session, LoginAttempt.username, username, since, LoginAttempt.ip_address == ip_address)
+        >= settings.console_max_login_failures
+    ):
         return True
-    return _recent_failures(session, LoginAttempt.ip_address, ip_address, window) >= settings.console_max_failures_per_address
+    return (
+        _recent_failures(session, LoginAttempt.ip_address, ip_address, window)
+        >= settings.console_max_failures_per_address
+    )
 
 
-def sign_in(session: Session, username: str, password: str, ip_address: str, settings: Optional[Settings] = None,
-            now: Optional[dt.datetime] = None) -> SignIn:
+def sign_in(
+    session: Session,
+    username: str,
+    password: str,
+    ip_address: str,
+    settings: Optional[Settings] = None,
+    now: Optional[dt.datetime] = None,
+) -> SignIn:
     """Check the password, with lockout per username and rate limit per address; audit every attempt.
 
     A right password gives a *pending* session (``SignIn.token``): the second factor
@@ -195,24 +235,45 @@ def sign_in(session: Session, username: str, password: str, ip_address: str, set
         audit.record(session, username or "(blank)", "login_failed", username, detail, ip_address)
         session.flush()
         if is_locked(session, username, ip_address, settings, now):
-            audit.record(session, username or "(blank)", "login_locked", username,
-                         f"locked for {settings.console_lockout_minutes} minutes", ip_address)
+            audit.record(
+                session,
+                username or "(blank)",
+                "login_locked",
+                username,
+                f"locked for {settings.console_lockout_minutes} minutes",
+                ip_address,
+            )
             return SignIn(None, error=LOCKED_MESSAGE.format(minutes=settings.console_lockout_minutes))
         return SignIn(None, error=WRONG_MESSAGE)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     token = _new_session(session, user, ip_address, now, second_factor_at=None)
-    audit.record(session, user.username, "password_accepted", None,
-                 "second factor next" if user.totp_enrolled_at else "second factor to set up", ip_address)
+    audit.record(
+        session,
+        user.username,
+        "password_accepted",
+        None,
+        "second factor next" if user.totp_enrolled_at else "second factor to set up",
+        ip_address,
+    )
     return SignIn(user, token=token)
 
 
-def _new_session(session: Session, user: StaffUser, ip_address: str, now: dt.datetime,
-                 second_factor_at: Optional[dt.datetime]) -> str:
+def _new_session(
+    session: Session, user: StaffUser, ip_address: str, now: dt.datetime, second_factor_at: Optional[dt.datetime]
+) -> str:
     token = secrets.token_urlsafe(32)
-    session.add(StaffSession(id=_token_hash(token), user_id=user.id, created_at=now, last_seen_at=now,
-                             csrf_token=secrets.token_urlsafe(32), ip_address=ip_address,
-                             second_factor_at=second_factor_at))
+    session.add(
+        StaffSession(
+            id=_token_hash(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            csrf_token=secrets.token_urlsafe(32),
+            ip_address=ip_address,
+            second_factor_at=second_factor_at,
+        )
+    )
     return token
 
 
@@ -221,12 +282,14 @@ SECOND_FACTOR_MINUTES = 5
 TOTP_ISSUER = "SEND line staff console"
 WRONG_CODE_MESSAGE = "That code is not right. Enter the 6-digit code your authenticator app shows now."
 USED_CODE_MESSAGE = "That code has been used already. Wait for the next code in your app and enter that."
-TOTP_LOCKED_MESSAGE = ("Too many wrong codes. Wait {minutes} minutes and sign in again, or ask a manager to reset "
-                       "your sign-in codes.")
+TOTP_LOCKED_MESSAGE = (
+    "Too many wrong codes. Wait {minutes} minutes and sign in again, or ask a manager to reset your sign-in codes."
+)
 
 
-def pending_session_for(session: Session, token: Optional[str], now: Optional[dt.datetime] = None
-                        ) -> Optional["Current"]:
+def pending_session_for(
+    session: Session, token: Optional[str], now: Optional[dt.datetime] = None
+) -> Optional["Current"]:
     """The session a right password opened (second factor not yet given), or None when there is
     none, it ended, the user was disabled or SECOND_FACTOR_MINUTES have passed."""
     if not token:
@@ -259,12 +322,20 @@ def totp_locked(session: Session, username: str, settings: Settings, now: dt.dat
     window = now - dt.timedelta(minutes=settings.console_lockout_minutes)
     last_success = _last_success(session, username, "totp")
     since = max(window, last_success) if last_success else window
-    return _recent_failures(session, LoginAttempt.username, username, since,
-                            factor="totp") >= settings.console_max_login_failures
+    return (
+        _recent_failures(session, LoginAttempt.username, username, since, factor="totp")
+        >= settings.console_max_login_failures
+    )
 
 
-def verify_second_factor(session: Session, pending: "Current", code: str, ip_address: str,
-                         settings: Optional[Settings] = None, now: Optional[dt.datetime] = None) -> SignIn:
+def verify_second_factor(
+    session: Session,
+    pending: "Current",
+    code: str,
+    ip_address: str,
+    settings: Optional[Settings] = None,
+    now: Optional[dt.datetime] = None,
+) -> SignIn:
     """Check a code against the user's secret (setting it up on the first right code).
 
     Right: the pending session ends and a new, full one starts (``SignIn.token``, a new
@@ -283,13 +354,25 @@ def verify_second_factor(session: Session, pending: "Current", code: str, ip_add
     replayed = step is not None and user.totp_last_step is not None and step <= user.totp_last_step
     if step is None or replayed:
         session.add(LoginAttempt(at=now, username=user.username, ip_address=ip, succeeded=False, factor="totp"))
-        audit.record(session, user.username, "second_factor_replayed" if replayed else "second_factor_failed",
-                     user.username, "during set-up" if enrolling else None, ip)
+        audit.record(
+            session,
+            user.username,
+            "second_factor_replayed" if replayed else "second_factor_failed",
+            user.username,
+            "during set-up" if enrolling else None,
+            ip,
+        )
         session.flush()
         if totp_locked(session, user.username, settings, now):
             pending.staff_session.ended_at = now
-            audit.record(session, user.username, "second_factor_locked", user.username,
-                         f"locked for {settings.console_lockout_minutes} minutes", ip)
+            audit.record(
+                session,
+                user.username,
+                "second_factor_locked",
+                user.username,
+                f"locked for {settings.console_lockout_minutes} minutes",
+                ip,
+            )
             return SignIn(None, error=TOTP_LOCKED_MESSAGE.format(minutes=settings.console_lockout_minutes))
         return SignIn(None, error=USED_CODE_MESSAGE if replayed else WRONG_CODE_MESSAGE)
     user.totp_last_step = step
@@ -304,8 +387,9 @@ def verify_second_factor(session: Session, pending: "Current", code: str, ip_add
     return SignIn(user, token=token)
 
 
-def reset_second_factor(session: Session, username: str, reason: str, *, actor: str, actor_role: str,
-                        ip_address: Optional[str] = None) -> StaffUser:
+def reset_second_factor(
+    session: Session, username: str, reason: str, *, actor: str, actor_role: str, ip_address: Optional[str] = None
+) -> StaffUser:
     """A manager (or an administrator at the command line) resets a colleague's second
     factor, say after a lost phone: the secret goes, every session of theirs ends, and
     they set up a new one at their next sign-in. Not one's own, not a higher role's.
@@ -350,8 +434,13 @@ class Current:
         return self.staff_session.csrf_token
 
 
-def session_for(session: Session, token: Optional[str], settings: Optional[Settings] = None,
-                now: Optional[dt.datetime] = None, touch: bool = True) -> Optional[Current]:
+def session_for(
+    session: Session,
+    token: Optional[str],
+    settings: Optional[Settings] = None,
+    now: Optional[dt.datetime] = None,
+    touch: bool = True,
+) -> Optional[Current]:
     """The signed-in user for a cookie token, or None when there is none, it ended or it expired."""
     if not token:
         return None
@@ -366,8 +455,9 @@ def session_for(session: Session, token: Optional[str], settings: Optional[Setti
     if user is None or not user.active or idle or absolute:
         row.ended_at = now
         if user is not None and (idle or absolute):
-            audit.record(session, user.username, "session_expired", None, "idle" if idle else "absolute limit",
-                         row.ip_address)
+            audit.record(
+                session, user.username, "session_expired", None, "idle" if idle else "absolute limit", row.ip_address
+            )
         return None
     if touch:
         row.last_seen_at = now

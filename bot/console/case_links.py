@@ -16,6 +16,7 @@ Conversations are joined
 A joined conversation can be taken out again (unlink, audited); it is then never joined
 automatically again, so a number shared by two families (a school's switchboard) is fixed once.
 """
+
 from __future__ import annotations
 
 from typing import Dict, Iterable, List, Optional, Set
@@ -40,8 +41,13 @@ class LinkError(ValueError):
 def _active(session: Session, column, values: List[str]) -> List[CaseLink]:
     found: List[CaseLink] = []
     for start in range(0, len(values), 500):
-        found += session.execute(sa.select(CaseLink).where(column.in_(values[start:start + 500]),
-                                                           CaseLink.unlinked_at.is_(None))).scalars().all()
+        found += (
+            session.execute(
+                sa.select(CaseLink).where(column.in_(values[start : start + 500]), CaseLink.unlinked_at.is_(None))
+            )
+            .scalars()
+            .all()
+        )
     return found
 
 
@@ -86,8 +92,11 @@ def link(session: Session, into: str, other: str, by: str, reason: str) -> str:
         member.root_conversation_id = root
     row = session.get(CaseLink, other_root)
     if row is None:
-        session.add(CaseLink(conversation_id=other_root, root_conversation_id=root, linked_at=now, linked_by=by,
-                             reason=reason[:500]))
+        session.add(
+            CaseLink(
+                conversation_id=other_root, root_conversation_id=root, linked_at=now, linked_by=by, reason=reason[:500]
+            )
+        )
     else:
         row.root_conversation_id, row.linked_at, row.linked_by, row.reason = root, now, by, reason[:500]
         row.unlinked_at = row.unlinked_by = None
@@ -109,33 +118,51 @@ def link_by_number(session: Session, ip_address: Optional[str] = None) -> int:
     docstring); each join audited. Returns how many conversations were joined."""
 
     escalated = sa.select(Escalation.conversation_id)
-    pairs = session.execute(sa.union(
-        sa.select(ConversationNumber.conversation_id, ConversationNumber.number)
-        .where(ConversationNumber.conversation_id.in_(escalated)),
-        sa.select(Escalation.conversation_id, Escalation.callback_number)
-        .where(Escalation.channel.in_(("voice", "sms")), Escalation.callback_number.is_not(None)))).all()
+    pairs = session.execute(
+        sa.union(
+            sa.select(ConversationNumber.conversation_id, ConversationNumber.number).where(
+                ConversationNumber.conversation_id.in_(escalated)
+            ),
+            sa.select(Escalation.conversation_id, Escalation.callback_number).where(
+                Escalation.channel.in_(("voice", "sms")), Escalation.callback_number.is_not(None)
+            ),
+        )
+    ).all()
     by_number: Dict[str, Set[str]] = {}
     for conversation_id, number in pairs:
         by_number.setdefault(number, set()).add(conversation_id)
     groups = [ids for ids in by_number.values() if len(ids) > 1]
     if not groups:
         return 0
-    unlinked = set(session.execute(sa.select(CaseLink.conversation_id).where(
-        CaseLink.unlinked_at.is_not(None))).scalars())
+    unlinked = set(
+        session.execute(sa.select(CaseLink.conversation_id).where(CaseLink.unlinked_at.is_not(None))).scalars()
+    )
     joined = 0
     for ids in groups:
         ids = ids - unlinked
         roots = roots_of(session, ids)
         if len(set(roots.values())) < 2:
             continue
-        first_seen = dict(session.execute(
-            sa.select(Escalation.conversation_id, sa.func.min(Escalation.created_at))
-            .where(Escalation.conversation_id.in_(list(roots.values()))).group_by(Escalation.conversation_id)).all())
-        ordered = sorted(set(roots.values()), key=lambda root: (first_seen.get(root) is None, first_seen.get(root), root))
+        first_seen = dict(
+            session.execute(
+                sa.select(Escalation.conversation_id, sa.func.min(Escalation.created_at))
+                .where(Escalation.conversation_id.in_(list(roots.values())))
+                .group_by(Escalation.conversation_id)
+            ).all()
+        )
+        ordered = sorted(
+            set(roots.values()), key=lambda root: (first_seen.get(root) is None, first_seen.get(root), root)
+        )
         into = ordered[0]
         for other in ordered[1:]:
             link(session, into, other, AUTOMATIC, SAME_NUMBER)
-            audit.record(session, AUTOMATIC, "case_linked", case_reference(into),
-                         f"{case_reference(other)} joined {case_reference(into)}: {SAME_NUMBER}", ip_address)
+            audit.record(
+                session,
+                AUTOMATIC,
+                "case_linked",
+                case_reference(into),
+                f"{case_reference(other)} joined {case_reference(into)}: {SAME_NUMBER}",
+                ip_address,
+            )
             joined += 1
     return joined

@@ -7,6 +7,7 @@ the names follows, and the reason goes in the audit log with the download
 ("certificate_pdf_viewed"). The PDF is drawn by the certificates feature (bot.mediation.pdf)
 from a copy of the certificate, so nothing stored changes.
 """
+
 from __future__ import annotations
 
 from types import SimpleNamespace

@@ -12,6 +12,7 @@ reason. The replacement is dated the day it is issued, so its appeal deadline is
 from that day as for any certificate (SEND Regulations 2014, reg. 45: two months from the
 decision or one month from the certificate, whichever is later).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,17 +39,29 @@ class ReissueError(ValueError):
 
 def links(session: Session, reference: str) -> Dict[str, Optional[str]]:
     """{"replaces": the revoked reference this one replaces, "replaced_by": its replacement's}."""
-    replaces = session.execute(sa.select(CertificateReissue.revoked_reference).where(
-        CertificateReissue.new_reference == reference)).scalar()
-    replaced_by = session.execute(sa.select(CertificateReissue.new_reference).where(
-        CertificateReissue.revoked_reference == reference)).scalar()
+    replaces = session.execute(
+        sa.select(CertificateReissue.revoked_reference).where(CertificateReissue.new_reference == reference)
+    ).scalar()
+    replaced_by = session.execute(
+        sa.select(CertificateReissue.new_reference).where(CertificateReissue.revoked_reference == reference)
+    ).scalar()
     return {"replaces": replaces, "replaced_by": replaced_by}
 
 
-def reissue(session: Session, reference: str, *, reason: str, by: str, issued_by: str,
-            local_authority: str = "", decision_date: Optional[dt.date] = None, requester_name: str = "",
-            child_name: str = "", now: Optional[dt.datetime] = None, ip_address: Optional[str] = None
-            ) -> Certificate:
+def reissue(
+    session: Session,
+    reference: str,
+    *,
+    reason: str,
+    by: str,
+    issued_by: str,
+    local_authority: str = "",
+    decision_date: Optional[dt.date] = None,
+    requester_name: str = "",
+    child_name: str = "",
+    now: Optional[dt.datetime] = None,
+    ip_address: Optional[str] = None,
+) -> Certificate:
     """Issue the replacement of revoked certificate `reference`: the same details but those given
     (an empty one keeps the revoked certificate's), a new reference; `by` is the staff username,
     `issued_by` the name printed as the issuer. Raises ReissueError (not revoked, replaced already,
@@ -64,24 +77,53 @@ def reissue(session: Session, reference: str, *, reason: str, by: str, issued_by
     done = links(session, old.reference)["replaced_by"]
     if done:
         raise ReissueError(f"This certificate was issued again already, as {done}.")
-    standing = session.execute(sa.select(Certificate.reference).where(
-        Certificate.conversation_id == old.conversation_id, Certificate.kind == old.kind,
-        Certificate.status != "revoked")).scalar()
+    standing = session.execute(
+        sa.select(Certificate.reference).where(
+            Certificate.conversation_id == old.conversation_id,
+            Certificate.kind == old.kind,
+            Certificate.status != "revoked",
+        )
+    ).scalar()
     if standing:
         raise ReissueError(f"The family has a valid certificate already: {standing}.")
     new = service.issue_certificate(
-        session, conversation_id=old.conversation_id, channel=old.channel,
-        requester_name=requester_name.strip() or old.requester_name, child_name=child_name.strip() or old.child_name,
-        requester_role=old.requester_role, local_authority=local_authority.strip() or old.local_authority,
-        about=old.about, decision_date=decision_date or old.decision_date, kind=old.kind, issued_by=issued_by,
-        mediation_request_id=old.mediation_request_id, now=now)
-    session.add(CertificateReissue(revoked_reference=old.reference, new_reference=new.reference, by=by,
-                                   reason=reason[:500]))
-    corrected = [name for name, value in (("local authority", local_authority), ("decision date", decision_date),
-                                          ("name", requester_name), ("child's name", child_name)) if value]
-    audit.record(session, by, "certificate_reissued", new.reference,
-                 f"replaces {old.reference}" + (f"; corrected: {', '.join(corrected)}" if corrected else "")
-                 + f": {reason[:500]}", ip_address)
+        session,
+        conversation_id=old.conversation_id,
+        channel=old.channel,
+        requester_name=requester_name.strip() or old.requester_name,
+        child_name=child_name.strip() or old.child_name,
+        requester_role=old.requester_role,
+        local_authority=local_authority.strip() or old.local_authority,
+        about=old.about,
+        decision_date=decision_date or old.decision_date,
+        kind=old.kind,
+        issued_by=issued_by,
+        mediation_request_id=old.mediation_request_id,
+        now=now,
+    )
+    session.add(
+        CertificateReissue(revoked_reference=old.reference, new_reference=new.reference, by=by, reason=reason[:500])
+    )
+    corrected = [
+        name
+        for name, value in (
+            ("local authority", local_authority),
+            ("decision date", decision_date),
+            ("name", requester_name),
+            ("child's name", child_name),
+        )
+        if value
+    ]
+    audit.record(
+        session,
+        by,
+        "certificate_reissued",
+        new.reference,
+        f"replaces {old.reference}"
+        + (f"; corrected: {', '.join(corrected)}" if corrected else "")
+        + f": {reason[:500]}",
+        ip_address,
+    )
     session.flush()
     return new
 
@@ -96,9 +138,16 @@ templates.env.globals["certificate_reissue_links"] = _links_for_page
 
 
 @router.post("/certificates/{reference}/reissue")
-def reissue_page(request: Request, reference: str, reason: str = Form(""), local_authority: str = Form(""),
-                 decision_date: str = Form(""), requester_name: str = Form(""), child_name: str = Form(""),
-                 actor: Actor = Depends(checked())) -> Response:
+def reissue_page(
+    request: Request,
+    reference: str,
+    reason: str = Form(""),
+    local_authority: str = Form(""),
+    decision_date: str = Form(""),
+    requester_name: str = Form(""),
+    child_name: str = Form(""),
+    actor: Actor = Depends(checked()),
+) -> Response:
     """Issue the replacement of a revoked certificate, then show it."""
     from bot.console import certificates_web  # its page, with the error, when the reissue is refused
 
@@ -106,15 +155,24 @@ def reissue_page(request: Request, reference: str, reason: str = Form(""), local
     try:
         date = dt.date.fromisoformat(decision_date) if decision_date.strip() else None
     except ValueError:
-        return certificates_web._page(request, actor, certificate, status_code=400,
-                                      error="Enter the decision letter's date like 2027-01-04.")
+        return certificates_web._page(
+            request, actor, certificate, status_code=400, error="Enter the decision letter's date like 2027-01-04."
+        )
     try:
         with session_scope() as session:
-            new = reissue(session, certificate.reference, reason=reason, by=actor.username,
-                          issued_by=actor.display_name, local_authority=local_authority, decision_date=date,
-                          requester_name=requester_name, child_name=child_name, ip_address=actor.ip)
+            new = reissue(
+                session,
+                certificate.reference,
+                reason=reason,
+                by=actor.username,
+                issued_by=actor.display_name,
+                local_authority=local_authority,
+                decision_date=date,
+                requester_name=requester_name,
+                child_name=child_name,
+                ip_address=actor.ip,
+            )
             new_reference = new.reference
     except ValueError as problem:
         return certificates_web._page(request, actor, certificate, error=str(problem), status_code=400)
     return redirect(f"/console/certificates/{new_reference}")
-

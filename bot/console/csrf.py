@@ -3,6 +3,7 @@
 The sign-in form has no session yet: it uses the double-submit pattern, a random
 token in a SameSite=Strict, HttpOnly cookie and the same in the form.
 """
+
 from __future__ import annotations
 
 import hmac

@@ -4,6 +4,7 @@ renderer, the security headers on every response, and `console_router()` for eac
 The page modules (`web`, `certificates_web`, `requests_web`, `usage_web`) import this;
 nothing here imports them, and bot.app includes each one's router.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,8 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
-from zoneinfo import ZoneInfo
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -36,16 +37,21 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; "
-                               "form-action 'self'; base-uri 'none'",
+    "form-action 'self'; base-uri 'none'",
 }
 # (path, label, role needed): the pages in the header, shown to those who may see them.
-NAV_PAGES = [("/console/requests", "Requests", "mediator"), ("/console/certificates", "Certificates", "mediator"),
-             ("/console/usage", "Usage", "manager"), ("/console/audit", "Audit log", "manager"),
-             ("/console/users", "Users", "admin")]
+NAV_PAGES = [
+    ("/console/requests", "Requests", "mediator"),
+    ("/console/certificates", "Certificates", "mediator"),
+    ("/console/usage", "Usage", "manager"),
+    ("/console/audit", "Audit log", "manager"),
+    ("/console/users", "Users", "admin"),
+]
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-templates.env.globals.update(reason_words=queue.reason_words, interpreter_words=queue.interpreter_words,
-                             case_reference=queue.case_reference)
+templates.env.globals.update(
+    reason_words=queue.reason_words, interpreter_words=queue.interpreter_words, case_reference=queue.case_reference
+)
 
 
 # --- times and dates as staff read them: Europe/London, "4 January 2027" ----------------
@@ -110,10 +116,15 @@ def hide_chat_keys(text: Optional[str]) -> str:
     return _CHAT_KEY.sub(lambda match: queue.case_reference(match.group(0)), text or "")
 
 
-templates.env.filters.update(when=when, short_when=short_when, long_date=long_date, short_date=short_date,
-                             iso_day=iso_day,
-                             iso_london=iso_london,
-                             hide_chat_keys=hide_chat_keys)
+templates.env.filters.update(
+    when=when,
+    short_when=short_when,
+    long_date=long_date,
+    short_date=short_date,
+    iso_day=iso_day,
+    iso_london=iso_london,
+    hide_chat_keys=hide_chat_keys,
+)
 
 
 # --- errors the route class turns into pages -----------------------------------------
@@ -140,15 +151,20 @@ class ConsoleRoute(APIRoute):
                 response = await handler(request)
             except NotSignedIn:
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-                response = (RedirectResponse(f"/console/login?next={quote(target)}", status_code=303)
-                            if request.method == "GET" else _message(request, 401, "Sign in first",
-                                                                     "Your session has ended. Sign in again."))
+                response = (
+                    RedirectResponse(f"/console/login?next={quote(target)}", status_code=303)
+                    if request.method == "GET"
+                    else _message(request, 401, "Sign in first", "Your session has ended. Sign in again.")
+                )
             except Forbidden:
-                response = _message(request, 403, "You cannot see this page",
-                                    "Your role does not allow it. Ask a manager if you need it.")
+                response = _message(
+                    request,
+                    403,
+                    "You cannot see this page",
+                    "Your role does not allow it. Ask a manager if you need it.",
+                )
             except BadCsrf:
-                response = _message(request, 403, "This form has expired",
-                                    "Go back, reload the page and try again.")
+                response = _message(request, 403, "This form has expired", "Go back, reload the page and try again.")
             except LookupError:
                 response = _message(request, 404, "Page not found", "Nothing is stored under that address.")
             response.headers.update(SECURITY_HEADERS)
@@ -158,8 +174,9 @@ class ConsoleRoute(APIRoute):
 
 
 def _message(request: Request, status: int, title: str, text: str) -> HTMLResponse:
-    return templates.TemplateResponse(request, "message.html", {"title": title, "text": text, "actor": None},
-                                      status_code=status)
+    return templates.TemplateResponse(
+        request, "message.html", {"title": title, "text": text, "actor": None}, status_code=status
+    )
 
 
 # --- who is asking -------------------------------------------------------------------
@@ -195,8 +212,14 @@ def staff(role: str = "mediator", touch: bool = True) -> Callable[..., Actor]:
                 actor = None
             else:
                 user = current.user
-                actor = Actor(user.username, user.display_name, user.role, current.csrf_token, ip,
-                              current.staff_session.created_at)
+                actor = Actor(
+                    user.username,
+                    user.display_name,
+                    user.role,
+                    current.csrf_token,
+                    ip,
+                    current.staff_session.created_at,
+                )
                 if not actor.can(role):
                     audit.record(session, user.username, "access_denied", request.url.path, f"needs {role}", ip)
         if actor is None:
@@ -225,8 +248,13 @@ def checked(role: str = "mediator") -> Callable[..., Actor]:
 
 def render(request: Request, name: str, actor: Optional[Actor], status_code: int = 200, **context) -> HTMLResponse:
     settings = get_settings()
-    context.update(actor=actor, service_name=settings.service_name, path=request.url.path, nav_pages=NAV_PAGES,
-                   alert_poll_seconds=settings.console_alert_poll_seconds)
+    context.update(
+        actor=actor,
+        service_name=settings.service_name,
+        path=request.url.path,
+        nav_pages=NAV_PAGES,
+        alert_poll_seconds=settings.console_alert_poll_seconds,
+    )
     if actor is not None and "alerts" not in context:
         with session_scope() as session:
             context["alerts"] = queue.alerts(session)

@@ -1,4 +1,5 @@
 """Staff users, their server-side sessions, sign-in attempts and the audit log."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -125,8 +126,9 @@ class CallbackSnooze(Base):
     __tablename__ = "callback_snoozes"
 
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
-    escalation_id = sa.Column(sa.String(36), sa.ForeignKey("escalations.id", ondelete="CASCADE"), nullable=False,
-                              index=True)
+    escalation_id = sa.Column(
+        sa.String(36), sa.ForeignKey("escalations.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     by = sa.Column(sa.String(64), nullable=False)
     until = sa.Column(sa.DateTime, nullable=False, index=True)

@@ -8,6 +8,7 @@ its history. The case's lead escalation is the open urgent one, else the oldest 
 else the newest. A callback snoozed after a try that reached nobody leaves the queue until
 its time, then comes back marked due.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,13 +22,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.console import audit, case_links
-from bot.console.references import case_reference  # noqa: F401  (staff-facing name of a case; used here and re-exported)
 from bot.console.models import CallbackSnooze
+from bot.console.references import case_reference  # noqa: F401  (staff-facing name of a case; used here and re-exported)
 from bot.conversations.deliveries import ConversationNumber
 from bot.disagreement_resolution.models import DisagreementResolutionRequest
 from bot.handoff.hours import bank_holiday_name
-from bot.handoff.models import (CALL_OUTCOMES, CHANNELS, OPEN_STATUSES, PRIORITIES, STATUSES, CallbackAttempt,
-                                Escalation, EscalationNote, category_words)
+from bot.handoff.models import (
+    CALL_OUTCOMES,
+    CHANNELS,
+    OPEN_STATUSES,
+    PRIORITIES,
+    STATUSES,
+    CallbackAttempt,
+    Escalation,
+    EscalationNote,
+    category_words,
+)
 from bot.handoff.notify import recent_failures
 from bot.mediation.models import Certificate, MediationRequest
 from bot.outbox.service import normalise_number
@@ -69,18 +79,31 @@ class Filters:
             page = max(1, min(int(params.get("page") or 1), 10_000))
         except ValueError:
             page = 1
-        return cls(status=pick("status", STATUSES), priority=pick("priority", PRIORITIES),
-                   local_authority=(params.get("local_authority") or "").strip()[:100],
-                   channel=pick("channel", CHANNELS), mine=params.get("mine") == "1",
-                   q=" ".join((params.get("q") or "").split())[:60], sort=pick("sort", SORTS) or "priority",
-                   page=page, snoozed=params.get("snoozed") == "1")
+        return cls(
+            status=pick("status", STATUSES),
+            priority=pick("priority", PRIORITIES),
+            local_authority=(params.get("local_authority") or "").strip()[:100],
+            channel=pick("channel", CHANNELS),
+            mine=params.get("mine") == "1",
+            q=" ".join((params.get("q") or "").split())[:60],
+            sort=pick("sort", SORTS) or "priority",
+            page=page,
+            snoozed=params.get("snoozed") == "1",
+        )
 
     def query_string(self, **changes) -> str:
         """The filters as a query string, with `changes` (for the paging links)."""
-        values = {"status": self.status, "priority": self.priority, "local_authority": self.local_authority,
-                  "channel": self.channel, "mine": "1" if self.mine else "", "q": self.q,
-                  "sort": "" if self.sort == "priority" else self.sort, "page": "" if self.page == 1 else self.page,
-                  "snoozed": "1" if self.snoozed else ""}
+        values = {
+            "status": self.status,
+            "priority": self.priority,
+            "local_authority": self.local_authority,
+            "channel": self.channel,
+            "mine": "1" if self.mine else "",
+            "q": self.q,
+            "sort": "" if self.sort == "priority" else self.sort,
+            "page": "" if self.page == 1 else self.page,
+            "snoozed": "1" if self.snoozed else "",
+        }
         values.update(changes)
         return urlencode({name: value for name, value in values.items() if value not in ("", None, 1)})
 
@@ -90,7 +113,9 @@ def _utcnow() -> dt.datetime:
 
 
 def target_minutes(escalation: Escalation, settings: Settings) -> int:
-    return settings.console_urgent_target_minutes if escalation.priority == "urgent" else settings.console_target_minutes
+    return (
+        settings.console_urgent_target_minutes if escalation.priority == "urgent" else settings.console_target_minutes
+    )
 
 
 def staffed_time(start: dt.datetime, end: dt.datetime, settings: Optional[Settings] = None) -> dt.timedelta:
@@ -114,8 +139,9 @@ def staffed_time(start: dt.datetime, end: dt.datetime, settings: Optional[Settin
     return total
 
 
-def waited(escalation: Escalation, now: Optional[dt.datetime] = None, settings: Optional[Settings] = None
-           ) -> dt.timedelta:
+def waited(
+    escalation: Escalation, now: Optional[dt.datetime] = None, settings: Optional[Settings] = None
+) -> dt.timedelta:
     """The wait in staffed time, from being raised to being resolved (or now)."""
     end = escalation.resolved_at if escalation.status == "resolved" and escalation.resolved_at else (now or _utcnow())
     return staffed_time(escalation.created_at, end, settings)
@@ -123,8 +149,9 @@ def waited(escalation: Escalation, now: Optional[dt.datetime] = None, settings: 
 
 def past_target(escalation: Escalation, settings: Optional[Settings] = None, now: Optional[dt.datetime] = None) -> bool:
     settings = settings or get_settings()
-    return (escalation.status != "resolved"
-            and waited(escalation, now, settings) > dt.timedelta(minutes=target_minutes(escalation, settings)))
+    return escalation.status != "resolved" and waited(escalation, now, settings) > dt.timedelta(
+        minutes=target_minutes(escalation, settings)
+    )
 
 
 def describe_wait(delta: dt.timedelta) -> str:
@@ -213,8 +240,9 @@ class Case:
         return next((e.preferred_time for e in self.escalations if e.preferred_time), None)
 
     def council(self) -> Optional[str]:
-        return self.lead.local_authority or next((e.local_authority for e in self.escalations if e.local_authority),
-                                                 None)
+        return self.lead.local_authority or next(
+            (e.local_authority for e in self.escalations if e.local_authority), None
+        )
 
 
 def _lead(escalations: List[Escalation]) -> Escalation:
@@ -248,35 +276,62 @@ def build_cases(session: Session, escalations: Iterable[Escalation]) -> List[Cas
     ids = list(roots)
     owners = {}
     for start in range(0, len(ids), 500):
-        owners.update({row.conversation_id: row for row in session.execute(
-            sa.select(ConversationOwner).where(ConversationOwner.conversation_id.in_(ids[start:start + 500])))
-            .scalars()})
+        owners.update(
+            {
+                row.conversation_id: row
+                for row in session.execute(
+                    sa.select(ConversationOwner).where(ConversationOwner.conversation_id.in_(ids[start : start + 500]))
+                ).scalars()
+            }
+        )
     roles = {}
     for start in range(0, len(ids), 500):
-        roles.update(dict(session.execute(sa.select(ChatConversation.id, ChatConversation.role).where(
-            ChatConversation.id.in_(ids[start:start + 500]))).all()))
+        roles.update(
+            dict(
+                session.execute(
+                    sa.select(ChatConversation.id, ChatConversation.role).where(
+                        ChatConversation.id.in_(ids[start : start + 500])
+                    )
+                ).all()
+            )
+        )
     cases = []
     for root, family in by_root.items():
         family.sort(key=lambda e: e.created_at, reverse=True)
-        conversations = sorted({e.conversation_id for e in family},
-                               key=lambda c: (c != root, min(e.created_at for e in family if e.conversation_id == c)))
+        conversations = sorted(
+            {e.conversation_id for e in family},
+            key=lambda c: (c != root, min(e.created_at for e in family if e.conversation_id == c)),
+        )
         chats = [owners[c] for c in conversations if c in owners]
         owner = next((o for o in chats if o.state in ("waiting", "assigned")), chats[0] if chats else None)
-        case = Case(case_reference(root), _lead(family), family,
-                    live=owner.state if owner is not None else "",
-                    live_holder=(owner.staff_username or "") if owner is not None else "",
-                    role=next((roles[c] for c in conversations if roles.get(c)), ""), conversations=conversations)
+        case = Case(
+            case_reference(root),
+            _lead(family),
+            family,
+            live=owner.state if owner is not None else "",
+            live_holder=(owner.staff_username or "") if owner is not None else "",
+            role=next((roles[c] for c in conversations if roles.get(c)), ""),
+            conversations=conversations,
+        )
         cases.append(case)
     lead_ids = [case.lead.id for case in cases]
     tries: Dict[str, List] = {}
     snoozes: Dict[str, dt.datetime] = {}
     for start in range(0, len(lead_ids), 500):
-        chunk = lead_ids[start:start + 500]
-        for attempt in session.execute(sa.select(CallbackAttempt).where(
-                CallbackAttempt.escalation_id.in_(chunk)).order_by(CallbackAttempt.at)).scalars():
+        chunk = lead_ids[start : start + 500]
+        for attempt in session.execute(
+            sa.select(CallbackAttempt).where(CallbackAttempt.escalation_id.in_(chunk)).order_by(CallbackAttempt.at)
+        ).scalars():
             tries.setdefault(attempt.escalation_id, []).append(attempt)
-        snoozes.update(dict(session.execute(sa.select(CallbackSnooze.escalation_id, CallbackSnooze.until).where(
-            CallbackSnooze.escalation_id.in_(chunk), CallbackSnooze.cleared_at.is_(None))).all()))
+        snoozes.update(
+            dict(
+                session.execute(
+                    sa.select(CallbackSnooze.escalation_id, CallbackSnooze.until).where(
+                        CallbackSnooze.escalation_id.in_(chunk), CallbackSnooze.cleared_at.is_(None)
+                    )
+                ).all()
+            )
+        )
     for case in cases:
         attempts = tries.get(case.lead.id, [])
         case.attempts = len(attempts)
@@ -295,10 +350,14 @@ def _search(session: Session, text: str) -> Optional[set]:
     digits = "".join(ch for ch in text if ch.isdigit())
     if len(digits) >= 7 and not any(ch.isalpha() for ch in text):
         number = normalise_number(text)
-        found |= set(session.execute(sa.select(Escalation.conversation_id)
-                                     .where(Escalation.callback_number == number)).scalars())
-        found |= set(session.execute(sa.select(ConversationNumber.conversation_id)
-                                     .where(ConversationNumber.number == number)).scalars())
+        found |= set(
+            session.execute(sa.select(Escalation.conversation_id).where(Escalation.callback_number == number)).scalars()
+        )
+        found |= set(
+            session.execute(
+                sa.select(ConversationNumber.conversation_id).where(ConversationNumber.number == number)
+            ).scalars()
+        )
         return found
     reference = compact[2:] if compact.startswith("C-") else compact
     if len(reference) >= 4:
@@ -307,11 +366,21 @@ def _search(session: Session, text: str) -> Optional[set]:
                 found.add(conversation_id)
         prefix = reference.lower().replace("-", "")[:8]
         for model in (MediationRequest, DisagreementResolutionRequest):
-            found |= set(session.execute(sa.select(model.conversation_id).where(
-                sa.func.replace(sa.func.lower(model.id), "-", "").like(prefix + "%"))).scalars())
+            found |= set(
+                session.execute(
+                    sa.select(model.conversation_id).where(
+                        sa.func.replace(sa.func.lower(model.id), "-", "").like(prefix + "%")
+                    )
+                ).scalars()
+            )
         certificate = compact.replace(" ", "")
-        found |= set(session.execute(sa.select(Certificate.conversation_id).where(
-            sa.func.replace(sa.func.upper(Certificate.reference), "-", "") == certificate.replace("-", ""))).scalars())
+        found |= set(
+            session.execute(
+                sa.select(Certificate.conversation_id).where(
+                    sa.func.replace(sa.func.upper(Certificate.reference), "-", "") == certificate.replace("-", "")
+                )
+            ).scalars()
+        )
     return found
 
 
@@ -347,18 +416,24 @@ def list_cases(session: Session, filters: Filters, username: str = "", limit: in
     elif filters.sort == "oldest":
         cases.sort(key=lambda c: c.lead.created_at)
     else:
-        cases.sort(key=lambda c: (not c.open, c.lead.priority != "urgent", not c.waiting_for_person,
-                                  c.lead.created_at))
+        cases.sort(key=lambda c: (not c.open, c.lead.priority != "urgent", not c.waiting_for_person, c.lead.created_at))
     total = len(cases)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(filters.page, pages)
-    return CasePage(cases[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], total, page, pages, snoozed=snoozed)
+    return CasePage(cases[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], total, page, pages, snoozed=snoozed)
 
 
 def family(session: Session, escalation: Escalation) -> Case:
     """The case `escalation` belongs to: every escalation of its conversation and those joined to it."""
-    escalations = session.execute(sa.select(Escalation).where(Escalation.conversation_id.in_(
-        case_links.case_conversations(session, escalation.conversation_id)))).scalars().all()
+    escalations = (
+        session.execute(
+            sa.select(Escalation).where(
+                Escalation.conversation_id.in_(case_links.case_conversations(session, escalation.conversation_id))
+            )
+        )
+        .scalars()
+        .all()
+    )
     return build_cases(session, escalations)[0]
 
 
@@ -381,14 +456,27 @@ def find_case(session: Session, reference: str) -> Optional[Escalation]:
         return None
     for conversation_id in session.execute(sa.select(Escalation.conversation_id).distinct()).scalars():
         if case_reference(conversation_id) == "C-" + compact:
-            return session.execute(sa.select(Escalation).where(Escalation.conversation_id == conversation_id)
-                                   .order_by(Escalation.created_at)).scalars().first()
+            return (
+                session.execute(
+                    sa.select(Escalation)
+                    .where(Escalation.conversation_id == conversation_id)
+                    .order_by(Escalation.created_at)
+                )
+                .scalars()
+                .first()
+            )
     return None
 
 
 def local_authorities(session: Session) -> List[str]:
-    return list(session.execute(sa.select(Escalation.local_authority).where(Escalation.local_authority.is_not(None))
-                                .distinct().order_by(Escalation.local_authority)).scalars())
+    return list(
+        session.execute(
+            sa.select(Escalation.local_authority)
+            .where(Escalation.local_authority.is_not(None))
+            .distinct()
+            .order_by(Escalation.local_authority)
+        ).scalars()
+    )
 
 
 def get(session: Session, escalation_id: str) -> Escalation:
@@ -400,15 +488,27 @@ def get(session: Session, escalation_id: str) -> Escalation:
 
 def _open_family(session: Session, escalation: Escalation) -> List[Escalation]:
     """The open escalations of `escalation`'s case, `escalation` included."""
-    others = session.execute(sa.select(Escalation).where(
-        Escalation.conversation_id.in_(case_links.case_conversations(session, escalation.conversation_id)),
-        Escalation.status.in_(OPEN_STATUSES),
-        Escalation.id != escalation.id)).scalars().all()
+    others = (
+        session.execute(
+            sa.select(Escalation).where(
+                Escalation.conversation_id.in_(case_links.case_conversations(session, escalation.conversation_id)),
+                Escalation.status.in_(OPEN_STATUSES),
+                Escalation.id != escalation.id,
+            )
+        )
+        .scalars()
+        .all()
+    )
     return [escalation] + list(others)
 
 
-def assign(session: Session, escalation: Escalation, username: str, ip_address: Optional[str] = None,
-           actor: Optional[str] = None) -> None:
+def assign(
+    session: Session,
+    escalation: Escalation,
+    username: str,
+    ip_address: Optional[str] = None,
+    actor: Optional[str] = None,
+) -> None:
     """Assign the case (every open escalation of the family) to `username`; `actor` did it (default: them)."""
     if escalation.status == "resolved":
         raise QueueError("This escalation is resolved. Reopen it first.")
@@ -423,8 +523,9 @@ def assign(session: Session, escalation: Escalation, username: str, ip_address: 
     audit.record(session, actor, "escalation_assigned", escalation.id, detail, ip_address)
 
 
-def set_status(session: Session, escalation: Escalation, status: str, username: str,
-               ip_address: Optional[str] = None) -> None:
+def set_status(
+    session: Session, escalation: Escalation, status: str, username: str, ip_address: Optional[str] = None
+) -> None:
     """Change the case's status; resolving resolves every open escalation of the family."""
     if status not in STATUSES:
         raise QueueError(f"Choose a status: {', '.join(STATUSES)}.")
@@ -441,9 +542,16 @@ def set_status(session: Session, escalation: Escalation, status: str, username: 
     audit.record(session, username, "escalation_status", escalation.id, f"{previous} -> {status}", ip_address)
 
 
-def record_call(session: Session, escalation: Escalation, outcome: str, username: str,
-                ip_address: Optional[str] = None, next_try: Optional[dt.datetime] = None,
-                close: bool = False, now: Optional[dt.datetime] = None) -> CallbackAttempt:
+def record_call(
+    session: Session,
+    escalation: Escalation,
+    outcome: str,
+    username: str,
+    ip_address: Optional[str] = None,
+    next_try: Optional[dt.datetime] = None,
+    close: bool = False,
+    now: Optional[dt.datetime] = None,
+) -> CallbackAttempt:
     """One try to call the family back (`outcome`: a key of CALL_OUTCOMES; `next_try`: naive UTC).
 
     The case waits for the next try ("waiting"), or is resolved with the outcome when `close`.
@@ -463,9 +571,16 @@ def record_call(session: Session, escalation: Escalation, outcome: str, username
     _end_snooze(session, escalation, now)
     if not escalation.assigned_to:
         escalation.assigned_to, escalation.assigned_at = username, now
-    audit.record(session, username, "callback_attempt", escalation.id,
-                 CALL_OUTCOMES[outcome] + (f"; next try {next_try.isoformat(timespec='minutes')} UTC" if next_try else "")
-                 + ("; closed" if close else ""), ip_address)
+    audit.record(
+        session,
+        username,
+        "callback_attempt",
+        escalation.id,
+        CALL_OUTCOMES[outcome]
+        + (f"; next try {next_try.isoformat(timespec='minutes')} UTC" if next_try else "")
+        + ("; closed" if close else ""),
+        ip_address,
+    )
     if close:
         set_status(session, escalation, "resolved", username, ip_address)
     else:
@@ -478,13 +593,22 @@ MAX_SNOOZE = dt.timedelta(days=28)
 
 
 def _end_snooze(session: Session, escalation: Escalation, now: Optional[dt.datetime] = None) -> None:
-    for snooze in session.execute(sa.select(CallbackSnooze).where(
-            CallbackSnooze.escalation_id == escalation.id, CallbackSnooze.cleared_at.is_(None))).scalars():
+    for snooze in session.execute(
+        sa.select(CallbackSnooze).where(
+            CallbackSnooze.escalation_id == escalation.id, CallbackSnooze.cleared_at.is_(None)
+        )
+    ).scalars():
         snooze.cleared_at = now or _utcnow()
 
 
-def snooze(session: Session, escalation: Escalation, until: dt.datetime, username: str,
-           ip_address: Optional[str] = None, now: Optional[dt.datetime] = None) -> CallbackSnooze:
+def snooze(
+    session: Session,
+    escalation: Escalation,
+    until: dt.datetime,
+    username: str,
+    ip_address: Optional[str] = None,
+    now: Optional[dt.datetime] = None,
+) -> CallbackSnooze:
     """Put a callback aside until `until` (naive UTC) after a try that reached nobody (no answer or
     voicemail): the queue leaves the case out until then and shows it again, marked due, after.
     The next try recorded, or resolving the case, ends the snooze. Audited ("callback_snoozed").
@@ -494,8 +618,16 @@ def snooze(session: Session, escalation: Escalation, until: dt.datetime, usernam
     now = now or _utcnow()
     if escalation.status == "resolved":
         raise QueueError("This case is resolved. Reopen it first.")
-    last = session.execute(sa.select(CallbackAttempt).where(CallbackAttempt.escalation_id == escalation.id)
-                           .order_by(CallbackAttempt.at.desc(), CallbackAttempt.id.desc()).limit(1)).scalars().first()
+    last = (
+        session.execute(
+            sa.select(CallbackAttempt)
+            .where(CallbackAttempt.escalation_id == escalation.id)
+            .order_by(CallbackAttempt.at.desc(), CallbackAttempt.id.desc())
+            .limit(1)
+        )
+        .scalars()
+        .first()
+    )
     if last is None or last.outcome not in SNOOZE_OUTCOMES:
         raise QueueError("Snooze a callback after a try that reached nobody: record the call first.")
     if until <= now:
@@ -508,13 +640,20 @@ def snooze(session: Session, escalation: Escalation, until: dt.datetime, usernam
     escalation.status = "waiting"
     if not escalation.assigned_to:
         escalation.assigned_to, escalation.assigned_at = username, now
-    audit.record(session, username, "callback_snoozed", escalation.id,
-                 f"until {until.isoformat(timespec='minutes')} UTC", ip_address)
+    audit.record(
+        session,
+        username,
+        "callback_snoozed",
+        escalation.id,
+        f"until {until.isoformat(timespec='minutes')} UTC",
+        ip_address,
+    )
     return snoozed
 
 
-def add_note(session: Session, escalation: Escalation, text: str, username: str,
-             ip_address: Optional[str] = None) -> EscalationNote:
+def add_note(
+    session: Session, escalation: Escalation, text: str, username: str, ip_address: Optional[str] = None
+) -> EscalationNote:
     text = (text or "").strip()
     if not text:
         raise QueueError("Write the note before adding it.")
@@ -532,10 +671,17 @@ def alerts(session: Session, since: Optional[dt.datetime] = None) -> Dict[str, o
     new = session.execute(base).scalar_one()
     urgent = session.execute(base.where(Escalation.priority == "urgent")).scalar_one()
     newest = session.execute(sa.select(sa.func.max(Escalation.created_at))).scalar()
-    newest_urgent = session.execute(sa.select(sa.func.max(Escalation.created_at)).where(
-        Escalation.priority == "urgent", Escalation.status.in_(OPEN_STATUSES))).scalar()
-    return {"new": new, "urgent": urgent, "newest": newest.isoformat() if newest else "",
-            "newest_urgent": newest_urgent.isoformat() if newest_urgent else ""}
+    newest_urgent = session.execute(
+        sa.select(sa.func.max(Escalation.created_at)).where(
+            Escalation.priority == "urgent", Escalation.status.in_(OPEN_STATUSES)
+        )
+    ).scalar()
+    return {
+        "new": new,
+        "urgent": urgent,
+        "newest": newest.isoformat() if newest else "",
+        "newest_urgent": newest_urgent.isoformat() if newest_urgent else "",
+    }
 
 
 def alert_failures(session: Session) -> Dict[str, object]:

@@ -19,6 +19,7 @@ What goes when (settings, documented in docs/privacy.md):
 - service log files (LOG_DIR, one a day) older than RETENTION_LOG_DAYS (the supervisor's
   rotation deletes them too while it runs: bot.log_privacy).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -34,7 +35,8 @@ from bot import log_privacy
 from bot.console import audit
 from bot.console.models import AuditEntry, CaseLink, LoginAttempt, StaffSession, utcnow
 from bot.console.transcripts import EVENTS, events_table_exists
-from bot.conversations.deliveries import forget_before as forget_deliveries_before, forget_numbers_before
+from bot.conversations.deliveries import forget_before as forget_deliveries_before
+from bot.conversations.deliveries import forget_numbers_before
 from bot.database import session_scope
 from bot.disagreement_resolution.models import DisagreementResolutionRequest
 from bot.handoff.models import Escalation, EscalationNote
@@ -74,8 +76,9 @@ class RetentionReport:
         return ", ".join(f"{name} {count}" for name, count in self.counts.items()) or "nothing to do"
 
 
-def apply_retention(database_url: Optional[str] = None, settings: Optional[Settings] = None,
-                    now: Optional[dt.datetime] = None) -> RetentionReport:
+def apply_retention(
+    database_url: Optional[str] = None, settings: Optional[Settings] = None, now: Optional[dt.datetime] = None
+) -> RetentionReport:
     """One pass of the policy, in one transaction; returns what it did. Audited as the user 'retention'."""
     settings = settings or get_settings()
     now = now or utcnow()
@@ -87,11 +90,14 @@ def apply_retention(database_url: Optional[str] = None, settings: Optional[Setti
         report.add("escalation notes deleted", _delete_old_notes(session, transcript_cutoff))
         # A case's links name its conversations (a web chat's id is the browser's key): kept
         # as long as the transcripts they join.
-        report.add("case links deleted", session.execute(
-            sa.delete(CaseLink)
-            .where(sa.func.coalesce(CaseLink.unlinked_at, CaseLink.linked_at) < transcript_cutoff)
-            .execution_options(synchronize_session=False)
-        ).rowcount)
+        report.add(
+            "case links deleted",
+            session.execute(
+                sa.delete(CaseLink)
+                .where(sa.func.coalesce(CaseLink.unlinked_at, CaseLink.linked_at) < transcript_cutoff)
+                .execution_options(synchronize_session=False)
+            ).rowcount,
+        )
         callback_cutoff = now - dt.timedelta(days=settings.retention_callback_days)
         report.add("outbox recipients cleared", _clear_outbox_recipients(session, callback_cutoff))
         report.add("texts deleted", _delete_outbox(session, transcript_cutoff))
@@ -106,16 +112,32 @@ def apply_retention(database_url: Optional[str] = None, settings: Optional[Setti
         report.add("certificates anonymised", _anonymise_certificates(session, certificate_cutoff))
         report.add("requests anonymised", _anonymise_requests(session, certificate_cutoff))
         day_ago = now - dt.timedelta(days=1)
-        report.add("staff sessions deleted", session.execute(sa.delete(StaffSession).where(
-            sa.or_(StaffSession.ended_at < day_ago,
-                   StaffSession.created_at < now - dt.timedelta(hours=settings.console_absolute_timeout_hours + 24)))
-        ).rowcount)
-        report.add("sign-in attempts deleted", session.execute(sa.delete(LoginAttempt).where(LoginAttempt.at < day_ago)).rowcount)
-        report.add("audit entries deleted", session.execute(
-            sa.delete(AuditEntry).where(AuditEntry.at < months_before(now, 12 * settings.retention_audit_years))
-        ).rowcount)
-        report.add("log files deleted", log_privacy.delete_old_logs(settings.log_dir, settings.retention_log_days,
-                                                                    local_today(now)))
+        report.add(
+            "staff sessions deleted",
+            session.execute(
+                sa.delete(StaffSession).where(
+                    sa.or_(
+                        StaffSession.ended_at < day_ago,
+                        StaffSession.created_at
+                        < now - dt.timedelta(hours=settings.console_absolute_timeout_hours + 24),
+                    )
+                )
+            ).rowcount,
+        )
+        report.add(
+            "sign-in attempts deleted",
+            session.execute(sa.delete(LoginAttempt).where(LoginAttempt.at < day_ago)).rowcount,
+        )
+        report.add(
+            "audit entries deleted",
+            session.execute(
+                sa.delete(AuditEntry).where(AuditEntry.at < months_before(now, 12 * settings.retention_audit_years))
+            ).rowcount,
+        )
+        report.add(
+            "log files deleted",
+            log_privacy.delete_old_logs(settings.log_dir, settings.retention_log_days, local_today(now)),
+        )
         if any(report.counts.values()):
             audit.record(session, "retention", "retention_applied", None, report.describe())
     return report
@@ -125,28 +147,38 @@ def _delete_transcripts(session: Session, cutoff: dt.datetime) -> int:
     if not events_table_exists(session):
         return 0
     epoch = cutoff.replace(tzinfo=dt.timezone.utc).timestamp()
-    stale = (sa.select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id)
-             .having(sa.func.max(EVENTS.c.timestamp) < epoch))
+    stale = sa.select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(sa.func.max(EVENTS.c.timestamp) < epoch)
     senders = list(session.execute(stale).scalars())
     for start in range(0, len(senders), 500):
-        session.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id.in_(senders[start:start + 500])))
+        session.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id.in_(senders[start : start + 500])))
     return len(senders)
 
 
 def _delete_old_notes(session: Session, cutoff: dt.datetime) -> int:
     old = sa.select(Escalation.id).where(Escalation.created_at < cutoff)
-    return session.execute(sa.delete(EscalationNote).where(EscalationNote.escalation_id.in_(old))
-                           .execution_options(synchronize_session=False)).rowcount
+    return session.execute(
+        sa.delete(EscalationNote)
+        .where(EscalationNote.escalation_id.in_(old))
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
 def _clear_callbacks(session: Session, resolved_cutoff: dt.datetime, raised_cutoff: dt.datetime) -> int:
-    resolved_before = sa.and_(Escalation.status == "resolved",
-                              sa.func.coalesce(Escalation.resolved_at, Escalation.created_at) < resolved_cutoff)
+    resolved_before = sa.and_(
+        Escalation.status == "resolved",
+        sa.func.coalesce(Escalation.resolved_at, Escalation.created_at) < resolved_cutoff,
+    )
     return session.execute(
         sa.update(Escalation)
-        .where(sa.or_(resolved_before, Escalation.created_at < raised_cutoff),
-               sa.or_(Escalation.callback_number.is_not(None), Escalation.callback_email.is_not(None),
-                      Escalation.recording_url.is_not(None), Escalation.preferred_time.is_not(None)))
+        .where(
+            sa.or_(resolved_before, Escalation.created_at < raised_cutoff),
+            sa.or_(
+                Escalation.callback_number.is_not(None),
+                Escalation.callback_email.is_not(None),
+                Escalation.recording_url.is_not(None),
+                Escalation.preferred_time.is_not(None),
+            ),
+        )
         # The preferred time is free text: it can hold a name or a number too.
         .values(callback_number=None, callback_email=None, recording_url=None, preferred_time=None)
         .execution_options(synchronize_session=False)
@@ -157,8 +189,11 @@ def _clear_outbox_recipients(session: Session, cutoff: dt.datetime) -> int:
     """Sent (or given up) texts and emails keep their words a while, not where they went."""
     return session.execute(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.status != "pending", OutboxMessage.created_at < cutoff,
-               sa.or_(OutboxMessage.to_number.is_not(None), OutboxMessage.to_address.is_not(None)))
+        .where(
+            OutboxMessage.status != "pending",
+            OutboxMessage.created_at < cutoff,
+            sa.or_(OutboxMessage.to_number.is_not(None), OutboxMessage.to_address.is_not(None)),
+        )
         .values(to_number=None, to_address=None)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -168,11 +203,17 @@ def _delete_outbox(session: Session, cutoff: dt.datetime) -> int:
     """Old sent messages go; a council's notice of a mediation request is emptied instead (the request points at it)."""
     old = sa.and_(OutboxMessage.status != "pending", OutboxMessage.created_at < cutoff)
     referenced = sa.select(MediationRequest.la_notification_id).where(MediationRequest.la_notification_id.is_not(None))
-    session.execute(sa.update(OutboxMessage).where(old, OutboxMessage.id.in_(referenced),
-                                                   OutboxMessage.body != REMOVED)
-                    .values(body=REMOVED, subject=None).execution_options(synchronize_session=False))
-    return session.execute(sa.delete(OutboxMessage).where(old, OutboxMessage.id.not_in(referenced))
-                           .execution_options(synchronize_session=False)).rowcount
+    session.execute(
+        sa.update(OutboxMessage)
+        .where(old, OutboxMessage.id.in_(referenced), OutboxMessage.body != REMOVED)
+        .values(body=REMOVED, subject=None)
+        .execution_options(synchronize_session=False)
+    )
+    return session.execute(
+        sa.delete(OutboxMessage)
+        .where(old, OutboxMessage.id.not_in(referenced))
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
 def _anonymise_requests(session: Session, cutoff: dt.datetime) -> int:
@@ -183,11 +224,17 @@ def _anonymise_requests(session: Session, cutoff: dt.datetime) -> int:
         if model is MediationRequest:
             personal.update(child_name=None, availability=REMOVED, icbs_json="[]")
         else:
-            personal.update(availability=None, other_party_name=None,
-                            declined_reason=sa.case((model.declined_reason.is_(None), None), else_=REMOVED))
+            personal.update(
+                availability=None,
+                other_party_name=None,
+                declined_reason=sa.case((model.declined_reason.is_(None), None), else_=REMOVED),
+            )
         count += session.execute(
-            sa.update(model).where(model.requested_at < cutoff, getattr(model, words) != REMOVED).values(**personal)
-            .execution_options(synchronize_session=False)).rowcount
+            sa.update(model)
+            .where(model.requested_at < cutoff, getattr(model, words) != REMOVED)
+            .values(**personal)
+            .execution_options(synchronize_session=False)
+        ).rowcount
     return count
 
 

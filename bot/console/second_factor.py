@@ -11,6 +11,7 @@ time step accepted, and limits the attempts.
   a step at or before the last one accepted: a code cannot be used twice (OWASP ASVS
   5.0 6.5.1), nor an older one after a newer.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,13 +36,12 @@ def new_secret() -> str:
 
 def grouped(secret: str) -> str:
     """'JBSWY3DPEHPK3PXP...' -> 'JBSW Y3DP EHPK 3PXP ...', easier to type into an app."""
-    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 def setup_uri(secret: str, username: str, issuer: str) -> str:
     """The otpauth:// URI an authenticator app reads (issuer and account name, SHA-1, 6 digits, 30 s)."""
-    return pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS).provisioning_uri(name=username,
-                                                                                     issuer_name=issuer)
+    return pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS).provisioning_uri(name=username, issuer_name=issuer)
 
 
 def qr_svg_data_uri(uri: str) -> str:

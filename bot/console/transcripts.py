@@ -5,6 +5,7 @@ mediator by name), the words (redacted unless revealed) and when. The assistant'
 internal names (intents, actions, slots, payloads such as ``/request_human``) are not
 shown: a transcript is for people.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,8 +20,12 @@ from bot.redaction import default_redactor
 
 EVENTS = sa.table(
     "events",
-    sa.column("id", sa.Integer), sa.column("sender_id", sa.String), sa.column("type_name", sa.String),
-    sa.column("timestamp", sa.Float), sa.column("intent_name", sa.String), sa.column("action_name", sa.String),
+    sa.column("id", sa.Integer),
+    sa.column("sender_id", sa.String),
+    sa.column("type_name", sa.String),
+    sa.column("timestamp", sa.Float),
+    sa.column("intent_name", sa.String),
+    sa.column("action_name", sa.String),
     sa.column("data", sa.Text),
 )
 # Entities whose values are never personal (councils, routes, plan sections).
@@ -52,7 +57,8 @@ def load(session: Session, conversation_id: str, *, reveal: bool = False) -> Lis
         return []
     rows = session.execute(
         sa.select(EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.intent_name, EVENTS.c.action_name, EVENTS.c.data)
-        .where(EVENTS.c.sender_id == conversation_id).order_by(EVENTS.c.id)
+        .where(EVENTS.c.sender_id == conversation_id)
+        .order_by(EVENTS.c.id)
     ).all()
     turns: List[Turn] = []
     for type_name, timestamp, intent_name, action_name, data in rows:
@@ -65,8 +71,9 @@ def load(session: Session, conversation_id: str, *, reveal: bool = False) -> Lis
             turn.redacted = redacted.text != turn.text
             turn.text = redacted.text
             # Entity values may repeat a personal detail (a name, a date): only the safe ones show.
-            turn.entities = [e if e.split("=", 1)[0] in SAFE_ENTITIES else e.split("=", 1)[0] + "=[hidden]"
-                             for e in turn.entities]
+            turn.entities = [
+                e if e.split("=", 1)[0] in SAFE_ENTITIES else e.split("=", 1)[0] + "=[hidden]" for e in turn.entities
+            ]
     return turns
 
 
@@ -89,8 +96,9 @@ def _turn(type_name: str, timestamp: float, intent_name: str, action_name: str, 
         if text.startswith("/") or not text.strip():
             # A button's payload ("/request_human", "webchat:carry_on"): what the person did, not its name.
             text = "(pressed a button)"
-        return Turn(at, "user", text, intent_name or intent.get("name") or "",
-                    intent.get("confidence"), entities=entities)
+        return Turn(
+            at, "user", text, intent_name or intent.get("name") or "", intent.get("confidence"), entities=entities
+        )
     if type_name == "bot":
         text = data.get("text") or ""
         buttons = (data.get("data") or {}).get("buttons") or []

@@ -6,6 +6,7 @@ then pay-as-you-go). These pages choose the months, draw the chart as inline SVG
 the server (no script, no third-party code; the table is its text alternative) and
 write the CSV. Managers and administrators only; every look is audited.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -25,12 +26,23 @@ from bot.settings import get_settings
 from bot.usage.service import UsageRow, core_allowance, usage_by_la_month
 
 MONTHS_SHOWN = 12
-CSV_COLUMNS = ("local_authority", "month", "certificates_issued", "mediations_requested", "mediations_held",
-               "dr_requested", "dr_held", "core_meetings", "payg_meetings")
+CSV_COLUMNS = (
+    "local_authority",
+    "month",
+    "certificates_issued",
+    "mediations_requested",
+    "mediations_held",
+    "dr_requested",
+    "dr_held",
+    "core_meetings",
+    "payg_meetings",
+)
 # The chart's series: (field of UsageRow, words after the number, CSS class of the bar).
-SERIES = (("certificates_issued", "certificates", "bar-certificates"),
-          ("mediations_held", "mediations held", "bar-mediations"),
-          ("dr_held", "DR meetings held", "bar-dr"))
+SERIES = (
+    ("certificates_issued", "certificates", "bar-certificates"),
+    ("mediations_held", "mediations held", "bar-mediations"),
+    ("dr_held", "DR meetings held", "bar-dr"),
+)
 SINGULAR = {"certificates": "certificate", "mediations held": "mediation held", "DR meetings held": "DR meeting held"}
 
 
@@ -42,6 +54,7 @@ def counted(value: int, words: str) -> str:
 def sentence_case(words: str) -> str:
     """'DR meetings held' stays so; 'certificates' becomes 'Certificates' (Jinja's capitalize lowers the rest)."""
     return words[:1].upper() + words[1:]
+
 
 router = console_router()
 
@@ -143,12 +156,17 @@ def build_chart(totals: List[Tuple[str, Dict[str, int]]], period: Period) -> Cha
         bars = []
         for index, (name, words, css) in enumerate(SERIES):
             value = figures[name]
-            bars.append(Bar(y + index * (bar_height + 2), round(bar_area * value / largest), css, counted(value, words)))
+            bars.append(
+                Bar(y + index * (bar_height + 2), round(bar_area * value / largest), css, counted(value, words))
+            )
         groups.append(ChartGroup(la, y, bars))
         y += len(SERIES) * (bar_height + 2) + gap
-    parts = [f"{la}: " + ", ".join(counted(figures[name], words) for name, words, _ in SERIES) for la, figures in totals]
-    description = (f"Usage per local authority, {period.describe()}. " + ("; ".join(parts) + "."
-                                                                        if parts else "No activity."))
+    parts = [
+        f"{la}: " + ", ".join(counted(figures[name], words) for name, words, _ in SERIES) for la, figures in totals
+    ]
+    description = f"Usage per local authority, {period.describe()}. " + (
+        "; ".join(parts) + "." if parts else "No activity."
+    )
     return Chart(label_width + bar_area + 170, max(y, 40), label_width, groups, description)
 
 
@@ -182,12 +200,26 @@ def usage_page(request: Request, start: str = "", end: str = "", actor: Actor = 
     rows, allowance, settings = _usage(period)
     totals = totals_by_la(rows)
     with session_scope() as session:
-        audit.record(session, actor.username, "usage_viewed", f"{period.first_month} to {period.last_month}",
-                     None, actor.ip)
-    return render(request, "usage.html", actor, status_code=400 if period.error else 200, error=period.error,
-                  period=period, rows=rows, totals=totals, allowance=allowance, chart=build_chart(totals, period),
-                  series=SERIES, core=settings.core_meetings_per_la, contract_start=settings.contract_start,
-                  columns=CSV_COLUMNS, sentence_case=sentence_case)
+        audit.record(
+            session, actor.username, "usage_viewed", f"{period.first_month} to {period.last_month}", None, actor.ip
+        )
+    return render(
+        request,
+        "usage.html",
+        actor,
+        status_code=400 if period.error else 200,
+        error=period.error,
+        period=period,
+        rows=rows,
+        totals=totals,
+        allowance=allowance,
+        chart=build_chart(totals, period),
+        series=SERIES,
+        core=settings.core_meetings_per_la,
+        contract_start=settings.contract_start,
+        columns=CSV_COLUMNS,
+        sentence_case=sentence_case,
+    )
 
 
 @router.get("/usage.csv")
@@ -197,8 +229,17 @@ def usage_download(start: str = "", end: str = "", actor: Actor = Depends(staff(
         return Response(period.error + "\n", status_code=400, media_type="text/plain; charset=utf-8")
     rows, _, _ = _usage(period)
     with session_scope() as session:
-        audit.record(session, actor.username, "usage_downloaded", f"{period.first_month} to {period.last_month}",
-                     f"{len(rows)} rows", actor.ip)
+        audit.record(
+            session,
+            actor.username,
+            "usage_downloaded",
+            f"{period.first_month} to {period.last_month}",
+            f"{len(rows)} rows",
+            actor.ip,
+        )
     filename = f"usage-{period.first_month}-to-{period.last_month}.csv"
-    return Response(usage_csv(rows), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        usage_csv(rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

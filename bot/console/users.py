@@ -11,6 +11,7 @@ Each user sets up their second factor (an authenticator app) at their first sign
 reset-second-factor (audited, with the reason) makes them set it up again, for when
 no manager can do it in the console.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,9 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.console.users", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.console.users", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     create = sub.add_parser("create", help="add a user")
     create.add_argument("--username", required=True)
@@ -63,8 +65,14 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.command == "create":
             password = _read_password(args.password_stdin)
             with session_scope() as session:
-                user = auth.create_user(session, username=args.username, password=password, role=args.role,
-                                        display_name=args.name, actor=_actor())
+                user = auth.create_user(
+                    session,
+                    username=args.username,
+                    password=password,
+                    role=args.role,
+                    display_name=args.name,
+                    actor=_actor(),
+                )
             print(f"==> created {user.username} ({user.role})")
         elif args.command == "disable":
             with session_scope() as session:
@@ -72,8 +80,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"==> disabled {user.username}")
         elif args.command == "reset-second-factor":
             with session_scope() as session:
-                user = auth.reset_second_factor(session, args.username, args.reason, actor=_actor(),
-                                                actor_role="admin")
+                user = auth.reset_second_factor(session, args.username, args.reason, actor=_actor(), actor_role="admin")
             print(f"==> {user.username} sets up a new second factor at their next sign-in")
         else:
             with session_scope() as session:

@@ -5,6 +5,7 @@ the session's CSRF token; every response says `Cache-Control: no-store`; every
 action is written to the audit log. Roles: mediator (queue, transcripts,
 certificates, requests), manager (+ usage, audit log), admin (+ users).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -18,11 +19,22 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from bot.console import audit, auth, csrf, queue
 from bot.console.cases_web import case_page
-from bot.console.deps import (HERE, SESSION_COOKIE, Actor, BadCsrf, checked, client_ip, console_router, redirect,
-                              render, staff)
+from bot.console.deps import (
+    HERE,
+    SESSION_COOKIE,
+    Actor,
+    BadCsrf,
+    checked,
+    client_ip,
+    console_router,
+    redirect,
+    render,
+    staff,
+)
 from bot.console.models import ROLES, StaffUser
 from bot.database import session_scope
-from bot.handoff import calls, sms as sms_handoff
+from bot.handoff import calls
+from bot.handoff import sms as sms_handoff
 from bot.handoff.models import CHANNELS, PRIORITIES, STATUSES
 from bot.outbox import worker as outbox_worker
 from bot.redaction import redact
@@ -53,16 +65,34 @@ def static(name: str) -> Response:
 
 # --- sign-in and sign-out ------------------------------------------------------------
 def _safe_next(target: str) -> str:
-    return target if target.startswith("/console") and not target.startswith("//") and "\\" not in target else "/console/"
+    return (
+        target if target.startswith("/console") and not target.startswith("//") and "\\" not in target else "/console/"
+    )
 
 
-def _login_page(request: Request, error: str = "", username: str = "", status_code: int = 200,
-                next_url: str = "/console/", notice: str = "") -> HTMLResponse:
+def _login_page(
+    request: Request,
+    error: str = "",
+    username: str = "",
+    status_code: int = 200,
+    next_url: str = "/console/",
+    notice: str = "",
+) -> HTMLResponse:
     token = csrf.new_token()
-    response = render(request, "login.html", None, status_code=status_code, login_csrf=token, error=error,
-                      username=username, next_url=_safe_next(next_url), notice=notice)
-    response.set_cookie(csrf.LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=_secure(),
-                        path="/console/login")
+    response = render(
+        request,
+        "login.html",
+        None,
+        status_code=status_code,
+        login_csrf=token,
+        error=error,
+        username=username,
+        next_url=_safe_next(next_url),
+        notice=notice,
+    )
+    response.set_cookie(
+        csrf.LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=_secure(), path="/console/login"
+    )
     return response
 
 
@@ -77,8 +107,13 @@ def login_form(request: Request, next: str = "/console/", changed: int = 0) -> R
 
 
 @router.post("/login")
-def login(request: Request, username: str = Form(""), password: str = Form(""), csrf_token: str = Form(""),
-          next: str = Form("/console/")) -> Response:  # noqa: A002
+def login(
+    request: Request,
+    username: str = Form(""),
+    password: str = Form(""),
+    csrf_token: str = Form(""),
+    next: str = Form("/console/"),
+) -> Response:  # noqa: A002
     if not csrf.tokens_match(request.cookies.get(csrf.LOGIN_COOKIE), csrf_token):
         raise BadCsrf()
     with session_scope() as session:
@@ -87,8 +122,9 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
         locked = result.error.startswith("Too many")
         return _login_page(request, result.error, username, 429 if locked else 401, next)
     response = redirect(f"/console/login/second-factor?next={quote(_safe_next(next))}")  # bot.console.account_web
-    response.set_cookie(SESSION_COOKIE, result.token, httponly=True, samesite="strict", secure=_secure(),
-                        path="/console")
+    response.set_cookie(
+        SESSION_COOKIE, result.token, httponly=True, samesite="strict", secure=_secure(), path="/console"
+    )
     response.delete_cookie(csrf.LOGIN_COOKIE, path="/console/login")
     return response
 
@@ -113,18 +149,37 @@ def queue_page(request: Request, actor: Actor = Depends(staff())) -> Response:
     with session_scope() as session:
         queue.link_automatically(session)  # one caller's phone and text cases are one case
         found = queue.list_cases(session, filters, actor.username)
-        rows = [(case, queue.describe_wait(queue.waited(case.lead, settings=settings)),
-                 queue.past_target(case.lead, settings), queue.target_minutes(case.lead, settings))
-                for case in found.cases]
+        rows = [
+            (
+                case,
+                queue.describe_wait(queue.waited(case.lead, settings=settings)),
+                queue.past_target(case.lead, settings),
+                queue.target_minutes(case.lead, settings),
+            )
+            for case in found.cases
+        ]
         names = dict(session.execute(sa.select(StaffUser.username, StaffUser.display_name)).all())
         summaries = [redact(case.preferred_time()) if case.preferred_time() else "" for case in found.cases]
         authorities = queue.local_authorities(session)
         alerts = queue.alerts(session)
-    return render(request, "queue.html", actor, rows=list(zip(rows, summaries)), found=found, filters=filters,
-                  authorities=authorities, alerts=alerts, statuses=STATUSES, priorities=PRIORITIES, channels=CHANNELS,
-                  sorts=queue.SORTS, names=names, poll_seconds=settings.console_alert_poll_seconds,
-                  resolved=_count(request.query_params.get("resolved")),
-                  skipped=_count(request.query_params.get("skipped")))
+    return render(
+        request,
+        "queue.html",
+        actor,
+        rows=list(zip(rows, summaries)),
+        found=found,
+        filters=filters,
+        authorities=authorities,
+        alerts=alerts,
+        statuses=STATUSES,
+        priorities=PRIORITIES,
+        channels=CHANNELS,
+        sorts=queue.SORTS,
+        names=names,
+        poll_seconds=settings.console_alert_poll_seconds,
+        resolved=_count(request.query_params.get("resolved")),
+        skipped=_count(request.query_params.get("skipped")),
+    )
 
 
 def _count(value: Optional[str]) -> Optional[int]:
@@ -143,8 +198,9 @@ async def _sms_action(request: Request, escalation_id: str, actor: Actor, action
     try:
         await asyncio.to_thread(getattr(sms_handoff, action), escalation_id, *args)
     except sms_handoff.SmsHandoffError as error:
-        return await asyncio.to_thread(case_page, request, actor, escalation_id, reply_error=str(error),
-                                       status_code=409)
+        return await asyncio.to_thread(
+            case_page, request, actor, escalation_id, reply_error=str(error), status_code=409
+        )
 
     def write_audit() -> None:
         with session_scope() as session:
@@ -161,8 +217,9 @@ async def sms_take_over(request: Request, escalation_id: str, actor: Actor = Dep
 
 
 @router.post("/escalations/{escalation_id}/sms/reply")
-async def sms_reply(request: Request, escalation_id: str, text: str = Form(""),
-                    actor: Actor = Depends(checked())) -> Response:
+async def sms_reply(
+    request: Request, escalation_id: str, text: str = Form(""), actor: Actor = Depends(checked())
+) -> Response:
     return await _sms_action(request, escalation_id, actor, "send_reply", text, actor.username)
 
 
@@ -172,14 +229,16 @@ async def sms_hand_back(request: Request, escalation_id: str, actor: Actor = Dep
 
 
 @router.post("/escalations/{escalation_id}/call/next-caller")
-async def take_next_caller(request: Request, escalation_id: str, mediator_number: str = Form(""),
-                           actor: Actor = Depends(checked())) -> Response:
+async def take_next_caller(
+    request: Request, escalation_id: str, mediator_number: str = Form(""), actor: Actor = Depends(checked())
+) -> Response:
     """The line rings the mediator's phone and connects them to the caller who has waited longest."""
     try:
         sid = await asyncio.to_thread(calls.call_mediator_to_next_caller, mediator_number)
     except calls.CallError as error:
-        return await asyncio.to_thread(case_page, request, actor, escalation_id, reply_error=str(error),
-                                       status_code=409)
+        return await asyncio.to_thread(
+            case_page, request, actor, escalation_id, reply_error=str(error), status_code=409
+        )
 
     def record() -> None:
         with session_scope() as session:
@@ -194,8 +253,9 @@ async def take_next_caller(request: Request, escalation_id: str, mediator_number
 
 # --- audit log (managers) ------------------------------------------------------------
 @router.get("/audit")
-def audit_page(request: Request, actor_name: str = "", action: str = "", before: int = 0,
-               actor: Actor = Depends(staff("manager"))) -> Response:
+def audit_page(
+    request: Request, actor_name: str = "", action: str = "", before: int = 0, actor: Actor = Depends(staff("manager"))
+) -> Response:
     with session_scope() as session:
         rows = audit.entries(session, actor=actor_name.strip(), action=action.strip(), before_id=before or None)
         actions = audit.actions(session)
@@ -207,8 +267,17 @@ def audit_page(request: Request, actor_name: str = "", action: str = "", before:
 def _users_page(request: Request, actor: Actor, error: str = "", status_code: int = 200, form: Dict = None):
     with session_scope() as session:
         users = list(session.execute(sa.select(StaffUser).order_by(StaffUser.username)).scalars())
-    return render(request, "users.html", actor, users=users, roles=ROLES, error=error, status_code=status_code,
-                  form=form or {}, min_length=auth.MIN_PASSWORD_LENGTH)
+    return render(
+        request,
+        "users.html",
+        actor,
+        users=users,
+        roles=ROLES,
+        error=error,
+        status_code=status_code,
+        form=form or {},
+        min_length=auth.MIN_PASSWORD_LENGTH,
+    )
 
 
 @router.get("/users")
@@ -217,15 +286,29 @@ def users_page(request: Request, actor: Actor = Depends(staff("admin"))) -> Resp
 
 
 @router.post("/users")
-def create_user(request: Request, username: str = Form(""), display_name: str = Form(""), role: str = Form(""),
-                password: str = Form(""), actor: Actor = Depends(checked("admin"))) -> Response:
+def create_user(
+    request: Request,
+    username: str = Form(""),
+    display_name: str = Form(""),
+    role: str = Form(""),
+    password: str = Form(""),
+    actor: Actor = Depends(checked("admin")),
+) -> Response:
     try:
         with session_scope() as session:
-            auth.create_user(session, username=username, password=password, role=role, display_name=display_name,
-                             actor=actor.username, ip_address=actor.ip)
+            auth.create_user(
+                session,
+                username=username,
+                password=password,
+                role=role,
+                display_name=display_name,
+                actor=actor.username,
+                ip_address=actor.ip,
+            )
     except auth.UserError as error:
-        return _users_page(request, actor, str(error), 400,
-                           {"username": username, "display_name": display_name, "role": role})
+        return _users_page(
+            request, actor, str(error), 400, {"username": username, "display_name": display_name, "role": role}
+        )
     return redirect("/console/users")
 
 
@@ -239,4 +322,3 @@ def disable_user(request: Request, username: str, actor: Actor = Depends(checked
     except auth.UserError as error:
         return _users_page(request, actor, str(error), 400)
     return redirect("/console/users")
-

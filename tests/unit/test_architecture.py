@@ -13,7 +13,7 @@ and fails on:
       2 web           the web pages and routers: `bot/<feature>/web.py`, the staff
                       console (`bot.console`), the web chat (`bot.webchat`), `bot.health`;
       3 entry points  what the outside world calls: `actions` (Rasa's action server),
-                      `telephony` (Twilio's webhooks), `bot.app`, `bot.supervisor`;
+                      `telephony` (Twilio's webhooks), `bot.app`, `bot.supervisor`, `bot.web_server`;
 (c) a private name (`_x`) imported from another feature;
 (d) an import inside a function without a comment, on its line or the line above,
     saying why it is not at the top of the module;
@@ -36,7 +36,7 @@ SKIPPED = ("bot/migrations",)  # Alembic's scripts: run by Alembic, imported by 
 FOUNDATION = {"bot.settings", "bot.database", "bot.models", "bot.limits", "bot.redaction", "bot.api_errors",
               "bot.dialogue", "bot.classifiers", "bot.log_privacy", "bot.local_secrets", "bot.security_headers"}
 WEB_FEATURES = {"bot.console", "bot.webchat", "bot.health"}
-ENTRY_POINTS = {"actions", "telephony", "bot.app", "bot.supervisor"}
+ENTRY_POINTS = {"actions", "telephony", "bot.app", "bot.supervisor", "bot.web_server"}
 LAYER_NAMES = ("foundation", "domain", "web", "entry points")
 
 # (importer, imported) features allowed to import each other, with the reason.
