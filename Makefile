@@ -104,9 +104,9 @@ test: setup
 	done; \
 	$(PY) scripts/test_summary.py $(TEST_SUMMARY) --failed "$$failed"
 
-# Two workers (pytest-xdist): the unit tests mostly wait on PostgreSQL and local servers.
+# Four workers (pytest-xdist) on two cores: the unit tests mostly wait on PostgreSQL and local servers.
 test-unit: $(STAMP)
-	$(PY) -m pytest tests/unit -q -n 2
+	$(PY) -m pytest tests/unit -q -n 4
 
 # The legal regression table (tests/legal/cases.yml) on the domain modules; its
 # conversational rows run with the integration tests (tests/integration/test_legal_conversations.py).
