@@ -5,6 +5,7 @@ intent), ``words`` (the categorised patterns), ``replies`` (what is said, by cat
 by who is writing, with honest availability). The Rasa component that runs the detector
 on every message is bot.nlp.components.SafeguardingDetector.
 """
+
 from bot.safeguarding.replies import safeguarding_messages, writer_is_professional
 from bot.safeguarding.words import CATEGORIES, looks_like_risk, word_category
 
@@ -15,5 +16,11 @@ CATEGORY_NAMES = {
     "carer_breaking_point": "a parent or carer at breaking point",
 }
 
-__all__ = ["CATEGORIES", "CATEGORY_NAMES", "looks_like_risk", "safeguarding_messages", "word_category",
-           "writer_is_professional"]
+__all__ = [
+    "CATEGORIES",
+    "CATEGORY_NAMES",
+    "looks_like_risk",
+    "safeguarding_messages",
+    "word_category",
+    "writer_is_professional",
+]

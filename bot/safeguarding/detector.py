@@ -12,6 +12,7 @@ many about an EHC plan still counts.
 The category (risk to life, abuse or neglect, domestic abuse, carer at breaking point)
 comes from the words when they match, else from a second classifier over the categories.
 """
+
 from __future__ import annotations
 
 import re
@@ -43,9 +44,14 @@ class Detection:
     sentence_score: float = 0.0
 
     def as_dict(self) -> dict:
-        return {"category": self.category, "score": round(self.score, 4), "by": self.by,
-                "classifier_score": round(self.classifier_score, 4), "whole_score": round(self.whole_score, 4),
-                "sentence_score": round(self.sentence_score, 4)}
+        return {
+            "category": self.category,
+            "score": round(self.score, 4),
+            "by": self.by,
+            "classifier_score": round(self.classifier_score, 4),
+            "whole_score": round(self.whole_score, 4),
+            "sentence_score": round(self.sentence_score, 4),
+        }
 
 
 def sentences(text: str) -> List[str]:
@@ -74,9 +80,16 @@ class DisclosureClassifier:
         return with_words(vectors, texts, self.words, *([self.characters] if self.characters else []))
 
     @classmethod
-    def fit(cls, vectors: np.ndarray, categories: Sequence[Optional[str]], threshold: float,
-            texts: Optional[Sequence[str]] = None, c: float = 4.0,
-            characters: bool = False, gamma_scale: float = 1.0) -> "DisclosureClassifier":
+    def fit(
+        cls,
+        vectors: np.ndarray,
+        categories: Sequence[Optional[str]],
+        threshold: float,
+        texts: Optional[Sequence[str]] = None,
+        c: float = 4.0,
+        characters: bool = False,
+        gamma_scale: float = 1.0,
+    ) -> "DisclosureClassifier":
         """``categories[i]`` is the disclosure's category, or None for an ordinary message.
         With ``texts``, word features (and with ``characters`` character n-grams) are used
         beside the vectors. ``c`` (inverse regularisation) and ``gamma_scale`` (the kernel's
@@ -87,12 +100,19 @@ class DisclosureClassifier:
         if len(set(labels)) > 1:
             category = LinearClassifier.fit(vectors[positives], labels, c=4.0)
         else:  # one category only: it is always the answer
-            category = LinearClassifier([labels[0], labels[0]], np.zeros((1, vectors.shape[1]), np.float32),
-                                        np.zeros(1, np.float32))
-        model = cls(None, category, threshold, WordFeatures.fit(texts) if texts is not None else None,
-                    WordFeatures.fit(texts, characters=True) if texts is not None and characters else None)
-        model.disclosure = KernelClassifier.fit(model.features(vectors, texts or []), binary, c=c,
-                                                gamma_scale=gamma_scale)
+            category = LinearClassifier(
+                [labels[0], labels[0]], np.zeros((1, vectors.shape[1]), np.float32), np.zeros(1, np.float32)
+            )
+        model = cls(
+            None,
+            category,
+            threshold,
+            WordFeatures.fit(texts) if texts is not None else None,
+            WordFeatures.fit(texts, characters=True) if texts is not None and characters else None,
+        )
+        model.disclosure = KernelClassifier.fit(
+            model.features(vectors, texts or []), binary, c=c, gamma_scale=gamma_scale
+        )
         return model
 
     def disclosure_probability(self, vectors: np.ndarray, texts: Sequence[str] = ()) -> np.ndarray:
@@ -112,17 +132,30 @@ class DisclosureClassifier:
     @classmethod
     def load(cls, directory: Path) -> "DisclosureClassifier":
         words = WordFeatures.load(directory) if (directory / "vocabulary.json").exists() else None
-        characters = (WordFeatures.load(directory, "characters_", characters=True)
-                      if (directory / "characters_vocabulary.json").exists() else None)
-        return cls(KernelClassifier.load(directory / "disclosure.npz"),
-                   LinearClassifier.load(directory / "category.npz"),
-                   float((directory / "threshold.txt").read_text()), words, characters)
+        characters = (
+            WordFeatures.load(directory, "characters_", characters=True)
+            if (directory / "characters_vocabulary.json").exists()
+            else None
+        )
+        return cls(
+            KernelClassifier.load(directory / "disclosure.npz"),
+            LinearClassifier.load(directory / "category.npz"),
+            float((directory / "threshold.txt").read_text()),
+            words,
+            characters,
+        )
 
 
-def detect(text: Optional[str], encode: Optional[Callable[[Sequence[str]], np.ndarray]] = None,
-           classifier: Optional[DisclosureClassifier] = None, intent: Optional[str] = None,
-           intent_confidence: float = 0.0, intent_threshold: float = 0.5,
-           threshold: Optional[float] = None, sentence_threshold: Optional[float] = None) -> Optional[Detection]:
+def detect(
+    text: Optional[str],
+    encode: Optional[Callable[[Sequence[str]], np.ndarray]] = None,
+    classifier: Optional[DisclosureClassifier] = None,
+    intent: Optional[str] = None,
+    intent_confidence: float = 0.0,
+    intent_threshold: float = 0.5,
+    threshold: Optional[float] = None,
+    sentence_threshold: Optional[float] = None,
+) -> Optional[Detection]:
     """A Detection; its ``by`` lists the signals that fired, empty when it is no disclosure
     (the scores are kept either way). None for an empty text.
 
@@ -162,8 +195,14 @@ def detect(text: Optional[str], encode: Optional[Callable[[Sequence[str]], np.nd
     if intent == "safeguarding_risk" and intent_confidence >= intent_threshold:
         by.append("intent")
     if not by:
-        return Detection(category="", score=score, by=[], classifier_score=score, whole_score=whole_score,
-                         sentence_score=sentence_score)
+        return Detection(
+            category="",
+            score=score,
+            by=[],
+            classifier_score=score,
+            whole_score=whole_score,
+            sentence_score=sentence_score,
+        )
     if category is None:
         if vectors is not None and classifier is not None:
             index = parts.index(best_sentence) if best_sentence in parts else 0
@@ -171,5 +210,12 @@ def detect(text: Optional[str], encode: Optional[Callable[[Sequence[str]], np.nd
         else:
             category = RISK_TO_LIFE
     assert category in CATEGORIES
-    return Detection(category=category, score=max(score, 1.0 if "words" in by else 0.0), by=by, sentence=best_sentence,
-                     classifier_score=score, whole_score=whole_score, sentence_score=sentence_score)
+    return Detection(
+        category=category,
+        score=max(score, 1.0 if "words" in by else 0.0),
+        by=by,
+        sentence=best_sentence,
+        classifier_score=score,
+        whole_score=whole_score,
+        sentence_score=sentence_score,
+    )

@@ -5,6 +5,7 @@ staffed; otherwise when the team will see the message. The words depend on the c
 of the disclosure and on who is writing: a professional is told to follow their own
 safeguarding procedure today (Working Together to Safeguard Children 2023).
 """
+
 from __future__ import annotations
 
 import re
@@ -16,23 +17,29 @@ EMERGENCY = "If you or anyone else is in immediate danger, call 999 now."
 CHILDLINE = "Childline: call 0800 1111 if you are under 19."
 SAMARITANS = "Samaritans: call 116 123, any time, day or night."
 HELPLINES = f"You can talk to someone now. {CHILDLINE} {SAMARITANS}"
-CARER_HELP = ("Please talk to someone today: call NHS 111 and choose the mental health option, call Samaritans "
-              "on 116 123 any time, or speak to your GP. If you feel you might act on these feelings, call 999.")
+CARER_HELP = (
+    "Please talk to someone today: call NHS 111 and choose the mental health option, call Samaritans "
+    "on 116 123 any time, or speak to your GP. If you feel you might act on these feelings, call 999."
+)
 
 # Words by which professionals introduce themselves or the child they work with.
-_ROLES = (r"(teacher|teaching assistant|ta|senco|sendco|social worker|school nurse|health visitor|youth worker|"
-          r"support worker|family support worker|keyworker|key worker|learning support assistant|lsa|"
-          r"head ?teacher|headteacher|dsl|designated safeguarding lead|practitioner|nursery worker|childminder|"
-          r"tutor|pastoral lead|inclusion lead|speech (and language )?therapist|salt|occupational therapist|ot|"
-          r"ed(ucational)? psych(ologist)?|gp|nurse|doctor|paediatrician|camhs worker|careers adviser|"
-          r"careers advisor|early help worker|midwife|police officer|pcso|nursery manager|class teacher)")
+_ROLES = (
+    r"(teacher|teaching assistant|ta|senco|sendco|social worker|school nurse|health visitor|youth worker|"
+    r"support worker|family support worker|keyworker|key worker|learning support assistant|lsa|"
+    r"head ?teacher|headteacher|dsl|designated safeguarding lead|practitioner|nursery worker|childminder|"
+    r"tutor|pastoral lead|inclusion lead|speech (and language )?therapist|salt|occupational therapist|ot|"
+    r"ed(ucational)? psych(ologist)?|gp|nurse|doctor|paediatrician|camhs worker|careers adviser|"
+    r"careers advisor|early help worker|midwife|police officer|pcso|nursery manager|class teacher)"
+)
 # What may stand before a role: "a Year 5 teacher", "a primary school SENCo", "the
 # reception class teacher", "a 1:1 teaching assistant". A fixed list, so that "I am a
 # parent and his teacher says" is still a parent.
-_ROLE_MODIFIER = (r"(year \d{1,2}|y\d{1,2}|reception|nursery|primary|secondary|junior|infant|special|specialist|"
-                  r"school|college|sixth form|early years|class|form|sen|send|senior|lead|deputy|assistant|"
-                  r"trainee|supply|qualified|community|paediatric|children's|family|1:1|one to one|"
-                  r"autism|asd|outreach|resource base|hospital|mental health|local|council)")
+_ROLE_MODIFIER = (
+    r"(year \d{1,2}|y\d{1,2}|reception|nursery|primary|secondary|junior|infant|special|specialist|"
+    r"school|college|sixth form|early years|class|form|sen|send|senior|lead|deputy|assistant|"
+    r"trainee|supply|qualified|community|paediatric|children's|family|1:1|one to one|"
+    r"autism|asd|outreach|resource base|hospital|mental health|local|council)"
+)
 _MODIFIED_ROLE = rf"({_ROLE_MODIFIER} ){{0,3}}{_ROLES}"
 _PROFESSIONAL = re.compile(
     r"\b(one of (our|my) (pupils|students|children|learners|kids|clients|young people|families)|our pupil|my pupil"
@@ -43,7 +50,8 @@ _PROFESSIONAL = re.compile(
     r"|a (pupil|student|learner) (of mine|with an ehc|told me|has told me|said to me|disclosed)"
     r"|(a|the) (family|families|mum|mother|dad|father|parent|child|young person) (i|we) "
     r"(support|work with|visit|visited|am visiting|are visiting|teach)"
-    r"|visiting a family|on a home visit|disclosed to me)\b")
+    r"|visiting a family|on a home visit|disclosed to me)\b"
+)
 
 
 def writer_is_professional(text: Optional[str], role: Optional[str] = None) -> bool:
@@ -63,15 +71,23 @@ def front_door_message(local_authority: Optional[str] = None, phone: Optional[st
 def availability_message(staffed_now: bool, next_open: str) -> str:
     """Who is available, honestly. ``next_open``: 'tomorrow at 9am' (bot.handoff.hours.describe_next_open)."""
     if staffed_now:
-        return ("A person from our team is on duty and has been told. They will join this conversation as soon "
-                "as they can.")
-    return (f"Our team isn't working right now. They will see your message {next_open}. Please use the numbers "
-            "above if you need help before then.")
+        return (
+            "A person from our team is on duty and has been told. They will join this conversation as soon as they can."
+        )
+    return (
+        f"Our team isn't working right now. They will see your message {next_open}. Please use the numbers "
+        "above if you need help before then."
+    )
 
 
-def safeguarding_messages(category: str = RISK_TO_LIFE, professional: bool = False,
-                          local_authority: Optional[str] = None, front_door_phone: Optional[str] = None,
-                          staffed_now: bool = True, next_open: str = "when the line next opens") -> List[str]:
+def safeguarding_messages(
+    category: str = RISK_TO_LIFE,
+    professional: bool = False,
+    local_authority: Optional[str] = None,
+    front_door_phone: Optional[str] = None,
+    staffed_now: bool = True,
+    next_open: str = "when the line next opens",
+) -> List[str]:
     """The messages that stop the flow, in order: care, numbers, then who is available.
 
     ``category``: one of bot.safeguarding.words.CATEGORIES.
@@ -88,14 +104,25 @@ def safeguarding_messages(category: str = RISK_TO_LIFE, professional: bool = Fal
             "emergency, call 999. (Source: Working Together to Safeguard Children 2023)",
         ]
     elif category == CARER_BREAKING_POINT:
-        messages = ["I'm sorry things are so hard right now. You matter too, and you don't have to cope alone.",
-                    CARER_HELP, front_door]
+        messages = [
+            "I'm sorry things are so hard right now. You matter too, and you don't have to cope alone.",
+            CARER_HELP,
+            front_door,
+        ]
     elif category == ABUSE_OR_NEGLECT:
-        messages = ["Thank you for telling me. What you've described matters, and a child's safety comes first.",
-                    EMERGENCY, front_door, HELPLINES]  # Samaritans too: a young person may be 19 or older
+        messages = [
+            "Thank you for telling me. What you've described matters, and a child's safety comes first.",
+            EMERGENCY,
+            front_door,
+            HELPLINES,
+        ]  # Samaritans too: a young person may be 19 or older
     elif category == DOMESTIC_ABUSE:
-        messages = ["Thank you for telling me. Your safety and your children's safety come first.",
-                    EMERGENCY, front_door, f"To talk to someone now: {SAMARITANS} {CHILDLINE}"]
+        messages = [
+            "Thank you for telling me. Your safety and your children's safety come first.",
+            EMERGENCY,
+            front_door,
+            f"To talk to someone now: {SAMARITANS} {CHILDLINE}",
+        ]
     else:
         messages = ["I'm worried about what you've told me. Your safety comes first.", EMERGENCY, HELPLINES, front_door]
     return messages + [availability_message(staffed_now, next_open)]

@@ -3,6 +3,7 @@ who is available, is bot.safeguarding.replies): the choice to carry on or stop, 
 it says when the person chooses. One place for these words (actions/safeguarding.py
 says them). Plain Python.
 """
+
 CARRY_ON_OR_STOP = "When you're ready, you can carry on where we were, or stop here."
 CARRY_ON_BUTTON = "Carry on where we were"
 STOP_BUTTON = "Stop here"

@@ -4,6 +4,7 @@ Either half may raise the alarm (bot/safeguarding/__init__.py). The patterns are
 be precise ("abusing the process" or "neglected to send" are not disclosures); breadth comes
 from the classifier on sentence vectors. Categories: send-routes.md "Safeguarding".
 """
+
 from __future__ import annotations
 
 import difflib
@@ -18,62 +19,121 @@ CATEGORIES = (RISK_TO_LIFE, ABUSE_OR_NEGLECT, DOMESTIC_ABUSE, CARER_BREAKING_POI
 
 # Words the fuzzy match may correct to ("kil" -> "kill", "sucide" -> "suicide").
 _RISK_WORDS = (
-    "kill", "killing", "suicide", "suicidal", "harm", "harming", "hurt", "hurting",
-    "cutting", "overdose", "abuse", "abused", "abusing", "danger", "want", "die", "dying",
-    "hang", "myself", "himself", "herself", "themselves", "neglected", "groomed", "dead",
+    "kill",
+    "killing",
+    "suicide",
+    "suicidal",
+    "harm",
+    "harming",
+    "hurt",
+    "hurting",
+    "cutting",
+    "overdose",
+    "abuse",
+    "abused",
+    "abusing",
+    "danger",
+    "want",
+    "die",
+    "dying",
+    "hang",
+    "myself",
+    "himself",
+    "herself",
+    "themselves",
+    "neglected",
+    "groomed",
+    "dead",
 )
 # Common slips difflib would not reach safely.
 _KNOWN_SLIPS = {
-    "slef": "self", "selfharm": "self harm", "wanna": "want to", "kms": "kill myself", "dnt": "don't",
-    "wnt": "want", "cnt": "can't", "cant": "can't", "dont": "don't", "im": "i'm", "b": "be",
-    "unalive": "kill", "myslef": "myself", "killmyself": "kill myself",
+    "slef": "self",
+    "selfharm": "self harm",
+    "wanna": "want to",
+    "kms": "kill myself",
+    "dnt": "don't",
+    "wnt": "want",
+    "cnt": "can't",
+    "cant": "can't",
+    "dont": "don't",
+    "im": "i'm",
+    "b": "be",
+    "unalive": "kill",
+    "myslef": "myself",
+    "killmyself": "kill myself",
 }
 
 _SELF = r"(my ?self|him ?self|her ?self|them ?selves|themself|your ?self)"
 # "she hit her head" is an accident, not an assault: no body part may follow the pronoun.
-_CHILD = (r"(me|us|him|her|them|my (son|daughter|child|kids|children|boy|girl|grandson|granddaughter)|the (kids|children|boy|girl))"
-          r"(?! (head|arm|arms|leg|legs|knee|knees|face|hand|hands|foot|feet|wrist|elbow|back|nose|shin|ankle|tooth|teeth)\b)")
+_CHILD = (
+    r"(me|us|him|her|them|my (son|daughter|child|kids|children|boy|girl|grandson|granddaughter)|the (kids|children|boy|girl))"
+    r"(?! (head|arm|arms|leg|legs|knee|knees|face|hand|hands|foot|feet|wrist|elbow|back|nose|shin|ankle|tooth|teeth)\b)"
+)
 _ADULT = r"(my (partner|husband|wife|boyfriend|girlfriend|ex|ex partner|ex husband|ex wife)|he|she|his dad|her dad|their dad|his mum|her mum)"
 
 PATTERNS: Dict[str, List[Pattern[str]]] = {
-    RISK_TO_LIFE: [re.compile(p) for p in (
-        rf"\b(kill|killing|hurt|hurting|harm|harming|cut|cutting|hang|hanging|starve|starving|burn|burning) {_SELF}",
-        r"\bself ?harm", r"\bsuicid",
-        r"\b(want|wants|wanted|going|gonna) to die\b", r"\bwish (i|he|she) (was|were) dead\b",
-        r"\b(rather|sooner) be dead\b", r"\bbetter off dead\b",
-        r"\b(better off|be better) without (me|him|her|them)\b",
-        r"\b(end|ending|take|taking) (it all|my life|his life|her life|their life|(my|his|her|their) own life)",
-        r"\bending it\b", r"\boverdose", r"\b(too many|a lot of|a load of) (tablets|pills|paracetamol)",
-        r"\b(don't|do not|doesn't|does not|didn't) want to (be alive|live|be here|exist|wake up)",
-        r"\bno point (going on|living|in living|being alive)", r"\bnot (want|wanting) to be alive",
-        r"\b(jump|jumped|jumping) (off|in front)", r"\bin front of a (train|car|bus|lorry)",
-    )],
-    ABUSE_OR_NEGLECT: [re.compile(p) for p in (
-        rf"\b(hits|hit|beats|beat|punches|punched|kicks|kicked|slaps|slapped|burns|burned|chokes|choked|strangled) {_CHILD}\b",
-        rf"\b(touched|touches|touching) {_CHILD}\b",
-        r"\b(sexually|physically|emotionally) (abused|abusing|assaulted)\b",
-        r"\b(is|was|being|been|were|are) (abused|neglected|groomed)\b",
-        r"\b(child|sexual|physical|emotional) abuse\b",
-        r"\bgroom(ed|ing) (him|her|them|my|online)\b",
-        r"\block(s|ed|ing)? (him|her|them|me) (in|up|out)\b",
-        r"\b(without|no) (food|meals|eating) for\b", r"\b(doesn't|don't|won't|never) (feed|fed)\b",
-        r"\bnot (safe|being fed)\b( at home| with)?", r"\b(scared|afraid|frightened|terrified) (to go|of going) home",
-        r"\bleft (him|her|them) (alone|on (his|her|their) own) for (days|hours|the weekend)",
-        r"\b(bruises|bruising|marks|burns) (on|all over) (him|her|his|her|their)\b",
-    )],
-    DOMESTIC_ABUSE: [re.compile(p) for p in (
-        rf"\b{_ADULT} (hits|hit|beats|beat|punches|punched|kicks|kicked|strangles|strangled|chokes|choked|threatens|threatened|attacks|attacked) (me|us)\b",
-        r"\bdomestic (abuse|violence)\b",
-        r"\b(scared|afraid|frightened|terrified) of my (partner|husband|wife|boyfriend|girlfriend|ex)\b",
-        r"\bcoercive control", r"\b(won't|doesn't|will not) let me (leave|go out|see|have money|have any money)",
-        r"\bthreaten(s|ed|ing)? to (kill|hurt|take the kids|take the children)",
-    )],
-    CARER_BREAKING_POINT: [re.compile(p) for p in (
-        r"\bcan'?t go on\b", r"\bcan'?t (cope|do this|take (it|this)) any ?more\b",
-        r"\b(at|reached) (my )?breaking point\b", r"\b(scared|afraid|frightened) of what i (might|will|could) do\b",
-        r"\bwalk(ing)? out and (never|not) (come|coming) back\b",
-        r"\bi'?m (falling apart|not coping|at the end of my rope)\b",
-    )],
+    RISK_TO_LIFE: [
+        re.compile(p)
+        for p in (
+            rf"\b(kill|killing|hurt|hurting|harm|harming|cut|cutting|hang|hanging|starve|starving|burn|burning) {_SELF}",
+            r"\bself ?harm",
+            r"\bsuicid",
+            r"\b(want|wants|wanted|going|gonna) to die\b",
+            r"\bwish (i|he|she) (was|were) dead\b",
+            r"\b(rather|sooner) be dead\b",
+            r"\bbetter off dead\b",
+            r"\b(better off|be better) without (me|him|her|them)\b",
+            r"\b(end|ending|take|taking) (it all|my life|his life|her life|their life|(my|his|her|their) own life)",
+            r"\bending it\b",
+            r"\boverdose",
+            r"\b(too many|a lot of|a load of) (tablets|pills|paracetamol)",
+            r"\b(don't|do not|doesn't|does not|didn't) want to (be alive|live|be here|exist|wake up)",
+            r"\bno point (going on|living|in living|being alive)",
+            r"\bnot (want|wanting) to be alive",
+            r"\b(jump|jumped|jumping) (off|in front)",
+            r"\bin front of a (train|car|bus|lorry)",
+        )
+    ],
+    ABUSE_OR_NEGLECT: [
+        re.compile(p)
+        for p in (
+            rf"\b(hits|hit|beats|beat|punches|punched|kicks|kicked|slaps|slapped|burns|burned|chokes|choked|strangled) {_CHILD}\b",
+            rf"\b(touched|touches|touching) {_CHILD}\b",
+            r"\b(sexually|physically|emotionally) (abused|abusing|assaulted)\b",
+            r"\b(is|was|being|been|were|are) (abused|neglected|groomed)\b",
+            r"\b(child|sexual|physical|emotional) abuse\b",
+            r"\bgroom(ed|ing) (him|her|them|my|online)\b",
+            r"\block(s|ed|ing)? (him|her|them|me) (in|up|out)\b",
+            r"\b(without|no) (food|meals|eating) for\b",
+            r"\b(doesn't|don't|won't|never) (feed|fed)\b",
+            r"\bnot (safe|being fed)\b( at home| with)?",
+            r"\b(scared|afraid|frightened|terrified) (to go|of going) home",
+            r"\bleft (him|her|them) (alone|on (his|her|their) own) for (days|hours|the weekend)",
+            r"\b(bruises|bruising|marks|burns) (on|all over) (him|her|his|her|their)\b",
+        )
+    ],
+    DOMESTIC_ABUSE: [
+        re.compile(p)
+        for p in (
+            rf"\b{_ADULT} (hits|hit|beats|beat|punches|punched|kicks|kicked|strangles|strangled|chokes|choked|threatens|threatened|attacks|attacked) (me|us)\b",
+            r"\bdomestic (abuse|violence)\b",
+            r"\b(scared|afraid|frightened|terrified) of my (partner|husband|wife|boyfriend|girlfriend|ex)\b",
+            r"\bcoercive control",
+            r"\b(won't|doesn't|will not) let me (leave|go out|see|have money|have any money)",
+            r"\bthreaten(s|ed|ing)? to (kill|hurt|take the kids|take the children)",
+        )
+    ],
+    CARER_BREAKING_POINT: [
+        re.compile(p)
+        for p in (
+            r"\bcan'?t go on\b",
+            r"\bcan'?t (cope|do this|take (it|this)) any ?more\b",
+            r"\b(at|reached) (my )?breaking point\b",
+            r"\b(scared|afraid|frightened) of what i (might|will|could) do\b",
+            r"\bwalk(ing)? out and (never|not) (come|coming) back\b",
+            r"\bi'?m (falling apart|not coping|at the end of my rope)\b",
+        )
+    ],
 }
 
 
