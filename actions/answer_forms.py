@@ -19,7 +19,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.safeguarding import SafeguardedFormValidation, is_disclosure, stop_for_safeguarding
+from actions.safeguarding import (
+    SafeguardedFormValidation,
+    acknowledge_distress,
+    is_disclosure,
+    stop_for_safeguarding,
+)
 from bot.dialogue.forms import CONFIRMED, GIVE_UP, GIVE_UP_AFTER, INTERRUPTIONS, FormSpec, Turn, owns, take_turn
 
 __all__ = [
@@ -167,6 +172,7 @@ class FormValidation(SafeguardedFormValidation):
             # Not an answer: no slot is set, so Rasa rejects the form's turn and the rules reply.
             return [SlotSet("requested_slot", self._slot_of(step.next))]
         events: List[EventType] = [SlotSet(last_read_slot, message_id)]
+        acknowledge_distress(dispatcher, tracker)
         for note in step.say:
             dispatcher.utter_message(text=note)
         for fact, value in step.updates.items():

@@ -18,9 +18,18 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.handoff import request_escalation
+from bot.dialogue import feelings
+from bot.dialogue.feelings import sounds_distressed
 from bot.handoff.hours import describe_next_open, staffed_status
 from bot.knowledge.local_help import childrens_social_care_phone
-from bot.safeguarding import safeguarding_messages, texts, word_category, writer_is_professional
+from bot.safeguarding import (
+    mentions_overdose,
+    safeguarding_messages,
+    texts,
+    word_category,
+    writer_is_professional,
+    writer_is_young_person,
+)
 
 ACTION_NAME = "action_escalate_safeguarding"
 RESUME_SLOT = "resume_form"
@@ -54,7 +63,24 @@ class SafeguardedFormValidation(FormValidationAction):
     ) -> List[Dict[Text, Any]]:
         if is_disclosure(tracker):
             return stop_for_safeguarding()
+        acknowledge_distress(dispatcher, tracker)
         return await super().run(dispatcher, tracker, domain)
+
+
+def acknowledge_distress(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """A stressed or upset answer is acknowledged, once, before the form's next question."""
+    if sounds_distressed((tracker.latest_message or {}).get("text")) and not _acknowledged(tracker):
+        dispatcher.utter_message(text=feelings.ACKNOWLEDGEMENT)
+
+
+def _acknowledged(tracker: Tracker) -> bool:
+    """This message was acknowledged already (a form can validate one message twice)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and event.get("text") == feelings.ACKNOWLEDGEMENT:
+            return True
+    return False
 
 
 def disclosure_category(tracker: Tracker) -> Text:
@@ -79,7 +105,8 @@ class ActionEscalateSafeguarding(Action):
         council = tracker.get_slot("local_authority") or tracker.get_slot("rc_local_authority")
         text = (tracker.latest_message or {}).get("text")
         category = disclosure_category(tracker)
-        professional = writer_is_professional(text, tracker.get_slot("person_role"))
+        role = tracker.get_slot("person_role")
+        professional = writer_is_professional(text, role)
         status = staffed_status()
         for message in safeguarding_messages(
             category,
@@ -88,6 +115,8 @@ class ActionEscalateSafeguarding(Action):
             childrens_social_care_phone(council),
             staffed_now=status.open_now,
             next_open=describe_next_open(status),
+            young_person=not professional and writer_is_young_person(text, role),
+            overdose=mentions_overdose(text),
         ):
             dispatcher.utter_message(text=message)
         form = interrupted_form(tracker) or tracker.get_slot(RESUME_SLOT)

@@ -6,7 +6,12 @@ by who is writing, with honest availability). The Rasa component that runs the d
 on every message is bot.nlp.components.SafeguardingDetector.
 """
 
-from bot.safeguarding.replies import safeguarding_messages, writer_is_professional
+from bot.safeguarding.replies import (
+    mentions_overdose,
+    safeguarding_messages,
+    writer_is_professional,
+    writer_is_young_person,
+)
 from bot.safeguarding.words import CATEGORIES, looks_like_risk, word_category
 
 CATEGORY_NAMES = {
@@ -20,7 +25,9 @@ __all__ = [
     "CATEGORIES",
     "CATEGORY_NAMES",
     "looks_like_risk",
+    "mentions_overdose",
     "safeguarding_messages",
     "word_category",
     "writer_is_professional",
+    "writer_is_young_person",
 ]

@@ -17,6 +17,7 @@ EMERGENCY = "If you or anyone else is in immediate danger, call 999 now."
 CHILDLINE = "Childline: call 0800 1111 if you are under 19."
 SAMARITANS = "Samaritans: call 116 123, any time, day or night."
 HELPLINES = f"You can talk to someone now. {CHILDLINE} {SAMARITANS}"
+OVERDOSE = "Taking an overdose, or swallowing something harmful, is an emergency: call 999 now."
 CARER_HELP = (
     "Please talk to someone today: call NHS 111 and choose the mental health option, call Samaritans "
     "on 116 123 any time, or speak to your GP. If you feel you might act on these feelings, call 999."
@@ -54,6 +55,33 @@ _PROFESSIONAL = re.compile(
 )
 
 
+# "I'm 17", "im 16 and", "I am 19 years old": a young person writing about themselves. Not
+# "I'm 20 minutes away" or "I'm 2 weeks in".
+_YOUNG_PERSON_AGE = re.compile(
+    r"\b(i'?m|i am|im)\s+(only\s+|just\s+|aged\s+)?(1[0-9]|2[0-5])\b(?!\s*(minutes?|mins?|hours?|hrs?|days?|weeks?|"
+    r"months?|%|percent|pounds?|miles?|km|times?|st\b|lb))"
+)
+# Taking too much of a medicine or something harmful: an emergency in itself (999).
+_OVERDOSE = re.compile(
+    r"\b(over ?dos(e|ed|ing)|od'?d|swallow(ed|ing)?\b.{0,40}\b(tablets?|pills?|packet|bottle|bleach|medicine|"
+    r"paracetamol|capsules?)|took (a|the|all|loads|lots|a load|a handful|a whole) .{0,30}\b(tablets?|pills?|"
+    r"paracetamol|medication|meds)|taken (too many|all (of )?(his|her|my|their|the)) .{0,20}\b(tablets?|pills?|"
+    r"meds|medication))"
+)
+
+
+def writer_is_young_person(text: Optional[str], role: Optional[str] = None) -> bool:
+    """True when the person writing is a young person (the role slot, or "I'm 17" in their own words)."""
+    if role == "young_person":
+        return True
+    return role in (None, "") and bool(_YOUNG_PERSON_AGE.search((text or "").lower().replace("’", "'")))
+
+
+def mentions_overdose(text: Optional[str]) -> bool:
+    """True when the message says someone has taken an overdose or swallowed something harmful."""
+    return bool(_OVERDOSE.search((text or "").lower().replace("’", "'")))
+
+
 def writer_is_professional(text: Optional[str], role: Optional[str] = None) -> bool:
     """True when the person writing works with the child (told by the role slot or their own words)."""
     return role == "professional" or bool(_PROFESSIONAL.search((text or "").lower().replace("’", "'")))
@@ -68,16 +96,15 @@ def front_door_message(local_authority: Optional[str] = None, phone: Optional[st
     return f"{message} Their number is on the council's website."
 
 
-def availability_message(staffed_now: bool, next_open: str) -> str:
-    """Who is available, honestly. ``next_open``: 'tomorrow at 9am' (bot.handoff.hours.describe_next_open)."""
+def availability_message(staffed_now: bool, next_open: str, meanwhile: Optional[str] = None) -> str:
+    """Who is available, honestly. ``next_open``: 'tomorrow at 9am' (bot.handoff.hours.describe_next_open).
+    ``meanwhile``: what to do until then (default: the numbers given above)."""
     if staffed_now:
         return (
             "A person from our team is on duty and has been told. They will join this conversation as soon as they can."
         )
-    return (
-        f"Our team isn't working right now. They will see your message {next_open}. Please use the numbers "
-        "above if you need help before then."
-    )
+    meanwhile = meanwhile or "Please use the numbers above if you need help before then."
+    return f"Our team isn't working right now. They will see your message {next_open}. {meanwhile}"
 
 
 def safeguarding_messages(
@@ -87,12 +114,19 @@ def safeguarding_messages(
     front_door_phone: Optional[str] = None,
     staffed_now: bool = True,
     next_open: str = "when the line next opens",
+    young_person: bool = False,
+    overdose: bool = False,
 ) -> List[str]:
     """The messages that stop the flow, in order: care, numbers, then who is available.
 
-    ``category``: one of bot.safeguarding.words.CATEGORIES.
+    ``category``: one of bot.safeguarding.words.CATEGORIES. ``young_person``: the writer is a
+    young person (never given the carer's reply: Childline and Samaritans instead).
+    ``overdose``: someone has taken an overdose; 999 now comes first.
     """
     front_door = front_door_message(local_authority, front_door_phone)
+    meanwhile = None
+    if young_person and category == CARER_BREAKING_POINT:
+        category = RISK_TO_LIFE
     if professional:
         where = f"{local_authority} council's" if local_authority else "the local"
         phone = f" ({front_door_phone})" if front_door_phone else ""
@@ -103,6 +137,7 @@ def safeguarding_messages(
             "who works with children, the Local Authority Designated Officer (LADO) must be told too. In an "
             "emergency, call 999. (Source: Working Together to Safeguard Children 2023)",
         ]
+        meanwhile = "Please follow your safeguarding procedure in the meantime; don't wait for us."
     elif category == CARER_BREAKING_POINT:
         messages = [
             "I'm sorry things are so hard right now. You matter too, and you don't have to cope alone.",
@@ -125,4 +160,6 @@ def safeguarding_messages(
         ]
     else:
         messages = ["I'm worried about what you've told me. Your safety comes first.", EMERGENCY, HELPLINES, front_door]
-    return messages + [availability_message(staffed_now, next_open)]
+    if overdose:  # immediate danger (send-routes.md "Safeguarding": 999), before anything else
+        messages.insert(1, OVERDOSE)
+    return messages + [availability_message(staffed_now, next_open, meanwhile)]

@@ -63,11 +63,16 @@ _KNOWN_SLIPS = {
     "killmyself": "kill myself",
 }
 
+# Real words that are one letter from a risk word: never "corrected".
+_NOT_SLIPS = {"overdue", "dyeing", "hanger", "hung", "diet", "died", "wanted", "danged", "harp", "hurl", "cutting"}
+
 _SELF = r"(my ?self|him ?self|her ?self|them ?selves|themself|your ?self)"
 # "she hit her head" is an accident, not an assault: no body part may follow the pronoun.
 _CHILD = (
     r"(me|us|him|her|them|my (son|daughter|child|kids|children|boy|girl|grandson|granddaughter)|the (kids|children|boy|girl))"
     r"(?! (head|arm|arms|leg|legs|knee|knees|face|hand|hands|foot|feet|wrist|elbow|back|nose|shin|ankle|tooth|teeth)\b)"
+    # "kicked me off my course", "kicked her out of after school club": exclusion, not assault.
+    r"(?! (off|out of (school|college|club|after|the|class|my|his|her|their|lessons?))\b)"
 )
 _ADULT = r"(my (partner|husband|wife|boyfriend|girlfriend|ex|ex partner|ex husband|ex wife)|he|she|his dad|her dad|their dad|his mum|her mum)"
 
@@ -75,7 +80,8 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
     RISK_TO_LIFE: [
         re.compile(p)
         for p in (
-            rf"\b(kill|killing|hurt|hurting|harm|harming|cut|cutting|hang|hanging|starve|starving|burn|burning) {_SELF}",
+            rf"\b(kill|killing|hurt|hurting|harm|harming|cut|cutting|hang|hanging|starve|starving|burn|burning) {_SELF}"
+            r"(?! laughing)",
             r"\bself ?harm",
             r"\bsuicid",
             r"\b(want|wants|wanted|going|gonna) to die\b",
@@ -92,6 +98,10 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"\bnot (want|wanting) to be alive",
             r"\b(jump|jumped|jumping) (off|in front)",
             r"\bin front of a (train|car|bus|lorry)",
+            # "he's stopped eating" (send-routes.md's own example), not "stopped eating school dinners".
+            r"\bstopped (eating|drinking)\b(?! (at|in|his|her|their|school|lunch|packed|the|certain|meat|anything but))",
+            r"\b(not|isn't|hasn't been|won't|refus(es|ing)( to)?) (eat|eating) (or|and|nor) (drink|drinking)",
+            r"\b(hasn't|has not|haven't|hadn't|not) (eaten|drunk|had anything to eat) (in|for) (days|a week|\d+ days)",
         )
     ],
     ABUSE_OR_NEGLECT: [
@@ -102,7 +112,7 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"\b(sexually|physically|emotionally) (abused|abusing|assaulted)\b",
             r"\b(is|was|being|been|were|are) (abused|neglected|groomed)\b",
             r"\b(child|sexual|physical|emotional) abuse\b",
-            r"\bgroom(ed|ing) (him|her|them|my|online)\b",
+            r"\bgroom(ed|ing) (him|her|them|my|online)\b(?!.{0,25}\bfor\b)",
             r"\block(s|ed|ing)? (him|her|them|me) (in|up|out)\b",
             r"\b(without|no) (food|meals|eating) for\b",
             r"\b(doesn't|don't|won't|never) (feed|fed)\b",
@@ -110,6 +120,14 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"\b(scared|afraid|frightened|terrified) (to go|of going) home",
             r"\bleft (him|her|them) (alone|on (his|her|their) own) for (days|hours|the weekend)",
             r"\b(bruises|bruising|marks|burns) (on|all over) (him|her|his|her|their)\b",
+            r"\b(grabbed|grabs|grabbing|held|holds|pinned|pins|took|takes) (him|her|them|me|my \w+) (round|around|by) the (throat|neck)\b",
+            r"\b(dragged|drags|shoved|shoves|threw|throws) (him|her|them|me|my son|my daughter|my child) "
+            r"(across|along|down|into|against|to the|on the)",
+            r"\b(hungry|starving) (every day|all the time|every morning|when (he|she|they) (arrive|arrives|come|comes))",
+            r"\b(doesn't|don't|won't|never|stopped|refuses to) (give|giving|gives) (me|him|her|them) "
+            r"(my|his|her|their|any) (medication|meds|medicine|tablets|food|dinner|meals)",
+            r"\bsells? (my|his|her|their) (medication|meds|medicine|tablets)",
+            r"\b(faeces|poo|poop|urine|wee) (on|all over|caked)",
         )
     ],
     DOMESTIC_ABUSE: [
@@ -119,19 +137,32 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"\bdomestic (abuse|violence)\b",
             r"\b(scared|afraid|frightened|terrified) of my (partner|husband|wife|boyfriend|girlfriend|ex)\b",
             r"\bcoercive control",
-            r"\b(won't|doesn't|will not) let me (leave|go out|see|have money|have any money)",
+            r"\b(won't|doesn't|will not) let me (leave|go out|see (my|any) (own )?(friends|family|mum|mother|dad|parents|sister|brother|bank|money|phone)|"
+            r"have money|have any money)",
             r"\bthreaten(s|ed|ing)? to (kill|hurt|take the kids|take the children)",
+            # Hiding from a violent ex: being followed, "somewhere he won't find me".
+            r"\b(ex|ex partner|ex husband|ex wife|husband|partner|boyfriend)\b.{0,60}\b(violen(t|ce)|following me|"
+            r"follows me|stalk(s|ed|ing)? me|find me|finds me|find out where (we|i) live)",
+            r"\b(following|stalking|watching) me (from|outside|at|home|everywhere)",
+            r"\b(stalking|stalks|stalked) me\b",
         )
     ],
     CARER_BREAKING_POINT: [
         re.compile(p)
         for p in (
-            r"\bcan'?t go on\b",
+            r"\bcan'?t go on\b(?! (the|a|an|his|her|their|school|trips?|holiday|residential|to)\b)",
             r"\bcan'?t (cope|do this|take (it|this)) any ?more\b",
             r"\b(at|reached) (my )?breaking point\b",
             r"\b(scared|afraid|frightened) of what i (might|will|could) do\b",
             r"\bwalk(ing)? out and (never|not) (come|coming) back\b",
-            r"\bi'?m (falling apart|not coping|at the end of my rope)\b",
+            r"\bi'?m (falling apart|not coping|at the end of my rope)\b"
+            r"(?! with (the |all the )?(admin|paperwork|emails|forms|letters|calls|deadlines|process)\b)",
+            r"\bi'?m (cracking up|breaking down|losing it|drowning|at my lowest|on the edge)\b"
+            r"(?! (with|on|in|about|over|paperwork|emails|for|at))",
+            r"\b(reached|at) the end of my rope\b",
+            r"\bcan'?t (carry on|go on|keep going|keep on) like this\b",
+            r"\b(don't|do not) think i can (carry on|go on|keep going|do this|cope)\b",
+            r"\bcan'?t (manage|cope with|handle) (any of it|anything|it all)( any ?more)?\b",
         )
     ],
 }
@@ -143,7 +174,7 @@ def _normalise(text: str) -> str:
     words = []
     for word in text.split():
         word = _KNOWN_SLIPS.get(word, word)
-        if " " not in word and len(word) >= 3 and word not in _RISK_WORDS:
+        if " " not in word and len(word) >= 3 and word not in _RISK_WORDS and word not in _NOT_SLIPS:
             # Only correct towards a risk word with the same first letter, so that
             # "skill" never becomes "kill" and "anger" never becomes "danger".
             candidates = [w for w in _RISK_WORDS if w[0] == word[0]]

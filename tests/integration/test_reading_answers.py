@@ -321,3 +321,21 @@ def test_the_dr_request_walked_with_an_interruption_at_every_step(running_stack)
     assert "Shall I send the request?" in read_back
     assert "I've stopped" in say("cancel this please")
     assert not _rows(running_stack, "SELECT 1 FROM dr_requests WHERE conversation_id = :c", c=say.sender)
+
+
+# --- a stressed answer is acknowledged, and still read -------------------------------------
+
+def test_a_stressed_answer_is_acknowledged_once_and_still_read(running_stack):
+    from bot.dialogue.feelings import ACKNOWLEDGEMENT
+
+    say = _conversation(running_stack, "stressed")
+    say("check my dates")
+    said = say("I'm his mum and honestly I'm exhausted")
+    assert said.count(ACKNOWLEDGEMENT) == 1 and "what is the disagreement about" in said.lower()
+    said = say("they refused to assess him, I'm at the end of my tether with them")
+    assert said.count(ACKNOWLEDGEMENT) == 1 and "council" in said.lower()
+    said = say("Kent")
+    assert ACKNOWLEDGEMENT not in said and "How old" in said
+    slots = _slots(running_stack, say)
+    assert slots["person_role"] == "parent" and slots["rc_local_authority"] == "Kent"
+    assert "assess" in (slots["rc_about"] or "")

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from bot.safeguarding import mentions_overdose, writer_is_young_person
 from bot.safeguarding.detector import DisclosureClassifier, detect, sentences
 from bot.safeguarding.replies import safeguarding_messages, writer_is_professional
 from bot.safeguarding.words import word_category
@@ -136,3 +137,52 @@ def test_professionals_introduce_themselves_in_many_ways(text):
 ])
 def test_a_parent_naming_a_professional_is_still_a_parent(text):
     assert not writer_is_professional(text)
+
+
+@pytest.mark.parametrize("text", [
+    "im 17 and i havent eaten or washed in a week, i cant cope with anything",
+    "I'm 16. I can't do this anymore",
+    "i am 19 years old and i just stay in bed, i dont see the point",
+])
+def test_a_young_person_at_breaking_point_gets_childline_not_the_carers_reply(text):
+    assert writer_is_young_person(text)
+    said = " ".join(safeguarding_messages("carer_breaking_point", young_person=writer_is_young_person(text)))
+    assert "0800 1111" in said and "116 123" in said
+    assert "You matter too" not in said and "NHS 111" not in said
+
+
+@pytest.mark.parametrize("text, role", [
+    ("I'm 20 minutes from the school and he says he's going to hurt himself", None),
+    ("I'm his mum and I can't cope any more", None),
+    ("im 17 and i cant cope", "parent"),
+])
+def test_not_a_young_person(text, role):
+    assert not writer_is_young_person(text, role)
+
+
+def test_a_professional_out_of_hours_is_not_pointed_at_numbers_that_are_not_there():
+    said = safeguarding_messages("abuse_or_neglect", professional=True, staffed_now=False, next_open="tomorrow at 9am")
+    assert "numbers above" not in " ".join(said)
+    assert "safeguarding procedure" in said[-1] and "tomorrow at 9am" in said[-1]
+
+
+@pytest.mark.parametrize("text", [
+    "she swallowed a whole packet of paracetamol an hour ago",
+    "my son took a handful of my tablets after school",
+    "I think he's taken an overdose",
+    "she od'd on her meds last night",
+    "he has taken all of his sister's pills",
+])
+def test_an_overdose_is_told_999_now_first(text):
+    assert mentions_overdose(text)
+    said = safeguarding_messages("risk_to_life", overdose=mentions_overdose(text))
+    assert "overdose" in said[1] and "999 now" in said[1]
+
+
+@pytest.mark.parametrize("text", [
+    "he takes tablets for his adhd, is that in section F?",
+    "the council swallowed the cost of the report",
+    "we took the letter to the school",
+])
+def test_ordinary_mentions_of_tablets_are_not_an_overdose(text):
+    assert not mentions_overdose(text)

@@ -1,35 +1,120 @@
 """The word-level safety net under the safeguarding intent, and the safety messages."""
+
 import pytest
 
-from bot.safeguarding import looks_like_risk, safeguarding_messages
+from bot.safeguarding import looks_like_risk, safeguarding_messages, word_category
 
 
-@pytest.mark.parametrize("text", [
-    "i want to kill myself", "i want to kil myself", "he keeps hurting himself", "self harm",
-    "slef harm", "selfharm", "i feel suicidal", "sucide", "i wnt to die", "my child is not safe at home",
-    "she's taken too many tablets", "I'm scared to go home", "my dad hits me", "I keep cuting myself",
-    "i dont want to be alive any more", "im going to end it all", "my son is being abused",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i want to kill myself",
+        "i want to kil myself",
+        "he keeps hurting himself",
+        "self harm",
+        "slef harm",
+        "selfharm",
+        "i feel suicidal",
+        "sucide",
+        "i wnt to die",
+        "my child is not safe at home",
+        "she's taken too many tablets",
+        "I'm scared to go home",
+        "my dad hits me",
+        "I keep cuting myself",
+        "i dont want to be alive any more",
+        "im going to end it all",
+        "my son is being abused",
+    ],
+)
 def test_risk_is_caught_even_misspelt(text):
     assert looks_like_risk(text)
 
 
-@pytest.mark.parametrize("text", [
-    "", None, "what is mediation", "how do i complain about the school",
-    "my son needs help with his social skills", "i'm angry with the council", "the deadline is killing me softly",
-    "can i appeal section f", "we are in kent",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        None,
+        "what is mediation",
+        "how do i complain about the school",
+        "my son needs help with his social skills",
+        "i'm angry with the council",
+        "the deadline is killing me softly",
+        "can i appeal section f",
+        "we are in kent",
+    ],
+)
 def test_ordinary_questions_are_not_flagged(text):
     assert not looks_like_risk(text)
 
 
 def test_messages_give_999_childline_samaritans_front_door_and_a_person():
     text = " ".join(safeguarding_messages(local_authority="West Sussex", front_door_phone="01403 229900"))
-    for fact in ("999", "Childline", "0800 1111", "Samaritans", "116 123", "children's social care",
-                 "West Sussex", "01403 229900", "person"):
+    for fact in (
+        "999",
+        "Childline",
+        "0800 1111",
+        "Samaritans",
+        "116 123",
+        "children's social care",
+        "West Sussex",
+        "01403 229900",
+        "person",
+    ):
         assert fact in text
 
 
 def test_without_a_council_the_front_door_is_described_not_invented():
     text = " ".join(safeguarding_messages())
     assert "your local council" in text and "website" in text
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        # Written for these tests, not taken from any tuning or gate set.
+        ("she's stopped eating since the move and hardly drinks", "risk_to_life"),
+        ("he won't eat or drink anything and he's so thin", "risk_to_life"),
+        ("my boy hasn't eaten for days", "risk_to_life"),
+        ("the TA took him by the throat in the corridor", "abuse_or_neglect"),
+        ("a lunchtime supervisor dragged my son across the playground", "abuse_or_neglect"),
+        ("she is hungry every morning when she gets to nursery", "abuse_or_neglect"),
+        ("my dad won't give me my meds any more", "abuse_or_neglect"),
+        ("mum sells my tablets", "abuse_or_neglect"),
+        ("there was poo caked on his legs again", "abuse_or_neglect"),
+        ("can the meeting be online, my ex keeps following me from the school", "domestic_abuse"),
+        ("I don't want my ex partner to find out where we live", "domestic_abuse"),
+        ("he's stalking me since I left", "domestic_abuse"),
+        ("my husband won't let me see my own bank account", "domestic_abuse"),
+        ("honestly im cracking up, the letter came on the 4th", "carer_breaking_point"),
+        ("I'm breaking down every night", "carer_breaking_point"),
+        ("I can't carry on like this", "carer_breaking_point"),
+        ("i dont think i can keep going", "carer_breaking_point"),
+        ("I've reached the end of my rope", "carer_breaking_point"),
+        ("I can't manage any of it any more", "carer_breaking_point"),
+    ],
+)
+def test_more_kinds_of_disclosure_are_caught_by_the_words(text, category):
+
+    assert word_category(text) == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he stopped eating school dinners because the hall is too loud",
+        "the review is overdue by three months",
+        "they kicked him off the school bus for shouting",
+        "the college kicked me off my course",
+        "he can't go on the residential because there's no 1:1",
+        "the school is grooming him for a move to mainstream",
+        "my ex won't let me see the EHC plan, can I ask the council for it?",
+        "I'm drowning in paperwork",
+        "I'm done with the forms, what's next?",
+        "my ex and I both want to go to mediation",
+        "I'm losing it with the emails from the caseworker",
+    ],
+)
+def test_near_misses_are_not_flagged_by_the_words(text):
+    assert not looks_like_risk(text)
