@@ -19,7 +19,7 @@ import numpy as np
 
 from bench.understanding import ROOT, load_rows, parser_for
 
-MAX_FALSE_ALARMS = 0.05
+MAX_FALSE_ALARMS = 0.02  # the limit on false alarms
 
 
 def signals(parse, texts):
@@ -62,8 +62,9 @@ def main() -> None:
             candidates.append((recall, -(alarms + other), threshold, sentence_threshold, alarms, other))
     # Every disclosure matters more than a false alarm, but a detector that interrupts one
     # worried parent in ten is not usable either: the most recall with at most
-    # MAX_FALSE_ALARMS of ordinary messages flagged. On 1 December 2026 (Gaussian-kernel
-    # SVM) the frontier here was 95.7% at 2%, 97.8% at 3%, 99.1% at 4.3%: the last misses the fewest.
+    # MAX_FALSE_ALARMS of ordinary messages flagged. On 2 December 2026 (Gaussian-kernel
+    # SVM, figures of speech read plainly, the wider word net) every tuning disclosure was
+    # caught at 1.4% (offline, the same features as the model).
     candidates = [c for c in candidates if c[4] <= MAX_FALSE_ALARMS] or candidates
     candidates.sort(reverse=True)
     print("| threshold (message) | threshold (sentence) | recall | false alarms (ordinary) | false alarms (other) |")

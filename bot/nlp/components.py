@@ -36,6 +36,7 @@ from bot.classifiers.linear import LinearClassifier, WordFeatures, with_words
 from bot.nlp.encoder_files import DEFAULT_DIR
 from bot.nlp.sentence_encoder import get_encoder
 from bot.safeguarding.detector import DisclosureClassifier, detect
+from bot.safeguarding.idioms import plainly
 
 logger = logging.getLogger(__name__)
 SAFEGUARDING_INTENT = "safeguarding_risk"
@@ -168,6 +169,7 @@ class SafeguardingDetector(_TrainedOnVectors, IntentClassifier):
                 categories.append(None)
             else:
                 categories.append(((message.get("metadata") or {}).get("intent") or {}).get("category", "risk_to_life"))
+        texts = [plainly(text) for text in texts]  # as detect() reads them
         self.model = DisclosureClassifier.fit(
             self._encoder.encode(texts),
             categories,

@@ -7,7 +7,8 @@ Three signals, any of which raises the alarm:
   on the tuning split (tests/realistic/tuning/, bench/model_quality.py), never on a gate set;
 - the NLU model's own ``safeguarding_risk`` intent above ``intent_threshold``.
 Long messages are also read sentence by sentence, so one sentence of disclosure among
-many about an EHC plan still counts.
+many about an EHC plan still counts. The classifier reads figures of speech that borrow the
+words of harm in their plain meaning (bot.safeguarding.idioms), in training and in use.
 
 The category (risk to life, abuse or neglect, domestic abuse, carer at breaking point)
 comes from the words when they match, else from a second classifier over the categories.
@@ -24,6 +25,7 @@ import numpy as np
 
 from bot.classifiers.kernel import KernelClassifier
 from bot.classifiers.linear import LinearClassifier, WordFeatures, with_words
+from bot.safeguarding.idioms import plainly
 from bot.safeguarding.words import CATEGORIES, RISK_TO_LIFE, word_category
 
 DISCLOSURE = "disclosure"
@@ -180,8 +182,11 @@ def detect(
     score = whole_score = sentence_score = 0.0
     vectors = None
     if encode is not None and classifier is not None:
-        vectors = encode(parts)
-        probabilities = classifier.disclosure_probability(vectors, parts)
+        # The classifier reads figures of speech plainly ("scared to death of the tribunal");
+        # the words above read the message as written.
+        plain = [plainly(part) for part in parts]
+        vectors = encode(plain)
+        probabilities = classifier.disclosure_probability(vectors, plain)
         whole = classifier.threshold if threshold is None else threshold
         limits = np.array([whole] + [whole if sentence_threshold is None else sentence_threshold] * (len(parts) - 1))
         margins = probabilities - limits

@@ -98,6 +98,10 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"\bnot (want|wanting) to be alive",
             r"\b(jump|jumped|jumping) (off|in front)",
             r"\bin front of a (train|car|bus|lorry)",
+            # "my family would breathe easier if I vanished": better off without me, in other words.
+            r"\b(i|he|she)('d| would| could)? (just )?(vanish|vanished|disappear|disappeared|went away) for good\b",
+            r"\b(would|'d) (be|breathe|sleep|live|manage) (easier|better|happier|freer) (if|without) (i|me|he|him|she|her)\b"
+            r"(?! (went|moved|stopped|changed|left the|had|got))",
             # "he's stopped eating" (send-routes.md's own example), not "stopped eating school dinners".
             r"\bstopped (eating|drinking)\b(?! (at|in|his|her|their|school|lunch|packed|the|certain|meat|anything but))",
             r"\b(not|isn't|hasn't been|won't|refus(es|ing)( to)?) (eat|eating) (or|and|nor) (drink|drinking)",
@@ -160,6 +164,8 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"\bi'?m (cracking up|breaking down|losing it|drowning|at my lowest|on the edge)\b"
             r"(?! (with|on|in|about|over|paperwork|emails|for|at))",
             r"\b(reached|at) the end of my rope\b",
+            r"\bcan'?t ((physically|emotionally|mentally) )?((or|and) (physically|emotionally|mentally) )?"
+            r"(face|do|take|survive|get through) another day\b",
             r"\bcan'?t (carry on|go on|keep going|keep on) like this\b",
             r"\b(don't|do not) think i can (carry on|go on|keep going|do this|cope)\b",
             r"\bcan'?t (manage|cope with|handle) (any of it|anything|it all)( any ?more)?\b",

@@ -118,3 +118,22 @@ def test_more_kinds_of_disclosure_are_caught_by_the_words(text, category):
 )
 def test_near_misses_are_not_flagged_by_the_words(text):
     assert not looks_like_risk(text)
+
+
+@pytest.mark.parametrize("text, category", [
+    ("sometimes i think they'd sleep easier if i disappeared for good", "risk_to_life"),
+    ("the kids would be happier without me", "risk_to_life"),
+    ("I can't face another day of this", "carer_breaking_point"),
+    ("i cant mentally or physically do another day", "carer_breaking_point"),
+])
+def test_other_words_for_better_off_without_me_and_no_more_days(text, category):
+    assert word_category(text) == category
+
+
+@pytest.mark.parametrize("text", [
+    "we'd be better off if he moved to the specialist school",
+    "things would be easier if she had a 1:1",
+    "the old caseworker has gone for good, who do I contact now?",
+])
+def test_ordinary_wishes_are_not_better_off_without_me(text):
+    assert not looks_like_risk(text)
