@@ -14,6 +14,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
+from bot.knowledge.labels import NOT_ASKED
+
 DATA = Path(__file__).resolve().parents[2] / "data" / "nlu"
 
 # Intents that are not FAQ topics but are worth offering, with their question.
@@ -40,24 +42,9 @@ TITLES = {
     "faq_complaints/exclusion": "What can I do about an exclusion from school?",
     "faq_complaints/council_late": "Can I appeal if the council is late?",
 }
-NOT_OFFERED = {
-    "greet",
-    "goodbye",
-    "thanks",
-    "affirm",
-    "deny",
-    "bot_challenge",
-    "out_of_scope",
-    "insult",
-    "gibberish",
-    "non_english",
-    "nlu_fallback",
-    "safeguarding_risk",
-    "legal_other",
-    "request_human",
-    "inform_local_authority",
-    "carry_on",
-}
+# Not offered as a likely question: those never asked about ("did you mean hello?"), and
+# these, which the assistant acts on rather than answers.
+NOT_OFFERED = NOT_ASKED | {"request_human", "inform_local_authority", "carry_on"}
 
 
 def _as_question(example: str) -> str:

@@ -10,7 +10,7 @@ import re
 from typing import Dict, List, Optional
 
 from bot.dialogue.answers import CHANGE, CHANGED_MIND, Reading, wants
-from bot.dialogue.dates import format_reading, read_date
+from bot.dialogue.dates import TEEN_WORDS, UNIT_WORDS, format_reading, read_date
 from bot.dialogue.forms import INTERRUPTIONS, FormSpec, looks_like_question
 from bot.nlp.patterns import find_local_authority, find_local_authority_in
 from bot.redress import rules
@@ -115,37 +115,16 @@ def age_from_text(text: Optional[str]) -> Optional[int]:
     match = re.search(r"\b(\d{1,3})\b", str(text))
     if match:
         return int(match.group(1))
-    words = {
-        "one": 1,
-        "two": 2,
-        "three": 3,
-        "four": 4,
-        "five": 5,
-        "six": 6,
-        "seven": 7,
-        "eight": 8,
-        "nine": 9,
-        "ten": 10,
-        "eleven": 11,
-        "twelve": 12,
-        "thirteen": 13,
-        "fourteen": 14,
-        "fifteen": 15,
-        "sixteen": 16,
-        "seventeen": 17,
-        "eighteen": 18,
-        "nineteen": 19,
-        "twenty": 20,
-    }
+    words = {**UNIT_WORDS, **TEEN_WORDS, "twenty": 20}
     lowered = str(text).lower()
     total = None
     for word, number in words.items():
         if re.search(rf"\b{word}\b", lowered):
             total = number if total is None else max(total, number)
     if total == 20:
-        extra = re.search(r"\btwenty[\s-]+(one|two|three|four|five|six|seven|eight|nine)\b", lowered)
+        extra = re.search(rf"\btwenty[\s-]+({'|'.join(UNIT_WORDS)})\b", lowered)
         if extra:
-            total = 20 + words[extra.group(1)]
+            total = 20 + UNIT_WORDS[extra.group(1)]
     return total
 
 
