@@ -814,17 +814,7 @@ async def _dial_result_step(request: Request, background: BackgroundTasks, form:
         # Someone is on another call: the caller waits for the next free mediator (or is
         # offered a call back after waiting too long).
         return twiml(build.enqueue(reason, escalation_id))
-    status = staffed_status(settings=settings)
-    return twiml(
-        build.offer_callback(
-            reason,
-            describe_next_open(status),
-            caller_ending(form.get("From")),
-            intro=texts.NOBODY_ANSWERED,
-            escalation=escalation_id or None,
-            staffed=status.open_now,
-        )
-    )
+    return _offer_callback(build, settings, form, reason, escalation_id, texts.NOBODY_ANSWERED)
 
 
 @router.post("/voice/next-caller")
@@ -859,13 +849,19 @@ async def _queue_result_step(request: Request, background: BackgroundTasks, form
     reason = request.query_params.get("reason", "person_requested")
     if form.get("QueueResult") == "hangup":
         return twiml(build.say_and_hang_up([]))
+    return _offer_callback(build, settings, form, reason, escalation_id, texts.QUEUE_TOO_LONG)
+
+
+def _offer_callback(build: Twiml, settings, form: FormData, reason: str, escalation_id: str, intro: str) -> Response:
+    """No mediator took the call: a call back is offered on the call's one escalation, saying
+    honestly when the team is next in (intro: why, e.g. texts.NOBODY_ANSWERED)."""
     status = staffed_status(settings=settings)
     return twiml(
         build.offer_callback(
             reason,
             describe_next_open(status),
             caller_ending(form.get("From")),
-            intro=texts.QUEUE_TOO_LONG,
+            intro=intro,
             escalation=escalation_id or None,
             staffed=status.open_now,
         )
