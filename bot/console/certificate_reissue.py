@@ -8,15 +8,19 @@ any issue), with the same details except those corrected, the mediator's reason,
 both ways (bot.console.models.CertificateReissue). Audited ("certificate_reissued").
 
 The corrected names are typed in, never shown: the console shows no family's names without a
-reason. The replacement is dated the day it is issued, so its appeal deadline is worked out
-from that day as for any certificate (SEND Regulations 2014, reg. 45: two months from the
-decision or one month from the certificate, whichever is later).
+reason. The replacement keeps the revoked certificate's date of issue, and its page says
+separately when it was issued again: the appeal deadline is 2 months from the decision letter or
+1 month from the date of the mediation certificate, whichever is later (SEND Regulations 2014,
+reg. 43; SEND Code of Practice 11.50), so a replacement dated on the day of the reissue would
+give the family a later deadline than the certificate they were given (or, after the 2 months
+to contact the adviser, mark it late) for nothing but a correction of ours. Only a corrected
+decision-letter date moves the deadline, as the law counts from that letter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Dict, Optional
+from typing import Dict, Optional, Union
 
 import sqlalchemy as sa
 from fastapi import Depends, Form, Request
@@ -24,8 +28,8 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from bot.console import audit
-from bot.console.deps import MIN_REASON_LENGTH, Actor, checked, console_router, redirect, templates
-from bot.console.models import CertificateReissue
+from bot.console.deps import MIN_REASON_LENGTH, Actor, checked, console_router, long_date, redirect, templates
+from bot.console.models import CertificateReissue, utcnow
 from bot.database import session_scope
 from bot.mediation import service
 from bot.mediation.models import Certificate
@@ -37,15 +41,25 @@ class ReissueError(ValueError):
     """A reissue that cannot be done (message for a person)."""
 
 
-def links(session: Session, reference: str) -> Dict[str, Optional[str]]:
-    """{"replaces": the revoked reference this one replaces, "replaced_by": its replacement's}."""
+Links = Dict[str, Union[None, str, dt.datetime]]
+
+
+def links(session: Session, reference: str) -> Links:
+    """{"replaces": the revoked reference this one replaces, "reissued_at": when it was issued
+    again (UTC), "replaced_by": its replacement's reference}."""
     replaces = session.execute(
-        sa.select(CertificateReissue.revoked_reference).where(CertificateReissue.new_reference == reference)
-    ).scalar()
+        sa.select(CertificateReissue.revoked_reference, CertificateReissue.at).where(
+            CertificateReissue.new_reference == reference
+        )
+    ).first()
     replaced_by = session.execute(
         sa.select(CertificateReissue.new_reference).where(CertificateReissue.revoked_reference == reference)
     ).scalar()
-    return {"replaces": replaces, "replaced_by": replaced_by}
+    return {
+        "replaces": replaces[0] if replaces else None,
+        "reissued_at": replaces[1] if replaces else None,
+        "replaced_by": replaced_by,
+    }
 
 
 def reissue(
@@ -63,9 +77,12 @@ def reissue(
     ip_address: Optional[str] = None,
 ) -> Certificate:
     """Issue the replacement of revoked certificate `reference`: the same details but those given
-    (an empty one keeps the revoked certificate's), a new reference; `by` is the staff username,
-    `issued_by` the name printed as the issuer. Raises ReissueError (not revoked, replaced already,
-    the family has a valid one, a reason under MIN_REASON_LENGTH) or the service's ValueError."""
+    (an empty one keeps the revoked certificate's), a new reference, and the revoked one's date of
+    issue, so the appeal deadline is not moved by the reissue (see the module's docstring); `now`
+    is when it is issued again (kept with the link). `by` is the staff username, `issued_by` the
+    name printed as the issuer. Raises ReissueError (not revoked, replaced already, the family has
+    a valid one, a reason under MIN_REASON_LENGTH, a decision letter dated after the certificate)
+    or the service's ValueError."""
     reason = " ".join(reason.split())
     if len(reason) < MIN_REASON_LENGTH:
         raise ReissueError(f"Say why it is issued again, in at least {MIN_REASON_LENGTH} characters.")
@@ -86,6 +103,11 @@ def reissue(
     ).scalar()
     if standing:
         raise ReissueError(f"The family has a valid certificate already: {standing}.")
+    if decision_date and decision_date > old.issued_on:
+        raise ReissueError(
+            f"The decision letter's date, {long_date(decision_date)}, is after this certificate was issued "
+            f"({long_date(old.issued_on)}). Please check the date."
+        )
     new = service.issue_certificate(
         session,
         conversation_id=old.conversation_id,
@@ -99,10 +121,18 @@ def reissue(
         kind=old.kind,
         issued_by=issued_by,
         mediation_request_id=old.mediation_request_id,
-        now=now,
+        # Issued as of the revoked certificate's moment: the same date of issue, and the appeal
+        # deadline worked out from it by the certificates feature's own rule (issue 21).
+        now=old.issued_at,
     )
     session.add(
-        CertificateReissue(revoked_reference=old.reference, new_reference=new.reference, by=by, reason=reason[:500])
+        CertificateReissue(
+            revoked_reference=old.reference,
+            new_reference=new.reference,
+            at=now or utcnow(),
+            by=by,
+            reason=reason[:500],
+        )
     )
     corrected = [
         name
@@ -128,7 +158,7 @@ def reissue(
     return new
 
 
-def _links_for_page(reference: str) -> Dict[str, Optional[str]]:
+def _links_for_page(reference: str) -> Links:
     with session_scope() as session:
         return links(session, reference)
 
