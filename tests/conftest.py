@@ -156,7 +156,7 @@ SHARED_GROUPS = {
 
 # The longest groups go first, one to each worker, so neither waits at the end for a long
 # module the other could have started earlier (minutes, measured on 2 cores).
-LONG_GROUPS = ("integration-shared-stack", "test_service_stack", "test_webchat", "test_console_day")
+LONG_GROUPS = ("integration-shared-stack", "test_service_stack", "test_webchat", "test_console_day", "test_console_bugs")
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
