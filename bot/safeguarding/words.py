@@ -98,6 +98,14 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"\bnot (want|wanting) to be alive",
             r"\b(jump|jumped|jumping) (off|in front)",
             r"\bin front of a (train|car|bus|lorry)",
+            # Indirect: not being around, letters for after, looking up how, asking for a crisis line.
+            r"\b(not going to|not gonna) be (around|here|alive) (next|by|for long|much longer|any ?more)",
+            r"\b(won't|wont) be (around|here|alive) (for long|much longer|any ?more)",
+            r"\b(letters?|notes?|goodbyes?)\b.{0,40}\bif i'?m not (here|around)\b",
+            r"\b(research|researching|researched|looking up|looked up|googl\w*|searching|searched)\b.{0,40}"
+            r"\b(fatal|lethal|how to die|ways to die|how to kill|overdose|how many (tablets|pills))",
+            r"\b(number|numbers) for (the )?(samaritans|childline)\b",
+            r"\b(need|needs|needed) (the |to call |to ring |to phone )?(samaritans|childline)\b",
             # "my family would breathe easier if I vanished": better off without me, in other words.
             r"\b(i|he|she)('d| would| could)? (just )?(vanish|vanished|disappear|disappeared|went away) for good\b",
             r"\b(would|'d) (be|breathe|sleep|live|manage) (easier|better|happier|freer) (if|without) (i|me|he|him|she|her)\b"
@@ -132,6 +140,16 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"(my|his|her|their|any) (medication|meds|medicine|tablets|food|dinner|meals)",
             r"\bsells? (my|his|her|their) (medication|meds|medicine|tablets)",
             r"\b(faeces|poo|poop|urine|wee) (on|all over|caked)",
+            r"\btied (him |her |them |my son |my daughter |the child |a child )?to (a|the|his|her|their) "
+            r"(chair|bed|radiator|table|door|cot|pushchair)",
+            r"\b(he|she|they|child|boy|girl) (was|were|is|are|being|been) tied (up|down)\b",
+            # Injuries explained away: "three black eyes this term, and each time they say he fell".
+            r"\b(black eyes?|broken (finger|arm|wrist|nose|ribs?|leg)s?|fractures?|cigarette burns|bite marks)\b.{0,80}"
+            r"\b(say|says|said|claim|claims|claimed) (that )?(he|she|they) (fell|tripped|walked into|slipped|did it)",
+            # A member of staff seen hurting a child.
+            r"\b(teacher|ta|teaching assistant|staff|colleague|carer|support worker|lsa|escort|driver|coach|tutor)\b"
+            r".{0,40}\b(hitting|slapping|slapped|kicking|shaking|shook|pinching|pinched|grabbing|grabbed)\b.{0,25}"
+            r"\b(pupil|child|student|him|her|kids|children|boy|girl)\b",
         )
     ],
     DOMESTIC_ABUSE: [
@@ -149,6 +167,8 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"follows me|stalk(s|ed|ing)? me|find me|finds me|find out where (we|i) live)",
             r"\b(following|stalking|watching) me (from|outside|at|home|everywhere)",
             r"\b(stalking|stalks|stalked) me\b",
+            r"\btwist(ed|s|ing) my (arm|wrist|fingers?)\b",
+            r"\b(pushed|shoved|slammed|threw) me (against|into|across|onto|on to) (a|the) (wall|door|floor|table|stairs|bed)",
         )
     ],
     CARER_BREAKING_POINT: [

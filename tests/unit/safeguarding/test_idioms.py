@@ -6,10 +6,10 @@ from bot.safeguarding.words import word_category
 
 
 @pytest.mark.parametrize("figure, plain_word", [
-    ("I don't want to shoot myself in the foot at mediation", "harm my own case"),
+    ("I don't want to shoot myself in the foot at mediation", "spoil my chances"),
     ("she's scared to death of the hearing", "very worried of"),
-    ("he'd kill me if he knew I told you about his toileting", "would be cross if"),
-    ("honestly I've nearly lost the plot with the chasing", "lost my temper"),
+    ("he'd kill me if he knew I told you about his toileting", "would be embarrassed if"),
+    ("honestly I've nearly lost the plot with the chasing", "got cross"),
     ("this appeal is killing me", "wearing me out"),
     ("his dad died when he was three", "was gone since"),
     ("I'm drowning in paperwork", "overloaded with paperwork"),

@@ -137,3 +137,33 @@ def test_other_words_for_better_off_without_me_and_no_more_days(text, category):
 ])
 def test_ordinary_wishes_are_not_better_off_without_me(text):
     assert not looks_like_risk(text)
+
+
+@pytest.mark.parametrize("text, category", [
+    ("honestly i won't be here much longer so the review doesn't matter", "risk_to_life"),
+    ("im not gonna be around next year anyway", "risk_to_life"),
+    ("I've written notes to the children for if I'm not here", "risk_to_life"),
+    ("she's been googling how many pills it takes", "risk_to_life"),
+    ("can you give me the number for samaritans", "risk_to_life"),
+    ("i think i need childline", "risk_to_life"),
+    ("they tied him to his chair at lunch so he wouldn't run", "abuse_or_neglect"),
+    ("a broken wrist and bruises and the home say he fell again", "abuse_or_neglect"),
+    ("I saw a TA slapping a pupil in the corridor", "abuse_or_neglect"),
+    ("he twisted my wrist when I said I'd go to mediation", "domestic_abuse"),
+    ("my partner shoved me against the wall last night", "domestic_abuse"),
+])
+def test_indirect_signs_are_caught_by_the_words(text, category):
+    assert word_category(text) == category
+
+
+@pytest.mark.parametrize("text", [
+    "I won't be here next week, can the meeting move?",
+    "our hands are tied up in red tape with the council",
+    "he's been hitting other kids in the playground because he can't read cues",
+    "the school pushed me into agreeing the plan",
+    "the caseworker was tied up with other cases",
+    "his dad isn't alive any more, so I'm the only one with parental responsibility",
+    "I researched the tribunal process online",
+])
+def test_ordinary_words_near_the_signs_are_not_flagged(text):
+    assert not looks_like_risk(text)
