@@ -16,7 +16,10 @@ _FIGURES: List[Tuple[str, str]] = [
     (r"shoot (myself|ourselves|himself|herself|yourself) in the foot", "spoil my chances"),
     (r"(scared|frightened|terrified|worried|bored) to death (of|about|by)", r"very worried \2"),
     (r"(scared|frightened|terrified|bored) to death", "very worried"),
-    (r"(he|she|they|my (husband|wife|partner|son|daughter))('d| would) (kill|murder) me if", r"\1 would be embarrassed if"),
+    (
+        r"(he|she|they|my (husband|wife|partner|son|daughter))('d| would) (kill|murder) me if",
+        r"\1 would be embarrassed if",
+    ),
     (r"(lost|losing|lose) the plot", "got cross"),
     (r"fed up to the back teeth", "very fed up"),
     (r"(is|are|was|it's|its|this is|that's) (killing|murdering) me\b", r"\1 wearing me out"),
