@@ -103,9 +103,19 @@ TEST_STAGES  := unit legal data model integration resilience browser
 TEST_SUMMARY := build/test-summary.jsonl
 export TEST_SUMMARY_FILE := $(abspath $(TEST_SUMMARY))
 
+# The model trains beside the stages that do not need it (unit, legal, data: they mostly wait
+# on PostgreSQL and local servers), and the first stage that needs it waits for it.
 test: setup
-	@mkdir -p $(dir $(TEST_SUMMARY)); rm -f $(TEST_SUMMARY); failed=""; \
+	@mkdir -p $(dir $(TEST_SUMMARY)); rm -f $(TEST_SUMMARY); failed=""; training=""; \
+	if [ -n "$(filter model integration resilience browser,$(TEST_STAGES))" ] && ! $(MAKE) --no-print-directory -q $(MODEL) 2>/dev/null; then \
+	  echo "==> training the model beside the first stages (log: build/training.log)"; \
+	  ( $(MAKE) --no-print-directory $(MODEL) > build/training.log 2>&1 ) & training=$$!; \
+	fi; \
 	for stage in $(TEST_STAGES); do \
+	  case $$stage in unit|legal|data) ;; *) if [ -n "$$training" ]; then \
+	    wait $$training && echo "==> the model is trained" || { tail -n 30 build/training.log; echo "==> training failed"; }; \
+	    training=""; fi ;; \
+	  esac; \
 	  echo "==> make test-$$stage"; \
 	  TEST_STAGE=$$stage $(MAKE) --no-print-directory test-$$stage || failed="$$failed $$stage"; \
 	done; \

@@ -7,12 +7,11 @@ on every message is bot.nlp.components.SafeguardingDetector.
 """
 
 from bot.safeguarding.replies import (
-    mentions_overdose,
     safeguarding_messages,
     writer_is_professional,
     writer_is_young_person,
 )
-from bot.safeguarding.words import CATEGORIES, looks_like_risk, word_category
+from bot.safeguarding.words import CATEGORIES, looks_like_risk, mentions_overdose, word_category
 
 CATEGORY_NAMES = {
     "risk_to_life": "risk to life or self-harm",

@@ -61,13 +61,6 @@ _YOUNG_PERSON_AGE = re.compile(
     r"\b(i'?m|i am|im)\s+(only\s+|just\s+|aged\s+)?(1[0-9]|2[0-5])\b(?!\s*(minutes?|mins?|hours?|hrs?|days?|weeks?|"
     r"months?|%|percent|pounds?|miles?|km|times?|st\b|lb))"
 )
-# Taking too much of a medicine or something harmful: an emergency in itself (999).
-_OVERDOSE = re.compile(
-    r"\b(over ?dos(e|ed|ing)|od'?d|swallow(ed|ing)?\b.{0,40}\b(tablets?|pills?|packet|bottle|bleach|medicine|"
-    r"paracetamol|capsules?)|took (a|the|all|loads|lots|a load|a handful|a whole) .{0,30}\b(tablets?|pills?|"
-    r"paracetamol|medication|meds)|taken (too many|all (of )?(his|her|my|their|the)) .{0,20}\b(tablets?|pills?|"
-    r"meds|medication))"
-)
 
 
 def writer_is_young_person(text: Optional[str], role: Optional[str] = None) -> bool:
@@ -75,11 +68,6 @@ def writer_is_young_person(text: Optional[str], role: Optional[str] = None) -> b
     if role == "young_person":
         return True
     return role in (None, "") and bool(_YOUNG_PERSON_AGE.search((text or "").lower().replace("’", "'")))
-
-
-def mentions_overdose(text: Optional[str]) -> bool:
-    """True when the message says someone has taken an overdose or swallowed something harmful."""
-    return bool(_OVERDOSE.search((text or "").lower().replace("’", "'")))
 
 
 def writer_is_professional(text: Optional[str], role: Optional[str] = None) -> bool:
@@ -159,7 +147,13 @@ def safeguarding_messages(
             f"To talk to someone now: {SAMARITANS} {CHILDLINE}",
         ]
     else:
-        messages = ["I'm worried about what you've told me. Your safety comes first.", EMERGENCY, HELPLINES, front_door]
+        messages = [
+            "I'm worried about what you've told me. Keeping everyone safe comes first.",
+            EMERGENCY,
+            HELPLINES,
+            front_door,
+        ]
     if overdose:  # immediate danger (send-routes.md "Safeguarding": 999), before anything else
+        messages = [message for message in messages if message != EMERGENCY]
         messages.insert(1, OVERDOSE)
     return messages + [availability_message(staffed_now, next_open, meanwhile)]

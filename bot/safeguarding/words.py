@@ -76,6 +76,25 @@ _CHILD = (
 )
 _ADULT = r"(my (partner|husband|wife|boyfriend|girlfriend|ex|ex partner|ex husband|ex wife)|he|she|his dad|her dad|their dad|his mum|her mum)"
 
+# Taking too much of a medicine or swallowing something harmful (read on normalised text:
+# digits are gone, so "swallowed 30 paracetamol" reads "swallowed paracetamol").
+_DRUGS = (
+    r"(paracetamol|ibuprofen|aspirin|tablets|pills|meds|medication|medicine|painkillers|pain killers|"
+    r"sleeping pills|sleeping tablets|antidepressants|anti depressants|co codamol|codeine|insulin|bleach)"
+)
+_AMOUNT = (
+    r"(a whole|the whole|whole|all|all of|all the|loads of|lots of|a load of|a lot of|a handful of|handful of|"
+    r"a packet of|a box of|a bottle of|two packets of|packets of|boxes of|too many|some of|most of|"
+    r"half a packet of|half a box of|half a bottle of|half)"
+)
+OVERDOSE_PATTERNS = (
+    r"\boverdos",
+    r"\bod'?d\b",
+    rf"\b(too many|a lot of|a load of) {_DRUGS}",
+    rf"\b(took|taken|taking|swallowed|swallowing|necked|downed|had|ate|eaten)\b( just| all| some)? {_AMOUNT}( (my|his|her|their|the))?( [\w']+)?( [\w']+)? {_DRUGS}\b",
+    rf"\b(swallowed|necked|downed) {_DRUGS}\b",
+)
+
 PATTERNS: Dict[str, List[Pattern[str]]] = {
     RISK_TO_LIFE: [
         re.compile(p)
@@ -91,8 +110,8 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"\b(better off|be better) without (me|him|her|them)\b",
             r"\b(end|ending|take|taking) (it all|my life|his life|her life|their life|(my|his|her|their) own life)",
             r"\bending it\b",
-            r"\boverdose",
-            r"\b(too many|a lot of|a load of) (tablets|pills|paracetamol)",
+            *OVERDOSE_PATTERNS,
+            r"\b(want|wanted|need) (it all|everything|the pain|it) to (stop|end)\b(?! (before|after|when|by|at|so))",
             r"\b(don't|do not|doesn't|does not|didn't) want to (be alive|live|be here|exist|wake up)",
             r"\bno point (going on|living|in living|being alive)",
             r"\bnot (want|wanting) to be alive",
@@ -221,6 +240,15 @@ def word_category(text: Optional[str]) -> Optional[str]:
         if any(pattern.search(normalised) for pattern in PATTERNS[category]):
             return category
     return None
+
+
+_OVERDOSE = [re.compile(p) for p in OVERDOSE_PATTERNS]
+
+
+def mentions_overdose(text: Optional[str]) -> bool:
+    """True when the message says someone has taken an overdose or swallowed something harmful."""
+    normalised = _normalise(text or "")
+    return any(pattern.search(normalised) for pattern in _OVERDOSE)
 
 
 def looks_like_risk(text: Optional[str]) -> bool:

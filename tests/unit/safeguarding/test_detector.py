@@ -186,3 +186,29 @@ def test_an_overdose_is_told_999_now_first(text):
 ])
 def test_ordinary_mentions_of_tablets_are_not_an_overdose(text):
     assert not mentions_overdose(text)
+
+
+@pytest.mark.parametrize("text", [
+    # A stranger's messages (2 December 2026) and their neighbours.
+    "i've just taken a whole packet of paracetamol",
+    "swallowed 30 paracetamol, feel sick",
+    "I can't cope any more, I've taken some of my pills, I just want it all to stop",
+    "i took too many pills",
+    "my daughter has necked a bottle of her antidepressants",
+    "he ate a load of his nan's sleeping tablets",
+    "she's had half a box of ibuprofen",
+])
+def test_an_overdose_in_any_words_is_a_risk_to_life_told_999_now_once(text):
+    assert word_category(text) == "risk_to_life" and mentions_overdose(text)
+    said = " ".join(safeguarding_messages(word_category(text), overdose=True))
+    assert said.count("999") == 1 and "999 now" in said
+
+
+@pytest.mark.parametrize("text", [
+    "he took his tablets at school as usual",
+    "she can't swallow tablets so the plan should say liquid medicine",
+    "I want the phone calls to stop before the hearing",
+    "the school gave him paracetamol without asking me",
+])
+def test_medicine_in_ordinary_messages_is_not_an_overdose(text):
+    assert not mentions_overdose(text) and word_category(text) is None
