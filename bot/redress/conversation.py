@@ -291,6 +291,16 @@ _NO = re.compile(
     r"^\s*(no|nope|nah|not yet|none|no certificate|no,? not yet|we don'?t|i don'?t|haven'?t|we haven'?t)\b"
     r"|\b(no certificate|don'?t have (one|a certificate)|haven'?t (got|had) (one|a certificate))\b"
 )
+_ASKS_FOR_CERTIFICATE = re.compile(
+    r"\b(like|want|need|get|request|issue|apply for|ask for|asking for|send me|give me)( a| my| the)?"
+    r"( mediation)? certificate"
+)
+_LETTER_DATED = re.compile(r"\b(letter|decision)\b[^.?!]{0,25}\b(dated|on|from|came|arrived|sent|was)\b")
+_CERTIFICATE_DATED = re.compile(r"\bcertificate\b[^.?!]{0,25}\b(dated|from|issued|came|arrived|sent|was)\b")
+_NO_CERTIFICATE = re.compile(
+    r"\b(no|not got|haven'?t (got|had)|don'?t have|do not have|never had|never got|without)( a| any| the| my)?"
+    r"( mediation)? certificate"
+)
 _YES = re.compile(
     r"^\s*(yes|yeah|yep|yup|correct|that'?s (right|correct)|right|ok|okay|sure|spot on|all correct|"
     r"that is (right|correct))\b"
@@ -471,7 +481,13 @@ def read_answer(
     # message says what it is the date of ("dated 3 March", "the letter came on ...").
     found = read_date(text, today)
     date = found.date if found is not None else None
-    about_certificate = "certificate" in lowered
+    # "I'd like a mediation certificate, the letter was dated 16 November": the letter's date,
+    # not a certificate's (the person has none yet).
+    about_certificate = (
+        "certificate" in lowered
+        and not _ASKS_FOR_CERTIFICATE.search(lowered)
+        and not (_LETTER_DATED.search(lowered) and not _CERTIFICATE_DATED.search(lowered))
+    )
     asked_for_date = asking in ("decision_date", "certificate_date")
     said_what_date = bool(_DATE_OF.search(lowered))
     if found is not None and not (asked_for_date or said_what_date or (asking == "confirmed" and correcting)):
@@ -506,6 +522,10 @@ def read_answer(
         offer("decision_date", date, True)
     elif asking == "decision_date" and reading.problem is None:
         reading.problem = _no_date_problem(lowered, "letter")
+
+    # "No, I don't have a certificate yet" at the read-back: the correction is the answer.
+    if asking == "confirmed" and date is None and "certificate" in lowered and _NO_CERTIFICATE.search(lowered):
+        offer("certificate_date", NO_CERTIFICATE, True)
 
     # The read-back: yes, or no (with or without the right answer).
     if asking == "confirmed":

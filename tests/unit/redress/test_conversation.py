@@ -247,3 +247,26 @@ def test_an_exclusion_asks_the_decision_date_and_gives_both_limits_with_passed()
     # 6 months starting with 2 November 2026: the last day is 1 May 2027, open.
     assert "Saturday 1 May 2027" in text and "1 May 2027 (this date has passed)" not in text
     assert result.deadlines.passed == {"review_panel_by": True, "discrimination_claim_by": False}
+
+
+@pytest.mark.parametrize("text", [
+    "I'd like a mediation certificate please, the letter was dated 16 November 2026",
+    "can I get my certificate, the decision letter came on 16 November 2026",
+    "need a certificate. letter dated 16/11/2026",
+])
+def test_a_letter_date_beside_a_request_for_a_certificate_is_the_letters(text):
+    updates = read_answer(text, "decision_date", {"about": "plan_content"}, TODAY).updates
+    assert updates.get("decision_date") == dt.date(2026, 11, 16) and "certificate_date" not in updates
+
+
+def test_a_certificates_own_date_is_still_the_certificates():
+    updates = read_answer("the certificate was dated 20 November 2026", "certificate_date",
+                          {"about": "plan_content", "decision_date": dt.date(2026, 11, 2)}, TODAY).updates
+    assert updates.get("certificate_date") == dt.date(2026, 11, 20)
+
+
+@pytest.mark.parametrize("text", ["no, I don't have a certificate yet", "I have no certificate", "we haven't got a certificate"])
+def test_no_certificate_at_the_read_back_corrects_it(text):
+    facts = {"about": "plan_content", "decision_date": dt.date(2026, 11, 16), "certificate_date": dt.date(2026, 11, 16)}
+    reading = read_answer(text, "confirmed", facts, TODAY)
+    assert reading.updates.get("certificate_date") == NO_CERTIFICATE
