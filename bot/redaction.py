@@ -246,6 +246,7 @@ section appeal appeals plan plans ehcps annual review dr cyp kcc la las gp dfe g
 whatsapp facebook mum mummy dad daddy nan nanny grandma grandad granny auntie uncle sir miss
 carer carers physio physios salt ot ots psych psychologist paediatrician paed senco sencos headteacher caseworker
 rasa redis sanic uvicorn twilio postgres postgresql sqlite spacy alembic pyotp
+texter caller
 """.split()
 )
 MONTH_AND_DAY_WORDS = set(
@@ -359,6 +360,9 @@ def _nlp_and_matcher():
             lower("spoke", "with"),
             lower("speak", "to"),
             lower("speak", "with"),
+            # Who to ask for, in a callback's preferred time ("after 3pm, ask for Jane Doe").
+            lower("ask", "for"),
+            lower("asks", "for"),
         ],
     )
     return nlp, matcher

@@ -26,8 +26,17 @@ import sqlalchemy as sa
 from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
-from bot.console import audit, case_links, queue, transcripts
-from bot.console.deps import MIN_REASON_LENGTH, Actor, checked, console_router, redirect, render, staff
+from bot.console import audit, auth, case_links, queue, transcripts
+from bot.console.deps import (
+    MIN_REASON_LENGTH,
+    SESSION_COOKIE,
+    Actor,
+    checked,
+    console_router,
+    redirect,
+    render,
+    staff,
+)
 from bot.console.models import AuditEntry, StaffUser
 from bot.database import session_scope
 from bot.disagreement_resolution.models import DisagreementResolutionRequest
@@ -35,7 +44,7 @@ from bot.handoff import sms as sms_handoff
 from bot.handoff.models import CALL_OUTCOMES, FINAL_OUTCOMES, STATUSES, CallbackAttempt, Escalation
 from bot.mediation.models import Certificate, MediationRequest
 from bot.outbox.numbers import display as display_number
-from bot.redaction import default_redactor, redact
+from bot.redaction import default_redactor
 from bot.settings import get_settings
 from bot.webchat import hub, live
 from bot.webchat.models import messages_after
@@ -151,9 +160,8 @@ def case_page(
                 actor.ip,
             )
         revealed = bool(reveal_reason)
-        notes = list(escalation.notes)
-        for other in case.history:
-            notes += list(other.notes)
+        # Every request's notes, once, whichever of the case's requests the page was opened at.
+        notes = [note for each in case.escalations for note in each.notes]
         notes.sort(key=lambda note: note.created_at)
         timelines = _timelines(session, case, revealed)
         wait = queue.describe_wait(queue.waited(escalation, settings=settings))
@@ -198,7 +206,6 @@ def case_page(
         min_reason=MIN_REASON_LENGTH,
         sms=text_conversation,
         mediator_numbers=[display_number(number) for number in settings.mediator_numbers],
-        preferred_time_redacted=redact(preferred) if preferred else "",
         preferred_time=preferred or "",
         phone_number=display_number(text_conversation["number"])
         if text_conversation and text_conversation["number"]
@@ -819,10 +826,15 @@ async def live_events(
 ) -> Response:
     """Server-sent events: each new message of the case's web chat ("message"), and who holds it and
     whether the family still has the chat open ("state"). Redacted unless this holder revealed it in
-    this visit. Ends after the console's idle timeout; the browser reconnects (and signs in again)."""
+    this visit. Ends after the console's idle timeout, and as soon as the staff session ends (signed
+    out in another tab, idle, past its absolute limit: the stream does not keep it alive, issue 20);
+    the browser reconnects (and signs in again)."""
+    token = request.cookies.get(SESSION_COOKIE)
 
     def load(last: int):
         with session_scope() as session:
+            if auth.session_for(session, token, touch=False) is None:
+                return None
             escalation = queue.get(session, escalation_id)
             case = queue.family(session, escalation)
             revealed = bool(_revealed_reason(session, actor, case))
@@ -834,7 +846,10 @@ async def live_events(
             }
             return escalation.conversation_id, messages, state
 
-    conversation_id, _, _ = await asyncio.to_thread(load, after)
+    first = await asyncio.to_thread(load, after)
+    if first is None:
+        return Response(status_code=204)  # the session ended just now: EventSource stops
+    conversation_id = first[0]
     settings = get_settings()
     stop_at = asyncio.get_running_loop().time() + 60 * settings.console_idle_timeout_minutes
 
@@ -845,7 +860,10 @@ async def live_events(
             yield "retry: 2000\n\n"
             while asyncio.get_running_loop().time() < stop_at and not await request.is_disconnected():
                 wake.clear()
-                _, messages, state = await asyncio.to_thread(load, last)
+                loaded = await asyncio.to_thread(load, last)
+                if loaded is None:
+                    break  # the staff session ended: nothing more reaches this page
+                _, messages, state = loaded
                 for message in messages:
                     last = message["seq"]
                     yield f"id: {last}\nevent: message\ndata: {json.dumps(message)}\n\n"

@@ -23,6 +23,7 @@ from fastapi.templating import Jinja2Templates
 
 from bot.console import audit, auth, csrf, queue
 from bot.database import session_scope
+from bot.redaction import redact
 from bot.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -116,6 +117,15 @@ def hide_chat_keys(text: Optional[str]) -> str:
     return _CHAT_KEY.sub(lambda match: queue.case_reference(match.group(0)), text or "")
 
 
+def redacted(text: Optional[str], revealed: object = False) -> str:
+    """Free text shown in the console (a summary, a note, a preferred time): as stored once the
+    details are revealed with a reason, else with names, numbers and addresses redacted, as
+    transcripts are (bot.redaction). Issue 20: every free-text field goes through it."""
+    if not text:
+        return ""
+    return text if revealed else redact(text)
+
+
 templates.env.filters.update(
     when=when,
     short_when=short_when,
@@ -124,6 +134,7 @@ templates.env.filters.update(
     iso_day=iso_day,
     iso_london=iso_london,
     hide_chat_keys=hide_chat_keys,
+    redacted=redacted,
 )
 
 

@@ -191,6 +191,7 @@ def _shown(kind: str, request, reveal: bool) -> Dict[str, str]:
             "child_name": getattr(request, "child_name", None) or "Not recorded",
             "contact_details": request.contact_details or "Not recorded",
             "availability": request.availability or "Not recorded",
+            "other_party_name": getattr(request, "other_party_name", None) or "",
         }
     hidden = "Recorded (hidden)"
     return {
@@ -201,6 +202,10 @@ def _shown(kind: str, request, reveal: bool) -> Dict[str, str]:
         "availability": default_redactor().redact(request.availability, names).text
         if request.availability
         else "Not recorded",
+        # Free text ("the name of the school, college or body"): it can hold a person's name too.
+        "other_party_name": default_redactor().redact(request.other_party_name, names).text
+        if getattr(request, "other_party_name", None)
+        else "",
     }
 
 

@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Optional
 
 from bot.conversations.rasa_client import RasaClient
 from bot.conversations.turn_events import newest_turn
+from bot.nlp.patterns import find_local_authority, find_local_authority_in
 
 log = logging.getLogger(__name__)
 
@@ -108,12 +109,16 @@ def read_turn(messages: List[Dict[str, Any]], tracker: Dict[str, Any]) -> Turn:
     elif intent and not intent.startswith(("greet", "goodbye", "thanks", "affirm", "deny")):
         turn.topic = intent.replace("_", " ")
     slots = tracker.get("slots") or {}
-    turn.local_authority = slots.get("local_authority") or next(
+    value = slots.get("local_authority") or next(
         (entity.get("value") for entity in latest.get("entities") or [] if entity.get("entity") == "local_authority"),
         None,
     )
-    if isinstance(turn.local_authority, list):
-        turn.local_authority = turn.local_authority[-1] if turn.local_authority else None
+    if isinstance(value, list):
+        value = value[-1] if value else None
+    # A council's own name only: anything else in the slot or entity (a sentence with a name and
+    # a number in it) reaches no summary, spoken whisper or console page (issue 20).
+    found = (find_local_authority(value) or find_local_authority_in(value[:200])) if isinstance(value, str) else None
+    turn.local_authority = found.name if found else None
     return turn
 
 
