@@ -56,6 +56,11 @@ _KNOWN_SLIPS = {
     "cnt": "can't",
     "cant": "can't",
     "dont": "don't",
+    "wasnt": "wasn't",
+    "werent": "weren't",
+    "didnt": "didn't",
+    "doesnt": "doesn't",
+    "wont": "won't",
     "im": "i'm",
     "b": "be",
     "unalive": "kill",
@@ -64,7 +69,23 @@ _KNOWN_SLIPS = {
 }
 
 # Real words that are one letter from a risk word: never "corrected".
-_NOT_SLIPS = {"overdue", "dyeing", "hanger", "hung", "diet", "died", "wanted", "danged", "harp", "hurl", "cutting"}
+_NOT_SLIPS = {
+    "overdue",
+    "dyeing",
+    "hanger",
+    "hung",
+    "diet",
+    "died",
+    "wanted",
+    "danged",
+    "harp",
+    "hurl",
+    "cutting",
+    "dad",
+    "deal",
+    "wasn't",
+    "weren't",
+}
 
 _SELF = r"(my ?self|him ?self|her ?self|them ?selves|themself|your ?self)"
 # "she hit her head" is an accident, not an assault: no body part may follow the pronoun.
@@ -125,6 +146,12 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"\b(fatal|lethal|how to die|ways to die|how to kill|overdose|how many (tablets|pills))",
             r"\b(number|numbers) for (the )?(samaritans|childline)\b",
             r"\b(need|needs|needed) (the |to call |to ring |to phone )?(samaritans|childline)\b",
+            r"\b(going to|gonna|gunna|i'll|i will) end it\b(?! (with|for|there|here|at|on|by))",
+            r"\b(sleep|go to sleep|fall asleep) and (not|never) wake up\b",
+            r"\b(stockpil\w*|saving up|hoarding|collecting) (my |his |her |their )?(tablets|pills|meds|medication|paracetamol)",
+            r"\b(paracetamol|pills|tablets|painkillers) in bulk\b",
+            r"\b(easier|better|fine|happier) if (i|we|we both|he|she|they) (wasn't|weren't|wasnt|werent|was not|were not) "
+            r"(here|around|alive)",
             # "my family would breathe easier if I vanished": better off without me, in other words.
             r"\b(i|he|she)('d| would| could)? (just )?(vanish|vanished|disappear|disappeared|went away) for good\b",
             r"\b(would|'d) (be|breathe|sleep|live|manage) (easier|better|happier|freer) (if|without) (i|me|he|him|she|her)\b"
@@ -159,6 +186,14 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"(my|his|her|their|any) (medication|meds|medicine|tablets|food|dinner|meals)",
             r"\bsells? (my|his|her|their) (medication|meds|medicine|tablets)",
             r"\b(faeces|poo|poop|urine|wee) (on|all over|caked)",
+            r"\b(mum|mom|dad|mother|father|parents?|stepdad|stepmum)('s)? (drinks|is drunk|gets drunk|is always drunk|uses drugs|"
+            r"takes drugs|is on drugs)( alcohol| heavily| a lot)? (every day|every night|all the time|too much|most days)",
+            # A child missing from home.
+            r"\b(he|she|they|my (son|daughter|child|boy|girl)|son|daughter)( has| had|'s| is| was)? (been |gone |went )?"
+            r"missing (since|for|overnight|all night|again|from home)",
+            r"\b(ran|run|running) away from home\b",
+            r"\b(is|are|were|was|being|get|gets|got) left (alone|on (his|her|their) own|home alone) "
+            r"(overnight|all night|at night|for days|for hours|all day|all weekend)",
             r"\btied (him |her |them |my son |my daughter |the child |a child )?to (a|the|his|her|their) "
             r"(chair|bed|radiator|table|door|cot|pushchair)",
             r"\b(he|she|they|child|boy|girl) (was|were|is|are|being|been) tied (up|down)\b",
@@ -187,6 +222,8 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"\b(following|stalking|watching) me (from|outside|at|home|everywhere)",
             r"\b(stalking|stalks|stalked) me\b",
             r"\btwist(ed|s|ing) my (arm|wrist|fingers?)\b",
+            r"\b(doesn't|does not|won't|will not|never) let me (talk|speak) (to|with|about( \w+){1,3} (with|to)) "
+            r"(anyone|anybody|my (friends|family|mum|sister|brother))",
             r"\b(pushed|shoved|slammed|threw) me (against|into|across|onto|on to) (a|the) (wall|door|floor|table|stairs|bed)",
         )
     ],

@@ -167,3 +167,33 @@ def test_indirect_signs_are_caught_by_the_words(text, category):
 ])
 def test_ordinary_words_near_the_signs_are_not_flagged(text):
     assert not looks_like_risk(text)
+
+
+@pytest.mark.parametrize("text, category", [
+    # Kinds a second blind tuning round showed (written here in other words).
+    ("honestly im gonna end it after the exams", "risk_to_life"),
+    ("some nights I just want to go to sleep and never wake up", "risk_to_life"),
+    ("he's been stockpiling his tablets in his drawer", "risk_to_life"),
+    ("where can i get paracetamol in bulk", "risk_to_life"),
+    ("everyone would be fine if i wasnt here", "risk_to_life"),
+    ("my dad drinks every day and I look after my little brother", "abuse_or_neglect"),
+    ("my son has been missing since last night", "abuse_or_neglect"),
+    ("she ran away from home again at the weekend", "abuse_or_neglect"),
+    ("the kids get left home alone overnight", "abuse_or_neglect"),
+    ("he won't let me talk to anyone about the children", "domestic_abuse"),
+    ("he doesnt let me talk about the plan with anyone", "domestic_abuse"),
+])
+def test_more_indirect_kinds_are_caught_by_the_words(text, category):
+    assert word_category(text) == category
+
+
+@pytest.mark.parametrize("text", [
+    "I'm going to end it with this school and move him",
+    "his report has gone missing from the file",
+    "the letter went missing in the post",
+    "he gets left on his own at lunch and has no one to play with",
+    "his dad drinks coffee all the time, not relevant, sorry",
+    "would it be easier if I wasn't at the meeting?",
+])
+def test_ordinary_neighbours_of_those_kinds_are_not_flagged(text):
+    assert not looks_like_risk(text)
