@@ -151,10 +151,12 @@ browser:
 	@scripts/install-browser
 
 # Without Chromium (and no way to install it) the browser tests are skipped and counted.
-# Two workers, as for the integration tests: each module's web app has its own port.
+# Three workers, a module per worker (each module's web app has its own port): the pages
+# mostly wait on polling and rendering, so a third worker cut the stage from 13 to 10 minutes
+# on 2 cores; test_console_day's module (about 10 minutes alone) is the long pole.
 test-browser: $(MODEL)
 	@scripts/install-browser || echo "==> no Chromium: the browser tests will be skipped (see the summary)"
-	$(PY) -m pytest tests/browser -q -n 2 --dist loadgroup
+	$(PY) -m pytest tests/browser -q -n 3 --dist loadgroup
 
 bench: setup $(MODEL)
 	$(PY) -m bench.startup_and_training
