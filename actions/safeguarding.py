@@ -18,8 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.handoff import request_escalation
-from bot.dialogue import feelings
-from bot.dialogue.feelings import sounds_distressed
+from bot.dialogue.feelings import ACKNOWLEDGEMENT, sounds_distressed
 from bot.handoff.hours import describe_next_open, staffed_status
 from bot.knowledge.local_help import childrens_social_care_phone
 from bot.safeguarding import (
@@ -70,7 +69,7 @@ class SafeguardedFormValidation(FormValidationAction):
 def acknowledge_distress(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """A stressed or upset answer is acknowledged, once, before the form's next question."""
     if sounds_distressed((tracker.latest_message or {}).get("text")) and not _acknowledged(tracker):
-        dispatcher.utter_message(text=feelings.ACKNOWLEDGEMENT)
+        dispatcher.utter_message(text=ACKNOWLEDGEMENT)
 
 
 def _acknowledged(tracker: Tracker) -> bool:
@@ -78,7 +77,7 @@ def _acknowledged(tracker: Tracker) -> bool:
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             return False
-        if event.get("event") == "bot" and event.get("text") == feelings.ACKNOWLEDGEMENT:
+        if event.get("event") == "bot" and event.get("text") == ACKNOWLEDGEMENT:
             return True
     return False
 
