@@ -18,9 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
+# write_section is imported from here by the other benchmarks too.
+from bench.doc_sections import write_section
 from bench.services import ROOT, product_env, product_ready, supervisor
 
-DOC = ROOT / "docs" / "benchmarks.md"
+SECTION = "startup-and-training"
 STARTUP_TIMEOUT = 300
 ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", TQDM_DISABLE="1", SQLALCHEMY_SILENCE_UBER_WARNING="1")
 
@@ -69,19 +71,6 @@ def time_noop_setup() -> float:
     return time.perf_counter() - started
 
 
-def write_section(text: str, key: str = "startup-and-training") -> None:
-    """Replace (or add) the block between this benchmark's markers in docs/benchmarks.md."""
-    begin, end = f"<!-- {key}:begin -->", f"<!-- {key}:end -->"
-    current = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    block = f"{begin}\n{text}\n{end}"
-    if begin in current:
-        head, rest = current.split(begin, 1)
-        current = head + block + rest.split(end, 1)[1]
-    else:
-        current = current.rstrip() + "\n\n" + block + "\n"
-    DOC.write_text(current)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
@@ -110,7 +99,7 @@ def main() -> None:
             f"`.venv/bin/python -m bench.startup_and_training --runs {args.runs}` (`make bench`).",
         ]
     )
-    write_section(table)
+    write_section(table, key=SECTION)
     print(table)
 
 
