@@ -35,6 +35,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.classifiers.linear import LinearClassifier, WordFeatures, with_words
 from bot.nlp.encoder_files import DEFAULT_DIR
 from bot.nlp.sentence_encoder import get_encoder
+from bot.safeguarding.bank import DEFAULT_BANK, bank_fingerprint, load_bank
 from bot.safeguarding.detector import DisclosureClassifier, detect
 from bot.safeguarding.idioms import plainly
 
@@ -153,7 +154,14 @@ class SafeguardingDetector(_TrainedOnVectors, IntentClassifier):
             "c": 4.0,
             "gamma_scale": 1.0,
             "character_features": False,
+            # Disclosures and ordinary messages without an intent, for this classifier only.
+            "bank": str(DEFAULT_BANK),
         }
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        # Rasa's training cache knows the NLU data and the config, not the bank's contents.
+        return bank_fingerprint(Path(config.get("bank") or DEFAULT_BANK))
 
     def train(self, training_data: TrainingData) -> Resource:
         # Every example whole, long disclosures included: on the tuning split this beat
@@ -169,6 +177,9 @@ class SafeguardingDetector(_TrainedOnVectors, IntentClassifier):
                 categories.append(None)
             else:
                 categories.append(((message.get("metadata") or {}).get("intent") or {}).get("category", "risk_to_life"))
+        for text, category in load_bank(Path(self.config.get("bank") or DEFAULT_BANK)):
+            texts.append(text)
+            categories.append(category)
         texts = [plainly(text) for text in texts]  # as detect() reads them
         self.model = DisclosureClassifier.fit(
             self._encoder.encode(texts),

@@ -66,6 +66,10 @@ _KNOWN_SLIPS = {
     "unalive": "kill",
     "myslef": "myself",
     "killmyself": "kill myself",
+    # "ctb" (catch the bus) and "sh" are young people's words for suicide and self-harm.
+    "ctb": "kill myself",
+    "sh": "self harm",
+    "wot": "what",
 }
 
 # Real words that are one letter from a risk word: never "corrected".
@@ -85,6 +89,7 @@ _NOT_SLIPS = {
     "deal",
     "wasn't",
     "weren't",
+    "hoarding",
 }
 
 _SELF = r"(my ?self|him ?self|her ?self|them ?selves|themself|your ?self)"
@@ -94,6 +99,10 @@ _CHILD = (
     r"(?! (head|arm|arms|leg|legs|knee|knees|face|hand|hands|foot|feet|wrist|elbow|back|nose|shin|ankle|tooth|teeth)\b)"
     # "kicked me off my course", "kicked her out of after school club": exclusion, not assault.
     r"(?! (off|out of (school|college|club|after|the|class|my|his|her|their|lessons?))\b)"
+)
+_THINGS = (
+    r"(things|stuff|possessions|belongings|games|toys|bike|clothes|xbox|switch|playstation|ps\d?|console|"
+    r"phone|art stuff|books|teddy|teddies|pets?|savings)"
 )
 _ADULT = r"(my (partner|husband|wife|boyfriend|girlfriend|ex|ex partner|ex husband|ex wife)|he|she|his dad|her dad|their dad|his mum|her mum)"
 
@@ -160,6 +169,39 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"\bstopped (eating|drinking)\b(?! (at|in|his|her|their|school|lunch|packed|the|certain|meat|anything but))",
             r"\b(not|isn't|hasn't been|won't|refus(es|ing)( to)?) (eat|eating) (or|and|nor) (drink|drinking)",
             r"\b(hasn't|has not|haven't|hadn't|not) (eaten|drunk|had anything to eat) (in|for) (days|a week|\d+ days)",
+            # Giving possessions away, a date or a way chosen, a ligature, the railway line.
+            rf"\b(giving|gave|given|gives|give) (away )?(all |most of )?(his|her|their|my) {_THINGS}\b.{{0,60}}\baway\b",
+            rf"\b(giving|gave|given|gives|give) away (all |most of )?(his|her|their|my) {_THINGS}\b",
+            r"\b(giving|gave|given|gives|give)\b.{0,60}\b(won't|will not|not going to|isn't going to|wont) "
+            r"need (it|them|those|that|any of it)\b",
+            r"\b(he|she|they|i)('s|'ve| has| have)? (picked|chosen|set) a date\b(?! (for|to|with|when))",
+            r"\b(will|'ll|would) be my end date\b|\bmy end date\b",
+            r"\b(already|has|have|'s|'ve) decided how\b(?! (to|we|i|much|many|long|the|best))",
+            r"\b(belt|rope|cord|ligature|scarf|lead|cable|tie)\b.{0,30}\b(round|around) (his|her|their|my) (own )?neck\b",
+            r"\bligatures?\b",
+            r"\brope in (his|her|their|my) (wardrobe|room|bag|drawer)",
+            r"\b(on|onto|near|by|along) the (train|railway|rail) (tracks?|lines?)\b",
+            r"\b(still )?(alive|be alive|be here|be around) (next|by next|this time next) (year|summer|christmas|birthday)",
+            # Not being here by a date; a will or letters "in case"; a noose; a ledge; a crash on purpose.
+            r"\b(won't|wont|will not|not|never) be (around|here|alive) (by|for|at|when|on|in) (the )?(september|christmas|summer|"
+            r"then|next|hearing|tribunal|review|end|my birthday|his birthday|her birthday|results day|new year)",
+            r"\b(don't|do not|dont) think (i'?ll|ill|(i|he|she)('ll| will| would|'d)) (be|still be) (here|around|alive)\b",
+            r"\b(he|she|they|son|daughter|child|boy|girl)('s| has| had| have)?( been| just)? (wrote|written|writing|made|making) "
+            r"(a|his|her|their) will\b|\b(letter|note) like a will\b",
+            r"\bwho (gets|should get|can have|should have) (his|her|their|my) (xbox|things|stuff|games|phone|pets?|cat|dog|"
+            r"console|bike|savings)\b",
+            r"\b(letters?|notes?)\b.{0,40}\bin case (something|anything) (happens|happened) to (me|him|her|them)\b",
+            r"\bnoose\b|\b(photo|picture|pic|snap) of (a |some )?(rope|noose|blade|razor|pills|tablets)\b",
+            r"\b(stand|stands|standing|stood|sits|sitting|sat|climbs?|climbing|climbed|leaning|leans) (on|over) the "
+            r"(balcony (rail|railings?|edge)|roof edge|ledge|railings?|bridge (railings?|rail|parapet|edge)|"
+            r"edge of the (roof|bridge|platform|cliff))\b",
+            r"\b(swerve|drive|driving|drove|crash|crashing|steer|steering) (the car |my car )?into (a|the|an) "
+            r"(wall|tree|lorry|bridge|oncoming|motorway|river|sea)\b",
+            r"\bwhat (i|i'?d|i would|to) (write|say|put) in (a|the|my) (suicide )?(note|last letter)\b",
+            rf"\bwhat (i'?ll|ill|i'?d|(i|he|she|they)( will| might| would| could|'ll|'d)) do (to )?{_SELF}",
+            r"\b(don't|do not|not) think (i|he|she|we|one of us)('ll| will| would|'d| can| could)? "
+            r"(survive|make it through|last)\b(?! (the|this|another|a|an|until|till|without) "
+            r"(appeal|tribunal|meeting|process|paperwork|review|hearing|wait|week|term|day))",
         )
     ],
     ABUSE_OR_NEGLECT: [
@@ -204,6 +246,38 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"\b(teacher|ta|teaching assistant|staff|colleague|carer|support worker|lsa|escort|driver|coach|tutor)\b"
             r".{0,40}\b(hitting|slapping|slapped|kicking|shaking|shook|pinching|pinched|grabbing|grabbed)\b.{0,25}"
             r"\b(pupil|child|student|him|her|kids|children|boy|girl)\b",
+            # Food withheld as a punishment; restraint that stopped a child breathing; strapped in.
+            r"\b(withh[oe]ld|withholds|withholding|withhold|took away|takes away|taking away) (his|her|their|the child's|my) "
+            r"(dinner|lunch|food|meals?|breakfast|tea|water|drinks?)\b",
+            r"\b(doesn't|don't|didn't|never|often doesn't|often don't) (get|gets|got) (his|her|their|any|my) "
+            r"(lunch|dinner|food|meals?|breakfast)\b(?! (money|until|till|in time|on time|before|after|from|if))",
+            r"\b(held|holds|pinned|restrain\w*|sat on|lay on|lie on|knelt on|kneeling on)\b.{0,50}"
+            r"\b(couldn't|could not|can't|cannot|couldnt|cant) breathe\b",
+            r"\brestrain\w*\b.{0,30}\b(face down|prone)\b",
+            r"\bstrap(s|ped|ping)? (him|her|them|me|my \w+) (in|into|to|down)\b",
+            # Staff calling a disabled child names.
+            r"\b(staff|teacher|ta|carer|escort|driver|support worker|member of staff)\b.{0,60}\b(calling|called|calls|call) "
+            r"(him|her|them|me|my \w+|the (kids|children)) (a |an )?(retard|retarded|spastic|spaz|freak|animal|mong)\b",
+            # Money taken from a young person; sex asked for in place of money.
+            r"\b(keep|keeps|kept|take|takes|took|taking|have|has|had) (all )?(my|his|her|their) "
+            r"(bank cards?|pip|benefits|wages|money|universal credit)\b(?! (safe|for safe|in|to pay))",
+            r"\bpay (the rent|it|for it|what i owe|the debt|him back|them back)( in)? (a different|another|some other|other) way\b",
+            r"\b(pay|paid|pays)\b.{0,30}\bwith (sex|sexual favours|favours)\b",
+            # Neglect: feeds or medicines not collected; a child unkempt for weeks; left alone overnight.
+            r"\b(hasn't|haven't|hadn't|not|never|didn't) (collected|picked up|given|bought|ordered) (his|her|their) "
+            r"(feeds?|medication|meds|medicine|prescriptions?|insulin|inhaler|supplies)",
+            r"\b(unkempt|filthy|unwashed|smelly|soiled|dirty)\b.{0,40}\bfor (weeks|months|days|ages)\b",
+            r"\b(on (his|her|their) own|home alone|by (him|her|them)sel(f|ves)) (overnight|all night|at night|every night)\b",
+            r"\b(red |a )?(hand ?prints?|finger ?marks|fingertip (bruises|marks)|hand marks?)\b",
+            r"\bsame clothes (all|every|for (a|the)|for) (week|days|weeks)\b|\bsmell(s|ing)? of (urine|wee|poo)\b",
+            r"\b(refus\w*|won't|will not|stopped|not) (to )?(feed|feeding) (him|her|them)\b",
+            r"\b(hasn't|has not|haven't|not|never) been (taken|brought) to (any of )?(his|her|their) "
+            r"(hospital |medical |clinic |dental |doctor'?s? )?appointments\b",
+            r"\b(take|takes|taking|taken|took) (away )?(his|her|their|my) (wheelchair|walking frame|walker|hearing aids?|"
+            r"communication (aid|device|book)|aac device)\b(?!( away)? (for|to be) (repair|fixed|mended|a service|servicing))",
+            # An adult in a child's life giving gifts, adding them online, meeting them alone.
+            r"\b(adding|added|messaging|messaged|snapchatting|dm'?ing|following)\b.{0,60}\b(gifts|presents|met up|meet up|"
+            r"meeting up|meets up)\b",
         )
     ],
     DOMESTIC_ABUSE: [
@@ -225,6 +299,19 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"\b(doesn't|does not|won't|will not|never) let me (talk|speak) (to|with|about( \w+){1,3} (with|to)) "
             r"(anyone|anybody|my (friends|family|mum|sister|brother))",
             r"\b(pushed|shoved|slammed|threw) me (against|into|across|onto|on to) (a|the) (wall|door|floor|table|stairs|bed)",
+            # Court orders against a partner, a refuge, fleeing, a partner who checks the phone.
+            r"\bnon ?mol(estation)?( order)?\b|\brestraining order\b|\boccupation order\b",
+            r"\b(women'?s )?refuge\b",
+            r"\b(fled|fleeing|escaped from|escaping from)\b",
+            r"\b(get|got|getting|run|ran|running) away from (my|her|his|their|the kids'?|the children'?s) "
+            r"(husband|partner|ex|dad|father|stepdad|boyfriend|wife|girlfriend)\b",
+            r"\b(checks|reads|goes through|monitors|tracks|listens to) (all )?my (phone|calls|messages|texts|emails|location)\b",
+            r"\bsets? (his|her|their|the) dogs? on\b",
+            r"\b(i'?m|i am) not allowed to (go (out|anywhere|to meetings)|leave the house|see my (friends|family|mum|sister|"
+            r"brother)|have (my own )?(money|a phone|a bank)|argue|speak to anyone|talk to anyone)\b",
+            r"\b(marks|bruises) to (cover|hide)\b|\bcover (up )?(the )?(marks|bruises)\b",
+            r"\bforced (to )?marr(y|iage)\b|\bmarr(y|ied|ying) (her|him|them) off\b|"
+            r"\b(will|'ll|going to|gonna) be married (back home|abroad|off|in the summer)\b",
         )
     ],
     CARER_BREAKING_POINT: [
@@ -239,12 +326,15 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"(?! with (the |all the )?(admin|paperwork|emails|forms|letters|calls|deadlines|process)\b)",
             r"\bi'?m (cracking up|breaking down|losing it|drowning|at my lowest|on the edge)\b"
             r"(?! (with|on|in|about|over|paperwork|emails|for|at))",
-            r"\b(reached|at) the end of my rope\b",
+            r"\b(reached|at) the end of my rope\b"
+            r"(?! with (the |all the |this |these )?(admin|paperwork|emails|forms|letters|calls|deadlines|process|council)\b)",
             r"\bcan'?t ((physically|emotionally|mentally) )?((or|and) (physically|emotionally|mentally) )?"
             r"(face|do|take|survive|get through) another day\b",
             r"\bcan'?t (carry on|go on|keep going|keep on) like this\b",
             r"\b(don't|do not) think i can (carry on|go on|keep going|do this|cope)\b",
             r"\bcan'?t (manage|cope with|handle) (any of it|anything|it all)( any ?more)?\b",
+            r"\b(i'?ve|i have) packed (a|my) bag\b",
+            r"\bhow (much )?longer (i|we) can (go on|carry on|keep going|cope|do this|take this|take it)\b",
         )
     ],
 }

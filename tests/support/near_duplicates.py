@@ -25,7 +25,7 @@ def words(text: str) -> Tuple[str, ...]:
 
 
 def training_examples(data_dir: Path = ROOT / "data") -> List[str]:
-    """Every NLU example under data/ (Rasa YAML: `examples` as a block or as a list)."""
+    """Every NLU example under data/ (Rasa YAML: `examples` as a block or as a list), and the safeguarding bank."""
     found = []
     for path in sorted(data_dir.rglob("*.yml")):
         document = yaml.safe_load(path.read_text()) or {}
@@ -35,6 +35,10 @@ def training_examples(data_dir: Path = ROOT / "data") -> List[str]:
                 found += [line[2:].strip() for line in examples.splitlines() if line.strip().startswith("- ")]
             elif isinstance(examples, list):
                 found += [str(item.get("text", "")).strip() for item in examples if isinstance(item, dict)]
+        # The safeguarding classifier's bank (data/safeguarding/bank.yml): trained on too.
+        for key in ("disclosures", "ordinary"):
+            rows = document.get(key) if isinstance(document, dict) else None
+            found += [str(row.get("text", "")).strip() for row in rows or [] if isinstance(row, dict)]
     return [re.sub(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}", lambda m: m.group(1) or m.group(2), e) for e in found]
 
 

@@ -197,3 +197,90 @@ def test_more_indirect_kinds_are_caught_by_the_words(text, category):
 ])
 def test_ordinary_neighbours_of_those_kinds_are_not_flagged(text):
     assert not looks_like_risk(text)
+
+
+@pytest.mark.parametrize("text, category", [
+    # Kinds a third blind round showed (2 December 2026), written here in other words.
+    ("my lad keeps giving away his games and his bike", "risk_to_life"),
+    ("she gave all her art stuff to her sister and said she won't need it", "risk_to_life"),
+    ("he told his tutor he's picked a date", "risk_to_life"),
+    ("did sh again last night, school dont know", "risk_to_life"),
+    ("if they say no again i'll ctb", "risk_to_life"),
+    ("she tied a scarf round her neck in the toilets", "risk_to_life"),
+    ("the police found her walking along the railway line at midnight", "risk_to_life"),
+    ("idk wot ill do 2 myself if this goes on", "risk_to_life"),
+    ("he's been hoarding his tablets under the mattress", "risk_to_life"),
+    ("i don't think i'll make it through the summer, one of us won't", "risk_to_life"),
+    ("the unit took away his lunch as a punishment", "abuse_or_neglect"),
+    ("they held him down until he couldn't breathe", "abuse_or_neglect"),
+    ("the carers strap her into her chair all afternoon", "abuse_or_neglect"),
+    ("my support workers keep my bank card and i never see my money", "abuse_or_neglect"),
+    ("the landlord said i could pay the rent another way", "abuse_or_neglect"),
+    ("mum hasn't collected his insulin for a fortnight", "abuse_or_neglect"),
+    ("he's been in the same filthy clothes for weeks", "abuse_or_neglect"),
+    ("the 9 year old is home alone overnight when she works", "abuse_or_neglect"),
+    ("there was a red hand print on her leg after respite", "abuse_or_neglect"),
+    ("I have a non molestation order against his father", "domestic_abuse"),
+    ("we're in a women's refuge now", "domestic_abuse"),
+    ("we fled in the night with the boys", "domestic_abuse"),
+    ("my partner goes through my phone every night", "domestic_abuse"),
+    ("I moved counties to get away from my ex", "domestic_abuse"),
+    ("I've packed a bag and I'm leaving them all to it", "carer_breaking_point"),
+])
+def test_kinds_from_the_third_blind_round_are_caught_by_the_words(text, category):
+    assert word_category(text) == category
+
+
+@pytest.mark.parametrize("text", [
+    "we picked a date for the mediation meeting",
+    "have you decided how to appeal yet?",
+    "I don't think we'll survive another tribunal like that, ha",
+    "the school gave his old books away to the library",
+    "they cut his lunch club when the TA left",
+    "I keep his bank card safe for him, is that allowed for an adult?",
+    "can the plan say who picks up his prescriptions?",
+    "he likes to stay on his own in his room at night",
+    "the council's answer was a dead end",
+    "we're refusing the placement they offered",
+])
+def test_ordinary_neighbours_of_the_third_round_kinds_are_not_flagged(text):
+    assert not looks_like_risk(text)
+
+
+@pytest.mark.parametrize("text, category", [
+    # Kinds a fourth blind round showed (2 December 2026), written here in other words.
+    ("honestly she won't be around by christmas, she keeps saying so", "risk_to_life"),
+    ("i dont think ill still be here for the review", "risk_to_life"),
+    ("he has written a will leaving his lego to his cousin", "risk_to_life"),
+    ("she left notes for her nan in case something happens to her", "risk_to_life"),
+    ("he sent his mate a picture of a noose", "risk_to_life"),
+    ("my daughter keeps standing on the bridge railings after school", "risk_to_life"),
+    ("he stands on the balcony rail many times", "risk_to_life"),
+    ("sometimes i think about driving into a tree on the way home", "risk_to_life"),
+    ("she turns up smelling of wee in the same clothes all week", "abuse_or_neglect"),
+    ("the unit are refusing to feed him until he sits down", "abuse_or_neglect"),
+    ("she hasn't been taken to any of her hospital appointments since march", "abuse_or_neglect"),
+    ("they took away her communication device as a punishment", "abuse_or_neglect"),
+    ("a coach has been messaging him on snapchat and buying him presents", "abuse_or_neglect"),
+    ("my stepdad sets the dog on us when he's drunk", "domestic_abuse"),
+    ("i'm not allowed to leave the house without him", "domestic_abuse"),
+    ("I wear long sleeves to cover the bruises", "domestic_abuse"),
+    ("they are going to marry her off when she turns 16", "domestic_abuse"),
+    ("don't know how much longer I can keep going", "carer_breaking_point"),
+])
+def test_kinds_from_the_fourth_blind_round_are_caught_by_the_words(text, category):
+    assert word_category(text) == category
+
+
+@pytest.mark.parametrize("text", [
+    "will the tribunal be over by christmas?",
+    "we made a will last year, does that affect his trust fund?",
+    "they took his wheelchair away for repair and never brought it back",
+    "the school refused to let him have lunch in the library",
+    "i'm not allowed to go into the classroom at drop off",
+    "at the end of my rope with this paperwork lol",
+    "he likes standing on the bridge to watch the trains with his dad",
+    "how much longer will the council take to decide?",
+])
+def test_ordinary_neighbours_of_the_fourth_round_kinds_are_not_flagged(text):
+    assert not looks_like_risk(text)
