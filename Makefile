@@ -21,7 +21,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/stories data/rules -name '*.yml' 2>/dev/null) $(SPACY_DIR)/.built $(ENCODER_DIR)/.checked $(wildcard bot/nlp/*.py bot/safeguarding/*.py)
+TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/stories data/rules data/safeguarding -name '*.yml' 2>/dev/null) $(SPACY_DIR)/.built $(ENCODER_DIR)/.checked $(wildcard bot/nlp/*.py bot/safeguarding/*.py)
 PATTERN_INPUTS  := $(wildcard data/patterns/*) $(wildcard bot/nlp/*.py)
 
 .PHONY: help setup migrate run lint test test-unit test-legal test-data test-model test-integration test-resilience test-browser browser bench lock clean
