@@ -159,8 +159,8 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"\b(sleep|go to sleep|fall asleep) and (not|never) wake up\b",
             r"\b(stockpil\w*|saving up|hoarding|collecting) (my |his |her |their )?(tablets|pills|meds|medication|paracetamol)",
             r"\b(paracetamol|pills|tablets|painkillers) in bulk\b",
-            r"\b(easier|better|fine|happier) if (i|we|we both|he|she|they) (wasn't|weren't|wasnt|werent|was not|were not) "
-            r"(here|around|alive)",
+            r"\b(easier|better|fine|happier)( life| lives| time)? if (i|we|we both|he|she|they) (wasn't|weren't|wasnt|werent|was not|were not) "
+            r"(here|around|alive|in it|in the picture|in (their|your|our) lives)",
             # "my family would breathe easier if I vanished": better off without me, in other words.
             r"\b(i|he|she)('d| would| could)? (just )?(vanish|vanished|disappear|disappeared|went away) for good\b",
             r"\b(would|'d) (be|breathe|sleep|live|manage) (easier|better|happier|freer) (if|without) (i|me|he|him|she|her)\b"
@@ -191,6 +191,18 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"\bwho (gets|should get|can have|should have) (his|her|their|my) (xbox|things|stuff|games|phone|pets?|cat|dog|"
             r"console|bike|savings)\b",
             r"\b(letters?|notes?)\b.{0,40}\bin case (something|anything) (happens|happened) to (me|him|her|them)\b",
+            # Letters for everyone; a mark round the neck; talked back from the edge; not existing.
+            r"\b(i'?ve|ive|i have|he'?s|she'?s|he has|she has|they'?ve|they have|has|had)( been| just| already)? "
+            r"(written|writing|wrote) (goodbye )?(letters|notes) (to|for) (everyone|all of (us|you|them)|each of (us|you|them)|"
+            r"my family|the family|everybody)\b",
+            r"\b(mark|marks|bruise|bruises|bruising|line|red line) (right )?(round|around) (his|her|their|my) neck\b",
+            r"\btalk(ed|s|ing)? (me|him|her|them) (back |down )?(from|off) the (edge|roof|ledge|bridge|railings?)\b",
+            r"\b(by|about|of|on) not (existing|being alive|being here|being around)\b",
+            r"\b(how high|how tall|how far down) ((is|are) )?(the|that|our)\b.{0,20}\b(multi ?storey|bridge|car park|cliff)\b",
+            r"\bfantasi[sz](e|es|ing)? about\b.{0,60}\b(not waking|dying|dead|lorr(y|ies)|bus|train|crash|disappear|"
+            r"never coming back|taking me out|ending)",
+            r"\b(till|until) (i|he|she|they) (see|sees) stars\b|\b(till|until) (it|they|i|he|she) (bleed|bleeds)\b",
+            r"\bend it for (both of us|the (two|both) of us|us both|all of us)\b",
             r"\bnoose\b|\b(photo|picture|pic|snap) of (a |some )?(rope|noose|blade|razor|pills|tablets)\b",
             r"\b(stand|stands|standing|stood|sits|sitting|sat|climbs?|climbing|climbed|leaning|leans) (on|over) the "
             r"(balcony (rail|railings?|edge)|roof edge|ledge|railings?|bridge (railings?|rail|parapet|edge)|"
@@ -269,6 +281,9 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"\b(unkempt|filthy|unwashed|smelly|soiled|dirty)\b.{0,40}\bfor (weeks|months|days|ages)\b",
             r"\b(on (his|her|their) own|home alone|by (him|her|them)sel(f|ves)) (overnight|all night|at night|every night)\b",
             r"\b(red |a )?(hand ?prints?|finger ?marks|fingertip (bruises|marks)|hand marks?)\b",
+            # Injuries the story of which keeps changing; the fractures that are rarely accidents.
+            r"\bspiral fractures?\b|\b(story|explanation|account)s? (changes|keeps changing|changed|change each time|"
+            r"don't match|doesn't match|never matches)\b",
             r"\bsame clothes (all|every|for (a|the)|for) (week|days|weeks)\b|\bsmell(s|ing)? of (urine|wee|poo)\b",
             r"\b(refus\w*|won't|will not|stopped|not) (to )?(feed|feeding) (him|her|them)\b",
             r"\b(hasn't|has not|haven't|not|never) been (taken|brought) to (any of )?(his|her|their) "

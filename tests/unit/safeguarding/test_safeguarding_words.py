@@ -284,3 +284,33 @@ def test_kinds_from_the_fourth_blind_round_are_caught_by_the_words(text, categor
 ])
 def test_ordinary_neighbours_of_the_fourth_round_kinds_are_not_flagged(text):
     assert not looks_like_risk(text)
+
+
+@pytest.mark.parametrize("text, category", [
+    # Kinds a fifth blind round showed (2 December 2026), written here in other words.
+    ("he's written goodbye letters to all of us", "risk_to_life"),
+    ("she bangs her head on the door until she sees stars", "risk_to_life"),
+    ("I fantasise about crashing the car on the way to the meeting", "risk_to_life"),
+    ("security talked him down from the roof at college", "risk_to_life"),
+    ("everyone would have an easier time if i wasnt in it", "risk_to_life"),
+    ("she came in with a red line round her neck", "risk_to_life"),
+    ("he keeps talking about not existing any more", "risk_to_life"),
+    ("he was looking up how high the car park is", "risk_to_life"),
+    ("her dad said he'd end it for both of us", "risk_to_life"),
+    ("the x-ray showed a spiral fracture in his arm", "abuse_or_neglect"),
+    ("every time I ask, the story changes about how he got the bruise", "abuse_or_neglect"),
+])
+def test_kinds_from_the_fifth_blind_round_are_caught_by_the_words(text, category):
+    assert word_category(text) == category
+
+
+@pytest.mark.parametrize("text", [
+    "how tall is the eiffel tower",
+    "he bangs his head on the table when he's frustrated, is that sensory?",
+    "I fantasise about a holiday when this is over",
+    "his story about school changes depending on who asks, is that normal for autism?",
+    "the support worker talked him down from a meltdown in the car park",
+    "the council keeps writing letters to everyone except me",
+])
+def test_ordinary_neighbours_of_the_fifth_round_kinds_are_not_flagged(text):
+    assert not looks_like_risk(text)
