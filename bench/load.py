@@ -312,20 +312,23 @@ def rest_conversation(
     prefix: str,
     form_turns: Callable[[int, int], int] = lambda person, number: 0,
 ) -> Callable[[int, int], Awaitable[None]]:
-    """Conversations over the REST channel; with several servers each conversation goes to
-    the one the web app would send it to (bot.conversations.rasa_client.servers_for)."""
-    from bot.conversations.rasa_client import servers_for
+    """Conversations over the REST channel; with several servers each turn goes to the one
+    the web app would send it to (bot.conversations.rasa_client.ServerLoad: the least busy)."""
+    from bot.conversations.rasa_client import ServerLoad
+
+    load = ServerLoad()
 
     async def conversation(person: int, number: int) -> None:
         sender = f"{prefix}-{person}-{number}-{uuid.uuid4().hex[:6]}"
-        base_url = servers_for(sender, base_urls)[0]
         forms = form_turns(person, number)
         for index, text in enumerate(scripts(person, number)):
 
             async def send(text: str = text) -> Optional[str]:
-                response = await client.post(
-                    f"{base_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}
-                )
+                base_url = load.order(sender, base_urls)[0]
+                with load.busy(base_url):
+                    response = await client.post(
+                        f"{base_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}
+                    )
                 if response.status_code != 200:
                     return f"HTTP {response.status_code}"
                 return None if response.json() else "empty answer"

@@ -1,8 +1,11 @@
 """The web app's client for the internal Rasa servers (HTTP API and REST channel).
 
-With several Rasa servers (RASA_SERVERS, RASA_URLS) each conversation goes to one of them
-by a hash of its id (`server_index`), and to the next one round the list when its own
-does not take connections; they share the tracker store and Redis's conversation locks.
+With several Rasa servers (RASA_SERVERS, RASA_URLS) each turn goes to the one with the
+fewest turns in flight from this process (`ServerLoad`), ties to the conversation's own (a
+hash of its id, `server_index`), and to the next one when that does not take connections.
+They share the tracker store and Redis's conversation locks, so no turn needs a particular
+server (README "Several Rasa servers"): a hash alone left one server with more of the
+conversations at a time than the other, and its queue set the slowest turns.
 """
 
 from __future__ import annotations
@@ -10,9 +13,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import ssl
+from collections import Counter
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, Iterator, List, Optional, Sequence
 
 import httpx
 
@@ -46,6 +51,33 @@ def servers_for(conversation_id: str, urls: Sequence[str]) -> List[str]:
     return [*urls[first:], *urls[:first]]
 
 
+class ServerLoad:
+    """Turns in flight to each Rasa server from this process."""
+
+    def __init__(self) -> None:
+        self._in_flight: Counter = Counter()
+
+    def order(self, conversation_id: str, urls: Sequence[str]) -> List[str]:
+        """`urls` least busy first; among equally busy ones the conversation's own first, then
+        round the list (`servers_for`): with one server, or none busy, just `servers_for`."""
+        return sorted(servers_for(conversation_id, urls), key=lambda url: self._in_flight[url])
+
+    @contextmanager
+    def busy(self, url: str) -> Iterator[None]:
+        """Count a turn in flight to `url` while the block runs."""
+        self._in_flight[url] += 1
+        try:
+            yield
+        finally:
+            self._in_flight[url] -= 1
+
+    def in_flight(self, url: str) -> int:
+        return self._in_flight[url]
+
+
+# One per process: every RasaClient of the web app shares what is in flight.
+SERVER_LOAD = ServerLoad()
+
 # Only a request that never reached a server moves on to the next one: a turn a server
 # received (even one that timed out) is never sent twice.
 _NOT_REACHED = (httpx.ConnectError, httpx.ConnectTimeout)
@@ -63,13 +95,14 @@ class RasaClient:
         return {"token": self.settings.rasa_token}
 
     async def _request(self, conversation_id: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """`method` `path` on the conversation's server, else the next that answers; raises
+        """`method` `path` on the least busy server (SERVER_LOAD), else the next that answers; raises
         httpx.HTTPStatusError on an error status, the last connection error when none answers."""
-        urls = servers_for(conversation_id, self.settings.rasa_server_urls)
+        urls = SERVER_LOAD.order(conversation_id, self.settings.rasa_server_urls)
         async with httpx.AsyncClient(timeout=self.timeout, verify=_tls()) as client:
             for attempt, base in enumerate(urls):
                 try:
-                    response = await client.request(method, f"{base}{path}", **kwargs)
+                    with SERVER_LOAD.busy(base):
+                        response = await client.request(method, f"{base}{path}", **kwargs)
                 except _NOT_REACHED:
                     if attempt == len(urls) - 1:
                         raise
