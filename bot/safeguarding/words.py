@@ -70,6 +70,7 @@ _KNOWN_SLIPS = {
     "ctb": "kill myself",
     "sh": "self harm",
     "wot": "what",
+    "cannot": "can't",
 }
 
 # Real words that are one letter from a risk word: never "corrected".
@@ -203,6 +204,9 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"never coming back|taking me out|ending)",
             r"\b(till|until) (i|he|she|they) (see|sees) stars\b|\b(till|until) (it|they|i|he|she) (bleed|bleeds)\b",
             r"\bend it for (both of us|the (two|both) of us|us both|all of us)\b",
+            r"\b(i'?ve|ive|i have|he'?s|she'?s|he has|she has|has)( already| just)? (written|wrote|writing|left) "
+            r"(my|his|her|their|a suicide|a goodbye|a last) (suicide |goodbye |last )?note\b(?! (to|for) (the )?(school|teacher|council))",
+            r"\bdead\b.{0,40}\basking for (me|myself)\b",
             r"\bnoose\b|\b(photo|picture|pic|snap) of (a |some )?(rope|noose|blade|razor|pills|tablets)\b",
             r"\b(stand|stands|standing|stood|sits|sitting|sat|climbs?|climbing|climbed|leaning|leans) (on|over) the "
             r"(balcony (rail|railings?|edge)|roof edge|ledge|railings?|bridge (railings?|rail|parapet|edge)|"
@@ -284,6 +288,8 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             # Injuries the story of which keeps changing; the fractures that are rarely accidents.
             r"\bspiral fractures?\b|\b(story|explanation|account)s? (changes|keeps changing|changed|change each time|"
             r"don't match|doesn't match|never matches)\b",
+            r"\b(not|isn't|aren't|wasn't) (been |being )?(fed|feeding (him|her|them)) properly\b|\b(no|without a|hasn't got a|doesn't have a) mattress\b",
+            r"\b(weight|weights) (has |have |had )?(dropped|fallen) off (the )?(chart|centiles?)\b",
             r"\bsame clothes (all|every|for (a|the)|for) (week|days|weeks)\b|\bsmell(s|ing)? of (urine|wee|poo)\b",
             r"\b(refus\w*|won't|will not|stopped|not) (to )?(feed|feeding) (him|her|them)\b",
             r"\b(hasn't|has not|haven't|not|never) been (taken|brought) to (any of )?(his|her|their) "
@@ -322,6 +328,9 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"(husband|partner|ex|dad|father|stepdad|boyfriend|wife|girlfriend)\b",
             r"\b(checks|reads|goes through|monitors|tracks|listens to) (all )?my (phone|calls|messages|texts|emails|location)\b",
             r"\bsets? (his|her|their|the) dogs? on\b",
+            r"\b(ex|ex partner|ex husband|ex wife|abuser)\b.{0,60}\b(knows|found out|finds out|find out) "
+            r"(where|which school|which house|our address)\b",
+            r"\btells me (what i'?m allowed|what to wear|who i can (talk|speak) to|who i can see)\b",
             r"\b(i'?m|i am) not allowed to (go (out|anywhere|to meetings)|leave the house|see my (friends|family|mum|sister|"
             r"brother)|have (my own )?(money|a phone|a bank)|argue|speak to anyone|talk to anyone)\b",
             r"\b(marks|bruises) to (cover|hide)\b|\bcover (up )?(the )?(marks|bruises)\b",
@@ -349,6 +358,8 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"\b(don't|do not) think i can (carry on|go on|keep going|do this|cope)\b",
             r"\bcan'?t (manage|cope with|handle) (any of it|anything|it all)( any ?more)?\b",
             r"\b(i'?ve|i have) packed (a|my) bag\b",
+            r"\bi'?m at the end of the road\b(?! with)|\bi'?m going under\b|\bcan'?t hold (it|myself|things) together\b",
+            r"\bbefore i (hurt|harm|do something to|lose it with|snap at) (him|her|them|my \w+)\b",
             r"\bhow (much )?longer (i|we) can (go on|carry on|keep going|cope|do this|take this|take it)\b",
         )
     ],

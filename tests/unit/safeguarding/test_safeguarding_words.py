@@ -314,3 +314,30 @@ def test_kinds_from_the_fifth_blind_round_are_caught_by_the_words(text, category
 ])
 def test_ordinary_neighbours_of_the_fifth_round_kinds_are_not_flagged(text):
     assert not looks_like_risk(text)
+
+
+@pytest.mark.parametrize("text, category", [
+    # Kinds a sixth blind round showed (2 December 2026), written here in other words.
+    ("she's already written her goodbye note", "risk_to_life"),
+    ("what happens to the appeal if the young person is dead, asking for myself", "risk_to_life"),
+    ("the baby's weight has fallen off the centiles and they keep missing clinic", "abuse_or_neglect"),
+    ("he isn't being fed properly at his dad's", "abuse_or_neglect"),
+    ("the little one sleeps on the floor, there's no mattress", "abuse_or_neglect"),
+    ("my ex found out which school the kids go to", "domestic_abuse"),
+    ("he tells me who I can talk to and checks my bank app", "domestic_abuse"),
+    ("I'm at the end of the road and I cannot do another day", "carer_breaking_point"),
+    ("i'm going under and can't hold it together", "carer_breaking_point"),
+    ("please take her for a night before I hurt her", "carer_breaking_point"),
+])
+def test_kinds_from_the_sixth_blind_round_are_caught_by_the_words(text, category):
+    assert word_category(text) == category
+
+
+@pytest.mark.parametrize("text", [
+    "I've written a note to the school about his hours",
+    "we're at the end of the road with the council, what next?",
+    "is the old complaint dead or can we reopen it?",
+    "he takes a while to settle on a new mattress",
+])
+def test_ordinary_neighbours_of_the_sixth_round_kinds_are_not_flagged(text):
+    assert not looks_like_risk(text)
