@@ -207,6 +207,13 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"\b(i'?ve|ive|i have|he'?s|she'?s|he has|she has|has)( already| just)? (written|wrote|writing|left) "
             r"(my|his|her|their|a suicide|a goodbye|a last) (suicide |goodbye |last )?note\b(?! (to|for) (the )?(school|teacher|council))",
             r"\bdead\b.{0,40}\basking for (me|myself)\b",
+            r"\b(wrote|written|writing|left) my (suicide |goodbye |last )?note\b(?! (to|for) (the )?(school|teacher|council|gp))",
+            r"\b(won't|wont|will not) (need|be needing) (it|this|them|my account|anything) (after|from|past|by) (this|next|the) "
+            r"(weekend|week|friday|monday|tuesday|wednesday|thursday|saturday|sunday)\b",
+            r"\b(don't|do not|dont) think (i'?ll|ill|i will|he'?ll|she'?ll|he will|she will) last (that long|much longer|"
+            r"till|until|the (week|month|year|summer))",
+            r"\b(drinking|drank|drunk|swallowed|swallowing|ate|eating|eaten) (some |the )?(bleach|washing liquid|antifreeze|"
+            r"detergent|washing tablets|dishwasher tablets)\b",
             r"\bnoose\b|\b(photo|picture|pic|snap) of (a |some )?(rope|noose|blade|razor|pills|tablets)\b",
             r"\b(stand|stands|standing|stood|sits|sitting|sat|climbs?|climbing|climbed|leaning|leans) (on|over) the "
             r"(balcony (rail|railings?|edge)|roof edge|ledge|railings?|bridge (railings?|rail|parapet|edge)|"
@@ -288,6 +295,7 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             # Injuries the story of which keeps changing; the fractures that are rarely accidents.
             r"\bspiral fractures?\b|\b(story|explanation|account)s? (changes|keeps changing|changed|change each time|"
             r"don't match|doesn't match|never matches)\b",
+            r"\bpressure sores?\b|\bkeeps? (him|her|them) off school to (mind|look after|care for|babysit)\b",
             r"\b(not|isn't|aren't|wasn't) (been |being )?(fed|feeding (him|her|them)) properly\b|\b(no|without a|hasn't got a|doesn't have a) mattress\b",
             r"\b(weight|weights) (has |have |had )?(dropped|fallen) off (the )?(chart|centiles?)\b",
             r"\bsame clothes (all|every|for (a|the)|for) (week|days|weeks)\b|\bsmell(s|ing)? of (urine|wee|poo)\b",

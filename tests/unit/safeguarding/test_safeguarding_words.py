@@ -341,3 +341,25 @@ def test_kinds_from_the_sixth_blind_round_are_caught_by_the_words(text, category
 ])
 def test_ordinary_neighbours_of_the_sixth_round_kinds_are_not_flagged(text):
     assert not looks_like_risk(text)
+
+
+@pytest.mark.parametrize("text, category", [
+    # Kinds a seventh blind round showed (2 December 2026), written here in other words.
+    ("you can close my case, i won't need it after this weekend", "risk_to_life"),
+    ("honestly dont think ill last till the hearing", "risk_to_life"),
+    ("he was drinking bleach in the bathroom", "risk_to_life"),
+    ("left my note on the kitchen table", "risk_to_life"),
+    ("she came back from respite with pressure sores", "abuse_or_neglect"),
+    ("his mum keeps him off school to look after the baby", "abuse_or_neglect"),
+])
+def test_kinds_from_the_seventh_blind_round_are_caught_by_the_words(text, category):
+    assert word_category(text) == category
+
+
+@pytest.mark.parametrize("text", [
+    "I left my note for the school in his bag",
+    "we won't need transport after this week, he's moving schools",
+    "I don't think the appeal will last that long",
+])
+def test_ordinary_neighbours_of_the_seventh_round_kinds_are_not_flagged(text):
+    assert not looks_like_risk(text)
