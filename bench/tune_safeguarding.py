@@ -19,7 +19,10 @@ import numpy as np
 
 from bench.understanding import ROOT, load_rows, parser_for
 
-MAX_FALSE_ALARMS = 0.02  # the issue's limit on false alarms
+# The issue's limit is 2% of ordinary messages; the tuning split's rate runs below what new
+# writers' messages give (blind rounds 3-7 flagged 1.5-3.7% of their ordinary messages at
+# thresholds where the tuning split flagged 1.2-1.7%), so thresholds keep a margin under it.
+MAX_FALSE_ALARMS = 0.015
 
 
 def signals(parse, texts):
