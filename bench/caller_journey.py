@@ -37,8 +37,8 @@ from typing import Dict, List, Tuple
 import httpx
 from twilio.request_validator import RequestValidator
 
+from bench.doc_sections import write_section
 from bench.services import ROOT, Server, product_env, product_ready, supervisor
-from bench.startup_and_training import write_section
 from telephony import texts
 
 BEFORE = "9dcc3e6"  # the tree issue 19 measured (Architecture, step 10)

@@ -55,6 +55,7 @@ from typing import Awaitable, Callable, Dict, List, Optional, Sequence, Tuple
 import httpx
 import yaml
 
+from bench.doc_sections import write_section
 from bench.services import (
     QUIET_ENV,
     ROOT,
@@ -67,7 +68,6 @@ from bench.services import (
     supervisor,
     supervisor_parts,
 )
-from bench.startup_and_training import write_section
 
 # Every port this benchmark listens on is in 21000-21999.
 PRODUCT_PORTS = {"RASA_PORT": "21005", "ACTION_SERVER_PORT": "21055", "WEB_PORT": "21800"}

@@ -190,7 +190,7 @@ def main() -> None:
     )
     print(table)
     if args.write and not found:
-        from bench.startup_and_training import write_section
+        from bench.doc_sections import write_section
 
         write_section(table, "rasa-cpu")
     if found:

@@ -18,7 +18,6 @@ import tempfile
 import time
 from pathlib import Path
 
-# write_section is imported from here by the other benchmarks too.
 from bench.doc_sections import write_section
 from bench.services import ROOT, product_env, product_ready, supervisor
 

@@ -291,7 +291,7 @@ def main() -> None:
         for row in safeguarding["false_alarms"]:
             print("ALARM", row["text"])
     if args.write:
-        from bench.startup_and_training import write_section
+        from bench.doc_sections import write_section
 
         stamp = (
             f"\n\nMeasured {time.strftime('%Y-%m-%d')} with `.venv/bin/python -m bench.understanding --write` "
