@@ -13,7 +13,7 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.dialogue.dates import MONTHS, WEEKDAYS, read_date
+from bot.dialogue.dates import MONTHS, ORDINAL_WORDS, WEEKDAYS, read_date
 
 TODAY = dt.date(2026, 11, 30)
 PROPERTY_SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -48,7 +48,8 @@ NUMBER_PHRASES = st.one_of(
     st.tuples(st.integers(0, 99), st.integers(0, 99)).map(lambda t: f"{t[0]}.{t[1]}"),
     st.integers(0, 999999).map(lambda n: f"07700 {n:06d}"),
 )
-DATE_WORDS = set(MONTHS) | set(WEEKDAYS) | {"today", "yesterday", "tomorrow", "ago", "tonight"}
+# An ordinal word alone ("the eleventh") is a day of the month, so a date expression too.
+DATE_WORDS = set(MONTHS) | set(WEEKDAYS) | set(ORDINAL_WORDS) | {"today", "yesterday", "tomorrow", "ago", "tonight"}
 
 
 def _is_date_like(word: str) -> bool:
