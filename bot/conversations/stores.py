@@ -6,12 +6,16 @@ REDIS_URL as the rest of the product, instead of a second copy of them.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+import time
+from collections import OrderedDict
+from typing import Any, NamedTuple, Optional
 from urllib.parse import urlsplit
 
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockStore, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore
-from sqlalchemy import create_engine, event
+from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.orm import sessionmaker
 
 from bot.conversations import action_validation
@@ -23,10 +27,40 @@ from bot.settings import get_settings
 action_validation.install()
 
 
+class _Saved(NamedTuple):
+    last_event_id: int  # the id of the conversation's newest row in the events table after the save
+    events: int  # how many events the tracker held when it was saved
+    tracker: DialogueStateTracker
+    saved_at: float  # time.monotonic(), s
+
+
+def _holds_only_latest_session(tracker: DialogueStateTracker) -> bool:
+    """True when the tracker holds exactly the events SQLTrackerStore.retrieve would read back:
+    those at or after the latest session start (all of them when there is none)."""
+    starts = [e.timestamp for e in tracker.events if isinstance(e, SessionStarted)]
+    if not starts:
+        return True
+    latest = max(starts)
+    return all(e.timestamp >= latest for e in tracker.events)
+
+
 class SettingsSQLTrackerStore(SQLTrackerStore):
-    """Rasa's SQL tracker store on DATABASE_URL (SQLite by default)."""
+    """Rasa's SQL tracker store on DATABASE_URL (SQLite by default), which keeps the trackers it
+    saved recently.
+
+    Reading a conversation back (its rows, JSON and a replay of every event) was a tenth of the
+    Rasa server's CPU under load (docs/benchmarks.md). A tracker this server saved is handed
+    back as it is while the conversation's newest row in the events table is still the one it
+    wrote and nothing was added to the tracker since: one indexed query instead. Any write by
+    another Rasa server (or a failed turn that was never saved) makes it read the rows again.
+    Kept for RECENT_SECONDS at most, so that words are not held in memory long after the turn.
+    """
+
+    RECENT_CONVERSATIONS = 2000
+    RECENT_SECONDS = 1800.0
 
     def __init__(self, domain=None, host: Optional[str] = None, event_broker=None, **kwargs: Any) -> None:
+        self._saved: "OrderedDict[str, _Saved]" = OrderedDict()
         url = host or get_settings().database_url
         if url.startswith("sqlite"):
             ensure_sqlite_folder(url)
@@ -40,6 +74,38 @@ class SettingsSQLTrackerStore(SQLTrackerStore):
             self.engine = create_engine(url, **sqlite_engine_arguments(url))
             event.listen(self.engine, "connect", sqlite_pragmas)
             self.sessionmaker = sessionmaker(bind=self.engine)
+
+    def _last_event_id(self, sender_id: str) -> int:
+        query = select(func.max(self.SQLEvent.id)).where(self.SQLEvent.sender_id == sender_id)
+        with self.engine.connect() as connection:
+            return connection.execute(query).scalar() or 0
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        saved = self._saved.get(sender_id)
+        if saved is not None:
+            if (
+                time.monotonic() - saved.saved_at < self.RECENT_SECONDS
+                and len(saved.tracker.events) == saved.events
+                and self._last_event_id(sender_id) == saved.last_event_id
+            ):
+                return saved.tracker
+            del self._saved[sender_id]
+        return await super().retrieve(sender_id)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        self._saved.pop(tracker.sender_id, None)
+        await super().save(tracker)
+        now = time.monotonic()
+        # The lock store holds the conversation while its turn is saved: the newest row is this one's.
+        if _holds_only_latest_session(tracker):
+            self._saved[tracker.sender_id] = _Saved(
+                self._last_event_id(tracker.sender_id), len(tracker.events), tracker, now
+            )
+        while self._saved and (
+            len(self._saved) > self.RECENT_CONVERSATIONS
+            or now - next(iter(self._saved.values())).saved_at >= self.RECENT_SECONDS
+        ):
+            self._saved.popitem(last=False)
 
 
 class AtomicRedisLockStore(RedisLockStore):

@@ -133,3 +133,74 @@ def test_the_newest_turn_read_from_the_events_table_reads_as_rasas_whole_tracker
     assert read_newest_turn("nobody-here", database_url) is None
     store.engine.dispose()
     get_settings.cache_clear()
+
+
+def _texts(tracker):
+    return [event.text for event in tracker.events if isinstance(event, UserUttered)] if tracker else None
+
+
+def _turn(text, timestamp=None):
+    return [
+        ActionExecuted("action_listen", timestamp=timestamp),
+        UserUttered(text, {"name": "greet", "confidence": 1.0}, timestamp=timestamp),
+    ]
+
+
+def test_a_server_reads_back_what_another_server_wrote_after_its_own_save(database_url):
+    """Two Rasa servers share the events table: the tracker one server keeps from its own save
+    is not used once the other has added a turn, nor after a turn that was never saved."""
+    first = SettingsSQLTrackerStore(domain=Domain.empty(), host=database_url)
+    second = SettingsSQLTrackerStore(domain=Domain.empty(), host=database_url)
+    try:
+        tracker = DialogueStateTracker.from_events("parent-2", _turn("hello"))
+        asyncio.run(first.save(tracker))
+        assert _texts(asyncio.run(first.retrieve("parent-2"))) == ["hello"]
+
+        other = asyncio.run(second.retrieve("parent-2"))
+        for event in _turn("my son was refused an assessment"):
+            other.update(event)
+        asyncio.run(second.save(other))
+        assert _texts(asyncio.run(first.retrieve("parent-2"))) == ["hello", "my son was refused an assessment"]
+
+        # A turn added to the tracker but never saved (the server failed mid-turn) is not read back.
+        mine = asyncio.run(first.retrieve("parent-2"))
+        mine.update(UserUttered("never saved", {"name": "greet", "confidence": 1.0}))
+        assert _texts(asyncio.run(first.retrieve("parent-2"))) == ["hello", "my son was refused an assessment"]
+    finally:
+        first.engine.dispose()
+        second.engine.dispose()
+
+
+def test_a_conversation_deleted_from_the_table_is_gone_for_the_server_that_saved_it(database_url):
+    import sqlalchemy as sa
+
+    store = SettingsSQLTrackerStore(domain=Domain.empty(), host=database_url)
+    try:
+        asyncio.run(store.save(DialogueStateTracker.from_events("parent-3", _turn("hello"))))
+        with store.engine.begin() as connection:  # as the retention job deletes an old transcript
+            connection.execute(sa.text("DELETE FROM events WHERE sender_id = 'parent-3'"))
+        assert asyncio.run(store.retrieve("parent-3")) is None
+    finally:
+        store.engine.dispose()
+
+
+def test_after_a_new_session_the_saving_server_reads_only_that_session_as_any_server_does(database_url):
+    from rasa.shared.core.events import SessionStarted
+
+    store = SettingsSQLTrackerStore(domain=Domain.empty(), host=database_url)
+    fresh = SettingsSQLTrackerStore(domain=Domain.empty(), host=database_url)
+    try:
+        tracker = DialogueStateTracker.from_events("parent-4", _turn("yesterday's question"))
+        asyncio.run(store.save(tracker))
+        tracker = asyncio.run(store.retrieve("parent-4"))
+        later = tracker.events[-1].timestamp + 3600
+        for event in [ActionExecuted("action_session_start", timestamp=later), SessionStarted(timestamp=later)]:
+            tracker.update(event)
+        for event in _turn("today's question", timestamp=later + 1):
+            tracker.update(event)
+        asyncio.run(store.save(tracker))
+        assert _texts(asyncio.run(store.retrieve("parent-4"))) == _texts(asyncio.run(fresh.retrieve("parent-4")))
+        assert _texts(asyncio.run(fresh.retrieve("parent-4"))) == ["today's question"]
+    finally:
+        store.engine.dispose()
+        fresh.engine.dispose()
