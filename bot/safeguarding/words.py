@@ -195,7 +195,7 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             # Letters for everyone; a mark round the neck; talked back from the edge; not existing.
             r"\b(i'?ve|ive|i have|he'?s|she'?s|he has|she has|they'?ve|they have|has|had)( been| just| already)? "
             r"(written|writing|wrote) (goodbye )?(letters|notes) (to|for) (everyone|all of (us|you|them)|each of (us|you|them)|"
-            r"my family|the family|everybody)\b",
+            r"my family|the family|everybody)\b(?! (on|at|in|from|about|involved|who|that|asking|explaining|there|with))",
             r"\b(mark|marks|bruise|bruises|bruising|line|red line) (right )?(round|around) (his|her|their|my) neck\b",
             r"\btalk(ed|s|ing)? (me|him|her|them) (back |down )?(from|off) the (edge|roof|ledge|bridge|railings?)\b",
             r"\b(by|about|of|on) not (existing|being alive|being here|being around)\b",
@@ -221,6 +221,13 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"\b(swerve|drive|driving|drove|crash|crashing|steer|steering) (the car |my car )?into (a|the|an) "
             r"(wall|tree|lorry|bridge|oncoming|motorway|river|sea)\b",
             r"\bwhat (i|i'?d|i would|to) (write|say|put) in (a|the|my) (suicide )?(note|last letter)\b",
+            # Letters to everyone, with no one named as writing them; walking into the sea, thought of.
+            r"\b(written|wrote) (goodbye |my )?(letters|notes) (to|for) (everyone|everybody|each of (us|you|them)|"
+            r"my family|the family)\b(?! (on|at|in|from|about|involved|who|that|we|i|asking|explaining|to|for|the|there|"
+            r"and|with|at))",
+            r"\b(consider\w*|thought about|thinking about|think about|tempted to|want(ed)? to|wanna|going to|gonna|"
+            r"could just|might just|fantasi[sz]e about|dream about) (just )?(walk|walking|swim|swimming|wade|wading) "
+            r"(out )?(into|in) the (sea|river|lake|canal|reservoir)\b",
             rf"\bwhat (i'?ll|ill|i'?d|(i|he|she|they)( will| might| would| could|'ll|'d)) do (to )?{_SELF}",
             r"\b(don't|do not|not) think (i|he|she|we|one of us)('ll| will| would|'d| can| could)? "
             r"(survive|make it through|last)\b(?! (the|this|another|a|an|until|till|without) "
@@ -250,7 +257,8 @@ PATTERNS: Dict[str, List[Pattern[str]]] = {
             r"\b(doesn't|don't|won't|never|stopped|refuses to) (give|giving|gives) (me|him|her|them) "
             r"(my|his|her|their|any) (medication|meds|medicine|tablets|food|dinner|meals)",
             r"\bsells? (my|his|her|their) (medication|meds|medicine|tablets)",
-            r"\b(faeces|poo|poop|urine|wee) (on|all over|caked)",
+            # Living in dirt; not a child smearing, which is a sensory or behaviour need.
+            r"(?<!smeared )(?<!smears )(?<!smearing )(?<!smear )\b(faeces|poo|poop|urine|wee) (on|all over|caked)",
             r"\b(mum|mom|dad|mother|father|parents?|stepdad|stepmum)('s)? (drinks|is drunk|gets drunk|is always drunk|uses drugs|"
             r"takes drugs|is on drugs)( alcohol| heavily| a lot)? (every day|every night|all the time|too much|most days)",
             # A child missing from home.

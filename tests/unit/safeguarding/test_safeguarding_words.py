@@ -363,3 +363,23 @@ def test_kinds_from_the_seventh_blind_round_are_caught_by_the_words(text, catego
 ])
 def test_ordinary_neighbours_of_the_seventh_round_kinds_are_not_flagged(text):
     assert not looks_like_risk(text)
+
+
+@pytest.mark.parametrize("text, category", [
+    # Kinds blind rounds 8 and 9 showed (2 December 2026), written here in other words.
+    ("Sorted everything. Wrote letters to everybody last night", "risk_to_life"),
+    ("some days I think about just wading into the river", "risk_to_life"),
+    ("i keep being tempted to walk out into the sea", "risk_to_life"),
+])
+def test_kinds_from_the_eighth_and_ninth_blind_rounds_are_caught_by_the_words(text, category):
+    assert word_category(text) == category
+
+
+@pytest.mark.parametrize("text", [
+    "He smears poo on the walls at home when he's overwhelmed; is that in section B?",
+    "We wrote letters to everyone on the panel before the meeting",
+    "I've written letters to everyone involved and nobody replies",
+    "his favourite thing is walking into the sea at the beach in summer",
+])
+def test_ordinary_neighbours_of_the_eighth_and_ninth_round_kinds_are_not_flagged(text):
+    assert not looks_like_risk(text)
