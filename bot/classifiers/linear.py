@@ -81,7 +81,9 @@ def _scores(vectors, weights_t: np.ndarray) -> np.ndarray:
     scores = np.zeros((rows.shape[0], weights_t.shape[1]), dtype=np.result_type(rows.dtype, weights_t.dtype))
     for i in range(rows.shape[0]):
         start, end = rows.indptr[i], rows.indptr[i + 1]
-        scores[i] = rows.data[start:end] @ weights_t[rows.indices[start:end]]
+        # einsum runs on this thread; a BLAS product here woke BLAS's threads, which then spun
+        # and used more CPU than the product saved (bench/rasa_cpu_per_turn.py).
+        scores[i] = np.einsum("k,kc->c", rows.data[start:end], weights_t[rows.indices[start:end]])
     return scores
 
 

@@ -14,7 +14,13 @@ import os
 import sys
 from typing import List, Optional
 
-from bot import log_privacy
+# One thread for numpy's BLAS, set before numpy loads: the server answers many conversations
+# at once, and BLAS's extra threads spin between the small products of each message, using
+# more CPU than they save (bench/rasa_cpu_per_turn.py; TensorFlow keeps its own threads).
+for _variable in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+from bot import log_privacy  # noqa: E402 - after the thread settings above
 
 
 def rasa_arguments(argv: List[str], token: str) -> List[str]:

@@ -18,13 +18,15 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.orm import sessionmaker
 
-from bot.conversations import action_validation
+from bot.conversations import action_sessions, action_validation
 from bot.database import ensure_sqlite_folder, sqlite_engine_arguments, sqlite_pragmas
 from bot.settings import get_settings
 
 # The Rasa server imports this module at start-up (endpoints.yml): check action server
 # answers against a ready validator, not the whole schema again on every action.
 action_validation.install()
+# ... and call the action server over one kept session, not a new connection per action.
+action_sessions.install()
 
 
 class _Saved(NamedTuple):
