@@ -454,12 +454,16 @@ async def measure(
     timeout: float,
     warm_up: bool = True,
     arrival: float = 0.0,
+    servers: int = 1,
 ) -> Measured:
     results = Results()
     limits = httpx.Limits(max_connections=people * 2, max_keepalive_connections=people * 2)
     async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
-        if warm_up:  # one conversation first, not counted: models and caches warm up on the first turns
-            await make_conversation(client, Results())(0, -1)
+        if warm_up:
+            # One conversation per Rasa server first, at once (each turn to the least busy, so
+            # every server takes some), not counted: models and caches warm up on the first turns.
+            conversation = make_conversation(client, Results())
+            await asyncio.gather(*(conversation(index, -1) for index in range(servers)))
         with MemoryWatch(processes) as memory:
             await run_load(people, make_conversation(client, results), per_person, results, arrival)
     return Measured(results, {name: (memory.peak_rss[name], memory.hwm[name]) for name in processes}, memory.cpu_used)
@@ -575,7 +579,7 @@ async def run_product(workdir: Path, book: Phrasebook, args, servers: int = 1) -
             f"bench{servers}",
             lambda person, number: book.form_turns(book.kind(person, number)),
         )
-        chat = await measure(processes, args.concurrency, args.conversations, make_chat, REST_TIMEOUT)
+        chat = await measure(processes, args.concurrency, args.conversations, make_chat, REST_TIMEOUT, servers=servers)
 
         calls = voice_calls(book)
         public, local = env["PUBLIC_BASE_URL"], f"http://127.0.0.1:{env['WEB_PORT']}"

@@ -64,6 +64,9 @@ class SentenceEncoder:
         self._mean_pooled = mean_pooled
         self._cache: "OrderedDict[str, np.ndarray]" = OrderedDict()
         self._lock = threading.Lock()
+        # TensorFlow builds the graph on the first call (about 2 s of CPU): here, while the
+        # server starts, not on the first person's message.
+        self._run(["ready"])
 
     def _run(self, texts: List[str]) -> np.ndarray:
         batch = self._tokenizer(texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="np")
