@@ -135,7 +135,8 @@ def find_pg_ctl() -> Optional[str]:
     on_path = shutil.which("pg_ctl")
     if on_path:
         return on_path
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
+    # Only ones this user may run (a pg_ctl it cannot execute is as good as none).
+    candidates = sorted((path for path in glob.glob("/usr/lib/postgresql/*/bin/pg_ctl") if os.access(path, os.X_OK)),
                         key=lambda path: int(path.split("/")[4]) if path.split("/")[4].isdigit() else 0)
     return candidates[-1] if candidates else None
 

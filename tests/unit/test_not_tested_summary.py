@@ -53,3 +53,22 @@ def test_under_ci_the_same_run_fails_with_a_clear_message():
     assert run.returncode != 0
     assert "NOT TESTED:" in run.stdout
     assert "FAILED: CI=true requires every test to run; the servers above are missing." in run.stdout
+
+
+def test_a_pg_ctl_this_user_cannot_run_is_not_offered(monkeypatch, tmp_path):
+    """Debian's /usr/lib/postgresql/<version>/bin/pg_ctl that this user may not execute is
+    skipped for the newest one it may run, or none (then the summary says 'no pg_ctl')."""
+    from support import servers
+
+    paths = {}
+    for version, mode in (("14", 0o755), ("15", 0o644)):
+        path = tmp_path / "usr/lib/postgresql" / version / "bin/pg_ctl"
+        path.parent.mkdir(parents=True)
+        path.write_text("#!/bin/sh\n")
+        path.chmod(mode)
+        paths[version] = str(path)
+    monkeypatch.setattr(servers.shutil, "which", lambda name: None)
+    monkeypatch.setattr(servers.glob, "glob", lambda pattern: [paths["15"], paths["14"]])
+    assert servers.find_pg_ctl() == paths["14"]
+    monkeypatch.setattr(servers.glob, "glob", lambda pattern: [paths["15"]])
+    assert servers.find_pg_ctl() is None
